@@ -1,0 +1,55 @@
+"""The command line: parse, call, render. The one place errors become messages and exit statuses."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Sequence
+
+from autopilot.cli.environment import Environment
+from autopilot.cli.parser import build_parser
+from autopilot.errors import AutopilotError, ExitStatus
+
+
+def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> int:
+    """Run `autopilot` with `argv`; return the exit status."""
+    env = env or Environment()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    debug = "--debug" in argv
+    try:
+        args = build_parser().parse_args(argv)
+        return _dispatch(args, env)
+    except AutopilotError as error:
+        if debug:
+            traceback.print_exc(file=env.stderr)
+        print(f"Erreur : {error.message}", file=env.stderr)
+        if error.hint:
+            print(f"  → {error.hint}", file=env.stderr)
+        return error.exit_status
+    except KeyboardInterrupt:
+        print("Interrompu.", file=env.stderr)
+        return ExitStatus.STOPPED
+    except Exception:  # noqa: BLE001 — the last resort: a bug, not a user error
+        if debug:
+            traceback.print_exc(file=env.stderr)
+        else:
+            print("Erreur interne d'autopilot. Relancez avec --debug et transmettez le détail à la maintenance.",
+                  file=env.stderr)
+        return ExitStatus.INTERNAL
+
+
+def _dispatch(args, env: Environment) -> int:
+    if args.command is None:
+        build_parser().print_help(env.stdout)
+        return ExitStatus.OK
+    if args.command in ("run", "demo"):
+        from autopilot.cli import run_command
+
+        return getattr(run_command, args.command)(args, env)
+    if args.command == "flows":
+        from autopilot.cli.flows_command import flows
+
+        return flows(args, env)
+    from autopilot.cli.sandbox_command import sandbox
+
+    return sandbox(args, env)

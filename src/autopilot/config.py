@@ -1,0 +1,51 @@
+"""The mairie's settings file (never a secret): accounts' identifiants, mairie, mediators.
+
+```yaml
+mairie: Mairie de Saint-Exemple
+mediateurs: [Camille Martin, Sacha Bernard]
+comptes:
+  ants: {identifiant: espace-numerique@saint-exemple.fr}
+```
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from autopilot.errors import UsageError
+from autopilot.paths import config_dir
+
+
+def config_path() -> Path:
+    return config_dir() / "config.yaml"
+
+
+@dataclass
+class Config:
+    mairie: str | None = None
+    mediateurs: list[str] = field(default_factory=list)
+    comptes: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> Config:
+        """The settings, or empty ones when the file does not exist yet."""
+        path = path or config_path()
+        if not path.exists():
+            return cls()
+        try:
+            raw: Any = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except yaml.YAMLError as error:
+            raise UsageError(f"{path} : fichier de réglages illisible ({error}).", "Corrigez-le ou supprimez-le.") from None
+        if not isinstance(raw, dict):
+            raise UsageError(f"{path} : fichier de réglages illisible.", "Corrigez-le ou supprimez-le.")
+        return cls(raw.get("mairie"), list(raw.get("mediateurs") or []), dict(raw.get("comptes") or {}))
+
+    def save(self, path: Path | None = None) -> None:
+        path = path or config_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        data = {"mairie": self.mairie, "mediateurs": self.mediateurs, "comptes": self.comptes}
+        path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")

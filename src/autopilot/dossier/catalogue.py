@@ -1,0 +1,123 @@
+"""The citizen-data catalogue the flow language uses: the models a flow input may name
+(`usager: identite`), the scalar types (`{type: numero_timbre}`), and their validation
+into plain values or one DossierError listing every problem."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from types import MappingProxyType
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from pydantic_core import PydanticCustomError
+
+from autopilot.dossier import messages
+from autopilot.dossier.adresse import Adresse
+from autopilot.dossier.contact import Contact
+from autopilot.dossier.dates import jj_mm_aaaa
+from autopilot.dossier.filiation import Parent
+from autopilot.dossier.identifiants import numero_demande, numero_predemande, numero_timbre
+from autopilot.dossier.identite import Identite
+from autopilot.dossier.types import (
+    booleen,
+    choice,
+    code_postal,
+    courriel,
+    entier,
+    is_blank,
+    telephone,
+    texte,
+)
+from autopilot.errors import DossierError
+
+MODELS: Mapping[str, type[BaseModel]] = MappingProxyType(
+    {"identite": Identite, "adresse": Adresse, "parent": Parent, "contact": Contact}
+)
+
+_SCALARS: Mapping[str, Callable[[Any], Any]] = {
+    "texte": texte,
+    "date": jj_mm_aaaa,
+    "entier": entier,
+    "booleen": booleen,
+    "code_postal": code_postal,
+    "telephone": telephone,
+    "courriel": courriel,
+    "numero_timbre": numero_timbre,
+    "numero_predemande": numero_predemande,
+    "numero_demande": numero_demande,
+}
+SCALAR_TYPES: frozenset[str] = frozenset(_SCALARS) | {"choice"}
+
+
+def model_for(name: str) -> type[BaseModel] | None:
+    """The model a flow input names (`identite`, `adresse`…), or None if there is none."""
+    return MODELS.get(name)
+
+
+def _model(name: str) -> type[BaseModel]:
+    model = MODELS.get(name)
+    if model is None:
+        raise KeyError(f"unknown dossier model {name!r}; known: {', '.join(MODELS)}")
+    return model
+
+
+def field_paths(model_name: str) -> frozenset[str]:
+    """The field names a template may read on that model (`usager.nom_naissance`)."""
+    return frozenset(_model(model_name).model_fields)
+
+
+def field_label(model_name: str, field: str) -> str:
+    """The French title of a field, as the form shows it."""
+    info = _model(model_name).model_fields.get(field)
+    if info is None or info.title is None:
+        raise KeyError(f"unknown field {field!r} of dossier model {model_name!r}")
+    return info.title
+
+
+def _prefixed(label: str, section: str | None) -> str:
+    return f"{section} — {label}" if section else label
+
+
+def validate_record(
+    model_name: str, raw: Mapping[str, Any], *, section: str | None = None
+) -> dict[str, Any]:
+    """Normalise one record of the model as plain values, or raise every problem at once."""
+    model = _model(model_name)
+    if not isinstance(raw, Mapping):
+        raise TypeError(f"a record must be a mapping, not {type(raw).__name__}")
+    try:
+        record = model.model_validate(dict(raw))
+    except ValidationError as error:
+        problems = []
+        for detail in error.errors():
+            key = str(detail["loc"][0]) if detail["loc"] else model_name
+            info = model.model_fields.get(key)
+            label = info.title if info is not None and info.title else key
+            problems.append((_prefixed(label, section), messages.translate(detail)))
+        raise DossierError(problems) from None
+    return record.model_dump(mode="json")
+
+
+def validate_scalar(
+    type_name: str,
+    raw: Any,
+    *,
+    label: str,
+    options: Sequence[str] | None = None,
+    required: bool = True,
+) -> Any:
+    """Normalise one value of a scalar type; a missing optional value gives None."""
+    if type_name not in SCALAR_TYPES:
+        raise ValueError(f"unknown scalar type {type_name!r}")
+    if type_name == "choice" and not options:
+        raise ValueError("the scalar type 'choice' needs options")
+    if is_blank(raw):
+        if required:
+            raise DossierError([(label, messages.MISSING)])
+        return None
+    try:
+        if type_name == "choice":
+            return choice(raw, [str(option) for option in options or ()])
+        return _SCALARS[type_name](raw)
+    except PydanticCustomError as error:
+        raise DossierError([(label, error.message())]) from None

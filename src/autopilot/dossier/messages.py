@@ -1,0 +1,52 @@
+"""The French messages a mediator reads about the citizen's data, and the translation of
+pydantic's errors into them.
+
+Validators raise `invalid(MESSAGE)`; pydantic's own errors (a missing or unknown field) are
+translated by `translate`. pydantic's English never reaches the mediator.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic_core import ErrorDetails, PydanticCustomError
+
+MISSING = "ce champ est obligatoire."
+UNKNOWN_FIELD = "champ inconnu (vérifiez l'orthographe)."
+INVALID = "valeur non valide."
+TEXT = "texte attendu."
+INTEGER = "nombre entier attendu."
+BOOLEAN = "réponse attendue : oui ou non."
+CHOICE = "valeur non reconnue ; valeurs possibles : {options}."
+DATE_FORMAT = "date attendue au format JJ/MM/AAAA (ex. 14/07/1985)."
+DATE_DOES_NOT_EXIST = "cette date n'existe pas."
+BIRTH_DATE_IN_FUTURE = "la date de naissance ne peut pas être dans le futur."
+CODE_POSTAL = "5 chiffres attendus (ex. 75001)."
+TELEPHONE = "numéro de portable attendu : 06 ou 07 suivi de 8 chiffres (ex. 06 12 34 56 78)."
+COURRIEL = "adresse électronique attendue (ex. prenom.nom@exemple.fr)."
+TAILLE = "taille en centimètres attendue, entre 30 et 250."
+NUMERO_TIMBRE = "le numéro du timbre fiscal compte 16 chiffres (les espaces sont acceptés)."
+NUMERO_PREDEMANDE = (
+    "numéro de pré-demande attendu : 6 à 20 lettres ou chiffres (les espaces sont acceptés)."
+)
+NUMERO_DEMANDE = "numéro de demande attendu : 6 à 30 lettres, chiffres ou tirets."
+
+# The error type of every message raised by our validators: its text is already French.
+DOSSIER_ERROR_TYPE = "dossier"
+
+_PYDANTIC_MESSAGES = {
+    "missing": MISSING,
+    "extra_forbidden": UNKNOWN_FIELD,
+}
+
+
+def invalid(message: str, **context: Any) -> PydanticCustomError:
+    """An error for a validator to raise, carrying one of the French messages above."""
+    return PydanticCustomError(DOSSIER_ERROR_TYPE, message, context or None)
+
+
+def translate(error: ErrorDetails) -> str:
+    """The French message for one pydantic error."""
+    if error["type"] == DOSSIER_ERROR_TYPE:
+        return error["msg"]
+    return _PYDANTIC_MESSAGES.get(error["type"], INVALID)

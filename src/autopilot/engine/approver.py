@@ -1,0 +1,157 @@
+"""The Approver seam: who decides, at each step, whether the run goes on.
+
+The engine never acts on the site on its own authority. At each step it builds a
+`StepView` (what the mediator should see) and asks an `Approver` for a `Decision`.
+Two implementations exist: the in-page panel (`autopilot.engine.panel`, production)
+and `ScriptedApprover` (tests and benchmarks). Only the approver and the clock may be
+scripted in tests; the browser, the sandbox and the keyring are always real.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Protocol
+
+
+class Decision(enum.StrEnum):
+    """What the mediator chose; each maps to one panel button."""
+
+    APPROVE = "approve"  # « Valider et continuer »
+    SKIP = "skip"  # « Passer cette étape »
+    TAKEOVER = "takeover"  # « Je prends la main »
+    RESUME = "resume"  # « Reprendre »
+    STOP = "stop"  # « Arrêter la démarche »
+
+
+BUTTON_LABELS: Mapping[Decision, str] = {
+    Decision.APPROVE: "Valider et continuer",
+    Decision.SKIP: "Passer cette étape",
+    Decision.TAKEOVER: "Je prends la main",
+    Decision.RESUME: "Reprendre",
+    Decision.STOP: "Arrêter la démarche",
+}
+
+
+class Moment(enum.StrEnum):
+    """Why the run is waiting."""
+
+    REVIEW = "review"  # the page is filled; approval acts (clicks « Suivant », submits…)
+    MANUAL = "manual"  # a human must do something on the page (code, captcha, payment)
+    BLOCKED = "blocked"  # the page is not the expected one, or the site refused the input
+    TAKEOVER = "takeover"  # the mediator has the hand; « Reprendre » gives it back
+    DONE = "done"  # the démarche is over; outputs are shown
+
+
+@dataclass(frozen=True)
+class FieldView:
+    """One field as the panel lists it."""
+
+    label: str
+    value: str  # what autopilot typed or chose; "••••••••" for a secret
+    source: str  # where the value came from, in French: "usager.nom_naissance", "compte ants"
+    actual: str | None = None  # what the page holds after filling (read back)
+    secret: bool = False
+
+    @property
+    def differs(self) -> bool:
+        return self.actual is not None and not self.secret and self.actual != self.value
+
+
+@dataclass(frozen=True)
+class StepView:
+    """Everything the mediator needs to decide about one step."""
+
+    flow_title: str
+    index: int  # 1-based
+    total: int
+    title: str
+    moment: Moment
+    allowed: frozenset[Decision]
+    gate: str | None = None  # None, "submit" or "payment"
+    fields: tuple[FieldView, ...] = ()
+    site_errors: tuple[str, ...] = ()  # the site's own messages, verbatim
+    message: str | None = None  # French sentence for the mediator
+    outputs: tuple[tuple[str, str], ...] = ()  # (label, value) pairs, shown at the end
+
+
+class Approver(Protocol):
+    """Decides at each step. `poll` returns True when waiting may end by itself."""
+
+    def decide(self, view: StepView, poll: Callable[[], bool] | None = None) -> Decision:
+        """Return one of `view.allowed`; return RESUME as soon as `poll()` holds."""
+        ...
+
+    def show(self, view: StepView) -> None:
+        """Display a view that asks for no decision (progress, the final outputs)."""
+        ...
+
+
+@dataclass
+class ScriptedApprover:
+    """An approver that follows a script: for tests and benchmarks.
+
+    `plan` maps a step title to the decisions to give, in order, for that step;
+    anything not planned is approved. `human` plays the person at the desk for manual
+    steps (typing a code, paying): it receives the view and returns when done.
+    `seen` keeps every view the engine presented, for assertions.
+    """
+
+    plan: dict[str, list[Decision]] = field(default_factory=dict)
+    human: Callable[[StepView], None] | None = None
+    seen: list[StepView] = field(default_factory=list)
+
+    def decide(self, view: StepView, poll: Callable[[], bool] | None = None) -> Decision:
+        self.seen.append(view)
+        planned = self.plan.get(view.title)
+        if planned:
+            decision = planned.pop(0)
+        elif view.moment is Moment.MANUAL:
+            if self.human is not None:
+                self.human(view)
+            decision = Decision.RESUME
+        elif view.moment in (Moment.BLOCKED, Moment.TAKEOVER):
+            decision = Decision.STOP
+        else:
+            decision = Decision.APPROVE
+        if decision not in view.allowed:
+            raise ValueError(f"scripted decision {decision} not allowed at « {view.title} »")
+        return decision
+
+    def show(self, view: StepView) -> None:
+        self.seen.append(view)
+
+
+def first_allowed(view: StepView, preferences: Iterable[Decision]) -> Decision:
+    """The first of `preferences` that the view allows."""
+    for decision in preferences:
+        if decision in view.allowed:
+            return decision
+    raise ValueError(f"none of {list(preferences)} allowed at « {view.title} »")
+
+
+@dataclass
+class ApproveAll:
+    """`--approve-all` (sandbox only): approves reviews and submit gates by itself.
+
+    Payments, manual steps and anything blocked go to `fallback` (the panel); without a
+    fallback (headless), the run stops there rather than guess.
+    """
+
+    fallback: Approver | None = None
+
+    def decide(self, view: StepView, poll: Callable[[], bool] | None = None) -> Decision:
+        if view.moment is Moment.REVIEW and view.gate != "payment":
+            if self.fallback is not None:
+                self.fallback.show(view)
+            return Decision.APPROVE
+        if self.fallback is not None:
+            return self.fallback.decide(view, poll)
+        if view.moment is Moment.MANUAL and poll is not None and poll():
+            return Decision.RESUME
+        return Decision.STOP
+
+    def show(self, view: StepView) -> None:
+        if self.fallback is not None:
+            self.fallback.show(view)

@@ -1,0 +1,100 @@
+"""Finding and launching the browser the mediator will see.
+
+Order: the browser named by the settings (`AUTOPILOT_BROWSER`: a Playwright channel such
+as `msedge` / `chrome`, or an executable path); else the installed Edge or Chrome; else
+Playwright's own Chromium; else a system Chromium (Debian's `chromium`).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from playwright.sync_api import Browser, Error, Playwright
+
+from autopilot.errors import BrowserError
+
+# Without these Chromium keeps calling Google's services (sync, updates, field trials).
+QUIET_FLAGS = (
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-default-browser-check",
+)
+SYSTEM_CHROMIUMS = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "microsoft-edge")
+FIX = (
+    "Installez Microsoft Edge ou Google Chrome, ou lancez `python -m playwright install chromium`"
+    " (sous Debian/Ubuntu : `sudo apt-get install chromium`). Pour un navigateur précis :"
+    " AUTOPILOT_BROWSER=msedge, chrome ou le chemin de l'exécutable."
+)
+
+
+@dataclass(frozen=True)
+class BrowserSettings:
+    """How to launch the browser."""
+
+    browser: str | None = None  # channel or executable path; None = pick automatically
+    headless: bool = False
+    debugging_port: int | None = None
+
+    @classmethod
+    def from_environment(cls, *, headless: bool = False, debugging_port: int | None = None) -> BrowserSettings:
+        return cls(os.environ.get("AUTOPILOT_BROWSER") or None, headless, debugging_port)
+
+
+def _channels() -> tuple[str, ...]:
+    if sys.platform == "win32":
+        return ("msedge", "chrome")
+    return ("chrome", "msedge")
+
+
+def candidates(playwright: Playwright, settings: BrowserSettings) -> list[dict[str, str]]:
+    """Launch options to try in order, each naming a channel or an executable."""
+    if settings.browser:
+        if Path(settings.browser).exists():
+            return [{"executable_path": settings.browser}]
+        return [{"channel": settings.browser}]
+    found: list[dict[str, str]] = [{"channel": c} for c in _channels()]
+    bundled = playwright.chromium.executable_path
+    if bundled and Path(bundled).exists():
+        found.append({})
+    for name in SYSTEM_CHROMIUMS:
+        path = shutil.which(name)
+        if path:
+            found.append({"executable_path": path})
+    return found
+
+
+def launch_arguments(settings: BrowserSettings) -> list[str]:
+    """Command-line flags for Chromium-family browsers."""
+    flags = list(QUIET_FLAGS)
+    if sys.platform.startswith("linux") and os.geteuid() == 0:
+        flags.append("--no-sandbox")  # Chromium refuses to run as root otherwise
+    if settings.debugging_port:
+        flags.append(f"--remote-debugging-port={settings.debugging_port}")
+    return flags
+
+
+def launch(playwright: Playwright, settings: BrowserSettings) -> Browser:
+    """Launch the first browser that starts; BrowserError with the fix if none does."""
+    if not settings.headless and sys.platform.startswith("linux"):
+        if not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+            raise BrowserError(
+                "Aucun écran n'est disponible pour afficher le navigateur.",
+                "Lancez autopilot depuis la session graphique du poste, ou ajoutez --headless"
+                " (sans fenêtre), ou utilisez `xvfb-run -a autopilot …` sur un serveur.",
+            )
+    tried: list[str] = []
+    for options in candidates(playwright, settings):
+        try:
+            return playwright.chromium.launch(
+                headless=settings.headless, args=launch_arguments(settings), **options
+            )
+        except Error as error:
+            name = options.get("channel") or options.get("executable_path") or "Chromium de Playwright"
+            tried.append(f"{name} ({str(error).splitlines()[0][:120]})")
+    detail = "; ".join(tried) if tried else "aucun navigateur trouvé"
+    raise BrowserError(f"Impossible de lancer un navigateur : {detail}.", FIX)

@@ -1,0 +1,113 @@
+// Finds form fields the way the mediator sees them: by the text of their label or legend.
+// Input: [{kind, text, within, option}]; output: per spec {count, near, options} and every
+// unique match marked with data-autopilot-target="<token>-<index>".
+// The hint (.fr-hint-text) and error text inside a DSFR label are not part of the label text.
+([specs, token]) => {
+  const norm = (s) => (s || "").replace(/\s+/g, " ").trim().toLocaleLowerCase("fr");
+  const inPanel = (el) => {
+    for (let node = el; node; node = node.parentNode || node.host) {
+      if (node.nodeType === 1 && node.hasAttribute("data-autopilot-panel")) return true;
+    }
+    return false;
+  };
+  const shown = (el) => {
+    if (!el || !el.isConnected) return false;
+    const style = getComputedStyle(el);
+    if (style.visibility === "hidden" || style.display === "none") return false;
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && box.height > 0;
+  };
+  const ownText = (el) => {
+    const copy = el.cloneNode(true);
+    copy.querySelectorAll(".fr-hint-text, .fr-error-text, .fr-message, .fr-messages-group").forEach((n) => n.remove());
+    return norm(copy.textContent);
+  };
+  const byIds = (ids) => (ids || "").split(/\s+/).map((id) => document.getElementById(id)).filter(Boolean);
+  const fieldLabels = (el) => {
+    const names = [];
+    if (el.getAttribute("aria-label")) names.push(norm(el.getAttribute("aria-label")));
+    const labelled = byIds(el.getAttribute("aria-labelledby"));
+    if (labelled.length) names.push(labelled.map(ownText).join(" "));
+    for (const label of el.labels || []) names.push(ownText(label));
+    return names;
+  };
+  const groupLabels = (el) => {
+    const names = [];
+    if (el.getAttribute("aria-label")) names.push(norm(el.getAttribute("aria-label")));
+    const labelled = byIds(el.getAttribute("aria-labelledby"));
+    if (labelled.length) names.push(labelled.map(ownText).join(" "));
+    const legend = el.querySelector(":scope > legend");
+    if (legend) names.push(ownText(legend));
+    const heading = el.querySelector(":scope > h2, :scope > h3, :scope > h4");
+    if (heading && el.tagName !== "FIELDSET") names.push(ownText(heading));
+    return names;
+  };
+  const choiceShown = (input) => shown(input) || [...(input.labels || [])].some(shown);
+  const GROUPS = "fieldset, [role=group], [role=radiogroup], [role=region], section";
+  const scopes = (within) => {
+    if (!within) return { list: [document], count: 1 };
+    const wanted = norm(within);
+    const list = [...document.querySelectorAll(GROUPS)].filter(
+      (g) => !inPanel(g) && shown(g) && groupLabels(g).includes(wanted)
+    );
+    return { list, count: list.length };
+  };
+  const FIELD_SELECTORS = {
+    text: "input:not([type=hidden]):not([type=radio]):not([type=checkbox]):not([type=file]):not([type=submit]):not([type=button]):not([type=reset]):not([type=image]), textarea",
+    check: "input[type=checkbox]",
+    upload: "input[type=file]",
+  };
+  const uniq = (list) => [...new Set(list)];
+  const results = [];
+  specs.forEach((spec, index) => {
+    const wanted = norm(spec.text);
+    const scope = scopes(spec.within);
+    const result = { count: 0, near: [], options: [], scopeCount: scope.count, optionCount: null };
+    results.push(result);
+    if (scope.count !== 1) return;
+    const root = scope.list[0];
+    let matches = [];
+    const nearby = new Set();
+    const consider = (el, names, ok) => {
+      if (inPanel(el) || !ok) return;
+      if (names.includes(wanted)) matches.push(el);
+      else for (const name of names) if (name && (name.includes(wanted) || wanted.includes(name))) nearby.add(name);
+    };
+    if (spec.kind === "choose") {
+      for (const group of root.querySelectorAll(GROUPS)) {
+        const radios = [...group.querySelectorAll("input[type=radio]")];
+        if (radios.length) consider(group, groupLabels(group), radios.some(choiceShown));
+      }
+      for (const select of root.querySelectorAll("select")) consider(select, fieldLabels(select), shown(select));
+      matches = uniq(matches);
+      // a fieldset inside a matching group is the same group seen twice: keep the innermost
+      matches = matches.filter((m) => !matches.some((o) => o !== m && m.contains(o)));
+    } else {
+      for (const el of root.querySelectorAll(FIELD_SELECTORS[spec.kind])) {
+        consider(el, fieldLabels(el), spec.kind === "check" ? choiceShown(el) : shown(el));
+      }
+      matches = uniq(matches);
+    }
+    result.count = matches.length;
+    result.near = [...nearby].slice(0, 5);
+    if (matches.length !== 1) return;
+    const target = matches[0];
+    target.setAttribute("data-autopilot-target", `${token}-${index}`);
+    if (spec.kind === "choose") {
+      const option = norm(spec.option);
+      if (target.tagName === "SELECT") {
+        const options = [...target.options];
+        result.options = options.map((o) => o.textContent.trim());
+        result.optionCount = options.filter((o) => norm(o.textContent) === option).length;
+        result.select = true;
+      } else {
+        const radios = [...target.querySelectorAll("input[type=radio]")];
+        result.options = radios.map((r) => [...(r.labels || [])].map(ownText).join(" "));
+        const chosen = radios.filter((r) => fieldLabels(r).includes(option));
+        result.optionCount = chosen.length;
+        if (chosen.length === 1) chosen[0].setAttribute("data-autopilot-target", `${token}-${index}-option`);
+      }
+    }
+  });
+  return results;
+}

@@ -1,0 +1,388 @@
+// autopilot's panel: a sidebar docked on the right of the teleservice, in an open shadow root,
+// re-created by this init script on every page load. It only renders: panel.py sends
+// display-ready French state, the panel sends back what the mediator clicked.
+//
+//   panel → Python, through the Playwright binding (captured here, then removed from window
+//   so that the site's own scripts cannot call it):
+//     {type: "hello"}                                   → the state to show, or null
+//     {type: "decision", token, decision, confirmed}    a trusted click on a decision button
+//     {type: "collapse", collapsed}                     the mediator folded or unfolded the panel
+//   Python → panel:
+//     window.__autopilot.render(state)                  the one global name the panel adds
+//
+// Only trusted clicks on the panel's own buttons decide: no keyboard listener on the page,
+// so Enter typed in a site's field can never approve anything.
+(() => {
+  "use strict";
+  const send = window.__autopilotPanel;
+  try {
+    delete window.__autopilotPanel;
+  } catch (error) {
+    // not configurable: nothing more to hide
+  }
+  if (window.top !== window || typeof send !== "function" || "__autopilot" in window) return;
+
+  const WIDTH = 360; // px reserved on the right while the panel is open
+  const TAB = 48; // px reserved while it is folded to a tab
+  // Decision buttons stay inert this long after they appear, so that the second click of a
+  // double click cannot land on the next step's « Valider et continuer » or on « Confirmer l'envoi »
+  // (the confirmation box opens where « Valider et continuer » was).
+  const ARM_MS = 500;
+
+  const CSS = `
+:host {
+  all: initial !important;
+  display: block !important;
+  position: fixed !important;
+  top: 0 !important;
+  right: 0 !important;
+  bottom: 0 !important;
+  width: ${WIDTH}px !important;
+  z-index: 2147483647 !important;
+}
+:host([data-state="collapsed"]) { width: ${TAB}px !important; }
+@media print { :host { display: none !important; } }
+* { box-sizing: border-box; }
+.panel {
+  height: 100%; display: flex; flex-direction: column;
+  background: #fff; color: #161616; border-left: 1px solid #929292;
+  box-shadow: -2px 0 10px rgba(0, 0, 18, 0.16);
+  font: 16px/1.5 Marianne, arial, sans-serif; text-align: left;
+}
+h2, h3, p, ul, dl, dd { margin: 0; }
+.top { flex: none; background: #000091; color: #fff; padding: 10px 16px 14px; }
+.top-row { display: flex; align-items: center; justify-content: space-between; gap: 8px; }
+.brand { font-size: 14px; font-weight: 700; letter-spacing: 0.02em; }
+.flow { margin-top: 8px; font-size: 20px; line-height: 26px; font-weight: 700; }
+.progress-text { margin-top: 8px; font-size: 14px; }
+.track { margin-top: 4px; height: 8px; border-radius: 4px; background: #4a4ab0; overflow: hidden; }
+.bar { height: 100%; background: #fff; }
+.body { flex: 1 1 auto; overflow-y: auto; padding: 16px; }
+.moment {
+  display: inline-block; padding: 0 8px; border: 1px solid currentColor; border-radius: 4px;
+  font-size: 14px; font-weight: 700; line-height: 24px;
+}
+.moment-review { color: #000091; background: #ececfe; }
+.moment-manual { color: #716043; background: #fef6e3; }
+.moment-blocked { color: #ce0500; background: #fff4f4; }
+.moment-takeover { color: #3a3a3a; background: #eee; }
+.moment-done { color: #18753c; background: #dffee6; }
+.step { margin-top: 8px; font-size: 22px; line-height: 28px; font-weight: 700; }
+.message { margin-top: 8px; }
+.notice { margin-top: 12px; padding: 8px 12px; border-left: 4px solid #000091; background: #f5f5fe; }
+.alert { margin-top: 12px; padding: 8px 12px; border: 1px solid #ce0500; border-left-width: 6px; }
+.alert-title { color: #ce0500; font-weight: 700; }
+.alert ul { padding-left: 20px; }
+table { width: 100%; margin-top: 16px; border-collapse: collapse; }
+caption { text-align: left; font-weight: 700; padding-bottom: 4px; }
+th, td { text-align: left; vertical-align: top; padding: 8px 4px; border-bottom: 1px solid #ddd; }
+thead th { font-size: 14px; color: #3a3a3a; border-bottom: 2px solid #000091; }
+tbody th { font-weight: 400; width: 40%; overflow-wrap: anywhere; }
+.value { font-weight: 700; overflow-wrap: anywhere; }
+.source { font-size: 14px; color: #666; overflow-wrap: anywhere; }
+.differs {
+  margin-top: 6px; padding: 4px 8px; border-left: 4px solid #b34000; background: #fff4f3;
+  font-size: 14px; overflow-wrap: anywhere;
+}
+.mismatch { margin-top: 12px; font-size: 16px; font-weight: 700; }
+.hidden-note { margin-top: 12px; font-style: italic; color: #3a3a3a; }
+.outputs { margin-top: 16px; padding: 12px; border: 2px solid #18753c; border-radius: 4px; }
+.outputs h3 { font-size: 18px; }
+.outputs dt { margin-top: 8px; color: #3a3a3a; }
+.outputs dd {
+  font-size: 28px; line-height: 36px; font-weight: 700; color: #000091; overflow-wrap: anywhere;
+  user-select: all; -webkit-user-select: all; cursor: text;
+}
+.actions { flex: none; padding: 16px; border-top: 1px solid #ddd; background: #f6f6f6; }
+.choices { display: grid; gap: 8px; }
+button {
+  font: inherit; line-height: 24px; cursor: pointer; border-radius: 4px; padding: 8px 16px;
+  min-height: 44px; width: 100%; text-align: center;
+}
+button:disabled { cursor: not-allowed; }
+.primary { background: #000091; color: #fff; border: 2px solid #000091; font-weight: 700; }
+.primary:hover:enabled { background: #1212ff; border-color: #1212ff; }
+.secondary { background: #fff; color: #000091; border: 1px solid #000091; }
+.secondary:hover:enabled { background: #ececfe; }
+.stop { margin-top: 16px; padding-top: 12px; border-top: 1px dashed #929292; }
+.stop button {
+  width: auto; min-height: 36px; padding: 4px 12px; font-size: 14px;
+  background: #fff; color: #3a3a3a; border: 1px solid #929292;
+}
+.stop button:hover:enabled { background: #eee; }
+.toggle {
+  width: auto; min-height: 32px; padding: 2px 10px; font-size: 14px;
+  background: transparent; color: #fff; border: 1px solid #fff;
+}
+.gate { padding: 12px; border: 2px solid #b34000; border-radius: 4px; background: #fff; }
+.gate h3 { font-size: 18px; color: #b34000; }
+.gate p { margin: 4px 0 12px; }
+.sent { margin-top: 8px; font-weight: 700; }
+:focus-visible { outline: 3px solid #0a76f6; outline-offset: 2px; }
+.top :focus-visible, .collapsed :focus-visible { outline-color: #fff; }
+.collapsed { align-items: center; gap: 12px; padding: 8px 0; background: #000091; color: #fff; }
+.collapsed .toggle, .tab-info { writing-mode: vertical-rl; transform: rotate(180deg); }
+.collapsed .toggle { width: 36px; padding: 12px 4px; background: #fff; color: #000091; font-weight: 700; }
+.tab-info { font-size: 14px; }
+.sr-only {
+  position: absolute; width: 1px; height: 1px; overflow: hidden;
+  clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap;
+}
+`;
+
+  const sheet = new CSSStyleSheet(); // adopted, not a <style>: a strict style-src CSP allows it
+  sheet.replaceSync(CSS);
+
+  let state = null; // the last state Python sent
+  let collapsed = false; // taken from Python on the first render of this document, then local
+  let confirming = false; // the gate's confirmation box is open
+  let sentToken = null; // a decision was sent for this token: buttons disabled
+  let ready = false; // the document has an element to attach the panel to
+  let host = null;
+  let root = null;
+  let live = null;
+  let savedMargin = null;
+  let armedAt = 0; // performance.now() from which decision buttons accept clicks
+  let armTimer = null;
+
+  function el(tag, attrs, ...children) {
+    const node = document.createElement(tag);
+    for (const [name, value] of Object.entries(attrs || {})) {
+      if (value === null || value === undefined || value === false) continue;
+      node.setAttribute(name, value === true ? "" : String(value));
+    }
+    for (const child of children.flat()) {
+      if (child !== null && child !== undefined && child !== false) node.append(child);
+    }
+    return node;
+  }
+
+  function button(label, kind, focusKey, onClick, decides = true) {
+    const node = el("button", { type: "button", class: kind, "data-focus": focusKey, "data-decides": decides }, label);
+    node.addEventListener("click", (event) => {
+      if (event.isTrusted) onClick(); // a page script's element.click() is not the mediator
+    });
+    return node;
+  }
+
+  function reserve(px) {
+    const style = document.documentElement.style;
+    if (savedMargin === null) {
+      savedMargin = [style.getPropertyValue("margin-right"), style.getPropertyPriority("margin-right")];
+    }
+    style.setProperty("margin-right", `${px}px`, "important");
+  }
+
+  function release() {
+    if (savedMargin === null) return;
+    document.documentElement.style.setProperty("margin-right", savedMargin[0], savedMargin[1]);
+    savedMargin = null;
+  }
+
+  function ensureHost() {
+    if (host) {
+      if (!host.isConnected) document.documentElement.append(host);
+      return;
+    }
+    host = el("autopilot-panel", { "data-autopilot-panel": true });
+    root = host.attachShadow({ mode: "open" });
+    root.adoptedStyleSheets = [sheet];
+    live = el("div", { class: "sr-only", "aria-live": "polite" });
+    // The page must not see keys or clicks meant for the panel (a site handler for Enter...).
+    for (const type of ["keydown", "keyup", "keypress", "click", "mousedown", "mouseup"]) {
+      root.addEventListener(type, (event) => event.stopPropagation());
+    }
+    document.documentElement.append(host);
+    // Some pages rewrite the document's children: put the panel back.
+    new MutationObserver(() => {
+      if (!host.isConnected) document.documentElement.append(host);
+    }).observe(document.documentElement, { childList: true });
+  }
+
+  function choose(decision, confirmed) {
+    if (!state || sentToken === state.token) return;
+    sentToken = state.token;
+    draw("sent");
+    send({ type: "decision", token: state.token, decision, confirmed }).catch(() => {});
+  }
+
+  function onButton(item) {
+    if (item.decision === "approve" && state.gate && !confirming) {
+      confirming = true;
+      armedAt = performance.now() + ARM_MS;
+      draw("gate");
+      return;
+    }
+    choose(item.decision, false);
+  }
+
+  function toggle(fold) {
+    collapsed = fold;
+    draw(fold ? "expand" : "collapse");
+    send({ type: "collapse", collapsed: fold }).catch(() => {});
+  }
+
+  function progress(s, t) {
+    const { index, total, text } = s.progress;
+    const bar = el("div", { class: "bar" });
+    bar.style.width = `${total > 0 ? Math.round((100 * index) / total) : 0}%`;
+    return [
+      el("p", { class: "progress-text", id: "ap-progress" }, text),
+      el("div", {
+        class: "track", role: "progressbar", "aria-label": t.progressLabel,
+        "aria-valuemin": 0, "aria-valuemax": total, "aria-valuenow": index, "aria-valuetext": text,
+      }, bar),
+    ];
+  }
+
+  function fieldsTable(s, t) {
+    if (s.fieldsHidden) return el("p", { class: "hidden-note" }, s.fieldsHidden);
+    if (!s.fields.length) return null;
+    const rows = s.fields.map((f) => {
+      const value = f.secret
+        ? [el("span", { "aria-hidden": "true" }, f.value), el("span", { class: "sr-only" }, t.masked)]
+        : f.value || t.empty;
+      return el("tr", {},
+        el("th", { scope: "row" }, f.label),
+        el("td", {},
+          el("div", { class: "value" }, value),
+          el("div", { class: "source" }, t.source + f.source),
+          f.differs && el("p", { class: "differs" }, el("span", { "aria-hidden": "true" }, "⚠ "), f.differs)));
+    });
+    return el("table", {},
+      el("caption", {}, t.fieldsCaption),
+      el("thead", {}, el("tr", {},
+        el("th", { scope: "col" }, t.fieldHeader), el("th", { scope: "col" }, t.valueHeader))),
+      el("tbody", {}, rows));
+  }
+
+  function outputs(s, t) {
+    if (!s.outputs.length) return null;
+    return el("section", { class: "outputs", "aria-labelledby": "ap-outputs" },
+      el("h3", { id: "ap-outputs" }, t.outputsTitle),
+      el("dl", {}, s.outputs.map((o) => el("div", {}, el("dt", {}, o.label), el("dd", {}, o.value)))));
+  }
+
+  function actions(s, t) {
+    if (!s.buttons.length) return null;
+    const footer = el("div", { class: "actions" });
+    const main = s.buttons.filter((b) => b.kind !== "stop");
+    const stop = s.buttons.filter((b) => b.kind === "stop");
+    if (confirming) {
+      footer.append(el("section", { class: "gate", "aria-labelledby": "ap-gate" },
+        el("h3", { id: "ap-gate", tabindex: "-1", "data-focus": "gate" }, s.gate.title),
+        el("p", {}, s.gate.text),
+        el("div", { class: "choices" },
+          button(s.gate.confirm, "primary", "confirm", () => choose("approve", true)),
+          button(s.gate.cancel, "secondary", "cancel", () => {
+            confirming = false;
+            draw("approve");
+          }, false))));
+    } else if (main.length) {
+      footer.append(el("div", { class: "choices" },
+        main.map((b) => button(b.label, b.kind, b.decision, () => onButton(b)))));
+    }
+    if (stop.length) {
+      footer.append(el("div", { class: "stop" },
+        stop.map((b) => button(b.label, "stop-button", b.decision, () => choose(b.decision, false)))));
+    }
+    if (sentToken === s.token) {
+      for (const node of footer.querySelectorAll("button")) node.disabled = true;
+      footer.append(el("p", { class: "sent", tabindex: "-1", "data-focus": "sent", role: "status" }, t.sent));
+    }
+    return footer;
+  }
+
+  function expanded(s, t) {
+    return el("aside", { class: "panel", role: "complementary", "aria-label": t.landmark, lang: "fr" },
+      el("div", { class: "top" },
+        el("div", { class: "top-row" },
+          el("p", { class: "brand" }, t.brand),
+          button(t.collapse, "toggle", "collapse", () => toggle(true), false)),
+        el("h2", { class: "flow" }, s.flowTitle),
+        progress(s, t)),
+      el("div", { class: "body" },
+        el("p", { class: `moment moment-${s.moment}` }, s.momentLabel),
+        el("h3", { class: "step", tabindex: "-1", "data-focus": "heading" }, s.title),
+        s.message && el("p", { class: "message" }, s.message),
+        s.notice && el("p", { class: "notice" }, s.notice),
+        s.siteErrors.length > 0 && el("div", { class: "alert", role: "alert" },
+          el("p", { class: "alert-title" }, t.siteErrors),
+          el("ul", {}, s.siteErrors.map((m) => el("li", {}, m)))),
+        s.mismatch && el("p", { class: "differs mismatch" }, el("span", { "aria-hidden": "true" }, "⚠ "), s.mismatch),
+        fieldsTable(s, t),
+        outputs(s, t)),
+      actions(s, t));
+  }
+
+  function folded(s, t) {
+    return el("aside", { class: "panel collapsed", role: "complementary", "aria-label": t.landmark, lang: "fr" },
+      button(t.expand, "toggle", "expand", () => toggle(false), false),
+      el("p", { class: "tab-info" }, s.progress.short),
+      s.buttons.length > 0 && sentToken !== s.token && el("p", { class: "tab-info" }, t.waiting));
+  }
+
+  function arm() {
+    const wait = armedAt - performance.now();
+    if (wait <= 0) return;
+    const inert = [...root.querySelectorAll("button[data-decides]:enabled")];
+    for (const node of inert) node.disabled = true;
+    clearTimeout(armTimer);
+    armTimer = setTimeout(() => {
+      for (const node of inert) node.disabled = false;
+    }, wait);
+  }
+
+  // Rebuild the panel from `state`; `focus` names what should hold the focus afterwards.
+  function draw(focus) {
+    if (!ready || !state) return;
+    ensureHost();
+    const hadFocus = root.activeElement !== null;
+    const t = state.texts;
+    host.setAttribute("data-state", collapsed ? "collapsed" : "expanded");
+    root.replaceChildren(live, collapsed ? folded(state, t) : expanded(state, t));
+    reserve(collapsed ? TAB : WIDTH);
+    arm();
+    if (focus || hadFocus) {
+      const wanted = root.querySelector(`[data-focus="${focus || "heading"}"]`)
+        || root.querySelector('[data-focus="heading"], [data-focus="expand"]');
+      if (wanted) wanted.focus();
+    }
+  }
+
+  function render(next) {
+    if (!next || (state && next.seq < state.seq)) return; // a late answer to an old question
+    const fresh = !state || next.token !== state.token;
+    if (!state) collapsed = Boolean(next.collapsed);
+    state = next;
+    if (fresh) {
+      confirming = false;
+      sentToken = null;
+      armedAt = performance.now() + ARM_MS;
+    }
+    draw(null);
+    if (fresh && live) live.textContent = state.announce;
+  }
+
+  Object.defineProperty(window, "__autopilot", {
+    value: Object.freeze({ render }),
+    enumerable: false,
+    configurable: false,
+    writable: false,
+  });
+
+  function start() {
+    ready = true;
+    draw(null);
+  }
+
+  send({ type: "hello" }).then(render, () => {});
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start, { once: true });
+  } else {
+    start();
+  }
+  // Printing the site's récapitulatif: no panel, no reserved margin.
+  window.addEventListener("beforeprint", release);
+  window.addEventListener("afterprint", () => draw(null));
+})();

@@ -1,0 +1,276 @@
+"""The in-page panel: the production `Approver`, a sidebar the mediator reads and clicks.
+
+`panel.js` is an init script of the browser context, so every page load of the run re-creates
+the panel; it then asks Python for the state to show (a binding call answered from memory).
+Python pushes each new view with `window.__autopilot.render(state)`. The panel sends back only
+trusted clicks on its own buttons, tagged with the token of the view they were made on, so a
+click on an old view (a double click, a late click) never decides the next step.
+
+All the French the mediator reads is here; `panel.js` lays it out and adds no words.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections import deque
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+from itertools import count
+from typing import Any
+
+from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import Error as PlaywrightError
+
+from autopilot.engine.approver import BUTTON_LABELS, Decision, Moment, StepView
+from autopilot.errors import BrowserClosed
+
+BINDING = "__autopilotPanel"  # the name panel.js captures and removes from window
+TICK_MS = 100  # how often `decide` looks at its queue and at `poll`
+MASK = "••••••••"
+BROWSER_CLOSED = "La fenêtre du navigateur a été fermée : la démarche est interrompue."
+
+TEXTS = {
+    "landmark": "Assistant autopilot",
+    "brand": "autopilot",
+    "collapse": "Réduire le panneau",
+    "expand": "Afficher le panneau",
+    "waiting": "Décision attendue",
+    "progressLabel": "Progression de la démarche",
+    "fieldsCaption": "Ce qu'autopilot a rempli",
+    "fieldHeader": "Champ",
+    "valueHeader": "Valeur",
+    "source": "Source : ",
+    "empty": "(vide)",
+    "masked": "valeur secrète masquée",
+    "siteErrors": "Le site signale :",
+    "outputsTitle": "Résultat de la démarche",
+    "sent": "Décision transmise…",
+}
+
+MOMENT_LABELS = {
+    Moment.REVIEW: "À vérifier avec l'usager",
+    Moment.MANUAL: "Action à faire sur la page",
+    Moment.BLOCKED: "Démarche bloquée",
+    Moment.TAKEOVER: "Vous avez la main",
+    Moment.DONE: "Démarche terminée",
+}
+
+# Said when the engine gives no message of its own.
+MOMENT_HINTS = {
+    Moment.REVIEW: "Vérifiez les valeurs avec l'usager, puis validez.",
+    Moment.MANUAL: "Faites ce qui est demandé sur la page, puis cliquez sur « Reprendre ».",
+    Moment.BLOCKED: "La page n'est pas celle attendue : prenez la main ou arrêtez la démarche.",
+    Moment.TAKEOVER: "Vous pilotez la page vous-même. Cliquez sur « Reprendre » quand vous avez terminé.",
+    Moment.DONE: "La démarche est terminée.",
+}
+
+GATES = {
+    "submit": {
+        "title": "Envoi définitif",
+        "text": "Cette action envoie la demande à l'administration. Vérifiez le récapitulatif avec l'usager.",
+        "confirm": "Confirmer l'envoi",
+        "cancel": "Annuler",
+    },
+    "payment": {
+        "title": "Paiement",
+        "text": "Cette action mène au paiement. Vérifiez le montant et le récapitulatif avec l'usager.",
+        "confirm": "Confirmer le paiement",
+        "cancel": "Annuler",
+    },
+}
+OTHER_GATE = {
+    "title": "Action définitive",
+    "text": "Cette action ne pourra pas être annulée. Vérifiez avec l'usager.",
+    "confirm": "Confirmer",
+    "cancel": "Annuler",
+}
+
+PAYMENT_BY_HAND = (
+    "L'usager saisit lui-même les données de sa carte bancaire sur le site : "
+    "autopilot ne les lit pas et ne les saisit pas."
+)
+PAYMENT_HIDDEN = "Les données personnelles sont masquées pendant le paiement."
+
+# Button order in the panel; the first of APPROVE / RESUME present is the primary action.
+ORDER = (Decision.APPROVE, Decision.RESUME, Decision.SKIP, Decision.TAKEOVER, Decision.STOP)
+
+_RENDER = """state => {
+  const panel = window.__autopilot;
+  if (!panel) return false;
+  panel.render(state);
+  return true;
+}"""
+
+
+@cache
+def _script() -> str:
+    return resources.files("autopilot.engine").joinpath("panel.js").read_text(encoding="utf-8")
+
+
+def _differs_text(actual: str) -> str:
+    shown = f"« {actual} »" if actual else "champ vide"
+    return f"Valeur différente sur la page : {shown}"
+
+
+def _mismatch_summary(view: StepView) -> str | None:
+    n = sum(f.differs for f in view.fields)
+    if n == 0:
+        return None
+    if n == 1:
+        return "Attention : 1 champ n'a pas sur la page la valeur prévue. Vérifiez-le ci-dessous."
+    return f"Attention : {n} champs n'ont pas sur la page la valeur prévue. Vérifiez-les ci-dessous."
+
+
+def _buttons(view: StepView) -> list[dict[str, str]]:
+    buttons = []
+    primary = False
+    for decision in ORDER:
+        if decision not in view.allowed:
+            continue
+        if decision is Decision.STOP:
+            kind = "stop"
+        elif decision in (Decision.APPROVE, Decision.RESUME) and not primary:
+            kind, primary = "primary", True
+        else:
+            kind = "secondary"
+        buttons.append({"decision": decision.value, "label": BUTTON_LABELS[decision], "kind": kind})
+    return buttons
+
+
+def panel_state(view: StepView, *, seq: int, token: str, decidable: bool, collapsed: bool) -> dict[str, Any]:
+    """What panel.js renders for `view`: display-ready French, no secret ever included."""
+    paying_by_hand = view.gate == "payment" and view.moment is Moment.MANUAL
+    fields = [] if paying_by_hand else [
+        {
+            "label": f.label,
+            "value": MASK if f.secret else f.value,
+            "source": f.source,
+            "secret": f.secret,
+            "differs": _differs_text(f.actual) if f.differs else None,
+        }
+        for f in view.fields
+    ]
+    progress = f"Étape {view.index} sur {view.total}"
+    gate = None
+    if decidable and view.gate and Decision.APPROVE in view.allowed:
+        gate = GATES.get(view.gate, OTHER_GATE)
+    return {
+        "seq": seq,
+        "token": token,
+        "collapsed": collapsed,
+        "moment": view.moment.value,
+        "momentLabel": MOMENT_LABELS[view.moment],
+        "flowTitle": view.flow_title,
+        "progress": {"index": view.index, "total": view.total, "text": progress,
+                     "short": f"{view.index}/{view.total}"},
+        "title": view.title,
+        "message": view.message or MOMENT_HINTS[view.moment],
+        "notice": PAYMENT_BY_HAND if paying_by_hand else None,
+        "mismatch": None if paying_by_hand else _mismatch_summary(view),
+        "siteErrors": list(view.site_errors),
+        "fields": fields,
+        "fieldsHidden": PAYMENT_HIDDEN if paying_by_hand and view.fields else None,
+        "outputs": [{"label": label, "value": value} for label, value in view.outputs],
+        "buttons": _buttons(view) if decidable else [],
+        "gate": gate,
+        "announce": f"{progress} : {view.title}. {MOMENT_LABELS[view.moment]}.",
+        "texts": TEXTS,
+    }
+
+
+class PanelApprover:
+    """The approver the mediator uses: a panel docked in the page the run drives."""
+
+    def __init__(self, context: BrowserContext) -> None:
+        self._page: Page | None = None
+        self._view: StepView | None = None
+        self._state: dict[str, Any] | None = None
+        self._token = ""
+        self._decidable = False
+        self._collapsed = False
+        self._seq = count(1)
+        self._decisions: deque[Decision] = deque()
+        # The binding first: panel.js captures it when it runs.
+        context.expose_binding(BINDING, self._on_message)
+        context.add_init_script(script=_script())
+
+    def attach(self, page: Page) -> None:
+        """Show the panel in `page`, the page the run drives."""
+        self._page = page
+        if self._state is not None and self._view is not None:
+            self._push(page, self._view)
+
+    def show(self, view: StepView) -> None:
+        """Display `view` without asking for a decision; return at once."""
+        self._present(view, decidable=False)
+
+    def decide(self, view: StepView, poll: Callable[[], bool] | None = None) -> Decision:
+        """Show `view` and wait, without time limit, for the mediator's click (or `poll()`)."""
+        page = self._present(view, decidable=True)
+        try:
+            while True:
+                while self._decisions:
+                    decision = self._decisions.popleft()
+                    if decision in view.allowed:
+                        return decision
+                if page.is_closed():
+                    raise BrowserClosed(BROWSER_CLOSED, step=view.title)
+                if poll is not None and poll():
+                    return Decision.RESUME
+                # Playwright runs the binding callbacks (clicks, hellos) during this wait.
+                page.wait_for_timeout(TICK_MS)
+        except PlaywrightError as error:
+            if page.is_closed():
+                raise BrowserClosed(BROWSER_CLOSED, step=view.title) from error
+            raise
+
+    def _present(self, view: StepView, *, decidable: bool) -> Page:
+        if self._page is None:
+            raise RuntimeError("PanelApprover: attach() a page before showing a step")
+        self._view = view
+        self._token = secrets.token_urlsafe(12)
+        self._decidable = decidable
+        self._decisions.clear()
+        self._state = panel_state(
+            view, seq=next(self._seq), token=self._token, decidable=decidable, collapsed=self._collapsed
+        )
+        self._push(self._page, view)
+        return self._page
+
+    def _push(self, page: Page, view: StepView) -> None:
+        if page.is_closed():
+            raise BrowserClosed(BROWSER_CLOSED, step=view.title)
+        try:
+            if not page.evaluate(_RENDER, self._state):
+                page.evaluate(_script())  # a document loaded before this approver existed
+                page.evaluate(_RENDER, self._state)
+        except PlaywrightError as error:
+            if page.is_closed():
+                raise BrowserClosed(BROWSER_CLOSED, step=view.title) from error
+            # The document was being replaced: the new one asks for the state itself.
+
+    def _on_message(self, source: dict[str, Any], message: Any) -> Any:
+        """Called by Playwright during a wait. Must not call Playwright (sync API deadlock)."""
+        page = self._page
+        if page is None or source.get("page") is not page or source.get("frame") is not page.main_frame:
+            return None
+        if not isinstance(message, dict):
+            return None
+        kind = message.get("type")
+        if kind == "hello":
+            return self._state
+        if kind == "collapse":
+            self._collapsed = bool(message.get("collapsed"))
+            if self._state is not None:
+                self._state["collapsed"] = self._collapsed
+        elif kind == "decision" and self._decidable and message.get("token") == self._token:
+            try:
+                decision = Decision(message.get("decision"))
+            except ValueError:
+                return None
+            gated = self._state is not None and self._state["gate"] is not None
+            if decision is Decision.APPROVE and gated and message.get("confirmed") is not True:
+                return None  # a gate is only passed through its confirmation box
+            self._decisions.append(decision)
+        return None

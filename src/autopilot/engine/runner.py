@@ -1,0 +1,461 @@
+"""The step runner: one flow, one page, the mediator's approval at every step.
+
+For each step: navigate → check the page is the expected one → resolve every target
+(exactly one visible element each) → fill and highlight → ask the Approver → act →
+read the site's answer → extract outputs. If the page or a target does not match,
+nothing on that page is filled or clicked (DESIGN §4.3). A click that submits is made
+once; when its outcome does not show in time the run waits for the mediator and never
+clicks again (DESIGN §4.4).
+"""
+
+from __future__ import annotations
+
+import enum
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from autopilot.engine.approver import Approver, Decision, FieldView, Moment, StepView
+from autopilot.engine.locate import FieldTarget, Found, resolve_click, resolve_fields
+from autopilot.engine.origins import Origins
+from autopilot.engine.page_reading import closed, read_back, shows, site_errors, text_after
+from autopilot.errors import (
+    AutopilotError,
+    BrowserClosed,
+    DomainNotAllowed,
+    NoResponse,
+    PageMismatch,
+    RunError,
+    SiteRefused,
+    SiteUnreachable,
+)
+from autopilot.flows.model import Check, Choose, Condition, Expect, FillText, Flow, Press, Step, Until, Upload
+from autopilot.flows.template import Template, lookup
+
+SECRET_MASK = "••••••••"
+SecretSource = Callable[[str], str]
+
+
+class Outcome(enum.StrEnum):
+    """How a run ended, in the journal's words."""
+
+    COMPLETED = "terminée"
+    STOPPED = "interrompue"
+    FAILED = "échec"
+
+
+@dataclass
+class RunResult:
+    outcome: Outcome
+    outputs: dict[str, str] = field(default_factory=dict)
+    step: str | None = None  # the step where the run ended
+    error: AutopilotError | None = None
+
+
+@dataclass(frozen=True)
+class Timeouts:
+    """Seconds to wait for the site; a human is never timed out."""
+
+    page: float = 15.0  # the expected page to show
+    response: float = 30.0  # the outcome of a click
+
+
+class _Stop(Exception):
+    """The mediator chose « Arrêter la démarche »."""
+
+
+def holds(condition: Condition | None, values: Mapping[str, Any]) -> bool:
+    """Whether a `when:` condition holds for the citizen's data."""
+    if condition is None:
+        return True
+    value = lookup(values, condition.path)
+    if condition.values is not None:
+        result = value is not None and str(value) in condition.values
+    else:
+        result = value not in (None, "", False)
+    return result != condition.negate
+
+
+@dataclass
+class _Planned:
+    """One field action of a step, with its value ready."""
+
+    target: FieldTarget
+    action: Any
+    value: str  # the text typed, the option chosen, "oui"/"non", a file path
+    shown: str  # what the panel shows (the value, or the mask for a secret)
+    source: str
+    secret: bool = False
+
+
+class Runner:
+    """Runs one flow in one page under an approver."""
+
+    def __init__(
+        self,
+        page: Page,
+        flow: Flow,
+        values: Mapping[str, Any],
+        approver: Approver,
+        *,
+        origins: Origins = Origins(),
+        secrets: SecretSource | None = None,
+        report: Callable[[str], None] = lambda line: None,
+        timeouts: Timeouts = Timeouts(),
+        allowed_hosts: Callable[[str], bool] | None = None,
+        recover: Callable[[], bool] | None = None,
+    ) -> None:
+        self.page = page
+        self.flow = flow
+        self.values = values
+        self.approver = approver
+        self.origins = origins
+        self.secrets = secrets
+        self.report = report
+        self.timeouts = timeouts
+        self.allows_host = allowed_hosts or flow.allows_host
+        self.recover = recover  # called when a page is not the expected one (a session expired…)
+        self.outputs: dict[str, str] = {}
+        self.steps = [s for s in flow.steps if holds(s.when, values)]
+
+    # --- the run -------------------------------------------------------------------
+
+    def run(self, *, navigate: bool = True, announce: bool = True) -> RunResult:
+        """Run every step that applies; never raises for what happens on the site.
+
+        `navigate=False` starts on the page already shown (a login page the site
+        redirected to); `announce=False` ends without showing the final outputs.
+        """
+        step: Step | None = None
+        try:
+            for index, step in enumerate(self.steps):
+                self._step(step, index + 1, navigate=navigate or index > 0)
+        except _Stop:
+            self.report("Démarche arrêtée par le médiateur.")
+            return RunResult(Outcome.STOPPED, dict(self.outputs), step.title if step else None)
+        except BrowserClosed as error:
+            return RunResult(Outcome.STOPPED, dict(self.outputs), step.title if step else None, error)
+        except PlaywrightError as error:
+            if closed(error):
+                closed = BrowserClosed("La fenêtre du navigateur a été fermée : la démarche est interrompue.")
+                return RunResult(Outcome.STOPPED, dict(self.outputs), step.title if step else None, closed)
+            raise
+        except AutopilotError as error:
+            return RunResult(Outcome.FAILED, dict(self.outputs), step.title if step else None, error)
+        if announce:
+            self.approver.show(self._view(self.steps[-1], len(self.steps), Moment.DONE, frozenset(),
+                                          message="La démarche est terminée.", outputs=self._labelled_outputs()))
+        return RunResult(Outcome.COMPLETED, dict(self.outputs), self.steps[-1].title)
+
+    def _step(self, step: Step, number: int, *, navigate: bool) -> None:
+        refill = True
+        navigate = navigate and step.goto is not None
+        recovered = False
+        if step.optional and not navigate and not self._shows(step.expect):
+            return  # the site did not ask for this page this time
+        while True:
+            try:
+                if navigate:
+                    self.goto(step)
+                    navigate = False
+                if self._perform(step, number, refill):
+                    return
+                blocked = None  # the mediator asked for the hand
+            except PageMismatch as error:
+                if self.recover is not None and not recovered and self.recover():
+                    recovered = True  # once per step: a second mismatch goes to the mediator
+                    navigate = step.goto is not None
+                    continue
+                self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : {error.message}")
+                blocked = error
+            except RunError as error:
+                self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : {error.message}")
+                blocked = error
+            if self._takeover(step, number, blocked):
+                return
+            refill = False  # the mediator's corrections stand
+
+    def _takeover(self, step: Step, number: int, error: RunError | None) -> bool:
+        """Give the mediator the hand; True if the page has meanwhile moved on to the next step."""
+        if error is not None:
+            message = error.message + (f" {error.hint}" if error.hint else "")
+            decision = self.approver.decide(
+                self._view(step, number, Moment.BLOCKED, {Decision.TAKEOVER, Decision.STOP},
+                           message=message, site_errors=tuple(getattr(error, "site_errors", ())))
+            )
+            if decision is Decision.STOP:
+                raise _Stop
+        decision = self.approver.decide(
+            self._view(step, number, Moment.TAKEOVER, {Decision.RESUME, Decision.STOP},
+                       message="Vous avez la main : faites les corrections sur la page, puis « Reprendre ».")
+        )
+        if decision is Decision.STOP:
+            raise _Stop
+        following = self.steps[number] if number < len(self.steps) else None
+        return following is not None and following.expect is not None and self._shows(following.expect)
+
+    # --- one attempt at a step -------------------------------------------------------
+
+    def _perform(self, step: Step, number: int, refill: bool) -> bool:
+        """One attempt; True when the step is done, False when the mediator takes the hand."""
+        self._check_domain(step)
+        if step.expect:
+            self._wait_for(step.expect, step)
+        if step.manual:
+            self._manual(step, number)
+        planned, presses = self._plan(step)
+        found = resolve_fields(self.page, [p.target for p in planned], step.title)
+        buttons = [resolve_click(self.page, press.click, step.title) for press in presses]
+        next_button = resolve_click(self.page, step.next, step.title) if step.next else None
+        if refill:
+            self._fill(planned, found, buttons)
+        for name, where in step.extract.items():
+            self.outputs[name] = self._extract(where, step)
+        if not planned and not presses and next_button is None:
+            return True
+        fields = tuple(
+            FieldView(p.target.text, p.shown, p.source, None if p.secret else read_back(f.locator), p.secret)
+            for p, f in zip(planned, found)
+        )
+        self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : {len(fields)} champ(s) rempli(s),"
+                    " en attente de validation.")
+        allowed = {Decision.APPROVE, Decision.SKIP, Decision.TAKEOVER, Decision.STOP}
+        decision = self.approver.decide(
+            self._view(step, number, Moment.REVIEW, allowed, fields=fields, site_errors=tuple(site_errors(self.page)),
+                       message=self._review_message(step))
+        )
+        if decision is Decision.STOP:
+            raise _Stop
+        if decision is Decision.TAKEOVER:
+            return False
+        if decision is Decision.SKIP:
+            self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : passée.")
+            return True
+        if next_button is not None:
+            self._click_and_wait(next_button, step)
+        self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : validée.")
+        return True
+
+    def _extract(self, where, step: Step) -> str:
+        if where.after_text:
+            return text_after(self.page, where.after_text, step.title)
+        return read_back(resolve_fields(self.page, [FieldTarget("text", where.label)], step.title)[0].locator)
+
+    @staticmethod
+    def _review_message(step: Step) -> str:
+        if step.gate == "submit":
+            return "Dernière vérification avec l'usager : valider envoie la demande à l'administration."
+        return "Vérifiez les valeurs avec l'usager, puis validez."
+
+    def _plan(self, step: Step) -> tuple[list[_Planned], list[Press]]:
+        """The step's field actions that apply, with their values; and its in-page clicks."""
+        planned: list[_Planned] = []
+        presses: list[Press] = []
+        for action in step.fill:
+            if not holds(action.when, self.values):
+                continue
+            if isinstance(action, Press):
+                presses.append(action)
+            elif isinstance(action, FillText) and action.secret is not None:
+                if self.secrets is None:
+                    raise RunError(f"Aucun trousseau n'est disponible pour « {action.secret} ».", step=step.title)
+                planned.append(_Planned(FieldTarget("text", action.label, action.within), action,
+                                        self.secrets(action.secret), SECRET_MASK, f"trousseau : {action.secret}",
+                                        secret=True))
+            else:
+                item = self._planned_value(action)
+                if item is not None:
+                    planned.append(item)
+        return planned, presses
+
+    def _planned_value(self, action: FillText | Choose | Check | Upload) -> _Planned | None:
+        template: Template = action.file if isinstance(action, Upload) else action.value
+        value = template.render(self.values)
+        if value == "":
+            return None  # an optional input the citizen does not have: the field is left as it is
+        source = ", ".join(p.dotted for p in template.placeholders) or "valeur fixe du flow"
+        if isinstance(action, Choose):
+            shown = (action.options or {}).get(value, value)
+            return _Planned(FieldTarget("choose", action.choose, action.within, shown), action, shown, shown, source)
+        if isinstance(action, Check):
+            ticked = "oui" if _truthy(value) else "non"
+            return _Planned(FieldTarget("check", action.check, action.within), action, ticked, ticked, source)
+        if isinstance(action, Upload):
+            return _Planned(FieldTarget("upload", action.upload, action.within), action, value,
+                            value.rsplit("/", 1)[-1], source)
+        return _Planned(FieldTarget("text", action.label, action.within), action, value, value, source)
+
+    def _fill(self, planned: list[_Planned], found: list[Found], buttons: list) -> None:
+        for item, target in zip(planned, found):
+            kind = item.target.kind
+            if kind == "text":
+                if not item.secret and target.locator.get_attribute("type") == "password":
+                    raise RunError(f"« {item.target.text} » est un mot de passe : le flow doit utiliser « secret: ».")
+                target.locator.fill(item.value)
+            elif kind == "choose":
+                if target.is_select:
+                    target.locator.select_option(label=_option_text(target, item.value))
+                else:
+                    target.option.check()
+            elif kind == "check":
+                target.locator.set_checked(item.value == "oui")
+            elif kind == "upload":
+                target.locator.set_input_files(item.value)
+        for button in buttons:
+            button.click()
+        self.page.evaluate(
+            """() => document.querySelectorAll('[data-autopilot-target]').forEach((el) => {
+                const shown = el.matches('input[type=radio], input[type=checkbox]') && el.labels && el.labels[0]
+                  ? el.labels[0] : el;
+                shown.style.outline = '3px solid #fc5d00';
+                shown.style.outlineOffset = '2px';
+            })"""
+        )
+
+    # --- page checks -----------------------------------------------------------------
+
+    def goto(self, step: Step) -> None:
+        """Open the real URL of `step.goto` (or its sandbox replica); SiteUnreachable if it cannot."""
+        url = self.origins.local(step.goto)
+        try:
+            self.page.goto(url, wait_until="domcontentloaded", timeout=self.timeouts.response * 1000)
+        except PlaywrightError as error:
+            if closed(error):
+                raise
+            host = step.goto.split("/")[2]
+            raise SiteUnreachable(
+                f"Le site {host} est injoignable depuis ce poste ({_network_reason(error)}).",
+                "Vérifiez la connexion Internet du poste. Pour vous entraîner sans Internet : --sandbox.",
+            ) from None
+
+    def _check_domain(self, step: Step) -> None:
+        host = self.origins.real_host(self.page.url)
+        if host is None or not self.allows_host(host):
+            raise DomainNotAllowed(
+                f"Le navigateur a quitté les sites de la démarche ({self.origins.real_path(self.page.url) if host is None else host}).",
+                "Revenez sur le site de la démarche, puis « Reprendre » ; ou arrêtez la démarche.",
+                step=step.title,
+            )
+
+    def _shows(self, expect: Expect | Until) -> bool:
+        return shows(self.page, self.origins, expect)
+
+    def _wait_for(self, expect: Expect, step: Step) -> None:
+        deadline = time.monotonic() + self.timeouts.page
+        while not self._shows(expect):
+            if time.monotonic() > deadline:
+                shown = self._headings()
+                raise PageMismatch(
+                    f"Étape « {step.title} » : la page affichée n'est pas celle attendue ({_describe(expect)})."
+                    + (f" Titre de la page : « {shown} »." if shown else ""),
+                    "Le site a peut-être changé, ou la page précédente n'a pas été validée."
+                    " Rien n'a été rempli sur cette page.",
+                    step=step.title,
+                )
+            self.page.wait_for_timeout(100)
+
+    def _headings(self) -> str:
+        try:
+            heading = self.page.locator("h1").first
+            return heading.inner_text(timeout=500).strip() if heading.count() else ""
+        except PlaywrightError:
+            return ""
+
+    def _manual(self, step: Step, number: int) -> None:
+        until = step.manual.until
+        self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : action manuelle — {step.manual.instruction}")
+        decision = self.approver.decide(
+            self._view(step, number, Moment.MANUAL, {Decision.RESUME, Decision.STOP}, message=step.manual.instruction),
+            poll=(lambda: self._shows(until)) if until else None,
+        )
+        if decision is Decision.STOP:
+            raise _Stop
+
+    def _click_and_wait(self, button, step: Step) -> None:
+        """Click once, then wait for a new page or the site's errors; never click again."""
+        self.page.evaluate("() => { window.__autopilotClicked = true; }")
+        button.click(timeout=self.timeouts.page * 1000)
+        deadline = time.monotonic() + self.timeouts.response
+        while True:
+            try:
+                same_document = self.page.evaluate("() => window.__autopilotClicked === true")
+            except PlaywrightError as error:
+                if closed(error):
+                    raise
+                same_document = None  # navigating
+            if same_document is False:
+                try:
+                    self.page.wait_for_load_state("domcontentloaded", timeout=self.timeouts.response * 1000)
+                except PlaywrightTimeout:
+                    pass
+                break
+            if same_document and site_errors(self.page):
+                break
+            if time.monotonic() > deadline:
+                raise NoResponse(
+                    f"Étape « {step.title} » : le site n'a pas répondu au clic dans les {self.timeouts.response:.0f} s.",
+                    "autopilot ne clique jamais une seconde fois : regardez la page, continuez à la main si"
+                    " besoin, puis « Reprendre ».",
+                    step=step.title,
+                )
+            self.page.wait_for_timeout(100)
+        errors = site_errors(self.page)
+        if errors:
+            raise SiteRefused(f"Étape « {step.title} » : le site a refusé la saisie.", errors, step=step.title)
+
+    # --- views -----------------------------------------------------------------------
+
+    def _view(self, step: Step, number: int, moment: Moment, allowed, **extra: Any) -> StepView:
+        return StepView(
+            flow_title=self.flow.title,
+            index=number,
+            total=len(self.steps),
+            title=step.title,
+            moment=moment,
+            allowed=frozenset(allowed),
+            gate=step.gate,
+            **extra,
+        )
+
+    def _labelled_outputs(self) -> tuple[tuple[str, str], ...]:
+        return tuple((self.flow.outputs[name].label, value) for name, value in self.outputs.items())
+
+
+def _truthy(value: str) -> bool:
+    return value.strip().lower() in ("oui", "true", "1", "vrai", "yes")
+
+
+def _option_text(found: Found, wanted: str) -> str:
+    texts = found.locator.evaluate("(el) => [...el.options].map((o) => o.textContent.trim())")
+    return next(t for t in texts if " ".join(t.split()).lower() == " ".join(wanted.split()).lower())
+
+
+def _describe(expect: Expect) -> str:
+    parts = []
+    if expect.heading:
+        parts.append(f"titre « {expect.heading} »")
+    if expect.url:
+        parts.append(f"adresse {expect.url}")
+    if expect.text:
+        parts.append(f"texte « {expect.text} »")
+    return ", ".join(parts)
+
+
+def _network_reason(error: PlaywrightError) -> str:
+    text = str(error)
+    for code, reason in (
+        ("ERR_NAME_NOT_RESOLVED", "nom de domaine introuvable"),
+        ("ERR_INTERNET_DISCONNECTED", "pas de connexion Internet"),
+        ("ERR_CONNECTION_REFUSED", "connexion refusée"),
+        ("ERR_CONNECTION_TIMED_OUT", "délai de connexion dépassé"),
+        ("ERR_ADDRESS_UNREACHABLE", "adresse injoignable"),
+        ("Timeout", "délai dépassé"),
+    ):
+        if code in text:
+            return reason
+    return text.splitlines()[0][:100]

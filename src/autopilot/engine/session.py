@@ -1,0 +1,114 @@
+"""A working session: one browser page, the mandataire account's login, démarches in turn.
+
+A démarche flow declaring `account: ants` gets the account flow (`flows/accounts/ants.yaml`)
+run first when the site does not already show the session open (the account flow's
+`logged_in` check). The login happens once per session; if the site asks for it again
+mid-run (session expired), it is replayed on the spot and the interrupted step resumes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Page
+
+from autopilot.engine.approver import Approver
+from autopilot.engine.origins import Origins
+from autopilot.engine.page_reading import closed, shows
+from autopilot.engine.runner import Outcome, Runner, RunResult, SecretSource, Timeouts
+from autopilot.errors import RunError
+from autopilot.flows.library import Library
+from autopilot.flows.model import Flow
+
+
+class Session:
+    """Runs démarches in one page, logging in to their accounts when needed."""
+
+    def __init__(
+        self,
+        page: Page,
+        library: Library,
+        approver: Approver,
+        *,
+        origins: Origins = Origins(),
+        secrets: SecretSource | None = None,
+        accounts: Mapping[str, Mapping[str, str]] | None = None,
+        report: Callable[[str], None] = lambda line: None,
+        timeouts: Timeouts = Timeouts(),
+    ) -> None:
+        self.page = page
+        self.library = library
+        self.approver = approver
+        self.origins = origins
+        self.secrets = secrets
+        self.accounts = accounts or {}  # non-secret settings per account: {"ants": {"identifiant": …}}
+        self.report = report
+        self.timeouts = timeouts
+        self._open: set[str] = set()
+
+    def run(self, flow: Flow, values: Mapping[str, Any]) -> RunResult:
+        """Run one démarche, after the login its account needs."""
+        account = self._account(flow)
+        if account is not None and account.id not in self._open:
+            failed = self._login(account, navigate=True)
+            if failed is not None:
+                return failed
+        runner = Runner(
+            self.page, flow, values, self.approver, origins=self.origins, secrets=self.secrets,
+            report=self.report, timeouts=self.timeouts,
+            allowed_hosts=lambda host: flow.allows_host(host) or (account is not None and account.allows_host(host)),
+            recover=(lambda: self._relogin(account)) if account is not None else None,
+        )
+        return runner.run()
+
+    def close(self) -> None:
+        """Log out of every open account: the next visitor finds no session."""
+        for account_id in list(self._open):
+            account = next(e.flow for e in self.library.accounts if e.flow.id == account_id)
+            try:
+                if account.logout is not None and shows(self.page, self.origins, account.logged_in):
+                    button = self.page.get_by_role("button" if account.logout.button else "link",
+                                                   name=account.logout.button or account.logout.link, exact=True)
+                    if button.count() == 1:
+                        button.click()
+                        self.page.wait_for_load_state("domcontentloaded")
+                        self.report("Déconnexion du compte effectuée.")
+            except PlaywrightError as error:
+                if not closed(error):
+                    raise
+            self._open.discard(account_id)
+
+    def _account(self, flow: Flow) -> Flow | None:
+        return self.library.account(flow.account).flow if flow.account else None
+
+    def _login(self, account: Flow, *, navigate: bool) -> RunResult | None:
+        """Open the account's session; None on success, the failed run otherwise."""
+        values = {"compte": dict(self.accounts.get(account.account or "", {}))}
+        runner = Runner(self.page, account, values, self.approver, origins=self.origins, secrets=self.secrets,
+                        report=self.report, timeouts=self.timeouts)
+        if navigate and account.steps[0].goto:
+            runner.goto(account.steps[0])
+            if account.logged_in is not None and shows(self.page, self.origins, account.logged_in):
+                self._open.add(account.id)
+                return None
+        self.report(f"Connexion au compte « {account.title} »…")
+        result = runner.run(navigate=False, announce=False)
+        if result.outcome is not Outcome.COMPLETED:
+            return result
+        if account.logged_in is not None and not shows(self.page, self.origins, account.logged_in):
+            error = RunError("La connexion au compte n'a pas abouti.", "Vérifiez l'identifiant et le mot de passe.")
+            return RunResult(Outcome.FAILED, step=result.step, error=error)
+        self._open.add(account.id)
+        self.report("Connecté au compte.")
+        return None
+
+    def _relogin(self, account: Flow) -> bool:
+        """If the site shows the account's login page again, log in again where we are."""
+        first = account.steps[0]
+        if first.expect is None or not shows(self.page, self.origins, first.expect):
+            return False
+        self.report("La session du compte a expiré : nouvelle connexion.")
+        self._open.discard(account.id)
+        return self._login(account, navigate=False) is None

@@ -1,0 +1,46 @@
+"""The citizen's data for one flow: checked against the flow's declared inputs."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from autopilot.dossier import MODELS, DossierError, validate_record, validate_scalar
+from autopilot.flows.model import Flow, InputSpec
+
+
+def input_label(name: str, spec: InputSpec) -> str:
+    """How the mediator's form names an input."""
+    return spec.label or name.replace("_", " ").capitalize()
+
+
+def validate_inputs(flow: Flow, raw: Mapping[str, Any]) -> dict[str, Any]:
+    """Normalised values for every declared input; DossierError lists every problem at once."""
+    problems: list[tuple[str, str]] = []
+    values: dict[str, Any] = {}
+    for name in raw:
+        if name not in flow.inputs:
+            problems.append((name, f"donnée inconnue pour « {flow.title} » (données attendues : {', '.join(flow.inputs)})."))
+    for name, spec in flow.inputs.items():
+        given = raw.get(name)
+        label = input_label(name, spec)
+        try:
+            if spec.type in MODELS:
+                if given is None:
+                    if spec.required:
+                        problems.append((label, "ces informations sont obligatoires."))
+                    values[name] = None
+                    continue
+                if not isinstance(given, Mapping):
+                    problems.append((label, "un ensemble de champs est attendu."))
+                    continue
+                values[name] = validate_record(spec.type, given, section=spec.label)
+            else:
+                values[name] = validate_scalar(
+                    spec.type, given, label=label, options=spec.options, required=spec.required
+                )
+        except DossierError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise DossierError(problems, "Corrigez ces informations puis relancez la démarche.")
+    return values

@@ -1,0 +1,95 @@
+"""The library of flows: every `*.yaml` under the flows folder, démarches and accounts."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from autopilot.errors import FlowError
+from autopilot.flows.loader import load_flow
+from autopilot.flows.model import Flow
+
+ACCOUNTS_DIR = "accounts"
+
+
+def default_flows_dir() -> Path:
+    """`$AUTOPILOT_FLOWS`, else the `flows/` folder of this checkout, else `./flows`."""
+    configured = os.environ.get("AUTOPILOT_FLOWS")
+    if configured:
+        return Path(configured)
+    checkout = Path(__file__).resolve().parents[3] / "flows"
+    return checkout if checkout.is_dir() else Path("flows")
+
+
+@dataclass(frozen=True)
+class Entry:
+    flow: Flow
+    path: Path
+
+
+class Library:
+    """All flows of one folder, loaded and checked together."""
+
+    def __init__(self, root: Path, entries: list[Entry]) -> None:
+        self.root = root
+        self._entries = entries
+
+    @classmethod
+    def load(cls, root: Path | None = None) -> Library:
+        """Load every flow under `root`; raise FlowError listing every broken file."""
+        root = root or default_flows_dir()
+        if not root.is_dir():
+            raise FlowError(f"dossier de flows introuvable : {root}", "Indiquez-le avec AUTOPILOT_FLOWS.")
+        entries: list[Entry] = []
+        problems: list[str] = []
+        for path in sorted(root.rglob("*.yaml")):
+            try:
+                entries.append(Entry(load_flow(path, shown_as=_shown(path)), path))
+            except FlowError as error:
+                problems.append(str(error) + (f"\n  → {error.hint}" if error.hint else ""))
+        seen: dict[str, Path] = {}
+        for entry in entries:
+            if entry.flow.id in seen:
+                problems.append(f"{_shown(entry.path)}:1: identifiant « {entry.flow.id} » déjà pris par {_shown(seen[entry.flow.id])}")
+            seen[entry.flow.id] = entry.path
+        if problems:
+            raise FlowError("\n".join(problems))
+        return cls(root, entries)
+
+    @property
+    def demarches(self) -> list[Entry]:
+        return [e for e in self._entries if not self.is_account(e)]
+
+    @property
+    def accounts(self) -> list[Entry]:
+        return [e for e in self._entries if self.is_account(e)]
+
+    def is_account(self, entry: Entry) -> bool:
+        return entry.path.parent.name == ACCOUNTS_DIR
+
+    def find(self, name: str) -> Entry:
+        """A flow by id (`passeport-pre-demande`) or by file path."""
+        for entry in self._entries:
+            if entry.flow.id == name:
+                return entry
+        path = Path(name)
+        if path.suffix in (".yaml", ".yml") and path.exists():
+            return Entry(load_flow(path, shown_as=_shown(path)), path)
+        known = ", ".join(e.flow.id for e in self.demarches)
+        raise FlowError(f"démarche « {name} » introuvable", f"Démarches disponibles : {known}.")
+
+    def account(self, name: str) -> Entry:
+        """The account flow `accounts/NAME.yaml`."""
+        for entry in self._entries:
+            if self.is_account(entry) and entry.path.stem == name:
+                return entry
+        raise FlowError(f"compte « {name} » introuvable : il manque {self.root / ACCOUNTS_DIR / (name + '.yaml')}")
+
+
+def _shown(path: Path) -> str:
+    """A path as short as possible for messages: relative to the current folder when it can be."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)

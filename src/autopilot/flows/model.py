@@ -1,0 +1,355 @@
+"""The flow language: pydantic models of a flow file. No I/O here (see loader.py).
+
+A flow describes one démarche as a list of steps. Example:
+
+```yaml
+id: passeport-pre-demande
+title: Pré-demande de passeport
+category: Passeport
+version: 1
+domains: [passeport.ants.gouv.fr, ants.gouv.fr]
+account: ants
+inputs:
+  usager: identite
+  motif: {type: choice, label: "Motif", options: [premiere_demande, renouvellement]}
+outputs:
+  numero_predemande: {label: "Numéro de pré-demande"}
+steps:
+  - title: État civil
+    goto: https://passeport.ants.gouv.fr/demarches-en-ligne/pre-demande-passeport
+    expect: {heading: "État civil"}
+    fill:
+      - {label: "Nom de naissance", value: "{{ usager.nom_naissance }}"}
+      - {choose: "Sexe", value: "{{ usager.sexe }}", options: {F: "Féminin", M: "Masculin"}}
+    next: {button: "Suivant"}
+```
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+
+from autopilot.flows.template import Template, parse
+
+
+class Strict(BaseModel):
+    """Every flow model refuses unknown keys, so a typo fails loudly."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, arbitrary_types_allowed=True)
+
+
+def _template(value: Any) -> Template:
+    if isinstance(value, Template):
+        return value
+    if isinstance(value, bool):
+        value = "oui" if value else "non"
+    if not isinstance(value, (str, int, float)):
+        raise ValueError("texte attendu")
+    return parse(str(value))
+
+
+TemplateField = Annotated[Template, Field(json_schema_extra={"type": "string"})]
+
+
+# --- Conditions -------------------------------------------------------------------
+
+
+class Condition(Strict):
+    """`when:` — a test on the inputs, never an expression.
+
+    ```yaml
+    when: timbre                 # the input is given
+    when: {not: timbre}          # the input is absent
+    when: {motif: [perte, vol]}  # the input's value is one of these
+    ```
+    """
+
+    path: tuple[str, ...]
+    values: tuple[str, ...] | None = None
+    negate: bool = False
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        if isinstance(data, str):
+            return {"path": tuple(data.strip().split("."))}
+        if isinstance(data, dict) and len(data) == 1 and "path" not in data:
+            ((key, value),) = data.items()
+            if key == "not":
+                if not isinstance(value, str):
+                    raise ValueError("« not » attend le nom d'une donnée")
+                return {"path": tuple(value.split(".")), "negate": True}
+            values = value if isinstance(value, list) else [value]
+            return {"path": tuple(str(key).split(".")), "values": tuple(str(v) for v in values)}
+        if isinstance(data, dict) and "path" in data:
+            return data
+        raise ValueError("condition attendue : un nom de donnée, {not: nom} ou {nom: [valeurs]}")
+
+    @property
+    def dotted(self) -> str:
+        return ".".join(self.path)
+
+
+# --- Targets and page checks ------------------------------------------------------
+
+
+class Expect(Strict):
+    """Checks that the page is the expected one before anything is filled."""
+
+    heading: str | None = None
+    url: str | None = None  # a path prefix, e.g. /demarches-en-ligne/pre-demande-passeport/etat-civil
+    text: str | None = None
+
+    @model_validator(mode="after")
+    def _one_check(self) -> Expect:
+        if not (self.heading or self.url or self.text):
+            raise ValueError("« expect » demande au moins heading, url ou text")
+        return self
+
+
+class Click(Strict):
+    """A button or link, found by its accessible name (role + name)."""
+
+    button: str | None = None
+    link: str | None = None
+    css: str | None = None  # recorded fallback only
+
+    @model_validator(mode="after")
+    def _exactly_one(self) -> Click:
+        given = [k for k in ("button", "link", "css") if getattr(self, k)]
+        if len(given) != 1:
+            raise ValueError("indiquez exactement un de : button, link, css")
+        return self
+
+    @property
+    def description(self) -> str:
+        if self.button:
+            return f"bouton « {self.button} »"
+        if self.link:
+            return f"lien « {self.link} »"
+        return f"élément CSS « {self.css} »"
+
+
+# --- Field actions (a discriminated union keyed by the action's own key) ----------
+
+
+class _FieldAction(Strict):
+    when: Condition | None = None
+    within: str | None = None  # a fieldset legend or region name that scopes the label
+
+
+class FillText(_FieldAction):
+    """Type a value into a text field found by its label.
+
+    `{label: "Nom de naissance", value: "{{ usager.nom_naissance }}"}`, or for a password
+    `{label: "Mot de passe", secret: ants.mot_de_passe}` — a secret is a reference to the
+    OS keyring, never a literal.
+    """
+
+    label: str
+    value: TemplateField | None = None
+    secret: str | None = None
+
+    _value = field_validator("value", mode="before")(lambda cls, v: None if v is None else _template(v))
+
+    @model_validator(mode="after")
+    def _value_or_secret(self) -> FillText:
+        if (self.value is None) == (self.secret is None):
+            raise ValueError("indiquez soit « value », soit « secret » (pas les deux)")
+        return self
+
+    @property
+    def target(self) -> str:
+        return self.label
+
+
+class Choose(_FieldAction):
+    """Pick an option of a radio group (by its legend) or a select (by its label).
+
+    `options` maps the input's values to the texts the page shows:
+    `{choose: "Sexe", value: "{{ usager.sexe }}", options: {F: "Féminin", M: "Masculin"}}`.
+    """
+
+    choose: str
+    value: TemplateField
+    options: dict[str, str] | None = None
+
+    _value = field_validator("value", mode="before")(lambda cls, v: _template(v))
+
+    @property
+    def target(self) -> str:
+        return self.choose
+
+
+class Check(_FieldAction):
+    """Tick (or untick) a checkbox found by its label: `{check: "Je certifie…"}`."""
+
+    check: str
+    value: TemplateField = Field(default_factory=lambda: parse("oui"))
+
+    _value = field_validator("value", mode="before")(lambda cls, v: _template(v))
+
+    @property
+    def target(self) -> str:
+        return self.check
+
+
+class Upload(_FieldAction):
+    """Attach a file to an upload field: `{upload: "Justificatif de domicile", file: "{{ justificatif }}"}`."""
+
+    upload: str
+    file: TemplateField
+
+    _file = field_validator("file", mode="before")(lambda cls, v: _template(v))
+
+    @property
+    def target(self) -> str:
+        return self.upload
+
+
+class Press(_FieldAction):
+    """Click something that does not leave the page (« Ajouter un parent »): `{click: {button: …}}`."""
+
+    click: Click
+
+    @property
+    def target(self) -> str:
+        return self.click.description
+
+
+_ACTION_KEYS = {"label": "text", "choose": "choose", "check": "check", "upload": "upload", "click": "click"}
+
+
+def _action_kind(value: Any) -> str | None:
+    if isinstance(value, BaseModel):
+        return {FillText: "text", Choose: "choose", Check: "check", Upload: "upload", Press: "click"}[type(value)]
+    if isinstance(value, dict):
+        for key, kind in _ACTION_KEYS.items():
+            if key in value:
+                return kind
+    return None
+
+
+FieldAction = Annotated[
+    Union[
+        Annotated[FillText, Tag("text")],
+        Annotated[Choose, Tag("choose")],
+        Annotated[Check, Tag("check")],
+        Annotated[Upload, Tag("upload")],
+        Annotated[Press, Tag("click")],
+    ],
+    Discriminator(
+        _action_kind,
+        custom_error_type="action_inconnue",
+        custom_error_message="action inconnue",
+        custom_error_context={"keys": "label, choose, check, upload, click"},
+    ),
+]
+
+
+# --- Manual steps and extraction ---------------------------------------------------
+
+
+class Until(Strict):
+    """When a manual step is over: a URL path reached, or an element/text visible."""
+
+    url: str | None = None
+    heading: str | None = None
+    text: str | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> Until:
+        if not (self.url or self.heading or self.text):
+            raise ValueError("« until » demande url, heading ou text")
+        return self
+
+
+class Manual(Strict):
+    """Something only a human can do (a code received by e-mail, a captcha, a payment).
+
+    `{instruction: "Saisissez le code reçu dans la boîte mail de la mairie.", until: {url: /moncompte/mon-espace}}`
+    """
+
+    instruction: str
+    until: Until | None = None
+
+
+class Extract(Strict):
+    """Where to read an output on the page: the text that follows a label."""
+
+    after_text: str | None = None
+    label: str | None = None  # the value of a field
+
+    @model_validator(mode="after")
+    def _one(self) -> Extract:
+        if (self.after_text is None) == (self.label is None):
+            raise ValueError("indiquez soit « after_text », soit « label »")
+        return self
+
+
+# --- Steps, inputs, flows ----------------------------------------------------------
+
+
+class Step(Strict):
+    """One page of the démarche: check it, fill it, have it approved, act."""
+
+    title: str
+    when: Condition | None = None
+    optional: bool = False  # the step applies only if the page shows its `expect` (a code asked on a new browser)
+    goto: str | None = None
+    expect: Expect | None = None
+    fill: tuple[FieldAction, ...] = ()
+    manual: Manual | None = None
+    gate: Literal["submit", "payment"] | None = None
+    next: Click | None = None
+    extract: dict[str, Extract] = Field(default_factory=dict)
+
+
+class InputSpec(Strict):
+    """A declared input: a citizen-data model (`identite`) or a scalar type."""
+
+    type: str
+    label: str | None = None
+    hint: str | None = None
+    required: bool = True
+    options: tuple[str, ...] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _shorthand(cls, data: Any) -> Any:
+        return {"type": data} if isinstance(data, str) else data
+
+
+class OutputSpec(Strict):
+    label: str
+
+
+class Flow(Strict):
+    """A whole démarche."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    title: str
+    category: str
+    summary: str | None = None
+    bring: tuple[str, ...] = ()  # documents the citizen must bring
+    version: int = Field(ge=1)
+    domains: tuple[str, ...] = Field(min_length=1)
+    account: str | None = None
+    inputs: dict[str, InputSpec] = Field(default_factory=dict)
+    outputs: dict[str, OutputSpec] = Field(default_factory=dict)
+    logged_in: Expect | None = None  # account flows only: how to tell the session is open
+    logout: Click | None = None  # account flows only: what ends the session
+    steps: tuple[Step, ...] = Field(min_length=1)
+
+    def allows_host(self, host: str) -> bool:
+        """True when `host` is one of the declared domains (`*.x` covers subdomains of x)."""
+        host = host.lower()
+        for domain in self.domains:
+            if domain.startswith("*."):
+                if host.endswith(domain[1:]) or host == domain[2:]:
+                    return True
+            elif host == domain:
+                return True
+        return False

@@ -1,0 +1,176 @@
+"""The sandbox server: one Flask application for every replicated site, dispatching on the Host.
+
+`Sandbox().start()` serves it from a daemon thread on 127.0.0.1 with werkzeug's threaded
+server. A real URL `https://HOST/path` is served at `http://HOST.localhost:PORT/path`
+(`Sandbox.url`); the training home page is `http://localhost:PORT/`.
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, render_template, send_from_directory
+from werkzeug.exceptions import HTTPException
+from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
+
+from autopilot.sandbox import ants_compte, ants_passeport, control
+from autopilot.sandbox.faults import SERVER_ERROR_TITLE, Faults, apply_request_faults
+from autopilot.sandbox.hosts import CONTROL_HOST, HostRewrite, local_url, real_host, to_local
+from autopilot.sandbox.state import EXTENSION_KEY, SandboxState, current_state
+
+STATIC_DIR = Path(__file__).parent / "static"
+SITE_HOSTS = (ants_compte.ANTS_HOST, ants_passeport.PASSPORT_HOST)
+
+_ANTS_SERVICE = {
+    "name": "ANTS - Agence Nationale des Titres Sécurisés",
+    "tagline": "Site officiel de l'Agence nationale des titres sécurisés - France Titres",
+}
+_SANDBOX_SERVICE = {
+    "name": "Bac à sable autopilot",
+    "tagline": "Formation des médiateurs numériques",
+}
+
+
+def _is_ants(host: str) -> bool:
+    return host == ants_compte.ANTS_HOST or host.endswith("." + ants_compte.ANTS_HOST)
+
+
+def _template_context() -> dict[str, Any]:
+    state, host = current_state(), real_host()
+    ants = _is_ants(host)
+    duplicated = state.faults.duplicate_label
+    return {
+        "faults": state.faults,
+        "copies": lambda label: ("", "_bis") if label in duplicated else ("",),
+        "compte": ants_compte.current_account() if ants else None,
+        "logout_url": local_url(ants_compte.ANTS_HOST, ants_compte.LOGOUT_PATH),
+        "service": {
+            **(_ANTS_SERVICE if ants else _SANDBOX_SERVICE),
+            "home": local_url(ants_compte.ANTS_HOST, ants_compte.SPACE_PATH) if ants else local_url(CONTROL_HOST),
+        },
+        "values": {},
+        "errors": {},
+    }
+
+
+def _static(filename: str) -> Response:
+    return send_from_directory(STATIC_DIR, filename)
+
+
+def _error_page(exc: HTTPException) -> tuple[str, int]:
+    if exc.code == 404:
+        return render_template("error.html", titre="Page non trouvée", code=404), 404
+    if exc.code == 405:
+        return render_template("error.html", titre="Page non trouvée", code=405), 405
+    return render_template("error.html", titre=SERVER_ERROR_TITLE, code=exc.code or 500), exc.code or 500
+
+
+def _no_store(response: Response) -> Response:
+    # Site pages hold a citizen's data and must not be replayed from the cache by "Précédent".
+    if real_host() != CONTROL_HOST and response.mimetype == "text/html":
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def create_app(state: SandboxState) -> Flask:
+    """The Flask application serving every replica from `state`."""
+    app = Flask(__name__, host_matching=True, static_folder=None)
+    app.extensions[EXTENSION_KEY] = state
+    app.wsgi_app = HostRewrite(app.wsgi_app)  # type: ignore[method-assign]
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    for blueprint in (control.bp, ants_compte.bp, ants_passeport.bp):
+        app.register_blueprint(blueprint)
+    for host in (CONTROL_HOST, *SITE_HOSTS):
+        app.add_url_rule("/static/<path:filename>", f"static:{host}", _static, host=host)
+    app.before_request(lambda: apply_request_faults(state.faults))
+    app.after_request(_no_store)
+    app.context_processor(_template_context)
+    app.register_error_handler(HTTPException, _error_page)
+    return app
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        """No access log: tests and training sessions would drown in it."""
+
+
+class Sandbox:
+    """The local replicas of the teleservices, for training and for the tests."""
+
+    def __init__(self, port: int = 0, *, otp: bool = False) -> None:
+        self._state = SandboxState(otp=otp)
+        self._app = create_app(self._state)
+        self._requested_port = port
+        self.port = port
+        self._server: BaseWSGIServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @property
+    def faults(self) -> Faults:
+        """The fault knobs, mutable in place."""
+        return self._state.faults
+
+    @property
+    def otp(self) -> bool:
+        """Whether a new browser must type a one-time code sent to the mailbox."""
+        return self._state.otp
+
+    @otp.setter
+    def otp(self, value: bool) -> None:
+        self._state.otp = value
+
+    def start(self) -> Sandbox:
+        """Serve on 127.0.0.1 from a daemon thread; ready when this returns."""
+        if self._server is not None:
+            raise RuntimeError("the sandbox is already started")
+        self._server = make_server(
+            "127.0.0.1", self._requested_port, self._app, threaded=True, request_handler=_QuietHandler
+        )
+        self.port = self._server.server_port
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name=f"sandbox:{self.port}", daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        """Stop serving and free the port."""
+        if self._server is None:
+            return
+        self._server.shutdown()
+        self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        self._server = self._thread = None
+
+    def __enter__(self) -> Sandbox:
+        return self.start()
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+    def url(self, real_url: str) -> str:
+        """The local URL serving a real teleservice URL."""
+        if not self.port:
+            raise RuntimeError("the sandbox is not started: its port is not known yet")
+        return to_local(real_url, self.port)
+
+    @property
+    def home_url(self) -> str:
+        """The training home page."""
+        return f"http://{CONTROL_HOST}:{self.port}/"
+
+    def received(self, kind: str | None = None) -> list[dict[str, Any]]:
+        """What the administration received, oldest first (deep copies)."""
+        return self._state.received(kind)
+
+    def mailbox(self) -> list[dict[str, Any]]:
+        """Messages sent to the mandataire mailbox, newest last."""
+        return self._state.mailbox()
+
+    def reset(self) -> None:
+        """Forget records, mails, sessions, drafts and lockouts; no faults; `otp` as constructed."""
+        self._state.reset()

@@ -1,0 +1,137 @@
+"""Server-side checks of submitted forms, with the administration's French messages.
+
+Rules follow TELESERVICES.md §6 (JJ/MM/AAAA dates where 00 means an unknown day or month,
+5-digit code postal, French mobile 06/07 + 8 digits). Each check takes the field name and a noun
+phrase naming the field in messages ("le nom de naissance"); only a field's first error is kept.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+_NAME = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿŒœ' ’-]+$")
+_NAMES = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿŒœ' ’,-]+$")
+_DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
+_CODE_POSTAL = re.compile(r"^\d{5}$")
+_MOBILE = re.compile(r"^0[67]\d{8}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+def _cap(phrase: str) -> str:
+    return phrase[:1].upper() + phrase[1:]
+
+
+class FormCheck:
+    """Collects the errors of one submitted page: `errors` maps field name -> message."""
+
+    def __init__(self, values: dict[str, str]) -> None:
+        self.values = values
+        self.errors: dict[str, str] = {}
+
+    def value(self, name: str) -> str:
+        """The submitted value, without surrounding spaces."""
+        return (self.values.get(name) or "").strip()
+
+    def fail(self, name: str, message: str) -> None:
+        """Record an error unless the field already has one."""
+        self.errors.setdefault(name, message)
+
+    def required(self, name: str, what: str) -> bool:
+        """A text field that must be filled."""
+        if self.value(name):
+            return True
+        self.fail(name, f"Veuillez renseigner {what}.")
+        return False
+
+    def choice(self, name: str, what: str, options: list[str], *, required: bool = True) -> None:
+        """A radio group or select: one of `options`."""
+        value = self.value(name)
+        if not value:
+            if required:
+                self.fail(name, f"Veuillez sélectionner {what}.")
+        elif value not in options:
+            self.fail(name, f"La valeur sélectionnée pour {what} n'est pas valide.")
+
+    def person_name(self, name: str, what: str, *, required: bool = True, several: bool = False) -> None:
+        """A surname or given names (`several`: comma-separated given names)."""
+        if not self.value(name):
+            if required:
+                self.required(name, what)
+            return
+        if not (_NAMES if several else _NAME).match(self.value(name)):
+            allowed = "des espaces, des tirets, des apostrophes et des virgules" if several \
+                else "des espaces, des tirets et des apostrophes"
+            self.fail(name, f"{_cap(what)} ne doit contenir que des lettres, {allowed}.")
+
+    def date(self, name: str, what: str, *, required: bool = True) -> None:
+        """A JJ/MM/AAAA date in the past; 00 stands for an unknown day (or day and month)."""
+        value = self.value(name)
+        if not value:
+            if required:
+                self.required(name, what)
+            return
+        match = _DATE.match(value)
+        if not match:
+            self.fail(name, f"{_cap(what)} doit être au format JJ/MM/AAAA.")
+            return
+        day, month, year = (int(part) for part in match.groups())
+        if not _date_exists(day, month, year):
+            self.fail(name, f"{_cap(what)} n'est pas une date valide.")
+        elif (year, month or 1, day or 1) > (date.today().year, date.today().month, date.today().day):
+            self.fail(name, f"{_cap(what)} ne peut pas être postérieure à la date du jour.")
+
+    def code_postal(self, name: str) -> None:
+        """Five digits."""
+        if self.required(name, "le code postal") and not _CODE_POSTAL.match(self.value(name)):
+            self.fail(name, "Le code postal doit comporter 5 chiffres.")
+
+    def mobile(self, name: str) -> None:
+        """A French mobile number, spaces allowed."""
+        if self.required(name, "le numéro de téléphone portable"):
+            if not _MOBILE.match(self.value(name).replace(" ", "")):
+                self.fail(
+                    name,
+                    "Le numéro de téléphone portable doit commencer par 06 ou 07 "
+                    "et comporter 10 chiffres.",
+                )
+
+    def email(self, name: str, *, required: bool = False) -> None:
+        """An e-mail address."""
+        value = self.value(name)
+        if not value:
+            if required:
+                self.required(name, "l'adresse électronique")
+        elif not _EMAIL.match(value):
+            self.fail(name, "L'adresse électronique n'est pas valide (exemple : nom@domaine.fr).")
+
+    def integer_between(self, name: str, what: str, low: int, high: int, unit: str) -> None:
+        """A whole number within `[low, high]`."""
+        if not self.required(name, what):
+            return
+        value = self.value(name)
+        if not value.isdigit() or not low <= int(value) <= high:
+            self.fail(name, f"{_cap(what)} doit être un nombre entier de {unit} entre {low} et {high}.")
+
+    def pattern(self, name: str, regex: str, message: str) -> None:
+        """A filled value must match `regex`."""
+        value = self.value(name)
+        if value and not re.fullmatch(regex, value):
+            self.fail(name, message)
+
+    def ticked(self, name: str, message: str) -> None:
+        """A checkbox that must be ticked."""
+        if not self.value(name):
+            self.fail(name, message)
+
+
+def _date_exists(day: int, month: int, year: int) -> bool:
+    if year < 1900 or month > 12 or (month == 0 and day != 0):
+        return False
+    if day == 0 or month == 0:
+        return True
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True

@@ -1,0 +1,232 @@
+"""The flow loader: the library loads; each malformed flow gets its exact message."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from autopilot.errors import FlowError
+from autopilot.flows import Library, parse_flow
+from autopilot.flows.model import Check, Choose, FillText
+
+VALID = """\
+id: essai
+title: Essai
+category: Passeport
+version: 1
+domains: [passeport.ants.gouv.fr]
+inputs:
+  usager: identite
+  motif: {type: choice, options: [premiere_demande, perte]}
+  timbre: {type: numero_timbre, required: false}
+outputs:
+  numero: {label: "Numéro"}
+steps:
+  - title: État civil
+    goto: https://passeport.ants.gouv.fr/etat-civil
+    expect: {heading: "État civil"}
+    fill:
+      - {label: "Nom de naissance", value: "{{ usager.nom_naissance | majuscules }}"}
+      - {choose: "Motif", value: "{{ motif }}", options: {premiere_demande: "Première demande", perte: "Perte"}}
+    next: {button: "Suivant"}
+  - title: Fin
+    when: timbre
+    expect: {heading: "Fin"}
+    extract:
+      numero: {after_text: "Numéro"}
+"""
+
+
+def variant(old: str, new: str) -> str:
+    assert old in VALID, old
+    return VALID.replace(old, new)
+
+
+def test_the_library_loads():
+    library = Library.load()
+    assert {e.flow.id for e in library.demarches} >= {"passeport-pre-demande"}
+    assert [e.flow.id for e in library.accounts] == ["compte-ants"]
+
+
+def test_a_valid_flow_parses_into_typed_steps():
+    flow = parse_flow(VALID, "essai.yaml")
+    fill = flow.steps[0].fill
+    assert isinstance(fill[0], FillText) and isinstance(fill[1], Choose)
+    assert fill[0].value.render({"usager": {"nom_naissance": "Lefèvre"}}) == "LEFÈVRE"
+    assert flow.steps[1].when.path == ("timbre",)
+
+
+INVALID = [
+    pytest.param(
+        "id: essai\ntitle: [unclosed\n",
+        "essai.yaml:3: YAML invalide : expected ',' or ']', but got '<stream end>'",
+        id="yaml-syntax",
+    ),
+    pytest.param(
+        "",
+        "essai.yaml:1: le fichier est vide",
+        id="empty-file",
+    ),
+    pytest.param(
+        variant("version: 1\n", "version: 1\nversoin: 2\n"),
+        "essai.yaml:5: clé inconnue « versoin »",
+        id="unknown-top-key",
+    ),
+    pytest.param(
+        variant("    expect: {heading: \"État civil\"}\n", "    expect: {heading: \"État civil\"}\n    wait: 3\n"),
+        "essai.yaml:16: étape 1 « État civil » : clé inconnue « wait »",
+        id="unknown-step-key",
+    ),
+    pytest.param(
+        variant('{label: "Nom de naissance", value:', '{type: "Nom de naissance", value:'),
+        "essai.yaml:17: étape 1 « État civil » : action inconnue",
+        id="unknown-action",
+    ),
+    pytest.param(
+        variant('{label: "Nom de naissance", value: "{{ usager.nom_naissance | majuscules }}"}', '{label: "Nom de naissance"}'),
+        "essai.yaml:17: étape 1 « État civil » : indiquez soit « value », soit « secret » (pas les deux)",
+        id="fill-without-value",
+    ),
+    pytest.param(
+        variant("  - title: Fin\n", "  - titre: Fin\n"),
+        "essai.yaml:20: étape 2 : clé « title » manquante\nessai.yaml:20: étape 2 : clé inconnue « titre »",
+        id="missing-title",
+    ),
+    pytest.param(
+        variant("usager.nom_naissance | majuscules", "usager.nom_naissance | capitalize"),
+        "essai.yaml:17: étape 1 « État civil » : « value » : filtre inconnu « capitalize » ; filtres possibles :"
+        " aaaa_mm_jj, annee, chiffres, jj_mm_aaaa, jour, majuscules, minuscules, mois, premier, sans_accents,"
+        " sans_espaces",
+        id="unknown-filter",
+    ),
+    pytest.param(
+        variant("usager.nom_naissance | majuscules", "usager.nom_naissance.__class__"),
+        "essai.yaml:17: étape 1 « État civil » : « value » : « {{ usager.nom_naissance.__class__ }} » : seul un nom"
+        " de donnée est permis (ex. usager.nom_naissance), sans expression ni appel",
+        id="expression-in-template",
+    ),
+    pytest.param(
+        variant("{{ usager.nom_naissance | majuscules }}", "{{ citoyen.nom }}"),
+        "essai.yaml:17: étape 1 « État civil » : donnée « citoyen.nom » non déclarée",
+        id="undeclared-input",
+    ),
+    pytest.param(
+        variant("{{ usager.nom_naissance | majuscules }}", "{{ usager.nom_naisance }}"),
+        "essai.yaml:17: étape 1 « État civil » : « usager.nom_naisance » : le modèle « identite » n'a pas ce champ",
+        id="unknown-model-field",
+    ),
+    pytest.param(
+        variant("goto: https://passeport.ants.gouv.fr/etat-civil", "goto: https://phishing.example.com/etat-civil"),
+        "essai.yaml:14: étape 1 « État civil » : le domaine « phishing.example.com » n'est pas déclaré",
+        id="undeclared-domain",
+    ),
+    pytest.param(
+        variant("goto: https://passeport.ants.gouv.fr/etat-civil", "goto: http://passeport.ants.gouv.fr/etat-civil"),
+        "essai.yaml:14: étape 1 « État civil » : adresse invalide « http://passeport.ants.gouv.fr/etat-civil »",
+        id="not-https",
+    ),
+    pytest.param(
+        variant("{heading: \"Fin\"}\n", "{heading: \"Fin\"}\n    gate: envoyer\n"),
+        "essai.yaml:23: étape 2 « Fin » : « gate » : valeur « envoyer » non permise ; valeurs possibles :"
+        " 'submit' or 'payment'",
+        id="bad-gate",
+    ),
+    pytest.param(
+        variant("{heading: \"Fin\"}\n", "{heading: \"Fin\"}\n    gate: submit\n"),
+        "essai.yaml:23: étape 2 « Fin » : une étape « gate: submit » doit dire quel bouton envoie (« next »)",
+        id="submit-gate-without-click",
+    ),
+    pytest.param(
+        variant("      numero: {after_text: \"Numéro\"}", "      numero_dossier: {after_text: \"Numéro\"}"),
+        "essai.yaml:24: étape 2 « Fin » : sortie « numero_dossier » non déclarée",
+        id="undeclared-output",
+    ),
+    pytest.param(
+        variant('{label: "Nom de naissance", value: "{{ usager.nom_naissance | majuscules }}"}',
+                '{label: "Mot de passe", value: "hunter2"}'),
+        "essai.yaml:17: étape 1 « État civil » : « Mot de passe » est un secret : il ne peut pas être écrit dans un flow",
+        id="literal-password",
+    ),
+    pytest.param(
+        variant('{label: "Nom de naissance", value: "{{ usager.nom_naissance | majuscules }}"}',
+                '{label: "Mot de passe", secret: impots.mot_de_passe}'),
+        "essai.yaml:17: étape 1 « État civil » : secret « impots.mot_de_passe » : ce flow ne déclare pas de compte"
+        " (« account »)",
+        id="secret-of-another-account",
+    ),
+    pytest.param(
+        variant("perte: \"Perte\"}", "}"),
+        "essai.yaml:18: étape 1 « État civil » : l'option « perte » de « motif » n'a pas de texte à choisir sur la page",
+        id="choice-option-without-text",
+    ),
+    pytest.param(
+        variant("    when: timbre\n", "    when: {motif: vol}\n"),
+        "essai.yaml:21: étape 2 « Fin » : valeur « vol » absente des options de « motif »",
+        id="condition-on-unknown-option",
+    ),
+    pytest.param(
+        variant("  timbre: {type: numero_timbre, required: false}", "  timbre: {type: timbre_fiscal}"),
+        "essai.yaml:9: type de donnée inconnu « timbre_fiscal »",
+        id="unknown-input-type",
+    ),
+    pytest.param(
+        variant("id: essai", "id: Essai Passeport"),
+        "essai.yaml:1: identifiant invalide",
+        id="bad-id",
+    ),
+    pytest.param(
+        variant("  - title: Fin\n", "  - title: État civil\n"),
+        "essai.yaml:20: étape 2 « État civil » : titre d'étape « État civil » déjà utilisé",
+        id="duplicate-step-title",
+    ),
+    pytest.param(
+        variant("    goto: https://passeport.ants.gouv.fr/etat-civil\n", ""),
+        "essai.yaml:13: étape 1 « État civil » : la première étape doit ouvrir une page (« goto »)",
+        id="first-step-without-goto",
+    ),
+    pytest.param(
+        variant("version: 1\n", "version: 1\nversion: 2\n"),
+        "essai.yaml:5: clé « version » répétée",
+        id="duplicate-key",
+    ),
+]
+
+
+@pytest.mark.parametrize("text, message", INVALID)
+def test_each_malformed_flow_gets_its_exact_message(text, message):
+    with pytest.raises(FlowError) as caught:
+        parse_flow(text, "essai.yaml")
+    assert caught.value.message == message
+
+
+def test_errors_come_with_a_hint():
+    with pytest.raises(FlowError) as caught:
+        parse_flow(variant("{{ usager.nom_naissance | majuscules }}", "{{ citoyen.nom }}"), "essai.yaml")
+    assert caught.value.hint == "Déclarez « citoyen » dans « inputs » ; données déclarées : usager, motif, timbre."
+
+
+def test_check_action_defaults_to_ticking():
+    flow = parse_flow(variant('{label: "Nom de naissance", value: "{{ usager.nom_naissance | majuscules }}"}',
+                              '{check: "Je certifie"}'), "essai.yaml")
+    action = flow.steps[0].fill[0]
+    assert isinstance(action, Check) and action.value.render({}) == "oui"
+
+
+def test_the_library_reports_every_broken_file(tmp_path):
+    (tmp_path / "a.yaml").write_text(variant("id: essai", "id: a"), encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(variant("id: essai", "id: a"), encoding="utf-8")
+    (tmp_path / "c.yaml").write_text("id: [", encoding="utf-8")
+    with pytest.raises(FlowError) as caught:
+        Library.load(tmp_path)
+    text = caught.value.message
+    assert "c.yaml:1: YAML invalide" in text
+    assert "b.yaml:1: identifiant « a » déjà pris par" in text and text.rstrip().endswith("a.yaml")
+
+
+def test_schema_is_json_schema_for_editors():
+    from autopilot.flows.model import Flow
+
+    schema = Flow.model_json_schema()
+    assert schema["additionalProperties"] is False
+    assert "steps" in schema["required"]
