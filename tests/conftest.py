@@ -3,33 +3,38 @@ per test, and the real sandbox server started once on a free port."""
 
 from __future__ import annotations
 
-import os
 import shutil
 
 import pytest
 
+from autopilot.cli.run_command import sandbox_credentials
+from autopilot.engine.approver import ScriptedApprover
+from autopilot.engine.browser import BrowserSettings, launch_arguments
+from autopilot.engine.origins import Origins
+from autopilot.engine.runner import Timeouts
+from autopilot.engine.session import Session
+from autopilot.flows import Library
+from autopilot.flows.inputs import validate_inputs
 from autopilot.sandbox import Sandbox
 
-CHROMIUM_FLAGS = [
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+FAST = Timeouts(page=5, response=10)
+"""The sandbox answers at once: a missing page shows in seconds, not the production 15 s."""
 
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    """Launch the machine's Chromium when Playwright's own build is absent."""
+    """The same flags as autopilot's own launch; the machine's Chromium when there is one."""
     args = dict(browser_type_launch_args)
-    flags = list(CHROMIUM_FLAGS)
-    if os.geteuid() == 0:
-        flags.append("--no-sandbox")
-    args["args"] = flags
+    args["args"] = launch_arguments(BrowserSettings())
     system_chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if system_chromium and "executable_path" not in args:
+    if system_chromium and "executable_path" not in args and "channel" not in args:
         args["executable_path"] = system_chromium
     return args
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "locale": "fr-FR", "viewport": {"width": 1400, "height": 900}}
 
 
 @pytest.fixture(scope="session")
@@ -46,3 +51,30 @@ def _fresh_sandbox(request):
     yield
     if "sandbox" in request.fixturenames:
         request.getfixturevalue("sandbox").reset()
+
+
+@pytest.fixture(scope="session")
+def library():
+    """The project's flow library, loaded once."""
+    return Library.load()
+
+
+@pytest.fixture
+def run_demarche(page, sandbox, library):
+    """Run a démarche of the library on the sandbox in this test's page.
+
+    Returns (result, approver, lines): the approver is scripted (the only scripted part),
+    `lines` is what the mediator would have read in the terminal.
+    """
+
+    def run(flow_id: str, data: dict, approver: ScriptedApprover | None = None, timeouts: Timeouts = FAST):
+        flow = library.find(flow_id).flow
+        values = validate_inputs(flow, data)
+        approver = approver or ScriptedApprover()
+        secrets, accounts = sandbox_credentials()
+        lines: list[str] = []
+        session = Session(page, library, approver, origins=Origins(sandbox.port), secrets=secrets,
+                          accounts=accounts, report=lines.append, timeouts=timeouts)
+        return session.run(flow, values), approver, lines
+
+    return run

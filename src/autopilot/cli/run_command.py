@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import yaml
 from playwright.sync_api import sync_playwright
@@ -17,7 +18,7 @@ from autopilot.config import Config
 from autopilot.engine.approver import ApproveAll, Approver
 from autopilot.engine.browser import BrowserSettings, launch
 from autopilot.engine.origins import Origins
-from autopilot.engine.runner import Outcome, RunResult
+from autopilot.engine.runner import Outcome, RunResult, SecretSource
 from autopilot.engine.session import Session
 from autopilot.errors import AutopilotError, ExitStatus, UsageError
 from autopilot.flows import Library
@@ -75,17 +76,26 @@ def _sites(embedded: bool, url: str | None, env: Environment) -> Iterator[tuple[
 
         yield Origins(), credentials.resolve, Config.load().comptes
         return
-    from autopilot.sandbox import DEMO_ACCOUNT, Sandbox
+    from autopilot.sandbox import Sandbox
 
-    demo_secrets = {"ants.mot_de_passe": DEMO_ACCOUNT["mot_de_passe"]}
-    accounts = {"ants": {"identifiant": DEMO_ACCOUNT["identifiant"]}}
+    secrets, accounts = sandbox_credentials()
     if url is not None:
-        port = int(url.rstrip("/").rsplit(":", 1)[-1])
-        yield Origins(port), demo_secrets.__getitem__, accounts
+        port = urlsplit(url).port
+        if port is None:
+            raise UsageError(f"--sandbox-url {url} : le port manque.", "Par exemple http://localhost:8765/.")
+        yield Origins(port), secrets, accounts
         return
     with Sandbox() as server:
         env.say(f"Bac à sable démarré : {server.home_url}")
-        yield Origins(server.port), demo_secrets.__getitem__, accounts
+        yield Origins(server.port), secrets, accounts
+
+
+def sandbox_credentials() -> tuple[SecretSource, dict[str, dict[str, str]]]:
+    """The sandbox's public demo account: no keyring needed, so the demo runs anywhere."""
+    from autopilot.sandbox import DEMO_ACCOUNT
+
+    secrets = {"ants.mot_de_passe": DEMO_ACCOUNT["mot_de_passe"]}
+    return secrets.__getitem__, {"ants": {"identifiant": DEMO_ACCOUNT["identifiant"]}}
 
 
 def _drive(library, flow, values, args, env: Environment, origins, secrets, accounts) -> int:

@@ -56,6 +56,8 @@ def candidates(playwright: Playwright, settings: BrowserSettings) -> list[dict[s
     if settings.browser:
         if Path(settings.browser).exists():
             return [{"executable_path": settings.browser}]
+        if "/" in settings.browser or "\\" in settings.browser:
+            raise BrowserError(f"AUTOPILOT_BROWSER désigne un fichier introuvable : {settings.browser}", FIX)
         return [{"channel": settings.browser}]
     found: list[dict[str, str]] = [{"channel": c} for c in _channels()]
     bundled = playwright.chromium.executable_path
@@ -88,13 +90,15 @@ def launch(playwright: Playwright, settings: BrowserSettings) -> Browser:
                 " (sans fenêtre), ou utilisez `xvfb-run -a autopilot …` sur un serveur.",
             )
     tried: list[str] = []
+    last_error = ""
     for options in candidates(playwright, settings):
         try:
             return playwright.chromium.launch(
                 headless=settings.headless, args=launch_arguments(settings), **options
             )
         except Error as error:
-            name = options.get("channel") or options.get("executable_path") or "Chromium de Playwright"
-            tried.append(f"{name} ({str(error).splitlines()[0][:120]})")
-    detail = "; ".join(tried) if tried else "aucun navigateur trouvé"
-    raise BrowserError(f"Impossible de lancer un navigateur : {detail}.", FIX)
+            tried.append(options.get("channel") or options.get("executable_path") or "Chromium de Playwright")
+            last_error = str(error).splitlines()[0][:200]
+    if not tried:
+        raise BrowserError("Aucun navigateur n'a été trouvé sur ce poste.", FIX)
+    raise BrowserError(f"Impossible de lancer un navigateur (essayés : {', '.join(tried)} ; {last_error}).", FIX)

@@ -3,7 +3,8 @@
 // unique match marked with data-autopilot-target="<token>-<index>".
 // The hint (.fr-hint-text) and error text inside a DSFR label are not part of the label text.
 ([specs, token]) => {
-  const norm = (s) => (s || "").replace(/\s+/g, " ").trim().toLocaleLowerCase("fr");
+  const clean = (s) => (s || "").replace(/\s+/g, " ").trim();
+  const norm = (s) => clean(s).toLocaleLowerCase("fr");
   const inPanel = (el) => {
     for (let node = el; node; node = node.parentNode || node.host) {
       if (node.nodeType === 1 && node.hasAttribute("data-autopilot-panel")) return true;
@@ -20,12 +21,12 @@
   const ownText = (el) => {
     const copy = el.cloneNode(true);
     copy.querySelectorAll(".fr-hint-text, .fr-error-text, .fr-message, .fr-messages-group").forEach((n) => n.remove());
-    return norm(copy.textContent);
+    return clean(copy.textContent);
   };
   const byIds = (ids) => (ids || "").split(/\s+/).map((id) => document.getElementById(id)).filter(Boolean);
   const fieldLabels = (el) => {
     const names = [];
-    if (el.getAttribute("aria-label")) names.push(norm(el.getAttribute("aria-label")));
+    if (el.getAttribute("aria-label")) names.push(clean(el.getAttribute("aria-label")));
     const labelled = byIds(el.getAttribute("aria-labelledby"));
     if (labelled.length) names.push(labelled.map(ownText).join(" "));
     for (const label of el.labels || []) names.push(ownText(label));
@@ -33,7 +34,7 @@
   };
   const groupLabels = (el) => {
     const names = [];
-    if (el.getAttribute("aria-label")) names.push(norm(el.getAttribute("aria-label")));
+    if (el.getAttribute("aria-label")) names.push(clean(el.getAttribute("aria-label")));
     const labelled = byIds(el.getAttribute("aria-labelledby"));
     if (labelled.length) names.push(labelled.map(ownText).join(" "));
     const legend = el.querySelector(":scope > legend");
@@ -48,7 +49,7 @@
     if (!within) return { list: [document], count: 1 };
     const wanted = norm(within);
     const list = [...document.querySelectorAll(GROUPS)].filter(
-      (g) => !inPanel(g) && shown(g) && groupLabels(g).includes(wanted)
+      (g) => !inPanel(g) && shown(g) && groupLabels(g).map(norm).includes(wanted)
     );
     return { list, count: list.length };
   };
@@ -58,9 +59,19 @@
     upload: "input[type=file]",
   };
   const uniq = (list) => [...new Set(list)];
+  const words = (text) => text.split(/[^\p{L}\p{N}]+/u).filter((w) => w.length >= 3);
+  // A label close to the wanted one (renamed on the site): shown in the error, never used.
+  const resemblesWanted = (wanted) => (name) => {
+    if (name.includes(wanted) || wanted.includes(name)) return true;
+    const want = new Set(words(wanted));
+    const have = new Set(words(name));
+    const common = [...want].filter((w) => have.has(w)).length;
+    return common > 0 && common / new Set([...want, ...have]).size >= 0.5;
+  };
   const results = [];
   specs.forEach((spec, index) => {
     const wanted = norm(spec.text);
+    const resembles = resemblesWanted(wanted);
     const scope = scopes(spec.within);
     const result = { count: 0, near: [], options: [], scopeCount: scope.count, optionCount: null };
     results.push(result);
@@ -70,8 +81,8 @@
     const nearby = new Set();
     const consider = (el, names, ok) => {
       if (inPanel(el) || !ok) return;
-      if (names.includes(wanted)) matches.push(el);
-      else for (const name of names) if (name && (name.includes(wanted) || wanted.includes(name))) nearby.add(name);
+      if (names.map(norm).includes(wanted)) matches.push(el);
+      else for (const name of names) if (name && resembles(norm(name))) nearby.add(name);
     };
     if (spec.kind === "choose") {
       for (const group of root.querySelectorAll(GROUPS)) {
@@ -103,7 +114,7 @@
       } else {
         const radios = [...target.querySelectorAll("input[type=radio]")];
         result.options = radios.map((r) => [...(r.labels || [])].map(ownText).join(" "));
-        const chosen = radios.filter((r) => fieldLabels(r).includes(option));
+        const chosen = radios.filter((r) => fieldLabels(r).map(norm).includes(option));
         result.optionCount = chosen.length;
         if (chosen.length === 1) chosen[0].setAttribute("data-autopilot-target", `${token}-${index}-option`);
       }

@@ -37,6 +37,11 @@ class FieldTarget:
     within: str | None = None
     option: str | None = None  # for choose: the option text to pick
 
+    @property
+    def label(self) -> str:
+        """The label as the mediator reads it, with its section: « Parent 1 — Nom de famille »."""
+        return f"{self.within} — {self.text}" if self.within else self.text
+
     def describe(self) -> str:
         where = f" (dans « {self.within} »)" if self.within else ""
         return f"{KIND_WORDS[self.kind]} « {self.text} »{where}"

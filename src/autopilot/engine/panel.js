@@ -24,10 +24,6 @@
 
   const WIDTH = 360; // px reserved on the right while the panel is open
   const TAB = 48; // px reserved while it is folded to a tab
-  // Decision buttons stay inert this long after they appear, so that the second click of a
-  // double click cannot land on the next step's « Valider et continuer » or on « Confirmer l'envoi »
-  // (the confirmation box opens where « Valider et continuer » was).
-  const ARM_MS = 500;
 
   const CSS = `
 :host {
@@ -209,7 +205,7 @@ button:disabled { cursor: not-allowed; }
   function onButton(item) {
     if (item.decision === "approve" && state.gate && !confirming) {
       confirming = true;
-      armedAt = performance.now() + ARM_MS;
+      armedAt = performance.now() + state.armMs;
       draw("gate");
       return;
     }
@@ -358,7 +354,7 @@ button:disabled { cursor: not-allowed; }
     if (fresh) {
       confirming = false;
       sentToken = null;
-      armedAt = performance.now() + ARM_MS;
+      armedAt = performance.now() + next.armMs;
     }
     draw(null);
     if (fresh && live) live.textContent = state.announce;

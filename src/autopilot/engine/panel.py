@@ -27,6 +27,10 @@ from autopilot.errors import BrowserClosed
 
 BINDING = "__autopilotPanel"  # the name panel.js captures and removes from window
 TICK_MS = 100  # how often `decide` looks at its queue and at `poll`
+# Decision buttons stay inert this long after they appear, so that the second click of a double
+# click cannot land on the next step's « Valider et continuer », nor on « Confirmer l'envoi »
+# (the confirmation box may open right where « Valider et continuer » was).
+ARM_MS = 500
 MASK = "••••••••"
 BROWSER_CLOSED = "La fenêtre du navigateur a été fermée : la démarche est interrompue."
 
@@ -138,7 +142,9 @@ def _buttons(view: StepView) -> list[dict[str, str]]:
     return buttons
 
 
-def panel_state(view: StepView, *, seq: int, token: str, decidable: bool, collapsed: bool) -> dict[str, Any]:
+def panel_state(
+    view: StepView, *, seq: int, token: str, decidable: bool, collapsed: bool, arm_ms: int = ARM_MS
+) -> dict[str, Any]:
     """What panel.js renders for `view`: display-ready French, no secret ever included."""
     paying_by_hand = view.gate == "payment" and view.moment is Moment.MANUAL
     fields = [] if paying_by_hand else [
@@ -159,6 +165,7 @@ def panel_state(view: StepView, *, seq: int, token: str, decidable: bool, collap
         "seq": seq,
         "token": token,
         "collapsed": collapsed,
+        "armMs": arm_ms,
         "moment": view.moment.value,
         "momentLabel": MOMENT_LABELS[view.moment],
         "flowTitle": view.flow_title,
@@ -182,7 +189,8 @@ def panel_state(view: StepView, *, seq: int, token: str, decidable: bool, collap
 class PanelApprover:
     """The approver the mediator uses: a panel docked in the page the run drives."""
 
-    def __init__(self, context: BrowserContext) -> None:
+    def __init__(self, context: BrowserContext, *, arm_ms: int = ARM_MS) -> None:
+        self._arm_ms = arm_ms
         self._page: Page | None = None
         self._view: StepView | None = None
         self._state: dict[str, Any] | None = None
@@ -224,6 +232,8 @@ class PanelApprover:
             if page.is_closed():
                 raise BrowserClosed(BROWSER_CLOSED, step=view.title) from error
             raise
+        finally:
+            self._decidable = False  # clicks arriving from now on are late
 
     def _present(self, view: StepView, *, decidable: bool) -> Page:
         if self._page is None:
@@ -233,7 +243,12 @@ class PanelApprover:
         self._decidable = decidable
         self._decisions.clear()
         self._state = panel_state(
-            view, seq=next(self._seq), token=self._token, decidable=decidable, collapsed=self._collapsed
+            view,
+            seq=next(self._seq),
+            token=self._token,
+            decidable=decidable,
+            collapsed=self._collapsed,
+            arm_ms=self._arm_ms,
         )
         self._push(self._page, view)
         return self._page

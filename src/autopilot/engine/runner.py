@@ -219,7 +219,7 @@ class Runner:
         if not planned and not presses and next_button is None:
             return True
         fields = tuple(
-            FieldView(p.target.text, p.shown, p.source, None if p.secret else read_back(f.locator), p.secret)
+            FieldView(p.target.label, p.shown, p.source, None if p.secret else read_back(f.locator), p.secret)
             for p, f in zip(planned, found)
         )
         self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : {len(fields)} champ(s) rempli(s),"

@@ -83,9 +83,11 @@ def to_local(real_url: str, port: int) -> str:
 
 
 def same_server_target(url: str) -> tuple[str, str] | None:
-    """For a URL of this very server, `(real host, path?query)`; None for anything else.
+    """For a URL this server answers, `(real host, path?query)`; None for anything else.
 
-    A bare path counts as the current host. Used to honour `next=` only inside the sandbox.
+    A bare path counts as the current host; a real URL (`https://passeport.ants.gouv.fr/x`)
+    counts as the site it names; a local URL must be on this port. The caller still decides
+    which hosts it accepts (`next=` only honours ants.gouv.fr and its subdomains).
     """
     parts = urlsplit(url)
     target = parts.path + (f"?{parts.query}" if parts.query else "")
@@ -97,7 +99,7 @@ def same_server_target(url: str) -> tuple[str, str] | None:
         port = str(parts.port or "")
     except ValueError:
         return None
-    real, _, _ = split_host(parts.hostname)
-    if parts.username is not None or port != request.environ.get(_ENV_PORT, ""):
-        return None
+    real, _, local = split_host(parts.hostname)
+    if parts.username is not None or (local and port != request.environ.get(_ENV_PORT, "")):
+        return None  # a real URL (no .localhost) names a replicated site whatever its port
     return real, target or "/"

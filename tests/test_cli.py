@@ -1,0 +1,132 @@
+"""The `autopilot` command as a mediator or an IT person types it: real processes, exit
+statuses from the documented table, French messages, no traceback without --debug."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from citizens import CAMILLE, CAMILLE_RECEIVED
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def autopilot(*args: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+    """Run `python -m autopilot ARGS` as a separate process."""
+    return subprocess.run(
+        [sys.executable, "-m", "autopilot", *args],
+        capture_output=True, text=True, timeout=timeout, cwd=ROOT,
+        env={**os.environ, **(env or {})},
+    )
+
+
+@pytest.fixture
+def camille_file(tmp_path) -> Path:
+    path = tmp_path / "camille.yaml"
+    path.write_text(yaml.safe_dump(CAMILLE, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_flows_check_validates_the_whole_library():
+    done = autopilot("flows", "check")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("1 démarche(s) et 1 compte(s) valides dans ")
+
+
+def test_flows_list_groups_by_category():
+    done = autopilot("flows", "list")
+    assert done.stdout.splitlines()[:2] == ["Passeport", "  passeport-pre-demande        Pré-demande de passeport"]
+
+
+def test_flows_show_says_what_to_bring_and_the_steps():
+    done = autopilot("flows", "show", "passeport-pre-demande")
+    assert "À apporter par l'usager :" in done.stdout
+    assert "  5. Récapitulatif [validation envoi]" in done.stdout
+
+
+def test_flows_schema_is_written_for_editors(tmp_path):
+    out = tmp_path / "flow.schema.json"
+    done = autopilot("flows", "schema", "--out", str(out))
+    assert done.returncode == 0
+    assert json.loads(out.read_text(encoding="utf-8"))["title"] == "Flow"
+
+
+def test_a_malformed_flow_file_names_file_line_and_step(tmp_path):
+    flow = (ROOT / "flows/passeport/pre-demande.yaml").read_text(encoding="utf-8")
+    bad = tmp_path / "pre-demande.yaml"
+    bad.write_text(flow.replace('{label: "Taille", value:', '{lable: "Taille", value:'), encoding="utf-8")
+    done = autopilot("flows", "check", str(bad))
+    assert done.returncode == 3
+    line = next(n for n, text in enumerate(bad.read_text().splitlines(), 1) if "lable" in text)
+    assert f"pre-demande.yaml:{line}: étape 2 « État civil » : action inconnue" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_invalid_citizen_data_is_refused_before_the_browser_opens(tmp_path):
+    data = {**CAMILLE, "usager": {**CAMILLE["usager"], "date_naissance": "31/02/1985", "taille": 1680},
+            "adresse": {**CAMILLE["adresse"], "code_postal": "3500"}}
+    path = tmp_path / "usager.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    done = autopilot("run", "passeport-pre-demande", "--data", str(path), "--sandbox", "--headless",
+                     env={"AUTOPILOT_BROWSER": "/aucun/navigateur"})
+    assert done.returncode == 4
+    assert done.stderr.splitlines()[:4] == [
+        "Erreur : Données de l'usager à corriger :",
+        "  Identité — Date de naissance : cette date n'existe pas.",
+        "  Identité — Taille : taille en centimètres attendue, entre 30 et 250.",
+        "  Adresse — Code postal : 5 chiffres attendus (ex. 75001).",
+    ]
+
+
+def test_approve_all_is_refused_on_the_real_sites(camille_file):
+    done = autopilot("run", "passeport-pre-demande", "--data", str(camille_file), "--approve-all")
+    assert done.returncode == 2
+    assert "--approve-all n'est permis que dans le bac à sable" in done.stderr
+
+
+def test_an_unreachable_real_site_is_said_plainly(camille_file):
+    done = autopilot("run", "passeport-pre-demande", "--data", str(camille_file), "--headless")
+    assert done.returncode == 6, done.stderr
+    assert done.stderr.startswith("Erreur : Le site ants.gouv.fr est injoignable depuis ce poste")
+    assert "--sandbox" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_a_missing_browser_says_how_to_install_one(camille_file, tmp_path):
+    done = autopilot("demo", "--headless", "--approve-all", env={"PATH": str(tmp_path)})
+    assert done.returncode == 5
+    assert "Erreur : Impossible de lancer un navigateur" in done.stderr or "Aucun navigateur" in done.stderr
+    assert "apt-get install chromium" in done.stderr
+
+
+def test_no_display_for_a_visible_browser_is_explained(camille_file):
+    done = autopilot("demo", env={"DISPLAY": "", "WAYLAND_DISPLAY": ""})
+    assert done.returncode == 5
+    assert "Aucun écran n'est disponible" in done.stderr and "--headless" in done.stderr
+
+
+def test_debug_shows_the_traceback(camille_file):
+    done = autopilot("--debug", "run", "passeport-pre-demande", "--data", str(camille_file), "--approve-all")
+    assert done.returncode == 2
+    assert "Traceback" in done.stderr
+
+
+def test_the_demo_completes_and_prints_the_numero():
+    done = autopilot("demo", "--headless", "--approve-all")
+    assert done.returncode == 0, done.stderr
+    last = done.stdout.splitlines()[-1]
+    assert last.startswith("Numéro de pré-demande : ") and len(last.split(" : ")[1]) == 10
+
+
+def test_run_on_a_running_sandbox_sends_the_citizen_data(sandbox, camille_file):
+    done = autopilot("run", "passeport-pre-demande", "--data", str(camille_file), "--headless", "--approve-all",
+                     "--sandbox-url", sandbox.home_url)
+    assert done.returncode == 0, done.stderr
+    [record] = sandbox.received("passeport-pre-demande")
+    assert record["data"] == CAMILLE_RECEIVED
+    assert done.stdout.splitlines()[-1] == f"Numéro de pré-demande : {record['numero_predemande']}"
