@@ -3,6 +3,7 @@ per test, and the real sandbox server started once on a free port."""
 
 from __future__ import annotations
 
+import os
 import shutil
 
 import pytest
@@ -35,6 +36,19 @@ def browser_type_launch_args(browser_type_launch_args):
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "fr-FR", "viewport": {"width": 1400, "height": 900}}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def autopilot_home(tmp_path_factory):
+    """Settings, data and cache of every run in the tests go to a throw-away folder."""
+    home = tmp_path_factory.mktemp("autopilot-home")
+    previous = os.environ.get("AUTOPILOT_HOME")
+    os.environ["AUTOPILOT_HOME"] = str(home)
+    yield home
+    if previous is None:
+        del os.environ["AUTOPILOT_HOME"]
+    else:
+        os.environ["AUTOPILOT_HOME"] = previous
 
 
 @pytest.fixture(scope="session")

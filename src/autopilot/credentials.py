@@ -67,8 +67,13 @@ def resolve(reference: str) -> str:
     except KeyringError as error:
         raise _keyring_problem(error) from None
     if value is None:
-        raise CredentialsError(
-            f"Le mot de passe du compte « {account} » n'est pas enregistré sur ce poste.",
-            f"Enregistrez-le avec `autopilot account set {account}`.",
-        )
+        raise not_stored(account)
     return value
+
+
+def not_stored(account: str) -> CredentialsError:
+    """The error for an account whose password is not in this machine's keyring."""
+    return CredentialsError(
+        f"Le mot de passe du compte « {account} » n'est pas enregistré sur ce poste.",
+        f"Enregistrez-le avec `autopilot account set {account}`.",
+    )

@@ -46,6 +46,10 @@ def _dispatch(args, env: Environment) -> int:
         from autopilot.cli import run_command
 
         return getattr(run_command, args.command)(args, env)
+    if args.command in ("account", "mediateur"):
+        from autopilot.cli import account_command
+
+        return getattr(account_command, args.command)(args, env)
     if args.command == "flows":
         from autopilot.cli.flows_command import flows
 

@@ -5,23 +5,27 @@ from __future__ import annotations
 import argparse
 import contextlib
 from collections.abc import Iterator
+from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 import yaml
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import BrowserContext, Page, sync_playwright
 
+from autopilot import credentials
+from autopilot.cli.account_command import choose_mediateur
 from autopilot.cli.environment import Environment
 from autopilot.config import Config
 from autopilot.engine.approver import ApproveAll, Approver
 from autopilot.engine.browser import BrowserSettings, launch
 from autopilot.engine.origins import Origins
+from autopilot.engine.panel import PanelApprover
 from autopilot.engine.runner import Outcome, RunResult, SecretSource
 from autopilot.engine.session import Session
 from autopilot.errors import AutopilotError, ExitStatus, UsageError
-from autopilot.flows import Library
+from autopilot.flows import Flow, Library
 from autopilot.flows.inputs import validate_inputs
 
 DEMO_FLOW = "passeport-pre-demande"
@@ -41,8 +45,9 @@ def run(args: argparse.Namespace, env: Environment) -> int:
     if args.approve_all and not sandboxed:
         raise UsageError("--approve-all n'est permis que dans le bac à sable (--sandbox).",
                          "Sur les vrais sites, chaque étape est validée par le médiateur.")
-    with _sites(args.sandbox, args.sandbox_url, env) as (origins, secrets, accounts):
-        return _drive(library, entry.flow, values, args, env, origins, secrets, accounts)
+    mediateur = choose_mediateur(args.mediateur, sandbox=sandboxed)
+    with _sites(args.sandbox, args.sandbox_url, env) as sites:
+        return _drive(library, entry.flow, values, args, env, sites, mediateur)
 
 
 def demo(args: argparse.Namespace, env: Environment) -> int:
@@ -51,9 +56,28 @@ def demo(args: argparse.Namespace, env: Environment) -> int:
     flow = library.find(DEMO_FLOW).flow
     data = yaml.safe_load(resources.files("autopilot.cli").joinpath("demo_citizen.yaml").read_text(encoding="utf-8"))
     values = validate_inputs(flow, data)
+    mediateur = choose_mediateur(args.mediateur, sandbox=True)
     env.say("Démonstration : pré-demande de passeport pour une usagère fictive, sur le bac à sable.")
-    with _sites(True, None, env) as (origins, secrets, accounts):
-        return _drive(library, flow, values, args, env, origins, secrets, accounts)
+    with _sites(True, None, env, demo_account=True) as sites:
+        return _drive(library, flow, values, args, env, sites, mediateur)
+
+
+def check_login(args: argparse.Namespace, env: Environment) -> int:
+    """`autopilot account test NAME`: log in with the stored credentials, say how it went, log out."""
+    library = Library.load()
+    account = library.account(args.name).flow
+    with _sites(args.sandbox, args.sandbox_url, env) as sites, _browser(args, approve_all=True) as (page, approver):
+        session = Session(page, library, approver, origins=sites.origins, secrets=sites.secrets,
+                          accounts=sites.accounts, report=env.say)
+        failed = session.login(account.account)
+        session.close()
+    if failed is None:
+        env.say(f"Connexion réussie au compte « {args.name} ».")
+        return ExitStatus.OK
+    if failed.error is None:
+        env.say("Test de connexion interrompu.")
+        return ExitStatus.STOPPED
+    raise failed.error
 
 
 def _read_data(path: Path) -> dict[str, Any]:
@@ -68,26 +92,43 @@ def _read_data(path: Path) -> dict[str, Any]:
     return data
 
 
-@contextlib.contextmanager
-def _sites(embedded: bool, url: str | None, env: Environment) -> Iterator[tuple[Origins, Any, dict]]:
-    """The sites to use: the real ones with the keyring, or a sandbox with its demo account."""
-    if not embedded and url is None:
-        from autopilot import credentials
+@dataclass(frozen=True)
+class Sites:
+    """Where the flows go, and how the accounts' credentials are found there."""
 
-        yield Origins(), credentials.resolve, Config.load().comptes
+    origins: Origins
+    secrets: SecretSource
+    accounts: dict[str, dict[str, str]]
+
+
+@contextlib.contextmanager
+def _sites(embedded: bool, url: str | None, env: Environment, *, demo_account: bool = False) -> Iterator[Sites]:
+    """The real sites with this machine's accounts, or a sandbox.
+
+    In the sandbox, the accounts configured on this machine are used when there are some
+    (`autopilot account set`), else the sandbox's public demo account; the demo always
+    uses the demo account, so it runs anywhere.
+    """
+    stored = Config.load().comptes
+    if not embedded and url is None:
+        yield Sites(Origins(), credentials.resolve, stored)
         return
     from autopilot.sandbox import Sandbox
 
-    secrets, accounts = sandbox_credentials()
+    if stored and not demo_account:
+        secrets, accounts = credentials.resolve, stored
+        env.say("Bac à sable : connexion avec le compte enregistré sur ce poste.")
+    else:
+        secrets, accounts = sandbox_credentials()
     if url is not None:
         port = urlsplit(url).port
         if port is None:
             raise UsageError(f"--sandbox-url {url} : le port manque.", "Par exemple http://localhost:8765/.")
-        yield Origins(port), secrets, accounts
+        yield Sites(Origins(port), secrets, accounts)
         return
     with Sandbox() as server:
         env.say(f"Bac à sable démarré : {server.home_url}")
-        yield Origins(server.port), secrets, accounts
+        yield Sites(Origins(server.port), secrets, accounts)
 
 
 def sandbox_credentials() -> tuple[SecretSource, dict[str, dict[str, str]]]:
@@ -98,36 +139,41 @@ def sandbox_credentials() -> tuple[SecretSource, dict[str, dict[str, str]]]:
     return secrets.__getitem__, {"ants": {"identifiant": DEMO_ACCOUNT["identifiant"]}}
 
 
-def _drive(library, flow, values, args, env: Environment, origins, secrets, accounts) -> int:
+@contextlib.contextmanager
+def _browser(args: argparse.Namespace, *, approve_all: bool) -> Iterator[tuple[Page, Approver]]:
+    """A fresh browser and context (nothing written to disk), the page and its approver."""
     settings = BrowserSettings.from_environment(headless=args.headless, debugging_port=args.remote_debugging_port)
     with sync_playwright() as playwright:
         browser = launch(playwright, settings)
         try:
-            context = browser.new_context(
-                locale="fr-FR", **({"viewport": {"width": 1400, "height": 900}} if args.headless else {"no_viewport": True})
-            )
-            approver = _approver(context, args)
+            size = {"viewport": {"width": 1400, "height": 900}} if args.headless else {"no_viewport": True}
+            context = browser.new_context(locale="fr-FR", **size)
+            approver = _approver(context, args.headless, approve_all)
             page = context.new_page()
-            if hasattr(approver, "attach"):
-                approver.attach(page)
-            session = Session(page, library, approver, origins=origins, secrets=secrets, accounts=accounts,
-                              report=env.say)
-            result = session.run(flow, values)
-            if args.headless or result.outcome is not Outcome.COMPLETED:
-                session.close()
-            else:
-                env.say("Fermez la fenêtre du navigateur quand vous avez fini (la session se ferme avec elle).")
-                page.wait_for_event("close", timeout=0)
+            approver.attach(page)
+            yield page, approver
         finally:
             browser.close()
+
+
+def _drive(library: Library, flow: Flow, values: dict, args: argparse.Namespace, env: Environment, sites: Sites,
+           mediateur: str) -> int:
+    env.say(f"Médiateur au bureau : {mediateur}.")
+    with _browser(args, approve_all=args.approve_all) as (page, approver):
+        session = Session(page, library, approver, origins=sites.origins, secrets=sites.secrets,
+                          accounts=sites.accounts, report=env.say)
+        result = session.run(flow, values)
+        if args.headless or result.outcome is not Outcome.COMPLETED:
+            session.close()
+        else:
+            env.say("Fermez la fenêtre du navigateur quand vous avez fini (la session se ferme avec elle).")
+            page.wait_for_event("close", timeout=0)
     return _render(flow, result, env)
 
 
-def _approver(context, args) -> Approver:
-    from autopilot.engine.panel import PanelApprover
-
-    if args.approve_all:
-        return ApproveAll(None if args.headless else PanelApprover(context))
+def _approver(context: BrowserContext, headless: bool, approve_all: bool) -> Approver:
+    if approve_all:
+        return ApproveAll(None if headless else PanelApprover(context))
     return PanelApprover(context)
 
 

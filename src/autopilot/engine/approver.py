@@ -12,7 +12,10 @@ from __future__ import annotations
 import enum
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 
 class Decision(enum.StrEnum):
@@ -79,6 +82,10 @@ class StepView:
 class Approver(Protocol):
     """Decides at each step. `poll` returns True when waiting may end by itself."""
 
+    def attach(self, page: Page) -> None:
+        """The page the run drives (where a panel shows)."""
+        ...
+
     def decide(self, view: StepView, poll: Callable[[], bool] | None = None) -> Decision:
         """Return one of `view.allowed`; return RESUME as soon as `poll()` holds."""
         ...
@@ -101,6 +108,9 @@ class ScriptedApprover:
     plan: dict[str, list[Decision]] = field(default_factory=dict)
     human: Callable[[StepView], None] | None = None
     seen: list[StepView] = field(default_factory=list)
+
+    def attach(self, page: Page) -> None:
+        """Nothing to show: the script decides."""
 
     def decide(self, view: StepView, poll: Callable[[], bool] | None = None) -> Decision:
         self.seen.append(view)
@@ -140,6 +150,10 @@ class ApproveAll:
     """
 
     fallback: Approver | None = None
+
+    def attach(self, page: Page) -> None:
+        if self.fallback is not None:
+            self.fallback.attach(page)
 
     def decide(self, view: StepView, poll: Callable[[], bool] | None = None) -> Decision:
         if view.moment is Moment.REVIEW and view.gate != "payment":

@@ -85,9 +85,11 @@ def shows(page: Page, origins: Origins, expect: Expect | Until) -> bool:
     try:
         if expect.url and not origins.real_path(page.url).startswith(expect.url):
             return False
-        if expect.heading and not page.get_by_role("heading", name=expect.heading, exact=True).count():
+        # the panel lives outside <body>: scoping to the body keeps its own headings out
+        body = page.locator("body")
+        if expect.heading and not body.get_by_role("heading", name=expect.heading, exact=True).count():
             return False
-        if expect.text and not page.get_by_text(expect.text).count():
+        if expect.text and not body.get_by_text(expect.text).count():
             return False
     except PlaywrightError as error:
         if closed(error):

@@ -115,6 +115,7 @@ button:disabled { cursor: not-allowed; }
 .gate p { margin: 4px 0 12px; }
 .sent { margin-top: 8px; font-weight: 700; }
 :focus-visible { outline: 3px solid #0a76f6; outline-offset: 2px; }
+.body:focus-visible { outline-offset: -3px; }
 .top :focus-visible, .collapsed :focus-visible { outline-color: #fff; }
 .collapsed { align-items: center; gap: 12px; padding: 8px 0; background: #000091; color: #fff; }
 .collapsed .toggle, .tab-info { writing-mode: vertical-rl; transform: rotate(180deg); }

@@ -107,6 +107,10 @@ _RENDER = """state => {
 }"""
 
 
+# How Playwright says the document went away under an evaluate (a navigation, a reload).
+_REPLACED = ("Execution context was destroyed", "navigation", "Cannot find context")
+
+
 @cache
 def _script() -> str:
     return resources.files("autopilot.engine").joinpath("panel.js").read_text(encoding="utf-8")
@@ -263,7 +267,9 @@ class PanelApprover:
         except PlaywrightError as error:
             if page.is_closed():
                 raise BrowserClosed(BROWSER_CLOSED, step=view.title) from error
-            # The document was being replaced: the new one asks for the state itself.
+            if not any(sign in error.message for sign in _REPLACED):
+                raise  # a fault of the panel itself: better loud than a panel silently missing
+            # The document was being replaced: the new one asks for the state itself (hello).
 
     def _on_message(self, source: dict[str, Any], message: Any) -> Any:
         """Called by Playwright during a wait. Must not call Playwright (sync API deadlock)."""

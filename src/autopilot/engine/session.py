@@ -18,7 +18,7 @@ from autopilot.engine.approver import Approver
 from autopilot.engine.origins import Origins
 from autopilot.engine.page_reading import closed, shows
 from autopilot.engine.runner import Outcome, Runner, RunResult, SecretSource, Timeouts
-from autopilot.errors import RunError
+from autopilot.errors import CredentialsError, RunError
 from autopilot.flows.library import Library
 from autopilot.flows.model import Flow
 
@@ -51,8 +51,8 @@ class Session:
     def run(self, flow: Flow, values: Mapping[str, Any]) -> RunResult:
         """Run one démarche, after the login its account needs."""
         account = self._account(flow)
-        if account is not None and account.id not in self._open:
-            failed = self._login(account, navigate=True)
+        if account is not None:
+            failed = self.login(flow.account)
             if failed is not None:
                 return failed
         runner = Runner(
@@ -80,12 +80,20 @@ class Session:
                     raise
             self._open.discard(account_id)
 
+    def login(self, name: str) -> RunResult | None:
+        """Open the session of account `name` unless it is open; None on success."""
+        account = self.library.account(name).flow
+        if account.id in self._open:
+            return None
+        return self._login(account, navigate=True)
+
     def _account(self, flow: Flow) -> Flow | None:
         return self.library.account(flow.account).flow if flow.account else None
 
     def _login(self, account: Flow, *, navigate: bool) -> RunResult | None:
         """Open the account's session; None on success, the failed run otherwise."""
-        values = {"compte": dict(self.accounts.get(account.account or "", {}))}
+        settings = self.accounts.get(account.account or "", {})
+        values = {"compte": dict(settings)}
         runner = Runner(self.page, account, values, self.approver, origins=self.origins, secrets=self.secrets,
                         report=self.report, timeouts=self.timeouts)
         if navigate and account.steps[0].goto:
@@ -93,6 +101,10 @@ class Session:
             if account.logged_in is not None and shows(self.page, self.origins, account.logged_in):
                 self._open.add(account.id)
                 return None
+        if not settings.get("identifiant"):
+            error = CredentialsError(f"Le compte « {account.account} » n'est pas configuré sur ce poste.",
+                                     f"Enregistrez-le avec `autopilot account set {account.account}`.")
+            return RunResult(Outcome.FAILED, step=account.steps[0].title, error=error)
         self.report(f"Connexion au compte « {account.title} »…")
         result = runner.run(navigate=False, announce=False)
         if result.outcome is not Outcome.COMPLETED:

@@ -155,7 +155,7 @@ def login() -> Any:
     if not errors:
         if state.is_locked(key):
             alert = MESSAGES["locked"]
-        elif key != DEMO_ACCOUNT["identifiant"] or mot_de_passe != DEMO_ACCOUNT["mot_de_passe"]:
+        elif not state.password_matches(key, mot_de_passe, DEMO_ACCOUNT):
             locked = state.note_failure(key, max_failures=MAX_FAILURES, lock_seconds=LOCK_SECONDS)
             alert = MESSAGES["locked" if locked else "bad_credentials"]
     if errors or alert:

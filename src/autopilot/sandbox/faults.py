@@ -2,7 +2,7 @@
 
 The knobs are generic. Latency and server errors are applied to every request on a site host
 (`apply_request_faults`); relabelled and duplicated labels are applied by the shared field macros
-(`templates/champs.html`); expired sessions are checked by `ants_session`. No page and no test
+(`templates/fields.html`); expired sessions are checked by `state.SandboxState`. No page and no test
 is special-cased.
 """
 

@@ -26,10 +26,12 @@ SITE_HOSTS = (ants_compte.ANTS_HOST, ants_passeport.PASSPORT_HOST)
 _ANTS_SERVICE = {
     "name": "ANTS - Agence Nationale des Titres Sécurisés",
     "tagline": "Site officiel de l'Agence nationale des titres sécurisés - France Titres",
+    "official": True,  # the replicas wear the State's header; the sandbox's own pages do not
 }
 _SANDBOX_SERVICE = {
     "name": "Bac à sable autopilot",
     "tagline": "Formation des médiateurs numériques",
+    "official": False,
 }
 
 
@@ -131,7 +133,8 @@ class Sandbox:
         )
         self.port = self._server.server_port
         self._thread = threading.Thread(
-            target=self._server.serve_forever, name=f"sandbox:{self.port}", daemon=True
+            target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+            name=f"sandbox:{self.port}", daemon=True,
         )
         self._thread.start()
         return self
@@ -170,6 +173,10 @@ class Sandbox:
     def mailbox(self) -> list[dict[str, Any]]:
         """Messages sent to the mandataire mailbox, newest last."""
         return self._state.mailbox()
+
+    def add_account(self, identifiant: str, mot_de_passe: str) -> None:
+        """Let another account log in (besides DEMO_ACCOUNT) until the next `reset()`."""
+        self._state.add_account(identifiant, mot_de_passe)
 
     def reset(self) -> None:
         """Forget records, mails, sessions, drafts and lockouts; no faults; `otp` as constructed."""

@@ -57,6 +57,22 @@ class SandboxState:
             self._submitted: dict[tuple[str, str], tuple[str, dict[str, Any]]] = {}
             self._failures: dict[str, int] = {}
             self._locked_until: dict[str, float] = {}
+            self._accounts: dict[str, str] = {}
+
+    # -- accounts ----------------------------------------------------------------------------
+
+    def add_account(self, identifiant: str, mot_de_passe: str) -> None:
+        """Open one more account (a mairie training with its own settings); `reset()` forgets it."""
+        with self._lock:
+            self._accounts[identifiant.lower()] = mot_de_passe
+
+    def password_matches(self, identifiant: str, mot_de_passe: str, demo: dict[str, str]) -> bool:
+        """Whether the pair opens the demo account or an added one."""
+        key = identifiant.lower()
+        with self._lock:
+            if key in self._accounts:
+                return self._accounts[key] == mot_de_passe
+        return key == demo["identifiant"] and mot_de_passe == demo["mot_de_passe"]
 
     # -- what the administration received -------------------------------------------------
 
