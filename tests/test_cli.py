@@ -16,11 +16,11 @@ from citizens import CAMILLE, CAMILLE_RECEIVED
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def autopilot(*args: str, env: dict | None = None, timeout: float = 120) -> subprocess.CompletedProcess:
+def autopilot(*args: str, env: dict | None = None, stdin: str = "", timeout: float = 120) -> subprocess.CompletedProcess:
     """Run `python -m autopilot ARGS` as a separate process."""
     return subprocess.run(
         [sys.executable, "-m", "autopilot", *args],
-        capture_output=True, text=True, timeout=timeout, cwd=ROOT,
+        capture_output=True, text=True, timeout=timeout, cwd=ROOT, input=stdin,
         env={**os.environ, **(env or {})},
     )
 

@@ -10,7 +10,8 @@ scripted in tests; the browser, the sandbox and the keyring are always real.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Iterable, Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -120,6 +121,8 @@ class ScriptedApprover:
         elif view.moment is Moment.MANUAL:
             if self.human is not None:
                 self.human(view)
+            if poll is not None:
+                _wait_until(poll, view)
             decision = Decision.RESUME
         elif view.moment in (Moment.BLOCKED, Moment.TAKEOVER):
             decision = Decision.STOP
@@ -133,12 +136,13 @@ class ScriptedApprover:
         self.seen.append(view)
 
 
-def first_allowed(view: StepView, preferences: Iterable[Decision]) -> Decision:
-    """The first of `preferences` that the view allows."""
-    for decision in preferences:
-        if decision in view.allowed:
-            return decision
-    raise ValueError(f"none of {list(preferences)} allowed at « {view.title} »")
+def _wait_until(poll: Callable[[], bool], view: StepView, seconds: float = 30.0) -> None:
+    """Let the run resume by its own condition, as it does in the panel (tests only)."""
+    deadline = time.monotonic() + seconds
+    while not poll():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"« {view.title} » : la condition de reprise n'est jamais devenue vraie")
+        time.sleep(0.1)
 
 
 @dataclass

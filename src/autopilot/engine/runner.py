@@ -109,6 +109,7 @@ class Runner:
         timeouts: Timeouts = Timeouts(),
         allowed_hosts: Callable[[str], bool] | None = None,
         recover: Callable[[], bool] | None = None,
+        login_page: Expect | None = None,
     ) -> None:
         self.page = page
         self.flow = flow
@@ -119,8 +120,10 @@ class Runner:
         self.report = report
         self.timeouts = timeouts
         self.allows_host = allowed_hosts or flow.allows_host
-        self.recover = recover  # called when a page is not the expected one (a session expired…)
+        self.recover = recover  # called when a step fails: logs in again if the site asks for it
+        self.login_page = login_page  # the account's login page: seeing it after a click means the session expired
         self.outputs: dict[str, str] = {}
+        self.blocked_by: RunError | None = None  # the last problem shown to the mediator
         self.steps = [s for s in flow.steps if holds(s.when, values)]
 
     # --- the run -------------------------------------------------------------------
@@ -137,7 +140,7 @@ class Runner:
                 self._step(step, index + 1, navigate=navigate or index > 0)
         except _Stop:
             self.report("Démarche arrêtée par le médiateur.")
-            return RunResult(Outcome.STOPPED, dict(self.outputs), step.title if step else None)
+            return RunResult(Outcome.STOPPED, dict(self.outputs), step.title if step else None, self.blocked_by)
         except BrowserClosed as error:
             return RunResult(Outcome.STOPPED, dict(self.outputs), step.title if step else None, error)
         except PlaywrightError as error:
@@ -166,14 +169,11 @@ class Runner:
                 if self._perform(step, number, refill):
                     return
                 blocked = None  # the mediator asked for the hand
-            except PageMismatch as error:
+            except RunError as error:
                 if self.recover is not None and not recovered and self.recover():
-                    recovered = True  # once per step: a second mismatch goes to the mediator
+                    recovered = True  # once per step: a second problem goes to the mediator
                     navigate = step.goto is not None
                     continue
-                self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : {error.message}")
-                blocked = error
-            except RunError as error:
                 self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : {error.message}")
                 blocked = error
             if self._takeover(step, number, blocked):
@@ -183,6 +183,7 @@ class Runner:
     def _takeover(self, step: Step, number: int, error: RunError | None) -> bool:
         """Give the mediator the hand; True if the page has meanwhile moved on to the next step."""
         if error is not None:
+            self.blocked_by = error
             message = error.message + (f" {error.hint}" if error.hint else "")
             decision = self.approver.decide(
                 self._view(step, number, Moment.BLOCKED, {Decision.TAKEOVER, Decision.STOP},
@@ -238,6 +239,8 @@ class Runner:
             return True
         if next_button is not None:
             self._click_and_wait(next_button, step)
+            if self.login_page is not None and self._shows(self.login_page):
+                raise RunError(f"Étape « {step.title} » : le site demande de se reconnecter.", step=step.title)
         self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : validée.")
         return True
 
@@ -378,6 +381,12 @@ class Runner:
 
     def _click_and_wait(self, button, step: Step) -> None:
         """Click once, then wait for a new page or the site's errors; never click again."""
+        if button.count() != 1:  # the page changed while the mediator was checking it
+            raise PageMismatch(
+                f"Étape « {step.title} » : la page a changé pendant la vérification ; rien n'a été cliqué.",
+                "Regardez où en est le site, puis « Reprendre » ou arrêtez la démarche.",
+                step=step.title,
+            )
         self.page.evaluate("() => { window.__autopilotClicked = true; }")
         button.click(timeout=self.timeouts.page * 1000)
         deadline = time.monotonic() + self.timeouts.response
@@ -406,7 +415,8 @@ class Runner:
             self.page.wait_for_timeout(100)
         errors = site_errors(self.page)
         if errors:
-            raise SiteRefused(f"Étape « {step.title} » : le site a refusé la saisie.", errors, step=step.title)
+            quoted = " ".join(f"« {e} »" for e in errors)
+            raise SiteRefused(f"Étape « {step.title} » : le site a refusé la saisie : {quoted}", errors, step=step.title)
 
     # --- views -----------------------------------------------------------------------
 

@@ -60,6 +60,7 @@ class Session:
             report=self.report, timeouts=self.timeouts,
             allowed_hosts=lambda host: flow.allows_host(host) or (account is not None and account.allows_host(host)),
             recover=(lambda: self._relogin(account)) if account is not None else None,
+            login_page=account.steps[0].expect if account is not None else None,
         )
         return runner.run()
 
