@@ -17,10 +17,10 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _browser_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--headless", action="store_true", help="run the browser without a window")
+    parser.add_argument("--headless", action="store_true", help="navigateur sans fenêtre")
     parser.add_argument(
         "--remote-debugging-port", type=int, metavar="N",
-        help="let assistive tools and end-to-end tests attach to the browser (Chrome DevTools Protocol)",
+        help="permet aux aides techniques et aux tests de se brancher sur le navigateur (protocole DevTools)",
     )
 
 
@@ -28,59 +28,59 @@ def build_parser() -> argparse.ArgumentParser:
     """The full `autopilot` command line."""
     parser = _Parser(prog="autopilot", description="Assistant du médiateur numérique pour les démarches en ligne.")
     parser.add_argument("--version", action="version", version=f"autopilot {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks")
-    commands = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMAND")
+    parser.add_argument("--debug", action="store_true", help="affiche le détail technique des erreurs")
+    commands = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMANDE")
 
-    demo = commands.add_parser("demo", help="the passport pré-demande on the embedded sandbox, fictitious citizen")
+    demo = commands.add_parser("demo", help="démonstration : pré-demande de passeport sur le bac à sable, usagère fictive")
     _browser_options(demo)
-    demo.add_argument("--approve-all", action="store_true", help="approve every step except payments (sandbox only)")
-    demo.add_argument("--mediateur", metavar="NOM", help="who is at the desk (default: « Formation »)")
+    demo.add_argument("--approve-all", action="store_true", help="valide chaque étape sauf les paiements (bac à sable seulement)")
+    demo.add_argument("--mediateur", metavar="NOM", help="qui est au bureau (par défaut : « Formation »)")
 
-    run = commands.add_parser("run", help="run a démarche")
-    run.add_argument("flow", help="flow id (e.g. passeport-pre-demande) or path to a flow file")
-    run.add_argument("--data", metavar="FILE.yaml", help="the citizen's data")
+    run = commands.add_parser("run", help="faire une démarche")
+    run.add_argument("flow", help="identifiant de la démarche (ex. passeport-pre-demande) ou chemin d'un fichier de flow")
+    run.add_argument("--data", metavar="FILE.yaml", help="les données de l'usager")
     sandbox = run.add_mutually_exclusive_group()
-    sandbox.add_argument("--sandbox", action="store_true", help="use the embedded sandbox instead of the real sites")
-    sandbox.add_argument("--sandbox-url", metavar="URL", help="use a sandbox already running at URL")
-    run.add_argument("--approve-all", action="store_true", help="approve every step except payments (sandbox only)")
-    run.add_argument("--mediateur", metavar="NOM", help="who is at the desk, among the registered mediators")
+    sandbox.add_argument("--sandbox", action="store_true", help="utiliser le bac à sable intégré au lieu des vrais sites")
+    sandbox.add_argument("--sandbox-url", metavar="URL", help="utiliser un bac à sable déjà lancé à cette adresse")
+    run.add_argument("--approve-all", action="store_true", help="valide chaque étape sauf les paiements (bac à sable seulement)")
+    run.add_argument("--mediateur", metavar="NOM", help="qui est au bureau, parmi les médiateurs enregistrés")
     _browser_options(run)
 
-    flows = commands.add_parser("flows", help="the library of flows")
+    flows = commands.add_parser("flows", help="la bibliothèque des démarches")
     flow_commands = flows.add_subparsers(dest="flows_command", parser_class=_Parser, metavar="ACTION", required=True)
-    flow_commands.add_parser("list", help="list the démarches")
-    check = flow_commands.add_parser("check", help="validate flow files (all by default)")
+    flow_commands.add_parser("list", help="liste les démarches")
+    check = flow_commands.add_parser("check", help="vérifie les fichiers de flow (tous par défaut)")
     check.add_argument("paths", nargs="*", metavar="PATH")
-    show = flow_commands.add_parser("show", help="describe one flow")
+    show = flow_commands.add_parser("show", help="décrit une démarche")
     show.add_argument("flow", metavar="ID")
-    schema = flow_commands.add_parser("schema", help="write the JSON Schema of flow files (for editors)")
-    schema.add_argument("--out", metavar="FILE", help="write to FILE instead of stdout")
+    schema = flow_commands.add_parser("schema", help="écrit le schéma JSON des flows (pour les éditeurs)")
+    schema.add_argument("--out", metavar="FILE", help="écrit dans FICHIER au lieu de la sortie standard")
 
-    account = commands.add_parser("account", help="the mairie's accounts (password in the OS keyring)")
+    account = commands.add_parser("account", help="les comptes de la mairie (mot de passe dans le trousseau du système)")
     account_commands = account.add_subparsers(dest="account_command", parser_class=_Parser, metavar="ACTION",
                                               required=True)
-    set_account = account_commands.add_parser("set", help="store an account's identifiant and password")
-    set_account.add_argument("name", metavar="NAME", help="account name, e.g. ants")
-    set_account.add_argument("--identifiant", help="the account's login (asked if absent)")
-    set_account.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    account_commands.add_parser("list", help="list the stored accounts")
-    test_account = account_commands.add_parser("test", help="log in with the stored credentials and report")
+    set_account = account_commands.add_parser("set", help="enregistre l'identifiant et le mot de passe d'un compte")
+    set_account.add_argument("name", metavar="NAME", help="nom du compte, ex. ants")
+    set_account.add_argument("--identifiant", help="identifiant du compte (demandé s'il manque)")
+    set_account.add_argument("--password-stdin", action="store_true", help="lit le mot de passe sur l'entrée standard")
+    account_commands.add_parser("list", help="liste les comptes enregistrés")
+    test_account = account_commands.add_parser("test", help="teste la connexion avec les identifiants enregistrés")
     test_account.add_argument("name", metavar="NAME")
     where = test_account.add_mutually_exclusive_group()
-    where.add_argument("--sandbox", action="store_true", help="log in on the embedded sandbox")
-    where.add_argument("--sandbox-url", metavar="URL", help="log in on a sandbox already running at URL")
+    where.add_argument("--sandbox", action="store_true", help="sur le bac à sable intégré")
+    where.add_argument("--sandbox-url", metavar="URL", help="sur un bac à sable déjà lancé à cette adresse")
     _browser_options(test_account)
-    delete_account = account_commands.add_parser("delete", help="remove an account from this machine")
+    delete_account = account_commands.add_parser("delete", help="supprime un compte de ce poste")
     delete_account.add_argument("name", metavar="NAME")
 
-    mediateur = commands.add_parser("mediateur", help="the mediators who operate the shared account")
+    mediateur = commands.add_parser("mediateur", help="les médiateurs qui utilisent le compte partagé")
     mediateur_commands = mediateur.add_subparsers(dest="mediateur_command", parser_class=_Parser, metavar="ACTION",
                                                   required=True)
-    mediateur_commands.add_parser("list", help="list the mediators")
+    mediateur_commands.add_parser("list", help="liste les médiateurs")
     for action in ("add", "remove"):
-        mediateur_commands.add_parser(action, help=f"{action} a mediator").add_argument("name", metavar="NOM")
+        mediateur_commands.add_parser(action, help={"add": "ajoute un médiateur", "remove": "retire un médiateur"}[action]).add_argument("name", metavar="NOM")
 
-    serve = commands.add_parser("sandbox", help="serve the training sandbox (local replicas of the sites)")
-    serve.add_argument("--port", type=int, default=8765, help="port on 127.0.0.1 (default 8765)")
-    serve.add_argument("--otp", action="store_true", help="ask a one-time code on a new browser")
+    serve = commands.add_parser("sandbox", help="lance le bac à sable de formation (répliques locales des sites)")
+    serve.add_argument("--port", type=int, default=8765, help="port sur 127.0.0.1 (8765 par défaut)")
+    serve.add_argument("--otp", action="store_true", help="demande un code à usage unique sur un nouveau navigateur")
     return parser
