@@ -7,6 +7,7 @@ from citizens import CAMILLE, CAMILLE_RECEIVED, YANNICK, YANNICK_RECEIVED, citiz
 
 from autopilot.engine.approver import Decision, Moment, ScriptedApprover
 from autopilot.engine.runner import Outcome
+from autopilot.errors import BrowserClosed
 
 PASSPORT = "passeport-pre-demande"
 
@@ -156,4 +157,19 @@ def test_skipping_a_step_leaves_its_page_to_the_mediator(run_demarche, sandbox):
     # « Suivant » was not clicked: the next step does not find its page and asks the mediator.
     assert result.step == "Filiation"
     assert approver.seen[-1].moment is Moment.BLOCKED
+    assert sandbox.received() == []
+
+
+def test_closing_the_window_mid_run_interrupts_cleanly(run_demarche, sandbox, page):
+    class ClosesTheWindow(ScriptedApprover):
+        def decide(self, view, poll=None):
+            if view.title == "Adresse":
+                page.close()  # the mediator closes the browser while the citizen hesitates
+            return super().decide(view, poll)
+
+    result, _, _ = run_demarche(PASSPORT, CAMILLE, ClosesTheWindow())
+
+    assert result.outcome is Outcome.STOPPED
+    assert result.step == "Adresse"
+    assert isinstance(result.error, BrowserClosed)
     assert sandbox.received() == []

@@ -145,8 +145,8 @@ class Runner:
             return RunResult(Outcome.STOPPED, dict(self.outputs), step.title if step else None, error)
         except PlaywrightError as error:
             if closed(error):
-                closed = BrowserClosed("La fenêtre du navigateur a été fermée : la démarche est interrompue.")
-                return RunResult(Outcome.STOPPED, dict(self.outputs), step.title if step else None, closed)
+                gone = BrowserClosed("La fenêtre du navigateur a été fermée : la démarche est interrompue.")
+                return RunResult(Outcome.STOPPED, dict(self.outputs), step.title if step else None, gone)
             raise
         except AutopilotError as error:
             return RunResult(Outcome.FAILED, dict(self.outputs), step.title if step else None, error)
