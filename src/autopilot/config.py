@@ -5,6 +5,7 @@ mairie: Mairie de Saint-Exemple
 mediateurs: [Camille Martin, Sacha Bernard]
 comptes:
   ants: {identifiant: espace-numerique@saint-exemple.fr}
+journal: {pseudonyme: initiales_annee, conservation_mois: 12}   # pseudonyme: initiales_annee | aucun
 ```
 """
 
@@ -29,6 +30,17 @@ class Config:
     mairie: str | None = None
     mediateurs: list[str] = field(default_factory=list)
     comptes: dict[str, dict[str, str]] = field(default_factory=dict)
+    journal: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def pseudonyme(self) -> str:
+        """How the journal names the citizen: initiales_annee (default) or aucun."""
+        return str(self.journal.get("pseudonyme", "initiales_annee"))
+
+    @property
+    def conservation_mois(self) -> int:
+        """How many months journal entries are kept (default 12)."""
+        return int(self.journal.get("conservation_mois", 12))
 
     @classmethod
     def load(cls, path: Path | None = None) -> Config:
@@ -42,10 +54,13 @@ class Config:
             raise UsageError(f"{path} : fichier de réglages illisible ({error}).", "Corrigez-le ou supprimez-le.") from None
         if not isinstance(raw, dict):
             raise UsageError(f"{path} : fichier de réglages illisible.", "Corrigez-le ou supprimez-le.")
-        return cls(raw.get("mairie"), list(raw.get("mediateurs") or []), dict(raw.get("comptes") or {}))
+        return cls(raw.get("mairie"), list(raw.get("mediateurs") or []), dict(raw.get("comptes") or {}),
+                   dict(raw.get("journal") or {}))
 
     def save(self, path: Path | None = None) -> None:
         path = path or config_path()
         path.parent.mkdir(parents=True, exist_ok=True)
         data = {"mairie": self.mairie, "mediateurs": self.mediateurs, "comptes": self.comptes}
+        if self.journal:
+            data["journal"] = self.journal
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -7,6 +7,7 @@
     ├── BrowserError          no usable browser                        (exit 5)
     ├── SiteUnreachable       the teleservice cannot be reached         (exit 6)
     ├── CredentialsError      keyring missing, locked or without entry  (exit 7)
+    ├── JournalError          the journal cannot be written             (exit 9)
     └── RunError              a démarche could not go on               (exit 8)
         ├── PageMismatch      the page is not the one the step expects
         ├── TargetNotFound    a field or button is not on the page
@@ -38,6 +39,7 @@ class ExitStatus(enum.IntEnum):
     SITE_UNREACHABLE = 6
     CREDENTIALS = 7
     RUN = 8
+    JOURNAL = 9
     STOPPED = 10
 
 
@@ -101,6 +103,13 @@ class CredentialsError(AutopilotError):
 
     code = "identifiants"
     exit_status = ExitStatus.CREDENTIALS
+
+
+class JournalError(AutopilotError):
+    """The journal cannot be written (read-only or full disk, locked file)."""
+
+    code = "journal"
+    exit_status = ExitStatus.JOURNAL
 
 
 class RunError(AutopilotError):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from importlib import resources
@@ -27,6 +28,7 @@ from autopilot.engine.session import Session
 from autopilot.errors import AutopilotError, ExitStatus, UsageError
 from autopilot.flows import Flow, Library
 from autopilot.flows.inputs import validate_inputs
+from autopilot.journal import Journal, run_entry
 
 DEMO_FLOW = "passeport-pre-demande"
 
@@ -158,11 +160,16 @@ def _browser(args: argparse.Namespace, *, approve_all: bool) -> Iterator[tuple[P
 
 def _drive(library: Library, flow: Flow, values: dict, args: argparse.Namespace, env: Environment, sites: Sites,
            mediateur: str) -> int:
+    journal = Journal()
+    journal.check_writable()  # a run that could not be journalled does not start
     env.say(f"Médiateur au bureau : {mediateur}.")
     with _browser(args, approve_all=args.approve_all) as (page, approver):
         session = Session(page, library, approver, origins=sites.origins, secrets=sites.secrets,
                           accounts=sites.accounts, report=env.say)
+        started = time.monotonic()
         result = session.run(flow, values)
+        journal.append(run_entry(flow, values, result, mediateur=mediateur, sandbox=sites.origins.sandbox,
+                                 duration_s=time.monotonic() - started, pseudonyms=Config.load().pseudonyme))
         if args.headless or result.outcome is not Outcome.COMPLETED:
             session.close()
         else:

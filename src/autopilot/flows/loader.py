@@ -87,7 +87,7 @@ def _data_path(located: Located, loc: tuple[Any, ...]) -> Path:
     return tuple(path)
 
 
-_TAGS = {"text", "choose", "check", "upload", "click", "function-after", "function-before"}
+_TAGS = {"text", "choose", "check", "upload", "click"}  # the union tags of a fill action
 
 
 def _from_validation(error: ValidationError, located: Located, name: str) -> FlowError:
