@@ -50,6 +50,10 @@ def _dispatch(args, env: Environment) -> int:
         from autopilot.cli import account_command
 
         return getattr(account_command, args.command)(args, env)
+    if args.command == "journal":
+        from autopilot.cli.journal_command import journal
+
+        return journal(args, env)
     if args.command == "flows":
         from autopilot.cli.flows_command import flows
 

@@ -80,6 +80,17 @@ def build_parser() -> argparse.ArgumentParser:
     for action in ("add", "remove"):
         mediateur_commands.add_parser(action, help={"add": "ajoute un médiateur", "remove": "retire un médiateur"}[action]).add_argument("name", metavar="NOM")
 
+    journal = commands.add_parser("journal", help="le journal des démarches (ajout seul)")
+    journal_commands = journal.add_subparsers(dest="journal_command", parser_class=_Parser, metavar="ACTION")
+    listing = journal_commands.add_parser("list", help="les dernières entrées (par défaut)")
+    listing.add_argument("--limit", type=int, default=20, help="nombre d'entrées (20 par défaut)")
+    journal_commands.add_parser("verify", help="vérifie que le journal n'a pas été altéré")
+    export = journal_commands.add_parser("export", help="statistiques du mois en CSV, sans donnée personnelle")
+    export.add_argument("--month", required=True, metavar="AAAA-MM")
+    export.add_argument("--out", metavar="FICHIER", help="écrit dans FICHIER au lieu de la sortie standard")
+    purge = journal_commands.add_parser("purge", help="supprime les entrées plus anciennes que la durée de conservation")
+    purge.add_argument("--mediateur", metavar="NOM", help="qui fait la purge")
+
     serve = commands.add_parser("sandbox", help="lance le bac à sable de formation (répliques locales des sites)")
     serve.add_argument("--port", type=int, default=8765, help="port sur 127.0.0.1 (8765 par défaut)")
     serve.add_argument("--otp", action="store_true", help="demande un code à usage unique sur un nouveau navigateur")
