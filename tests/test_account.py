@@ -18,7 +18,6 @@ from autopilot.engine.approver import Decision, Moment, ScriptedApprover
 from autopilot.engine.origins import Origins
 from autopilot.engine.runner import Outcome
 from autopilot.engine.session import Session
-from autopilot.flows.inputs import validate_inputs
 
 IDENTIFIANT = "espace-numerique@saint-exemple.fr"
 PASSWORD = "Tr0p-Secret-Mairie-8831"

@@ -48,7 +48,7 @@ class Autopilot:
                 browser.close()
             except Exception:
                 if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(f"autopilot did not open its browser: {self.process.communicate()}")
+                    raise AssertionError(f"autopilot did not open its browser: {self.process.communicate()}") from None
             time.sleep(0.2)
 
     def at_step(self, title: str) -> None:

@@ -67,7 +67,7 @@ def resolve_fields(page: Page, targets: list[FieldTarget], step: str) -> list[Fo
     missing: list[str] = []
     ambiguous: list[str] = []
     found: list[Found] = []
-    for index, (target, result) in enumerate(zip(targets, results)):
+    for index, (target, result) in enumerate(zip(targets, results, strict=True)):
         if result["scopeCount"] != 1:
             problem = f"la zone « {target.within} » pour {target.describe()}"
             (missing if result["scopeCount"] == 0 else ambiguous).append(

@@ -221,7 +221,7 @@ class Runner:
             return True
         fields = tuple(
             FieldView(p.target.label, p.shown, p.source, None if p.secret else read_back(f.locator), p.secret)
-            for p, f in zip(planned, found)
+            for p, f in zip(planned, found, strict=True)
         )
         self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : {len(fields)} champ(s) rempli(s),"
                     " en attente de validation.")
@@ -294,7 +294,7 @@ class Runner:
         return _Planned(FieldTarget("text", action.label, action.within), action, value, value, source)
 
     def _fill(self, planned: list[_Planned], found: list[Found], buttons: list) -> None:
-        for item, target in zip(planned, found):
+        for item, target in zip(planned, found, strict=True):
             kind = item.target.kind
             if kind == "text":
                 if not item.secret and target.locator.get_attribute("type") == "password":

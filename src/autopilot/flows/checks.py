@@ -69,7 +69,7 @@ def _check_inputs(flow: Flow, problem: Raise) -> None:
         if spec.type == "choice" and not spec.options:
             raise problem(at, f"la donnée « {name} » est un choix sans « options »")
         if spec.type != "choice" and spec.options:
-            raise problem((*at, "options"), f"« options » n'a de sens que pour un choix (type: choice)")
+            raise problem((*at, "options"), "« options » n'a de sens que pour un choix (type: choice)")
 
 
 def _check_step(flow: Flow, step: Step, at: Path, problem: Raise, *, first: bool) -> None:

@@ -27,7 +27,7 @@ steps:
 
 from __future__ import annotations
 
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
@@ -233,13 +233,7 @@ def _action_kind(value: Any) -> str | None:
 
 
 FieldAction = Annotated[
-    Union[
-        Annotated[FillText, Tag("text")],
-        Annotated[Choose, Tag("choose")],
-        Annotated[Check, Tag("check")],
-        Annotated[Upload, Tag("upload")],
-        Annotated[Press, Tag("click")],
-    ],
+    Annotated[FillText, Tag("text")] | Annotated[Choose, Tag("choose")] | Annotated[Check, Tag("check")] | Annotated[Upload, Tag("upload")] | Annotated[Press, Tag("click")],
     Discriminator(
         _action_kind,
         custom_error_type="action_inconnue",
