@@ -53,7 +53,7 @@ def test_a_valid_flow_parses_into_typed_steps():
     fill = flow.steps[0].fill
     assert isinstance(fill[0], FillText) and isinstance(fill[1], Choose)
     assert fill[0].value.render({"usager": {"nom_naissance": "Lefèvre"}}) == "LEFÈVRE"
-    assert flow.steps[1].when.path == ("timbre",)
+    assert [c.path for c in flow.steps[1].when] == [("timbre",)]
 
 
 INVALID = [
@@ -229,3 +229,13 @@ def test_schema_is_json_schema_for_editors():
     schema = Flow.model_json_schema()
     assert schema["additionalProperties"] is False
     assert "steps" in schema["required"]
+
+
+def test_several_conditions_must_all_hold():
+    from autopilot.engine.runner import holds
+
+    flow = parse_flow(variant("    when: timbre\n", "    when: [{motif: perte}, {not: timbre}]\n"), "essai.yaml")
+    when = flow.steps[1].when
+    assert holds(when, {"motif": "perte", "timbre": None})
+    assert not holds(when, {"motif": "perte", "timbre": "1234567890123456"})
+    assert not holds(when, {"motif": "premiere_demande", "timbre": None})

@@ -69,10 +69,12 @@ class _Stop(Exception):
     """The mediator chose « Arrêter la démarche »."""
 
 
-def holds(condition: Condition | None, values: Mapping[str, Any]) -> bool:
-    """Whether a `when:` condition holds for the citizen's data."""
-    if condition is None:
-        return True
+def holds(conditions: tuple[Condition, ...], values: Mapping[str, Any]) -> bool:
+    """Whether every `when:` condition holds for the citizen's data."""
+    return all(_holds(condition, values) for condition in conditions)
+
+
+def _holds(condition: Condition, values: Mapping[str, Any]) -> bool:
     value = lookup(values, condition.path)
     if condition.values is not None:
         result = value is not None and str(value) in condition.values

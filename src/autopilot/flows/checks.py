@@ -87,8 +87,8 @@ def _check_step(flow: Flow, step: Step, at: Path, problem: Raise, *, first: bool
                 f"le domaine « {host} » n'est pas déclaré",
                 f"Ajoutez-le à « domains » ; domaines déclarés : {', '.join(flow.domains)}.",
             )
-    if step.when:
-        _check_condition(flow, step.when, (*at, "when"), problem)
+    for condition in step.when:
+        _check_condition(flow, condition, (*at, "when"), problem)
     if step.gate == "submit" and step.next is None:
         raise problem((*at, "gate"), "une étape « gate: submit » doit dire quel bouton envoie (« next »)")
     if step.gate == "payment" and step.manual is None:
@@ -99,8 +99,8 @@ def _check_step(flow: Flow, step: Step, at: Path, problem: Raise, *, first: bool
         )
     for index, action in enumerate(step.fill):
         here: Path = (*at, "fill", index)
-        if action.when:
-            _check_condition(flow, action.when, (*here, "when"), problem)
+        for condition in action.when:
+            _check_condition(flow, condition, (*here, "when"), problem)
         for key, template in _templates(action):
             _check_template(flow, template, (*here, key), problem)
         if isinstance(action, FillText):

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 from autopilot.flows.template import Template, parse
 
@@ -63,6 +63,7 @@ class Condition(Strict):
     when: timbre                 # the input is given
     when: {not: timbre}          # the input is absent
     when: {motif: [perte, vol]}  # the input's value is one of these
+    when: [{motif: [perte, vol]}, {not: timbre}]   # all of them
     ```
     """
 
@@ -90,6 +91,14 @@ class Condition(Strict):
     @property
     def dotted(self) -> str:
         return ".".join(self.path)
+
+
+def _all_of(value: Any) -> Any:
+    return value if isinstance(value, (list, tuple)) else [value]
+
+
+When = Annotated[tuple[Condition, ...], BeforeValidator(_all_of)]
+"""One condition or a list of conditions that must all hold."""
 
 
 # --- Targets and page checks ------------------------------------------------------
@@ -136,7 +145,7 @@ class Click(Strict):
 
 
 class _FieldAction(Strict):
-    when: Condition | None = None
+    when: When = ()
     within: str | None = None  # a fieldset legend or region name that scopes the label
 
 
@@ -290,7 +299,7 @@ class Step(Strict):
     """One page of the démarche: check it, fill it, have it approved, act."""
 
     title: str
-    when: Condition | None = None
+    when: When = ()
     optional: bool = False  # the step applies only if the page shows its `expect` (a code asked on a new browser)
     goto: str | None = None
     expect: Expect | None = None
