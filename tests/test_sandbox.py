@@ -56,8 +56,12 @@ FILIATION = {
     "parent2_lieu_naissance": "",
     "parent2_inconnu": "oui",
 }
+TIMBRE = {"timbre_choix": "deja", "numero_timbre": "1234 5678 9012 3456"}
+# What the timbre page records: the number without its spaces, the price for an adult.
+TIMBRE_RECEIVED = {"timbre_choix": "deja", "numero_timbre": "1234567890123456", "timbre_montant": "86"}
 PAGES = [(START, MOTIF), (START + "/etat-civil", ETAT_CIVIL), (START + "/adresse", ADRESSE),
-         (START + "/filiation", FILIATION)]
+         (START + "/filiation", FILIATION), (START + "/timbre", TIMBRE)]
+RECEIVED = {**MOTIF, **ETAT_CIVIL, **ADRESSE, **FILIATION, **TIMBRE_RECEIVED, "certification": "oui"}
 
 
 # -- a stdlib client: every *.localhost name goes to 127.0.0.1 (as Chromium does) -----------
@@ -314,13 +318,14 @@ def test_session_cookie_is_shared_with_the_passport_site_in_chromium(page, sandb
 def test_full_pre_demande_records_exactly_what_was_posted(logged_in, sandbox):
     first = logged_in.get(START)
     assert first.h1() == "Motif de la demande"
-    assert "Étape 1 sur 5" in first.text
+    assert "Étape 1 sur 6" in first.text
     for (url, data), next_url in zip(PAGES, [p[0] for p in PAGES[1:]] + [RECAP]):
         reply = logged_in.post(url, data)
         assert (reply.status, reply.location) == (303, sandbox.url(next_url))
     recap = logged_in.get(RECAP)
     assert recap.h1() == "Récapitulatif"
-    assert "Étape 5 sur 5" in recap.text and "Jeanne, Marie" in recap.text
+    assert "Étape 6 sur 6" in recap.text and "Jeanne, Marie" in recap.text
+    assert "1234 5678 9012 3456" in recap.text
     assert sandbox.received() == []
 
     done = logged_in.post(RECAP, {"jeton": _jeton(recap), "certification": "oui"})
@@ -329,7 +334,7 @@ def test_full_pre_demande_records_exactly_what_was_posted(logged_in, sandbox):
     assert record["kind"] == "passeport-pre-demande"
     assert record["account"] == DEMO_ACCOUNT["identifiant"]
     assert re.fullmatch(r"[A-Z0-9]{10}", record["numero_predemande"])
-    assert record["data"] == {**MOTIF, **ETAT_CIVIL, **ADRESSE, **FILIATION, "certification": "oui"}
+    assert record["data"] == RECEIVED
     assert done.location.endswith("/confirmation/" + record["numero_predemande"])
 
     confirmation = logged_in.get(done.location)
@@ -460,7 +465,7 @@ def test_the_whole_pre_demande_in_chromium_by_label(page, sandbox):
     page.get_by_label("Mot de passe").fill(DEMO_ACCOUNT["mot_de_passe"])
     page.get_by_role("button", name="Se connecter").click()
 
-    assert page.get_by_text("Étape 1 sur 5").is_visible()
+    assert page.get_by_text("Étape 1 sur 6").is_visible()
     page.get_by_role("group", name="Motif de la demande").get_by_label("Renouvellement").check()
     page.get_by_role("button", name="Suivant").click()
 
@@ -496,6 +501,11 @@ def test_the_whole_pre_demande_in_chromium_by_label(page, sandbox):
     page.get_by_role("group", name="Parent 2").get_by_label("Filiation inconnue").check()
     page.get_by_role("button", name="Suivant").click()
 
+    assert page.get_by_role("heading", level=1).inner_text() == "Timbre fiscal"
+    page.get_by_role("group", name="Timbre fiscal").get_by_label("J'ai déjà un timbre fiscal électronique").check()
+    page.get_by_label("Numéro du timbre fiscal").fill("1234 5678 9012 3456")
+    page.get_by_role("button", name="Suivant").click()
+
     assert page.get_by_role("heading", level=1).inner_text() == "Récapitulatif"
     page.get_by_label("Je certifie sur l'honneur l'exactitude des informations fournies").check()
     page.get_by_role("button", name="Valider ma pré-demande").click()
@@ -505,7 +515,7 @@ def test_the_whole_pre_demande_in_chromium_by_label(page, sandbox):
     assert page.get_by_text("Numéro de pré-demande").inner_text() == (
         f"Numéro de pré-demande : {record['numero_predemande']}"
     )
-    assert record["data"] == {**MOTIF, **ETAT_CIVIL, **ADRESSE, **FILIATION, "certification": "oui"}
+    assert record["data"] == RECEIVED
 
 
 # -- fault knobs --------------------------------------------------------------------------------

@@ -8,8 +8,10 @@ Pages (real paths [?], not confirmed on the live site — see TELESERVICES.md §
 - `/moncompte/verification` — h1 "Vérification de votre identité" (when one-time codes are on and
   the browser is not an "appareil reconnu"): "Code de vérification", button "Valider"; the code
   is sent to the mandataire mailbox.
-- `/moncompte/mon-espace`, `/moncompte/mon-espace-identite` (link "Réaliser une pré-demande de
-  passeport"), `/moncompte/mon-espace-conduite`, `/moncompte/mon-espace-vehicule`.
+- `/moncompte/mon-espace`, `/moncompte/mon-espace-identite` (links "Réaliser une pré-demande de
+  carte d'identité", "Réaliser une pré-demande de passeport", "Suivre ma demande de carte
+  d'identité", "Suivre ma demande de passeport"), `/moncompte/mon-espace-conduite`,
+  `/moncompte/mon-espace-vehicule`. The suivi pages themselves are in `ants_suivi`.
 - `POST /moncompte/se-deconnecter`.
 
 The session is ONE cookie for ants.gouv.fr and all its subdomains (`Domain=ants.gouv.fr.localhost`
@@ -37,8 +39,14 @@ SPACE_PATH = "/moncompte/mon-espace"
 IDENTITY_SPACE_PATH = "/moncompte/mon-espace-identite"
 DRIVING_SPACE_PATH = "/moncompte/mon-espace-conduite"
 VEHICLE_SPACE_PATH = "/moncompte/mon-espace-vehicule"
-# Where "Réaliser une pré-demande de passeport" leads (the passport site's start page).
+# Where the links of "Mon espace identité" lead: the pré-demandes on the passport site
+# (`ants_passeport.START_PATH`, `ants_cni.START_PATH`), the suivi in this account (`ants_suivi`).
 PASSPORT_START_URL = ("passeport.ants.gouv.fr", "/demarches-en-ligne/pre-demande-passeport")
+CNI_START_URL = ("passeport.ants.gouv.fr", "/demarches-en-ligne/pre-demande-cni")
+SUIVI_PATHS = {
+    "passeport": IDENTITY_SPACE_PATH + "/suivi-passeport",
+    "cni": IDENTITY_SPACE_PATH + "/suivi-carte-identite",
+}
 
 # Public demo values, shown on the training home page: this account exists only in the sandbox.
 DEMO_ACCOUNT = {"identifiant": "mairie.demo@ants.bac-a-sable.fr", "mot_de_passe": "Formation-2026!"}
@@ -232,7 +240,10 @@ def space() -> str:
 @_route(IDENTITY_SPACE_PATH)
 @login_required
 def identity_space() -> str:
-    return render_template("compte/identity_space.html", passport_url=local_url(*PASSPORT_START_URL))
+    return render_template(
+        "compte/identity_space.html", passport_url=local_url(*PASSPORT_START_URL),
+        cni_url=local_url(*CNI_START_URL), suivi=SUIVI_PATHS,
+    )
 
 
 @_route(DRIVING_SPACE_PATH, defaults={"titre": "Mon espace conduite"})

@@ -8,16 +8,22 @@ another process:
 - `GET /_sandbox/faults`, `POST /_sandbox/faults` — JSON body with any of `latency_ms`,
   `relabel` (object), `duplicate_label` (list), `server_error_paths` (list) and
   `"expire_sessions": true`; answers the knobs as they now are;
+- `GET /_sandbox/demandes` — the demandes the suivi knows (JSON list); `POST /_sandbox/demandes`
+  — JSON body `{"numero", "titre", "statut", "historique"?}` as `Sandbox.add_demande`;
+- `GET /_sandbox/today`, `POST /_sandbox/today` — JSON body `{"today": "AAAA-MM-JJ" | null}`;
+  answers `{"today": "AAAA-MM-JJ"}`;
 - `POST /_sandbox/reset`.
 """
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from flask import Blueprint, jsonify, render_template, request
 
-from autopilot.sandbox import ants_compte, ants_passeport
+from autopilot.sandbox import ants_cni, ants_compte, ants_passeport
+from autopilot.sandbox.demandes import TITRES, new_demande
 from autopilot.sandbox.hosts import CONTROL_HOST, local_url
 from autopilot.sandbox.state import current_state
 
@@ -29,16 +35,20 @@ bp = Blueprint("control", __name__)
 @bp.route("/", host=CONTROL_HOST)
 def home() -> str:
     sites = [
-        ("Mon compte ANTS (compte mandataire de la mairie)",
-         local_url(ants_compte.ANTS_HOST, ants_compte.LOGIN_PATH),
-         "https://" + ants_compte.ANTS_HOST + ants_compte.LOGIN_PATH),
-        ("Pré-demande de passeport",
-         local_url(ants_passeport.PASSPORT_HOST, ants_passeport.START_PATH),
-         "https://" + ants_passeport.PASSPORT_HOST + ants_passeport.START_PATH),
+        (title, local_url(host, path), f"https://{host}{path}")
+        for title, host, path in (
+            ("Mon compte ANTS (compte mandataire de la mairie)", ants_compte.ANTS_HOST, ants_compte.LOGIN_PATH),
+            ("Pré-demande de carte d'identité", ants_cni.CNI_HOST, ants_cni.START_PATH),
+            ("Pré-demande de passeport (avec le timbre fiscal)",
+             ants_passeport.PASSPORT_HOST, ants_passeport.START_PATH),
+            ("Suivre une demande de carte d'identité", ants_compte.ANTS_HOST, ants_compte.SUIVI_PATHS["cni"]),
+            ("Suivre une demande de passeport", ants_compte.ANTS_HOST, ants_compte.SUIVI_PATHS["passeport"]),
+        )
     ]
+    state = current_state()
     return render_template(
         "control/home.html", sites=sites, account=ants_compte.DEMO_ACCOUNT,
-        mailbox_url=MAILBOX_PATH, otp=current_state().otp,
+        mailbox_url=MAILBOX_PATH, otp=state.otp, demandes=state.demandes(), titres=TITRES,
     )
 
 
@@ -72,6 +82,37 @@ def faults() -> Any:
         except (TypeError, ValueError) as exc:
             return jsonify({"error": str(exc)}), 400
     return jsonify(knobs.to_json())
+
+
+@bp.route("/_sandbox/demandes", methods=["GET", "POST"], host=CONTROL_HOST)
+def demandes() -> Any:
+    state = current_state()
+    if request.method == "POST":
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict):
+            return jsonify({"error": "expected a JSON object"}), 400
+        try:
+            state.put_demande(new_demande(
+                str(body.get("numero", "")), str(body.get("titre", "")), str(body.get("statut", "")),
+                body.get("historique"), state.today(),
+            ))
+        except (TypeError, ValueError) as exc:
+            return jsonify({"error": str(exc)}), 400
+    return jsonify(state.demandes())
+
+
+@bp.route("/_sandbox/today", methods=["GET", "POST"], host=CONTROL_HOST)
+def today() -> Any:
+    state = current_state()
+    if request.method == "POST":
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict) or "today" not in body:
+            return jsonify({"error": 'expected {"today": "AAAA-MM-JJ" | null}'}), 400
+        try:
+            state.set_today(date.fromisoformat(body["today"]) if body["today"] is not None else None)
+        except (TypeError, ValueError) as exc:
+            return jsonify({"error": str(exc)}), 400
+    return jsonify({"today": state.today().isoformat()})
 
 
 @bp.route("/_sandbox/reset", methods=["POST"], host=CONTROL_HOST)

@@ -3,25 +3,30 @@
 `Sandbox().start()` serves it from a daemon thread on 127.0.0.1 with werkzeug's threaded
 server. A real URL `https://HOST/path` is served at `http://HOST.localhost:PORT/path`
 (`Sandbox.url`); the training home page is `http://localhost:PORT/`.
+
+Replicas: the ANTS account (`ants_compte`) and its suivi (`ants_suivi`), the passport and CNI
+pré-demandes (`ants_passeport`, `ants_cni`, both served by `predemande`).
 """
 
 from __future__ import annotations
 
 import threading
+from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from flask import Flask, Response, render_template, send_from_directory
 from werkzeug.exceptions import HTTPException
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from autopilot.sandbox import ants_compte, ants_passeport, control
+from autopilot.sandbox import ants_cni, ants_compte, ants_passeport, ants_suivi, control
+from autopilot.sandbox.demandes import new_demande
 from autopilot.sandbox.faults import SERVER_ERROR_TITLE, Faults, apply_request_faults
 from autopilot.sandbox.hosts import CONTROL_HOST, HostRewrite, local_url, real_host, to_local
 from autopilot.sandbox.state import EXTENSION_KEY, SandboxState, current_state
 
 STATIC_DIR = Path(__file__).parent / "static"
-SITE_HOSTS = (ants_compte.ANTS_HOST, ants_passeport.PASSPORT_HOST)
+SITE_HOSTS = tuple(dict.fromkeys((ants_compte.ANTS_HOST, ants_passeport.PASSPORT_HOST, ants_cni.CNI_HOST)))
 
 _ANTS_SERVICE = {
     "name": "ANTS - Agence Nationale des Titres Sécurisés",
@@ -83,7 +88,7 @@ def create_app(state: SandboxState) -> Flask:
     app.wsgi_app = HostRewrite(app.wsgi_app)  # type: ignore[method-assign]
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    for blueprint in (control.bp, ants_compte.bp, ants_passeport.bp):
+    for blueprint in (control.bp, ants_compte.bp, ants_suivi.bp, ants_passeport.bp, ants_cni.bp):
         app.register_blueprint(blueprint)
     for host in (CONTROL_HOST, *SITE_HOSTS):
         app.add_url_rule("/static/<path:filename>", f"static:{host}", _static, host=host)
@@ -178,6 +183,35 @@ class Sandbox:
         """Let another account log in (besides DEMO_ACCOUNT) until the next `reset()`."""
         self._state.add_account(identifiant, mot_de_passe)
 
+    @property
+    def today(self) -> date:
+        """The date the sites take for today (timbre price by age, date checks, card expiry).
+
+        Set a `date` to pretend, until the next `reset()`; set None to go back to the real date.
+        """
+        return self._state.today()
+
+    @today.setter
+    def today(self, day: date | None) -> None:
+        self._state.set_today(day)
+
+    def add_demande(
+        self, numero: str, titre: Literal["passeport", "cni"], statut: str,
+        historique: list[tuple[str, str]] | None = None,
+    ) -> None:
+        """Let the suivi find a demande (or replace the one with this number) until the next `reset()`.
+
+        `statut` is one of `demandes.STATUTS`; `historique` lists `(statut, "AAAA-MM-JJ")` oldest
+        first, ending with `statut`; without it, every status up to `statut` is dated back from
+        today. Raises ValueError on anything else.
+        """
+        self._state.put_demande(new_demande(numero, titre, statut, historique, self._state.today()))
+
+    def demandes(self) -> list[dict[str, Any]]:
+        """The demandes the suivi knows (the seeded ones first), as deep copies."""
+        return self._state.demandes()
+
     def reset(self) -> None:
-        """Forget records, mails, sessions, drafts and lockouts; no faults; `otp` as constructed."""
+        """Forget records, mails, sessions, drafts, lockouts, added accounts and demandes; no faults;
+        the real date; `otp` as constructed."""
         self._state.reset()

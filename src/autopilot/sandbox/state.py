@@ -1,8 +1,10 @@
-"""What "the administration" remembers: records received, mails sent, sessions, drafts, lockouts.
+"""What "the administration" remembers: records received, mails sent, sessions, drafts, lockouts,
+the demandes de titre it instructs, and the date it takes for today.
 
 Everything lives in memory, behind one lock (the server is threaded), and `reset()` forgets it
-all. Sessions and drafts are kept here, server-side, so that a fault can expire every session
-at once while the drafts (kept per account, as the real site does) survive.
+all (the demandes go back to `demandes.SEEDED`, the clock to the real date). Sessions and drafts
+are kept here, server-side, so that a fault can expire every session at once while the drafts
+(kept per account, as the real site does) survive.
 """
 
 from __future__ import annotations
@@ -12,11 +14,12 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from flask import current_app
 
+from autopilot.sandbox.demandes import SEEDED, Demande, same_numero
 from autopilot.sandbox.faults import Faults
 
 EXTENSION_KEY = "autopilot.sandbox"
@@ -58,6 +61,20 @@ class SandboxState:
             self._failures: dict[str, int] = {}
             self._locked_until: dict[str, float] = {}
             self._accounts: dict[str, str] = {}
+            self._demandes: dict[str, Demande] = {d["numero"]: copy.deepcopy(d) for d in SEEDED}
+            self._today: date | None = None
+
+    # -- the clock ---------------------------------------------------------------------------
+
+    def today(self) -> date:
+        """The date the sites take for today: the one set by `set_today`, else the real date."""
+        with self._lock:
+            return self._today or date.today()
+
+    def set_today(self, day: date | None) -> None:
+        """Pretend today is `day` (timbre prices by age, date checks, card expiry); None: real date."""
+        with self._lock:
+            self._today = day
 
     # -- accounts ----------------------------------------------------------------------------
 
@@ -85,6 +102,29 @@ class SandboxState:
         """Deep copies of the records, oldest first, optionally of one kind."""
         with self._lock:
             return [copy.deepcopy(r) for r in self._received if kind is None or r["kind"] == kind]
+
+    # -- the demandes de titre being instructed --------------------------------------------
+
+    def put_demande(self, demande: Demande) -> None:
+        """Add a demande, or replace (in its place) the one with the same number."""
+        with self._lock:
+            same = next((key for key in self._demandes if same_numero(key, demande["numero"])), None)
+            if same is not None and same != demande["numero"]:
+                self._demandes = {
+                    (demande["numero"] if key == same else key): value for key, value in self._demandes.items()
+                }
+            self._demandes[demande["numero"]] = copy.deepcopy(demande)
+
+    def demande(self, numero: str) -> Demande | None:
+        """A copy of the demande with this number (as typed: `demandes.same_numero`), if any."""
+        with self._lock:
+            found = next((d for key, d in self._demandes.items() if same_numero(key, numero)), None)
+            return copy.deepcopy(found) if found else None
+
+    def demandes(self) -> list[Demande]:
+        """Copies of every demande, in the order they were added."""
+        with self._lock:
+            return copy.deepcopy(list(self._demandes.values()))
 
     # -- the mandataire's mailbox ---------------------------------------------------------
 

@@ -3,6 +3,7 @@
 Rules follow TELESERVICES.md §6 (JJ/MM/AAAA dates where 00 means an unknown day or month,
 5-digit code postal, French mobile 06/07 + 8 digits). Each check takes the field name and a noun
 phrase naming the field in messages ("le nom de naissance"); only a field's first error is kept.
+"Today" is the sandbox's clock (`SandboxState.today`), given by the caller.
 """
 
 from __future__ import annotations
@@ -25,8 +26,9 @@ def _cap(phrase: str) -> str:
 class FormCheck:
     """Collects the errors of one submitted page: `errors` maps field name -> message."""
 
-    def __init__(self, values: dict[str, str]) -> None:
+    def __init__(self, values: dict[str, str], *, today: date) -> None:
         self.values = values
+        self.today = today
         self.errors: dict[str, str] = {}
 
     def value(self, name: str) -> str:
@@ -78,7 +80,7 @@ class FormCheck:
         day, month, year = (int(part) for part in match.groups())
         if not _date_exists(day, month, year):
             self.fail(name, f"{_cap(what)} n'est pas une date valide.")
-        elif (year, month or 1, day or 1) > (date.today().year, date.today().month, date.today().day):
+        elif (year, month or 1, day or 1) > (self.today.year, self.today.month, self.today.day):
             self.fail(name, f"{_cap(what)} ne peut pas être postérieure à la date du jour.")
 
     def code_postal(self, name: str) -> None:
