@@ -22,6 +22,7 @@ CAMILLE = {
     "contact": {"telephone_portable": "06 12 34 56 78"},
     "parent1": {"nom": "Lefèvre", "prenoms": "Jean", "date_naissance": "02/03/1955", "lieu_naissance": "Brest"},
     "parent2": {"nom": "Morvan", "prenoms": "Anne"},
+    "timbre": "1234 5678 9012 3456",
 }
 
 YANNICK = {
@@ -41,6 +42,7 @@ YANNICK = {
                 "commune": "Quimper"},
     "contact": {"telephone_portable": "+33 7 98 76 54 32", "courriel": "y.kervella@exemple.fr"},
     "parent1": {"nom": "Le Goff", "prenoms": "Pierre, Marie"},
+    "timbre": "9876543210987654",
 }
 
 
@@ -63,6 +65,7 @@ CAMILLE_RECEIVED = {
     "parent1_nom": "Lefèvre", "parent1_prenoms": "Jean", "parent1_date_naissance": "02/03/1955",
     "parent1_lieu_naissance": "Brest", "parent2_nom": "Morvan", "parent2_prenoms": "Anne",
     "parent2_date_naissance": "", "parent2_lieu_naissance": "", "certification": "oui",
+    "timbre_choix": "deja", "numero_timbre": "1234567890123456", "timbre_montant": "86",
 }
 
 YANNICK_RECEIVED = {
@@ -74,4 +77,5 @@ YANNICK_RECEIVED = {
     "parent1_nom": "Le Goff", "parent1_prenoms": "Pierre, Marie", "parent1_date_naissance": "",
     "parent1_lieu_naissance": "", "parent2_nom": "", "parent2_prenoms": "", "parent2_date_naissance": "",
     "parent2_lieu_naissance": "", "parent2_inconnu": "oui", "certification": "oui",
+    "timbre_choix": "deja", "numero_timbre": "9876543210987654", "timbre_montant": "86",
 }

@@ -174,7 +174,7 @@ def test_an_expired_session_logs_in_again_and_resumes_the_step(page, sandbox, ru
     reviews = [v.title for v in approver.seen if v.moment is Moment.REVIEW]
     # earlier pages are neither shown nor filled again; the interrupted step is redone once
     assert reviews == ["Connexion", "Motif de la demande", "État civil", "Adresse", "Filiation", "Connexion",
-                       "Filiation", "Récapitulatif"]
+                       "Filiation", "Timbre fiscal", "Récapitulatif"]
     assert only_one(sandbox)["data"] == CAMILLE_RECEIVED
 
 

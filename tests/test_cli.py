@@ -46,7 +46,8 @@ def test_flows_list_groups_by_category():
 def test_flows_show_says_what_to_bring_and_the_steps():
     done = autopilot("flows", "show", "passeport-pre-demande")
     assert "À apporter par l'usager :" in done.stdout
-    assert "  5. Récapitulatif [validation envoi]" in done.stdout
+    assert "  6. Paiement du timbre [validation paiement] (si applicable)" in done.stdout
+    assert "  8. Récapitulatif [validation envoi]" in done.stdout
 
 
 def test_flows_schema_is_written_for_editors(tmp_path):

@@ -15,7 +15,7 @@ import yaml
 from citizens import CAMILLE, CAMILLE_RECEIVED
 
 ROOT = Path(__file__).resolve().parents[1]
-REVIEWS = ["Connexion", "Motif de la demande", "État civil", "Adresse", "Filiation", "Récapitulatif"]
+REVIEWS = ["Connexion", "Motif de la demande", "État civil", "Adresse", "Filiation", "Timbre fiscal", "Récapitulatif"]
 
 
 def free_port() -> int:

@@ -47,9 +47,10 @@ def test_every_step_shows_what_was_filled_and_what_the_page_holds(run_demarche):
     _, approver, _ = run_demarche(PASSPORT, CAMILLE)
 
     reviews = {v.title: v for v in approver.seen if v.moment is Moment.REVIEW}
-    assert list(reviews) == ["Connexion", "Motif de la demande", "État civil", "Adresse", "Filiation", "Récapitulatif"]
+    assert list(reviews) == ["Connexion", "Motif de la demande", "État civil", "Adresse", "Filiation",
+                             "Timbre fiscal", "Récapitulatif"]
     etat_civil = reviews["État civil"]
-    assert (etat_civil.index, etat_civil.total) == (2, 6)
+    assert (etat_civil.index, etat_civil.total) == (2, 7)
     assert [(f.label, f.value, f.source, f.actual) for f in etat_civil.fields][:4] == [
         ("Nom de naissance", "Lefèvre", "usager.nom_naissance", "Lefèvre"),
         ("Prénom(s)", "Camille, Louise", "usager.prenoms", "Camille, Louise"),
