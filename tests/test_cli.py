@@ -64,7 +64,7 @@ def test_a_malformed_flow_file_names_file_line_and_step(tmp_path):
     done = autopilot("flows", "check", str(bad))
     assert done.returncode == 3
     line = next(n for n, text in enumerate(bad.read_text().splitlines(), 1) if "lable" in text)
-    assert f"pre-demande.yaml:{line}: étape 2 « État civil » : action inconnue" in done.stderr
+    assert f"pre-demande.yaml:{line}: étape 2 « État civil » : « fill », élément 10 : action inconnue" in done.stderr
     assert "Traceback" not in done.stderr
 
 

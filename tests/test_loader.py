@@ -79,12 +79,12 @@ INVALID = [
     ),
     pytest.param(
         variant('{label: "Nom de naissance", value:', '{type: "Nom de naissance", value:'),
-        "essai.yaml:17: étape 1 « État civil » : action inconnue",
+        "essai.yaml:17: étape 1 « État civil » : « fill », élément 1 : action inconnue",
         id="unknown-action",
     ),
     pytest.param(
         variant('{label: "Nom de naissance", value: "{{ usager.nom_naissance | majuscules }}"}', '{label: "Nom de naissance"}'),
-        "essai.yaml:17: étape 1 « État civil » : indiquez soit « value », soit « secret » (pas les deux)",
+        "essai.yaml:17: étape 1 « État civil » : champ « Nom de naissance » : indiquez soit « value », soit « secret » (pas les deux)",
         id="fill-without-value",
     ),
     pytest.param(
@@ -94,25 +94,25 @@ INVALID = [
     ),
     pytest.param(
         variant("usager.nom_naissance | majuscules", "usager.nom_naissance | capitalize"),
-        "essai.yaml:17: étape 1 « État civil » : « value » : filtre inconnu « capitalize » ; filtres possibles :"
+        "essai.yaml:17: étape 1 « État civil » : champ « Nom de naissance » : « value » : filtre inconnu « capitalize » ; filtres possibles :"
         " aaaa_mm_jj, annee, chiffres, jj_mm_aaaa, jour, majuscules, minuscules, mois, premier, sans_accents,"
         " sans_espaces",
         id="unknown-filter",
     ),
     pytest.param(
         variant("usager.nom_naissance | majuscules", "usager.nom_naissance.__class__"),
-        "essai.yaml:17: étape 1 « État civil » : « value » : « {{ usager.nom_naissance.__class__ }} » : seul un nom"
+        "essai.yaml:17: étape 1 « État civil » : champ « Nom de naissance » : « value » : « {{ usager.nom_naissance.__class__ }} » : seul un nom"
         " de donnée est permis (ex. usager.nom_naissance), sans expression ni appel",
         id="expression-in-template",
     ),
     pytest.param(
         variant("{{ usager.nom_naissance | majuscules }}", "{{ citoyen.nom }}"),
-        "essai.yaml:17: étape 1 « État civil » : donnée « citoyen.nom » non déclarée",
+        "essai.yaml:17: étape 1 « État civil » : champ « Nom de naissance » : donnée « citoyen.nom » non déclarée",
         id="undeclared-input",
     ),
     pytest.param(
         variant("{{ usager.nom_naissance | majuscules }}", "{{ usager.nom_naisance }}"),
-        "essai.yaml:17: étape 1 « État civil » : « usager.nom_naisance » : le modèle « identite » n'a pas ce champ",
+        "essai.yaml:17: étape 1 « État civil » : champ « Nom de naissance » : « usager.nom_naisance » : le modèle « identite » n'a pas ce champ",
         id="unknown-model-field",
     ),
     pytest.param(
@@ -144,19 +144,19 @@ INVALID = [
     pytest.param(
         variant('{label: "Nom de naissance", value: "{{ usager.nom_naissance | majuscules }}"}',
                 '{label: "Mot de passe", value: "hunter2"}'),
-        "essai.yaml:17: étape 1 « État civil » : « Mot de passe » est un secret : il ne peut pas être écrit dans un flow",
+        "essai.yaml:17: étape 1 « État civil » : champ « Mot de passe » : « Mot de passe » est un secret : il ne peut pas être écrit dans un flow",
         id="literal-password",
     ),
     pytest.param(
         variant('{label: "Nom de naissance", value: "{{ usager.nom_naissance | majuscules }}"}',
                 '{label: "Mot de passe", secret: impots.mot_de_passe}'),
-        "essai.yaml:17: étape 1 « État civil » : secret « impots.mot_de_passe » : ce flow ne déclare pas de compte"
+        "essai.yaml:17: étape 1 « État civil » : champ « Mot de passe » : secret « impots.mot_de_passe » : ce flow ne déclare pas de compte"
         " (« account »)",
         id="secret-of-another-account",
     ),
     pytest.param(
         variant("perte: \"Perte\"}", "}"),
-        "essai.yaml:18: étape 1 « État civil » : l'option « perte » de « motif » n'a pas de texte à choisir sur la page",
+        "essai.yaml:18: étape 1 « État civil » : champ « Motif » : l'option « perte » de « motif » n'a pas de texte à choisir sur la page",
         id="choice-option-without-text",
     ),
     pytest.param(
@@ -239,3 +239,10 @@ def test_several_conditions_must_all_hold():
     assert holds(when, {"motif": "perte", "timbre": None})
     assert not holds(when, {"motif": "perte", "timbre": "1234567890123456"})
     assert not holds(when, {"motif": "premiere_demande", "timbre": None})
+
+
+def test_a_list_item_of_the_wrong_type_is_named_by_its_position():
+    text = variant("version: 1\n", "version: 1\nbring:\n  - Justificatif de domicile\n  - En cas de perte : la déclaration\n")
+    with pytest.raises(FlowError) as caught:
+        parse_flow(text, "essai.yaml")
+    assert caught.value.message == "essai.yaml:7: « bring », élément 2 : texte attendu"

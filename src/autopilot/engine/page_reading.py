@@ -10,15 +10,24 @@ from autopilot.errors import TargetAmbiguous, TargetNotFound
 from autopilot.flows.model import Expect, Until
 
 _SITE_ERRORS = """() => {
+  // Field errors first; an alert is kept only when it says more than a summary of them.
   const norm = (s) => (s || '').replace(/\\s+/g, ' ').trim();
   const shown = (el) => { const b = el.getBoundingClientRect(); const s = getComputedStyle(el);
     return b.width > 0 && b.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'; };
+  const visible = (selector) => [...document.querySelectorAll(selector)]
+    .filter((el) => shown(el) && !el.closest('[data-autopilot-panel]'));
   const found = [];
-  for (const el of document.querySelectorAll('.fr-error-text, .fr-alert--error, [role=alert]')) {
-    if (!shown(el) || el.closest('[data-autopilot-panel]')) continue;
-    if ([...document.querySelectorAll('.fr-alert--error, [role=alert]')].some((o) => o !== el && o.contains(el))) continue;
+  for (const el of visible('.fr-error-text')) {
     const text = norm(el.innerText);
     if (text && !found.includes(text)) found.push(text);
+  }
+  const fieldErrors = [...found];
+  for (const el of visible('.fr-alert--error, [role=alert]')) {
+    if (el.parentElement && el.parentElement.closest('.fr-alert--error, [role=alert]')) continue;
+    const text = norm(el.innerText);
+    if (!text || found.includes(text)) continue;
+    if (fieldErrors.some((e) => text.includes(e))) continue;  // « Le formulaire contient 2 erreurs : … »
+    found.push(text);
   }
   return found;
 }"""

@@ -67,6 +67,11 @@ def _where(name: str, located: Located, path: Path) -> str:
         steps = located.data.get("steps") or []
         title = steps[path[1]].get("title") if path[1] < len(steps) and isinstance(steps[path[1]], dict) else None
         prefix += f"étape {path[1] + 1}" + (f" « {title} »" if title else "") + " : "
+        if len(path) >= 4 and path[2] == "fill" and isinstance(path[3], int):
+            item = steps[path[1]].get("fill", [])[path[3]] if path[3] < len(steps[path[1]].get("fill", [])) else None
+            target = next((item[k] for k in _TARGET_KEYS if isinstance(item, dict) and isinstance(item.get(k), str)), None)
+            prefix += f"champ « {target} » : " if target else f"« fill », élément {path[3] + 1} : "
+            return prefix
     return prefix
 
 
@@ -88,6 +93,7 @@ def _data_path(located: Located, loc: tuple[Any, ...]) -> Path:
 
 
 _TAGS = {"text", "choose", "check", "upload", "click"}  # the union tags of a fill action
+_TARGET_KEYS = ("label", "choose", "check", "upload")  # how a fill action names its field
 
 
 def _from_validation(error: ValidationError, located: Located, name: str) -> FlowError:
@@ -118,6 +124,8 @@ def _french(item: dict[str, Any], path: Path) -> tuple[str, str | None]:
     kind = item["type"]
     key = path[-1] if path else ""
     where = f"« {key} » : " if isinstance(key, str) and key else ""
+    if isinstance(key, int) and len(path) >= 2 and isinstance(path[-2], str) and path[-2] != "fill":
+        where = f"« {path[-2]} », élément {key + 1} : "
     if kind == "missing":
         return f"clé « {key} » manquante", None
     if kind == "extra_forbidden":
