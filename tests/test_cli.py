@@ -35,12 +35,19 @@ def camille_file(tmp_path) -> Path:
 def test_flows_check_validates_the_whole_library():
     done = autopilot("flows", "check")
     assert done.returncode == 0, done.stderr
-    assert done.stdout.startswith("1 démarche(s) et 1 compte(s) valides dans ")
+    assert done.stdout.startswith("4 démarche(s) et 1 compte(s) valides dans ")
 
 
 def test_flows_list_groups_by_category():
     done = autopilot("flows", "list")
-    assert done.stdout.splitlines()[:2] == ["Passeport", "  passeport-pre-demande        Pré-demande de passeport"]
+    assert done.stdout.splitlines() == [
+        "Carte d'identité",
+        "  cni-pre-demande              Pré-demande de carte d'identité",
+        "  cni-suivi                    Suivre une demande de carte d'identité",
+        "Passeport",
+        "  passeport-pre-demande        Pré-demande de passeport",
+        "  passeport-suivi              Suivre une demande de passeport",
+    ]
 
 
 def test_flows_show_says_what_to_bring_and_the_steps():

@@ -18,14 +18,10 @@ def flows(args: argparse.Namespace, env: Environment) -> int:
 
 
 def _list(args: argparse.Namespace, env: Environment) -> int:
-    library = Library.load()
-    by_category: dict[str, list[Flow]] = {}
-    for entry in library.demarches:
-        by_category.setdefault(entry.flow.category, []).append(entry.flow)
-    for category, items in sorted(by_category.items()):
+    for category, entries in Library.load().by_category():
         env.say(category)
-        for flow in sorted(items, key=lambda f: f.title):
-            env.say(f"  {flow.id:<28} {flow.title}")
+        for entry in entries:
+            env.say(f"  {entry.flow.id:<28} {entry.flow.title}")
     return ExitStatus.OK
 
 

@@ -11,6 +11,8 @@ from autopilot.flows.loader import load_flow
 from autopilot.flows.model import Flow
 
 ACCOUNTS_DIR = "accounts"
+CATEGORIES = ("Carte d'identité", "Passeport", "Permis de conduire", "Immatriculation", "Timbres fiscaux")
+"""The mission's order of the démarches; other categories come after, alphabetically."""
 
 
 def default_flows_dir() -> Path:
@@ -60,6 +62,15 @@ class Library:
     @property
     def demarches(self) -> list[Entry]:
         return [e for e in self._entries if not self.is_account(e)]
+
+    def by_category(self) -> list[tuple[str, list[Entry]]]:
+        """The démarches grouped by category, in the mission's order, each group by title."""
+        groups: dict[str, list[Entry]] = {}
+        for entry in self.demarches:
+            groups.setdefault(entry.flow.category, []).append(entry)
+        rank = {name: index for index, name in enumerate(CATEGORIES)}
+        ordered = sorted(groups, key=lambda name: (rank.get(name, len(CATEGORIES)), name))
+        return [(name, sorted(groups[name], key=lambda e: e.flow.title)) for name in ordered]
 
     @property
     def accounts(self) -> list[Entry]:
