@@ -1,4 +1,5 @@
-"""The citizen every measurement uses: the fictitious one of `autopilot demo`, plus a timbre fiscal."""
+"""What every measurement shares: the démarche, the citizen (`autopilot demo`'s fictitious one,
+plus a timbre fiscal when the flow asks for one) and the browser context's options."""
 
 from __future__ import annotations
 
@@ -9,9 +10,10 @@ import yaml
 
 from autopilot.flows import Flow
 from autopilot.flows.inputs import validate_inputs
+from bench.handwritten import TIMBRE  # both sides type the same number
 
-TIMBRE = "1234567890123456"
-"""A timbre fiscal électronique number (16 digits) for the page that asks for one."""
+FLOW_ID = "passeport-pre-demande"
+CONTEXT = {"locale": "fr-FR", "viewport": {"width": 1400, "height": 900}}  # as `autopilot run --headless`
 
 
 def demo_citizen() -> dict[str, Any]:
@@ -20,10 +22,15 @@ def demo_citizen() -> dict[str, Any]:
     return yaml.safe_load(text)
 
 
-def values_for(flow: Flow, data: dict[str, Any] | None = None) -> dict[str, Any]:
-    """The validated inputs of `flow`: the demo citizen's data it declares, a timbre if it asks for one."""
+def values_for(flow: Flow, data: dict[str, Any] | None = None, demandes: list[dict] = ()) -> dict[str, Any]:
+    """The validated inputs of `flow`: the demo citizen's data it declares, a timbre if it asks for one,
+    and for a suivi the numéro of one of the sandbox's `demandes` (one for the flow's titre if there is)."""
     data = dict(demo_citizen() if data is None else data)
     for name, spec in flow.inputs.items():
         if spec.type == "numero_timbre":
             data.setdefault(name, TIMBRE)
+        elif spec.type == "numero_demande" and demandes:
+            titre = flow.id.split("-")[0]  # passeport-suivi, cni-suivi
+            demande = next((d for d in demandes if d.get("titre") == titre), demandes[0])
+            data.setdefault(name, demande["numero"])
     return validate_inputs(flow, {name: value for name, value in data.items() if name in flow.inputs})

@@ -39,9 +39,12 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
 
 
 def _dispatch(args, env: Environment) -> int:
-    if args.command is None:
-        build_parser().print_help(env.stdout)
-        return ExitStatus.OK
+    if args.command in (None, "console"):
+        from autopilot.cli.console_command import console
+
+        if args.command is None:  # bare `autopilot`: the console, with its defaults
+            args = build_parser().parse_args(["console"])
+        return console(args, env)
     if args.command in ("run", "demo"):
         from autopilot.cli import run_command
 

@@ -31,6 +31,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="affiche le détail technique des erreurs")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMANDE")
 
+    console = commands.add_parser("console", help="la console du médiateur (par défaut, sans commande) : démarches,"
+                                  " formulaire de l'usager, visite")
+    where = console.add_mutually_exclusive_group()
+    where.add_argument("--sandbox", action="store_true", help="utiliser le bac à sable intégré au lieu des vrais sites")
+    where.add_argument("--sandbox-url", metavar="URL", help="utiliser un bac à sable déjà lancé à cette adresse")
+    console.add_argument("--mediateur", metavar="NOM", help="qui est au bureau, parmi les médiateurs enregistrés")
+    _browser_options(console)
+
     demo = commands.add_parser("demo", help="démonstration : pré-demande de passeport sur le bac à sable, usagère fictive")
     _browser_options(demo)
     demo.add_argument("--approve-all", action="store_true", help="valide chaque étape sauf les paiements (bac à sable seulement)")

@@ -6,24 +6,21 @@ import argparse
 import contextlib
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
 import yaml
-from playwright.sync_api import BrowserContext, Page, sync_playwright
+from playwright.sync_api import BrowserContext, Page
 
-from autopilot import credentials
+from autopilot.cli import browsing
 from autopilot.cli.account_command import choose_mediateur
+from autopilot.cli.browsing import Sites, sandbox_credentials, window  # noqa: F401 — sandbox_credentials: tests, bench
 from autopilot.cli.environment import Environment
 from autopilot.config import Config
 from autopilot.engine.approver import ApproveAll, Approver
-from autopilot.engine.browser import BrowserSettings, launch
-from autopilot.engine.origins import Origins
 from autopilot.engine.panel import PanelApprover
-from autopilot.engine.runner import Outcome, RunResult, SecretSource
+from autopilot.engine.runner import Outcome, RunResult
 from autopilot.engine.session import Session
 from autopilot.errors import AutopilotError, ExitStatus, UsageError
 from autopilot.flows import Flow, Library
@@ -48,7 +45,7 @@ def run(args: argparse.Namespace, env: Environment) -> int:
         raise UsageError("--approve-all n'est permis que dans le bac à sable (--sandbox).",
                          "Sur les vrais sites, chaque étape est validée par le médiateur.")
     mediateur = choose_mediateur(args.mediateur, sandbox=sandboxed)
-    with _sites(args.sandbox, args.sandbox_url, env) as sites:
+    with browsing.sites(args.sandbox, args.sandbox_url, env) as sites:
         return _drive(library, entry.flow, values, args, env, sites, mediateur)
 
 
@@ -60,7 +57,7 @@ def demo(args: argparse.Namespace, env: Environment) -> int:
     values = validate_inputs(flow, data)
     mediateur = choose_mediateur(args.mediateur, sandbox=True)
     env.say("Démonstration : pré-demande de passeport pour une usagère fictive, sur le bac à sable.")
-    with _sites(True, None, env, demo_account=True) as sites:
+    with browsing.sites(True, None, env, demo_account=True) as sites:
         return _drive(library, flow, values, args, env, sites, mediateur)
 
 
@@ -68,7 +65,7 @@ def check_login(args: argparse.Namespace, env: Environment) -> int:
     """`autopilot account test NAME`: log in with the stored credentials, say how it went, log out."""
     library = Library.load()
     account = library.account(args.name).flow
-    with _sites(args.sandbox, args.sandbox_url, env) as sites, _browser(args, approve_all=True) as (page, approver):
+    with browsing.sites(args.sandbox, args.sandbox_url, env) as sites, _browser(args, approve_all=True) as (page, approver):
         session = Session(page, library, approver, origins=sites.origins, secrets=sites.secrets,
                           accounts=sites.accounts, report=env.say)
         failed = session.login(account.account)
@@ -94,68 +91,13 @@ def _read_data(path: Path) -> dict[str, Any]:
     return data
 
 
-@dataclass(frozen=True)
-class Sites:
-    """Where the flows go, and how the accounts' credentials are found there."""
-
-    origins: Origins
-    secrets: SecretSource
-    accounts: dict[str, dict[str, str]]
-
-
-@contextlib.contextmanager
-def _sites(embedded: bool, url: str | None, env: Environment, *, demo_account: bool = False) -> Iterator[Sites]:
-    """The real sites with this machine's accounts, or a sandbox.
-
-    In the sandbox, the accounts configured on this machine are used when there are some
-    (`autopilot account set`), else the sandbox's public demo account; the demo always
-    uses the demo account, so it runs anywhere.
-    """
-    stored = Config.load().comptes
-    if not embedded and url is None:
-        yield Sites(Origins(), credentials.resolve, stored)
-        return
-    from autopilot.sandbox import Sandbox
-
-    if stored and not demo_account:
-        secrets, accounts = credentials.resolve, stored
-        env.say("Bac à sable : connexion avec le compte enregistré sur ce poste.")
-    else:
-        secrets, accounts = sandbox_credentials()
-    if url is not None:
-        port = urlsplit(url).port
-        if port is None:
-            raise UsageError(f"--sandbox-url {url} : le port manque.", "Par exemple http://localhost:8765/.")
-        yield Sites(Origins(port), secrets, accounts)
-        return
-    with Sandbox() as server:
-        env.say(f"Bac à sable démarré : {server.home_url}")
-        yield Sites(Origins(server.port), secrets, accounts)
-
-
-def sandbox_credentials() -> tuple[SecretSource, dict[str, dict[str, str]]]:
-    """The sandbox's public demo account: no keyring needed, so the demo runs anywhere."""
-    from autopilot.sandbox import DEMO_ACCOUNT
-
-    secrets = {"ants.mot_de_passe": DEMO_ACCOUNT["mot_de_passe"]}
-    return secrets.__getitem__, {"ants": {"identifiant": DEMO_ACCOUNT["identifiant"]}}
-
-
 @contextlib.contextmanager
 def _browser(args: argparse.Namespace, *, approve_all: bool) -> Iterator[tuple[Page, Approver]]:
     """A fresh browser and context (nothing written to disk), the page and its approver."""
-    settings = BrowserSettings.from_environment(headless=args.headless, debugging_port=args.remote_debugging_port)
-    with sync_playwright() as playwright:
-        browser = launch(playwright, settings)
-        try:
-            size = {"viewport": {"width": 1400, "height": 900}} if args.headless else {"no_viewport": True}
-            context = browser.new_context(locale="fr-FR", **size)
-            approver = _approver(context, args.headless, approve_all)
-            page = context.new_page()
-            approver.attach(page)
-            yield page, approver
-        finally:
-            browser.close()
+    with window(args.headless, args.remote_debugging_port) as opened:
+        approver = _approver(opened.context, args.headless, approve_all)
+        approver.attach(opened.page)
+        yield opened.page, approver
 
 
 def _drive(library: Library, flow: Flow, values: dict, args: argparse.Namespace, env: Environment, sites: Sites,
