@@ -1,0 +1,202 @@
+"""The citizen's form, generated from a flow's declared inputs and the dossier models.
+
+One section per declared input: a model input (`usager: identite`) is a fieldset whose legend
+is the input's label, with one field per model field (French title, description and example
+from the model); a scalar input (`motif: {type: choice}`) is one field. Choices show the texts
+the flow itself maps them to on the site (`options: {F: Féminin}`). What the mediator typed is
+checked with `validate_inputs`, the validation `autopilot run --data` uses, and each problem
+is put back next to its field.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from pydantic_core import PydanticUndefined
+
+from autopilot.dossier import MODELS, DossierError
+from autopilot.flows import Flow
+from autopilot.flows.inputs import input_label, validate_inputs
+from autopilot.flows.model import Choose, InputSpec
+from autopilot.flows.template import Placeholder
+
+RADIO_MAX = 4  # up to this many options: radio buttons; more: a list
+BOOLEAN_OPTIONS = (("oui", "Oui"), ("non", "Non"))
+
+
+@dataclass(frozen=True)
+class Field:
+    """One field of the form."""
+
+    key: str  # its name in the form: "usager.nom_naissance", or "motif" for a scalar input
+    name: str  # the model field (`nom_naissance`), or the input's name for a scalar input
+    label: str
+    hint: str | None = None
+    optional: bool = False
+    options: tuple[tuple[str, str], ...] = ()  # (value, text shown); none for a text field
+    default: str = ""
+
+    @property
+    def id(self) -> str:
+        return "champ-" + self.key.replace(".", "-")
+
+    @property
+    def kind(self) -> str:
+        if not self.options:
+            return "text"
+        return "radio" if len(self.options) <= RADIO_MAX else "select"
+
+    def text(self, value: Any) -> str:
+        """A stored value as the mediator reads it (an option's text rather than its code)."""
+        if isinstance(value, bool):
+            value = "oui" if value else "non"
+        return dict(self.options).get(str(value), str(value))
+
+
+@dataclass(frozen=True)
+class Section:
+    """One declared input of the flow."""
+
+    name: str
+    type: str
+    label: str
+    hint: str | None
+    optional: bool
+    record: bool  # a model input: a fieldset of several fields
+    fields: tuple[Field, ...]
+
+    @property
+    def id(self) -> str:
+        return "donnee-" + self.name
+
+
+@dataclass
+class Problems:
+    """What the validation refused, placed where the form shows it."""
+
+    by_field: dict[str, str] = field(default_factory=dict)  # field key → inline message
+    by_section: dict[str, str] = field(default_factory=dict)  # input name → message on its fieldset
+    summary: list[tuple[str, str]] = field(default_factory=list)  # (anchor id, "Label : message")
+
+    def __bool__(self) -> bool:
+        return bool(self.summary)
+
+
+def sections(flow: Flow) -> list[Section]:
+    """The form of `flow`, one section per declared input, in the flow's order."""
+    texts = _option_texts(flow)
+    return [_section(flow, name, spec, texts) for name, spec in flow.inputs.items()]
+
+
+def _section(flow: Flow, name: str, spec: InputSpec, texts: dict[tuple[str, ...], dict[str, str]]) -> Section:
+    label = input_label(name, spec)
+    model = MODELS.get(spec.type)
+    if model is None:
+        hint = spec.hint or ("JJ/MM/AAAA" if spec.type == "date" else None)
+        if spec.type == "booleen":
+            options = BOOLEAN_OPTIONS
+        else:
+            options = tuple((o, _option_text(texts.get((name,)), o)) for o in spec.options or ())
+        only = Field(name, name, label, hint, not spec.required, options)
+        return Section(name, spec.type, label, None, not spec.required, False, (only,))
+    fields = []
+    for field_name, info in model.model_fields.items():
+        extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
+        options = tuple((str(o), _option_text(texts.get((name, field_name)), str(o))) for o in extra.get("enum", ()))
+        hint = info.description or ""
+        if info.examples and not options:
+            hint = f"{hint} Exemple : {info.examples[0]}".strip()
+        default = "" if info.default in (None, PydanticUndefined) else str(info.default)
+        fields.append(Field(f"{name}.{field_name}", field_name, info.title or field_name, hint or None,
+                            optional=not info.is_required() and not default, options=options, default=default))
+    hint = spec.hint or ("Laissez ces champs vides si ces informations ne sont pas connues." if not spec.required
+                         else None)
+    return Section(name, spec.type, label, hint, not spec.required, True, tuple(fields))
+
+
+def _option_texts(flow: Flow) -> dict[tuple[str, ...], dict[str, str]]:
+    """For each input path a `choose:` fills as such, the texts the site shows for its values."""
+    found: dict[tuple[str, ...], dict[str, str]] = {}
+    for step in flow.steps:
+        for action in step.fill:
+            if isinstance(action, Choose) and action.options and len(action.value.parts) == 1:
+                part = action.value.parts[0]
+                if isinstance(part, Placeholder) and not part.filters:
+                    found.setdefault(part.path, dict(action.options))
+    return found
+
+
+def _option_text(mapped: dict[str, str] | None, value: str) -> str:
+    if mapped and value in mapped:
+        return mapped[value]
+    return value.replace("_", " ")[:1].upper() + value.replace("_", " ")[1:]
+
+
+# --- from the form to the data, and back -----------------------------------------------
+
+
+def raw_value(section: Section, form: Mapping[str, str]) -> Any:
+    """What the form holds for one input, as `validate_inputs` takes it.
+
+    An optional model input left untouched (every field blank or at its default) is absent.
+    """
+    if not section.record:
+        return form.get(section.fields[0].key, "")
+    record = {f.name: form.get(f.key, "") for f in section.fields}
+    if section.optional and all(v.strip() in ("", f.default) for f, v in zip(section.fields, record.values(),
+                                                                              strict=True)):
+        return None
+    return record
+
+
+def prefill(section: Section, value: Any) -> dict[str, str]:
+    """A known value as the form's strings (to edit it again)."""
+    if not section.record:
+        only = section.fields[0]
+        return {only.key: "" if value is None else ("oui" if value is True else "non" if value is False else str(value))}
+    value = value or {}
+    return {f.key: "" if value.get(f.name) is None else str(value.get(f.name)) for f in section.fields}
+
+
+def shown(section: Section, value: Any) -> list[tuple[str, str]]:
+    """A known value as read-only lines (label, text); empty fields are left out."""
+    if not section.record:
+        return [] if value is None else [(section.label, section.fields[0].text(value))]
+    if not value:
+        return []
+    return [(f.label, f.text(value[f.name])) for f in section.fields if value.get(f.name) not in (None, "")]
+
+
+def check(flow: Flow, raw: Mapping[str, Any]) -> tuple[dict[str, Any] | None, Problems]:
+    """The normalised values, or the problems placed next to their fields."""
+    problems = Problems()
+    for section in sections(flow):
+        one = flow.model_copy(update={"inputs": {section.name: flow.inputs[section.name]}})
+        try:
+            validate_inputs(one, {section.name: raw.get(section.name)})
+        except DossierError as error:
+            _place(section, flow.inputs[section.name], error.problems, problems)
+    if problems:
+        return None, problems
+    try:
+        return validate_inputs(flow, raw), problems
+    except DossierError as error:  # not expected once every input passed: still, say it
+        problems.summary.extend(("", f"{label} : {message}") for label, message in error.problems)
+        return None, problems
+
+
+def _place(section: Section, spec: InputSpec, found: list[tuple[str, str]], problems: Problems) -> None:
+    by_label = {(f"{spec.label} — {f.label}" if spec.label else f.label): f for f in section.fields}
+    if not section.record:
+        by_label = {section.label: section.fields[0]}
+    for label, message in found:
+        inline = message[:1].upper() + message[1:]
+        target = by_label.get(label)
+        if target is not None and target.key not in problems.by_field:
+            problems.by_field[target.key] = inline
+            problems.summary.append((target.id, f"{label} : {message}"))
+        else:
+            problems.by_section.setdefault(section.name, inline)
+            problems.summary.append((section.id, f"{label} : {message}"))

@@ -1,0 +1,78 @@
+"""The récapitulatif: the page a démarche ended on, saved as a PDF for printing.
+
+What is saved is the page as the mediator sees it — its document, without autopilot's panel,
+scripts or highlights — not a second request to the site. Chrome and Edge print to PDF only when
+headless in most installed versions, so the copy is rendered by a short-lived headless context
+that holds the session's cookies (in memory, never written to disk): the page's images behind
+the login (a QR code) load as they did in the window.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+from collections.abc import Iterator
+from pathlib import Path
+
+from playwright.sync_api import Browser, Page, Playwright, Route
+
+from autopilot.engine.browser import BrowserSettings, launch
+
+_SNAPSHOT = """() => {
+  const live = [...document.querySelectorAll('input, textarea, select')];
+  const copy = document.documentElement.cloneNode(true);
+  const twins = [...copy.querySelectorAll('input, textarea, select')];
+  live.forEach((el, i) => {  // what fields hold now, which the markup alone does not say
+    const twin = twins[i];
+    if (!twin || el.type === 'password' || el.type === 'file') return;
+    if (el.type === 'checkbox' || el.type === 'radio') twin.toggleAttribute('checked', el.checked);
+    else if (el.tagName === 'SELECT') [...el.options].forEach((o, j) => twin.options[j].toggleAttribute('selected', o.selected));
+    else if (el.tagName === 'TEXTAREA') twin.textContent = el.value;
+    else twin.setAttribute('value', el.value);
+  });
+  copy.querySelectorAll('[data-autopilot-panel], script, noscript, link[rel=preload]').forEach((n) => n.remove());
+  copy.style.removeProperty('margin-right');  // the room the panel keeps on the right
+  copy.querySelectorAll('[style*="outline"]').forEach((n) => {  // the highlights of filled fields
+    n.style.removeProperty('outline');
+    n.style.removeProperty('outline-offset');
+  });
+  return '<!DOCTYPE html>\\n' + copy.outerHTML;
+}"""
+
+
+def save_pdf(page: Page, path: Path, playwright: Playwright, settings: BrowserSettings) -> Path:
+    """Write the page shown in `page` as an A4 PDF at `path`."""
+    html = page.evaluate(_SNAPSHOT)
+    cookies = page.context.storage_state()  # a dict: never written to a file
+    url = page.url.split("#", 1)[0]
+    with _headless(page, playwright, settings) as browser:
+        context = browser.new_context(storage_state=cookies, java_script_enabled=False, locale="fr-FR")
+        try:
+            copy = context.new_page()
+
+            def serve_snapshot(route: Route) -> None:
+                route.fulfill(body=html, content_type="text/html; charset=utf-8")
+
+            # The copy gets the page's own address, so its images and styles load as the site's own.
+            copy.route(lambda requested: requested.split("#", 1)[0] == url, serve_snapshot)
+            copy.goto(url, wait_until="load")
+            copy.emulate_media(media="print")
+            path.parent.mkdir(parents=True, exist_ok=True)
+            copy.pdf(path=str(path), format="A4", print_background=True,
+                     margin={"top": "12mm", "bottom": "12mm", "left": "10mm", "right": "10mm"})
+        finally:
+            context.close()
+    return path
+
+
+@contextlib.contextmanager
+def _headless(page: Page, playwright: Playwright, settings: BrowserSettings) -> Iterator[Browser]:
+    """The window's own browser when it is headless; else a headless one, closed after use."""
+    if settings.headless and page.context.browser is not None:
+        yield page.context.browser
+        return
+    browser = launch(playwright, dataclasses.replace(settings, headless=True, debugging_port=None))
+    try:
+        yield browser
+    finally:
+        browser.close()

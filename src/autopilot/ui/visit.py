@@ -1,0 +1,129 @@
+"""A visit: one citizen at the desk, their data held in memory, their démarches, their folder.
+
+The data typed for one démarche is offered again for the next (same input name, same type):
+the citizen is asked nothing twice. The récapitulatifs go to a per-visit folder under the cache
+folder; ending the visit forgets the data and deletes the folder, except the files the mediator
+chose to keep. A folder left behind by a crash is deleted at the next start (`forget_unfinished`).
+"""
+
+from __future__ import annotations
+
+import secrets
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from autopilot.engine.runner import RunResult
+from autopilot.flows import Flow
+
+UNFINISHED = ".visite-en-cours"  # present in a visit's folder until the visit ends properly
+
+
+@dataclass
+class Demarche:
+    """One démarche started during the visit, and how it ended."""
+
+    number: int
+    flow: Flow
+    values: dict[str, Any]
+    result: RunResult | None = None  # None while it runs
+    recapitulatif: Path | None = None  # the PDF, in the visit's folder
+    recapitulatif_problem: str | None = None  # why there is no PDF
+    kept: bool = False  # the mediator chose to keep the PDF after the visit
+
+    @property
+    def outputs(self) -> list[tuple[str, str]]:
+        if self.result is None:
+            return []
+        got = self.result.outputs
+        return [(spec.label, got[name]) for name, spec in self.flow.outputs.items() if name in got]
+
+
+class Visit:
+    """The citizen at the desk; everything about them goes when the visit ends."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root  # where visits' folders go
+        self.values: dict[str, tuple[str, Any]] = {}  # input name → (type, normalised value)
+        self.demarches: list[Demarche] = []
+        self._folder: Path | None = None
+
+    # --- the citizen's data ----------------------------------------------------------
+
+    def known(self, flow: Flow) -> dict[str, Any]:
+        """The inputs of `flow` the citizen already gave in this visit (absent ones included)."""
+        found = {}
+        for name, spec in flow.inputs.items():
+            if name in self.values and self.values[name][0] == spec.type:
+                value = self.values[name][1]
+                if spec.type == "choice" and value is not None and value not in (spec.options or ()):
+                    continue
+                if value is None and spec.required:
+                    continue
+                found[name] = value
+        return found
+
+    def remember(self, flow: Flow, values: Mapping[str, Any]) -> None:
+        """Keep the validated inputs for the next démarches of the visit."""
+        for name, value in values.items():
+            self.values[name] = (flow.inputs[name].type, value)
+
+    @property
+    def citizen(self) -> str | None:
+        """The citizen's name as typed, for the visit's bar (never written anywhere)."""
+        for _, value in self.values.values():
+            if isinstance(value, Mapping) and value.get("nom_naissance"):
+                first = (value.get("prenoms") or "").split(",")[0].strip()
+                return " ".join(part for part in (first, value.get("nom_usage") or value["nom_naissance"]) if part)
+        return None
+
+    @property
+    def started(self) -> bool:
+        return bool(self.values or self.demarches)
+
+    # --- démarches and files ---------------------------------------------------------
+
+    def add(self, flow: Flow, values: dict[str, Any]) -> Demarche:
+        demarche = Demarche(len(self.demarches) + 1, flow, values)
+        self.demarches.append(demarche)
+        return demarche
+
+    def demarche(self, number: int) -> Demarche | None:
+        return self.demarches[number - 1] if 0 < number <= len(self.demarches) else None
+
+    def folder(self) -> Path:
+        """The visit's folder for its récapitulatifs, created on first use."""
+        if self._folder is None:
+            self.root.mkdir(parents=True, exist_ok=True)
+            self._folder = self.root / f"{datetime.now():%Y-%m-%d-%H%M%S}-{secrets.token_hex(3)}"
+            self._folder.mkdir()
+            (self._folder / UNFINISHED).touch()
+        return self._folder
+
+    def end(self) -> list[Path]:
+        """Forget everything; delete the folder except kept files. Returns the kept files."""
+        kept = [d.recapitulatif for d in self.demarches if d.kept and d.recapitulatif is not None]
+        if self._folder is not None:
+            if kept:
+                for path in self._folder.iterdir():
+                    if path not in kept:
+                        path.unlink()
+            else:
+                shutil.rmtree(self._folder, ignore_errors=True)
+        self.values.clear()
+        self.demarches.clear()
+        self._folder = None
+        return kept
+
+
+def forget_unfinished(root: Path) -> None:
+    """Delete the folders of visits that never ended (the program was killed)."""
+    if not root.is_dir():
+        return
+    for folder in root.iterdir():
+        if (folder / UNFINISHED).exists():
+            shutil.rmtree(folder, ignore_errors=True)
+
