@@ -134,10 +134,9 @@ def reviews(library, data: dict, *, login: bool) -> list[tuple[str, bool]]:
     return ([("Connexion", False)] if login else []) + steps
 
 
-def pdf_text(path: Path) -> str | None:
-    """The text of a PDF, when poppler's pdftotext is installed."""
-    if not shutil.which("pdftotext"):
-        return None
+def pdf_text(path: Path) -> str:
+    """The text of a PDF, read by poppler's pdftotext (scripts/setup --test installs it)."""
+    assert shutil.which("pdftotext"), "pdftotext is missing: run the tests with scripts/test"
     text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
     return " ".join(text.split())
 
@@ -194,9 +193,9 @@ def test_a_visit_from_the_launcher_to_the_end(browser_type, sandbox, library, tm
     [folder] = app.visits.iterdir()
     [pdf] = folder.glob("*.pdf")
     assert pdf.read_bytes().startswith(b"%PDF-")
-    if (text := pdf_text(pdf)) is not None:
-        assert f"Numéro de pré-demande : {first['numero_predemande']}" in text
-        assert "Valider et continuer" not in text  # the panel is not in the récapitulatif
+    text = pdf_text(pdf)
+    assert f"Numéro de pré-demande : {first['numero_predemande']}" in text
+    assert "Valider et continuer" not in text  # the panel is not in the récapitulatif
     expect(page.get_by_role("link", name="Imprimer le récapitulatif")).to_be_visible()
     app.shot("fin-de-demarche")
 
@@ -246,8 +245,7 @@ def test_a_visible_window_closed_in_the_middle_of_a_demarche(browser_type, sandb
     app.run_to_the_end(library, CAMILLE, login=True)
     [first] = sandbox.received()
     [pdf] = app.visits.glob("*/*.pdf")  # printed by a headless copy: a window cannot print to PDF
-    if (text := pdf_text(pdf)) is not None:
-        assert f"Numéro de pré-demande : {first['numero_predemande']}" in text
+    assert f"Numéro de pré-demande : {first['numero_predemande']}" in pdf_text(pdf)
 
     # A second démarche; the mediator closes the window while the panel waits at « État civil ».
     page.get_by_role("link", name="Autre démarche pour cet usager").click()

@@ -12,7 +12,8 @@ from autopilot.engine.session import Session
 from autopilot.flows import Library
 from autopilot.journal import Journal, run_entry
 from autopilot.paths import cache_dir
-from autopilot.ui.console import Console, ConsolePanel
+from autopilot.engine.panel import PanelApprover
+from autopilot.ui.console import Console
 from autopilot.ui.desk import Desk
 from autopilot.ui.visit import Demarche
 
@@ -34,7 +35,7 @@ def console(args: argparse.Namespace, env: Environment) -> int:
     env.say(f"Médiateur au bureau : {mediateur}.")
     with browsing.sites(args.sandbox, args.sandbox_url, env) as sites, \
             browsing.window(args.headless, args.remote_debugging_port) as window:
-        panel = ConsolePanel(window.context)
+        panel = PanelApprover(window.context)
         panel.attach(window.page)
         session = Session(window.page, library, panel, origins=sites.origins, secrets=sites.secrets,
                           accounts=sites.accounts, report=env.say)

@@ -18,6 +18,7 @@ from autopilot.errors import BrowserError
 
 # Without these Chromium keeps calling Google's services (sync, updates, field trials).
 QUIET_FLAGS = (
+    "--lang=fr-FR",  # the browser's own menus and print dialog in French
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
@@ -77,6 +78,8 @@ def launch_arguments(settings: BrowserSettings) -> list[str]:
         flags.append("--no-sandbox")  # Chromium refuses to run as root otherwise
     if settings.debugging_port:
         flags.append(f"--remote-debugging-port={settings.debugging_port}")
+    if not settings.headless:
+        flags.append("--start-maximized")  # room for the page and the panel beside it
     return flags
 
 

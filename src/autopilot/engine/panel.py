@@ -213,6 +213,11 @@ class PanelApprover:
         if self._state is not None and self._view is not None:
             self._push(page, self._view)
 
+    def clear(self) -> None:
+        """Show nothing on the next pages until a new view comes (the console's own pages)."""
+        self._view = None
+        self._state = None
+
     def show(self, view: StepView) -> None:
         """Display `view` without asking for a decision; return at once."""
         self._present(view, decidable=False)

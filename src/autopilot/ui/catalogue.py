@@ -7,10 +7,6 @@ from dataclasses import dataclass
 
 from autopilot.flows import Flow, Library
 
-# The order of the « mission relation titre »; any other category follows, alphabetically.
-MISSION_ORDER = ("Carte d'identité", "Passeport", "Permis de conduire", "Immatriculation", "Timbres fiscaux")
-
-
 @dataclass(frozen=True)
 class Category:
     name: str
@@ -18,16 +14,9 @@ class Category:
 
 
 def categories(library: Library) -> list[Category]:
-    """The library's démarches grouped by category, mission categories first."""
-    grouped: dict[str, list[Flow]] = {}
-    for entry in library.demarches:
-        grouped.setdefault(entry.flow.category, []).append(entry.flow)
-
-    def rank(name: str) -> tuple[int, str]:
-        return (MISSION_ORDER.index(name), "") if name in MISSION_ORDER else (len(MISSION_ORDER), folded(name))
-
-    return [Category(name, tuple(sorted(grouped[name], key=lambda f: folded(f.title))))
-            for name in sorted(grouped, key=rank)]
+    """The library's démarches grouped by category, in the mission's order (`Library.by_category`)."""
+    return [Category(name, tuple(sorted((e.flow for e in entries), key=lambda f: folded(f.title))))
+            for name, entries in library.by_category()]
 
 
 def folded(text: str) -> str:

@@ -37,22 +37,11 @@ TICK_MS = 100  # how often the idle console looks for a démarche to start
 HANDOVER_MS = 5_000  # how long the form's answer may take to show before the site replaces it
 
 
-class ConsolePanel(PanelApprover):
-    """The panel, shown only while a démarche runs: nothing on the console's own pages."""
-
-    def forget(self) -> None:
-        """Show nothing until the next démarche asks something."""
-        # PanelApprover has no public way to drop its last view yet (asked of the engine):
-        # without this, each console page would greet the mediator with the finished démarche.
-        self._state = None
-        self._view = None
-
-
 @dataclass
 class Console:
     desk: Desk
     session: Session
-    panel: ConsolePanel
+    panel: PanelApprover
     playwright: Playwright
     settings: BrowserSettings
     on_finished: Callable[[Demarche, float], None] = lambda demarche, seconds: None  # the journal
@@ -115,7 +104,7 @@ class Console:
         self.desk.finished(demarche, result, pdf, problem)
         self.on_finished(demarche, time.monotonic() - started)
         self._report(demarche)
-        self.panel.forget()
+        self.panel.clear()  # the console's own pages show no panel
         if not page.is_closed():
             try:
                 page.goto(server.url(f"/resultats/{demarche.number}"))
