@@ -52,10 +52,10 @@ def test_every_step_shows_what_was_filled_and_what_the_page_holds(run_demarche):
     etat_civil = reviews["État civil"]
     assert (etat_civil.index, etat_civil.total) == (2, 7)
     assert [(f.label, f.value, f.source, f.actual) for f in etat_civil.fields][:4] == [
-        ("Nom de naissance", "Lefèvre", "usager.nom_naissance", "Lefèvre"),
-        ("Prénom(s)", "Camille, Louise", "usager.prenoms", "Camille, Louise"),
-        ("Sexe", "Féminin", "usager.sexe", "Féminin"),
-        ("Date de naissance", "14/07/1985", "usager.date_naissance", "14/07/1985"),
+        ("Nom de naissance", "Lefèvre", "Identité — Nom de naissance", "Lefèvre"),
+        ("Prénom(s)", "Camille, Louise", "Identité — Prénom(s)", "Camille, Louise"),
+        ("Sexe", "Féminin", "Identité — Sexe", "Féminin"),
+        ("Date de naissance", "14/07/1985", "Identité — Date de naissance", "14/07/1985"),
     ]
     assert not any(f.differs for v in reviews.values() for f in v.fields)
     assert [f.label for f in reviews["Filiation"].fields][:2] == ["Parent 1 — Nom de famille", "Parent 1 — Prénom(s)"]

@@ -34,6 +34,7 @@ from autopilot.errors import (
     SiteRefused,
     SiteUnreachable,
 )
+from autopilot.flows.inputs import source_label
 from autopilot.flows.model import Check, Choose, Condition, Expect, FillText, Flow, Press, Step, Until, Upload
 from autopilot.flows.template import Template, lookup
 
@@ -283,7 +284,7 @@ class Runner:
         value = template.render(self.values)
         if value == "":
             return None  # an optional input the citizen does not have: the field is left as it is
-        source = ", ".join(p.dotted for p in template.placeholders) or "valeur fixe du flow"
+        source = ", ".join(source_label(self.flow, p.path) for p in template.placeholders) or "valeur fixe du flow"
         if isinstance(action, Choose):
             shown = (action.options or {}).get(value, value)
             return _Planned(FieldTarget("choose", action.choose, action.within, shown), action, shown, shown, source)

@@ -5,13 +5,24 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from autopilot.dossier import MODELS, DossierError, validate_record, validate_scalar
+from autopilot.dossier import MODELS, DossierError, field_label, validate_record, validate_scalar
 from autopilot.flows.model import Flow, InputSpec
 
 
 def input_label(name: str, spec: InputSpec) -> str:
     """How the mediator's form names an input."""
     return spec.label or name.replace("_", " ").capitalize()
+
+
+def source_label(flow: Flow, path: tuple[str, ...]) -> str:
+    """Where a value comes from, in the words of the mediator's form: « Identité — Nom de naissance »."""
+    spec = flow.inputs.get(path[0])
+    if spec is None:
+        return ".".join(path)
+    label = input_label(path[0], spec)
+    if spec.type in MODELS and len(path) == 2:
+        return f"{label} — {field_label(spec.type, path[1])}"
+    return label
 
 
 def validate_inputs(flow: Flow, raw: Mapping[str, Any]) -> dict[str, Any]:
