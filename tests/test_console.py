@@ -40,10 +40,11 @@ def free_port() -> int:
 class Console:
     """`autopilot console` in its own process, with the test at the mediator's place."""
 
-    def __init__(self, browser_type, sandbox, home: Path, *, headless: bool = True) -> None:
+    def __init__(self, browser_type, sandbox, home: Path, *, headless: bool = True, command: list[str] | None = None):
         self.port = free_port()
         self.home = home
-        args = [sys.executable, "-m", "autopilot", "console", "--sandbox-url", sandbox.home_url,
+        command = command or ["console", "--sandbox-url", sandbox.home_url]
+        args = [sys.executable, "-m", "autopilot", *command,
                 "--remote-debugging-port", str(self.port)] + (["--headless"] if headless else [])
         self.process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                         env={**os.environ, "AUTOPILOT_HOME": str(home)})
@@ -326,3 +327,23 @@ def test_ending_a_visit_keeps_only_the_files_the_mediator_kept(library, tmp_path
     assert visit.end() == [kept.recapitulatif]
     assert sorted(p.name for p in kept.recapitulatif.parent.iterdir()) == ["1.pdf"]
     assert visit.values == {} and visit.demarches == [] and visit.citizen is None
+
+
+def test_the_demo_opens_the_console_with_the_fictitious_citizen(browser_type, library, tmp_path):
+    """`autopilot demo` with a window: a newcomer only clicks what the screen offers."""
+    if not os.environ.get("DISPLAY"):
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the tests under xvfb-run (scripts/test does)")
+        pytest.skip("no display: run under xvfb-run, as scripts/test does")
+    app = Console(browser_type, None, tmp_path / "home", headless=False, command=["demo"])
+    page = app.page
+    page.get_by_role("link", name="Pré-demande de passeport", exact=True).click()
+    # the citizen's data is already known: nothing to type, only to start
+    expect(page.get_by_role("textbox")).to_have_count(0)
+    app.run_to_the_end(library, {**CAMILLE, "timbre": "1234 5678 9012 3456"}, login=True)
+    numero = page.locator("main").get_by_text("Numéro de pré-demande").locator("xpath=..").inner_text()
+    status, out, _ = app.close_window()
+    assert status == 0
+    assert "Démarche terminée : Pré-demande de passeport." in out
+    shown = out.split("Numéro de pré-demande : ")[1].split()[0]
+    assert len(shown) == 10 and shown in numero

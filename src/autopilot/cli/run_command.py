@@ -50,13 +50,23 @@ def run(args: argparse.Namespace, env: Environment) -> int:
 
 
 def demo(args: argparse.Namespace, env: Environment) -> int:
-    """`autopilot demo`: the passport pré-demande for a fictitious citizen, on the embedded sandbox."""
+    """`autopilot demo`: the passport pré-demande for a fictitious citizen, on the embedded sandbox.
+
+    With a window, the console opens with the citizen's data already typed; headless (or with
+    --approve-all) the démarche runs straight away and prints its numéro de pré-demande.
+    """
     library = Library.load()
     flow = library.find(DEMO_FLOW).flow
     data = yaml.safe_load(resources.files("autopilot.cli").joinpath("demo_citizen.yaml").read_text(encoding="utf-8"))
     values = validate_inputs(flow, data)
-    mediateur = choose_mediateur(args.mediateur, sandbox=True)
     env.say("Démonstration : pré-demande de passeport pour une usagère fictive, sur le bac à sable.")
+    if not (args.headless or args.approve_all):
+        # the whole console, the fictitious citizen already in the visit
+        from autopilot.cli.console_command import console
+
+        args.sandbox, args.sandbox_url = True, None
+        return console(args, env, preload=(flow, values))
+    mediateur = choose_mediateur(args.mediateur, sandbox=True)
     with browsing.sites(True, None, env, demo_account=True) as sites:
         return _drive(library, flow, values, args, env, sites, mediateur)
 
