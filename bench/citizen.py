@@ -3,6 +3,7 @@ plus a timbre fiscal when the flow asks for one) and the browser context's optio
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from importlib import resources
 from typing import Any
 
@@ -22,7 +23,7 @@ def demo_citizen() -> dict[str, Any]:
     return yaml.safe_load(text)
 
 
-def values_for(flow: Flow, data: dict[str, Any] | None = None, demandes: list[dict] = ()) -> dict[str, Any]:
+def values_for(flow: Flow, data: dict[str, Any] | None = None, demandes: Sequence[dict] = ()) -> dict[str, Any]:
     """The validated inputs of `flow`: the demo citizen's data it declares, a timbre if it asks for one,
     and for a suivi the numéro of one of the sandbox's `demandes` (one for the flow's titre if there is)."""
     data = dict(demo_citizen() if data is None else data)

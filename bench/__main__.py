@@ -1,0 +1,79 @@
+"""`python -m bench`: run the measurements, write bench/RESULTS.md (see bench/__init__.py)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from pathlib import Path
+
+from bench import memory, overhead, startup, validation, workload
+from bench.report import render
+from bench.sandbox import RemoteSandbox
+
+COMMAND = ".venv/bin/python -m bench"
+MEASUREMENTS = ("overhead", "startup", "validation", "workload", "memory")
+FLOWS = 1000
+
+
+def _clean(value):
+    """JSON without NaN: a missing figure is null."""
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _clean(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_clean(v) for v in value]
+    return value
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--iterations", type=int, default=10, help="runs per side for overhead and start-up (10)")
+    parser.add_argument("--smoke", action="store_true",
+                        help="one run of each measurement (and 20 flows): checks the code path, proves nothing")
+    parser.add_argument("--only", default=",".join(MEASUREMENTS), help=f"some of {', '.join(MEASUREMENTS)}")
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent / "RESULTS.md")
+    parser.add_argument("--json", type=Path, help="also write the raw figures there")
+    args = parser.parse_args(argv)
+    chosen = [name.strip() for name in args.only.split(",") if name.strip()]
+    unknown = sorted(set(chosen) - set(MEASUREMENTS))
+    if unknown:
+        parser.error(f"unknown measurement(s): {', '.join(unknown)}")
+    iterations = 1 if args.smoke else args.iterations
+    memory_runs = 1 if args.smoke else 2
+    started = time.perf_counter()
+    sections = []
+    with RemoteSandbox() as sandbox:
+        for name in MEASUREMENTS:
+            if name not in chosen:
+                continue
+            print(f"bench: {name}…", file=sys.stderr, flush=True)
+            if name == "overhead":
+                sections.append(overhead.measure(iterations, sandbox, smoke=args.smoke))
+            elif name == "startup":
+                sections.append(startup.measure(iterations, sandbox, smoke=args.smoke))
+            elif name == "validation":
+                sections.append(validation.measure(20 if args.smoke else FLOWS))
+            elif name == "workload":
+                sections.append(workload.measure(sandbox))
+            else:
+                sections.append(memory.measure(memory_runs, sandbox))
+    seconds = time.perf_counter() - started
+    command = COMMAND + (" --smoke" if args.smoke else "")
+    runs = f"{iterations} runs per side for the overhead and the start-up, {memory_runs} for the memory"
+    args.out.write_text(render(sections, command=command, runs=runs, seconds=seconds), encoding="utf-8")
+    if args.json:
+        rows = [{"measurement": r.measurement, "ratio": r.ratio, "target": r.target, "met": r.met,
+                 "autopilot": r.subject.as_dict(), "baseline": r.baseline.as_dict() if r.baseline else None}
+                for s in sections for r in s.rows]
+        figures = {"rows": rows, "sections": {s.title: s.data for s in sections}, "seconds": seconds}
+        args.json.write_text(json.dumps(_clean(figures), ensure_ascii=False, indent=2), encoding="utf-8")
+    print(f"bench: {args.out} written in {seconds:.0f} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

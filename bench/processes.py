@@ -1,0 +1,71 @@
+"""What a process and its descendants have used, read from /proc (Linux): CPU time, peak memory.
+
+CPU time depends much less on the machine's load than wall-clock time: on a shared machine it is
+the steadier measure of the work done, while the wall clock is what the mediator waits.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+from pathlib import Path
+
+
+def _stats() -> dict[int, list[str]]:
+    """The fields after the command name of every /proc/PID/stat."""
+    found: dict[int, list[str]] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as file:
+                    found[int(entry)] = file.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+    return found
+
+
+def cpu_seconds(skip: int | None = None) -> tuple[float, float]:
+    """CPU seconds used so far by this process, and by its descendants but `skip` (and its own).
+
+    A descendant counts with its reaped children (cutime, cstime): a renderer that exits is not
+    lost. This process's own reaped children are not counted (finished measurements).
+    """
+    tick = os.sysconf("SC_CLK_TCK")
+    stats = _stats()
+    children: dict[int, list[int]] = collections.defaultdict(list)
+    for pid, fields in stats.items():
+        children[int(fields[1])].append(pid)  # fields[1] is the parent's pid
+    me = os.getpid()
+    own = sum(int(v) for v in stats[me][11:13]) / tick  # utime, stime
+    others, pending = 0.0, [c for c in children[me] if c != skip]
+    while pending:
+        pid = pending.pop()
+        others += sum(int(v) for v in stats[pid][11:15]) / tick  # utime, stime, cutime, cstime
+        pending += children[pid]
+    return own, others
+
+
+def high_water_mb(pid: int | str) -> float | None:
+    """A process's peak resident set (VmHWM), or None where /proc does not say.
+
+    Not `getrusage`'s ru_maxrss: on Linux a process started by fork/vfork + exec inherits its
+    parent's peak there.
+    """
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def children_high_water_mb() -> float | None:
+    """The sum of the peaks of this process's direct children (Playwright's driver), if /proc says."""
+    try:
+        children = [c for task in Path(f"/proc/{os.getpid()}/task").iterdir()
+                    for c in (task / "children").read_text().split()]
+    except OSError:
+        return None
+    peaks = [peak for peak in map(high_water_mb, children) if peak is not None]
+    return sum(peaks) or None

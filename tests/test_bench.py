@@ -1,0 +1,72 @@
+"""The benchmarks' code path, once: `python -m bench --smoke` runs one iteration of every
+measurement on the real sandbox and browser. Nothing here asserts on time: the figures of a
+single run on a shared machine prove nothing; the table, the ratios and the counts must exist
+and hold together."""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+MEASUREMENTS = ("Engine overhead", "Start-up", "Flow validation", "Workload `passeport-pre-demande`", "Peak RSS")
+
+
+@pytest.fixture(scope="module")
+def smoke(tmp_path_factory):
+    """The page and the raw figures of one `--smoke` run (written to a temporary folder)."""
+    folder = tmp_path_factory.mktemp("bench")
+    page, figures = folder / "RESULTS.md", folder / "figures.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "bench", "--smoke", "--out", str(page), "--json", str(figures)],
+        cwd=ROOT, capture_output=True, text=True, timeout=180, check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    return page.read_text(encoding="utf-8"), json.loads(figures.read_text(encoding="utf-8"))
+
+
+def test_the_table_has_one_row_per_measurement(smoke):
+    page, figures = smoke
+    assert page.startswith("# Benchmarks\n")
+    assert "| measurement | autopilot: median (min – max) | baseline: median (min – max) | ratio |" in page
+    names = [row["measurement"] for row in figures["rows"]]
+    for measurement in MEASUREMENTS:
+        assert sum(name.startswith(measurement) for name in names) == 1, (measurement, names)
+        assert any(line.startswith(f"| {measurement}") for line in page.splitlines()), measurement
+    assert "not measured" not in page
+
+
+def test_ratios_are_finite_numbers(smoke):
+    _, figures = smoke
+    for row in figures["rows"]:
+        if row["ratio"] is not None:
+            assert isinstance(row["ratio"], float) and math.isfinite(row["ratio"]) and row["ratio"] > 0, row
+        assert row["met"] in (True, False), row
+        assert row["autopilot"]["n"] >= 1 and row["autopilot"]["median"] > 0, row
+
+
+def test_both_sides_of_the_overhead_sent_the_same_pre_demande(smoke):
+    _, figures = smoke
+    overhead = next(data for title, data in figures["sections"].items() if title.startswith("1."))
+    assert overhead["failure"] is None
+    assert overhead["mismatches"] == []
+    assert sum(overhead["calls"]["autopilot"].values()) > 0 < sum(overhead["calls"]["hand-written"].values())
+
+
+def test_workload_counts_are_positive_and_hold_together(smoke):
+    _, figures = smoke
+    workload = next(data for title, data in figures["sections"].items() if title.startswith("4."))
+    passeport = workload["passeport-pre-demande"]
+    assert passeport["problem"] is None
+    for name in ("pages", "fields_on_pages", "hand_fields", "hand_characters", "hand_clicks", "form_fields",
+                 "form_characters", "approvals", "login_fields"):
+        assert isinstance(passeport[name], int) and passeport[name] > 0, name
+    assert passeport["fields_on_pages"] >= passeport["hand_fields"]  # nothing filled that is not on a page
+    assert passeport["approvals"] <= passeport["pages"]
+    assert passeport["login_fields"] == 2  # identifiant and password: typed by hand, never with autopilot
+    assert passeport["hand_characters"] > passeport["form_characters"]
