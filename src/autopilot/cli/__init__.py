@@ -57,6 +57,10 @@ def _dispatch(args, env: Environment) -> int:
         from autopilot.cli.journal_command import journal
 
         return journal(args, env)
+    if args.command == "record":
+        from autopilot.cli.record_command import record
+
+        return record(args, env)
     if args.command == "flows":
         from autopilot.cli.flows_command import flows
 

@@ -29,6 +29,25 @@ class Sites:
 
 
 @contextlib.contextmanager
+def origins(embedded: bool, url: str | None, env: Environment) -> Iterator[Origins]:
+    """Where the sites are: the real ones, a sandbox already running at `url`, or one started here."""
+    if not embedded and url is None:
+        yield Origins()
+        return
+    if url is not None:
+        port = urlsplit(url).port
+        if port is None:
+            raise UsageError(f"--sandbox-url {url} : le port manque.", "Par exemple http://localhost:8765/.")
+        yield Origins(port)
+        return
+    from autopilot.sandbox import Sandbox
+
+    with Sandbox() as server:
+        env.say(f"Bac à sable démarré : {server.home_url}")
+        yield Origins(server.port)
+
+
+@contextlib.contextmanager
 def sites(embedded: bool, url: str | None, env: Environment, *, demo_account: bool = False) -> Iterator[Sites]:
     """The real sites with this machine's accounts, or a sandbox.
 
@@ -40,22 +59,13 @@ def sites(embedded: bool, url: str | None, env: Environment, *, demo_account: bo
     if not embedded and url is None:
         yield Sites(Origins(), credentials.resolve, stored)
         return
-    from autopilot.sandbox import Sandbox
-
     if stored and not demo_account:
         secrets, accounts = credentials.resolve, stored
         env.say("Bac à sable : connexion avec le compte enregistré sur ce poste.")
     else:
         secrets, accounts = sandbox_credentials()
-    if url is not None:
-        port = urlsplit(url).port
-        if port is None:
-            raise UsageError(f"--sandbox-url {url} : le port manque.", "Par exemple http://localhost:8765/.")
-        yield Sites(Origins(port), secrets, accounts)
-        return
-    with Sandbox() as server:
-        env.say(f"Bac à sable démarré : {server.home_url}")
-        yield Sites(Origins(server.port), secrets, accounts)
+    with origins(embedded, url, env) as where:
+        yield Sites(where, secrets, accounts)
 
 
 def sandbox_credentials() -> tuple[SecretSource, dict[str, dict[str, str]]]:
@@ -84,8 +94,14 @@ def window(headless: bool, debugging_port: int | None) -> Iterator[Window]:
     with sync_playwright() as playwright:
         browser = launch(playwright, settings)
         try:
-            size = {"viewport": {"width": 1400, "height": 900}} if headless else {"no_viewport": True}
-            context = browser.new_context(locale="fr-FR", **size)
-            yield Window(playwright, settings, browser, context, context.new_page())
+            page = fresh_page(browser, headless)
+            yield Window(playwright, settings, browser, page.context, page)
         finally:
             browser.close()
+
+
+def fresh_page(browser: Browser, headless: bool) -> Page:
+    """A page in a new browser context: in memory only, sharing nothing (cookies, history, cache,
+    form data, downloads) with any other context; all of it goes when the context closes."""
+    size = {"viewport": {"width": 1400, "height": 900}} if headless else {"no_viewport": True}
+    return browser.new_context(locale="fr-FR", **size).new_page()

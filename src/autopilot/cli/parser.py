@@ -16,8 +16,9 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"commande incorrecte : {message}", f"Voir `{self.prog} --help`.")
 
 
-def _browser_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--headless", action="store_true", help="navigateur sans fenêtre")
+def _browser_options(parser: argparse.ArgumentParser, *, headless: bool = True) -> None:
+    if headless:
+        parser.add_argument("--headless", action="store_true", help="navigateur sans fenêtre")
     parser.add_argument(
         "--remote-debugging-port", type=int, metavar="N",
         help="permet aux aides techniques et aux tests de se brancher sur le navigateur (protocole DevTools)",
@@ -53,6 +54,17 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--approve-all", action="store_true", help="valide chaque étape sauf les paiements (bac à sable seulement)")
     run.add_argument("--mediateur", metavar="NOM", help="qui est au bureau, parmi les médiateurs enregistrés")
     _browser_options(run)
+
+    record = commands.add_parser("record", help="enregistrer une nouvelle démarche en la faisant dans le navigateur")
+    record.add_argument("--url", required=True, metavar="URL", help="l'adresse de la première page de la démarche")
+    record.add_argument("--out", required=True, metavar="FILE.yaml", help="le fichier de flow à écrire (nouveau)")
+    record.add_argument("--title", metavar="TITRE", help="le titre de la démarche, tel que le médiateur le lira")
+    record.add_argument("--examples", action="store_true",
+                        help="garde en commentaire les valeurs saisies pendant l'enregistrement (jamais les secrets)")
+    where = record.add_mutually_exclusive_group()
+    where.add_argument("--sandbox", action="store_true", help="sur le bac à sable intégré")
+    where.add_argument("--sandbox-url", metavar="URL", help="sur un bac à sable déjà lancé à cette adresse")
+    _browser_options(record, headless=False)  # recording is done by a person, in a visible window
 
     flows = commands.add_parser("flows", help="la bibliothèque des démarches")
     flow_commands = flows.add_subparsers(dest="flows_command", parser_class=_Parser, metavar="ACTION", required=True)

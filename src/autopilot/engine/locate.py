@@ -4,6 +4,11 @@ Fields are found by the text of their label or legend (the hint inside a DSFR la
 not part of it), buttons and links by role and accessible name, headings by their exact
 name. None or several matches is an error naming the target and the count: never guess,
 never take the first (DESIGN §4.2). Elements of autopilot's own panel never count.
+
+The page is its main document and the frames of the same origin (a form embedded from the
+site itself): the mediator sees one page, so a target is counted across all of them and must
+still be unique. Frames of another origin (a payment provider, a captcha) are never searched:
+autopilot does not fill them (ADR 0005).
 """
 
 from __future__ import annotations
@@ -12,8 +17,11 @@ import itertools
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from typing import Any
+from urllib.parse import urlsplit
 
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Frame, Locator, Page
 
 from autopilot.errors import TargetAmbiguous, TargetNotFound
 from autopilot.flows.model import Click
@@ -24,8 +32,40 @@ KIND_WORDS = {"text": "champ", "check": "case à cocher", "upload": "champ de fi
 
 
 @cache
-def _script() -> str:
+def library_script() -> str:
+    """locate.js: one expression, the object of naming and locating functions (shared with the recorder)."""
     return resources.files("autopilot.engine").joinpath("locate.js").read_text(encoding="utf-8")
+
+
+@cache
+def _script() -> str:
+    return f"({library_script().strip()}).locate"
+
+
+def _origin(url: str) -> tuple[str, str, int | None]:
+    parts = urlsplit(url)
+    return parts.scheme, parts.hostname or "", parts.port
+
+
+def same_origin_frames(page: Page) -> list[Frame]:
+    """The main frame, then every frame showing a document of the same origin (inline ones included)."""
+    main = _origin(page.main_frame.url)
+    found = [page.main_frame]
+    for frame in found:  # grows while it is walked: children after their parent
+        for child in frame.child_frames:
+            if not child.is_detached() and (_origin(child.url) == main or child.url in ("about:blank", "about:srcdoc")):
+                found.append(child)
+    return found
+
+
+def _in_frame(frame: Frame, page: Page, run: Any, default: Any) -> Any:
+    """`run(frame)`; a child frame that goes away meanwhile simply holds nothing."""
+    try:
+        return run(frame)
+    except PlaywrightError:
+        if frame is page.main_frame:
+            raise
+        return default
 
 
 @dataclass(frozen=True)
@@ -36,6 +76,7 @@ class FieldTarget:
     text: str
     within: str | None = None
     option: str | None = None  # for choose: the option text to pick
+    css: str | None = None  # a recorded fallback for a field with no label; `text` then only names it
 
     @property
     def label(self) -> str:
@@ -44,7 +85,8 @@ class FieldTarget:
 
     def describe(self) -> str:
         where = f" (dans « {self.within} »)" if self.within else ""
-        return f"{KIND_WORDS[self.kind]} « {self.text} »{where}"
+        css = f" (repère CSS « {self.css} »)" if self.css else ""
+        return f"{KIND_WORDS[self.kind]} « {self.text} »{css}{where}"
 
 
 @dataclass(frozen=True)
@@ -57,31 +99,43 @@ class Found:
     is_select: bool = False
 
 
-def resolve_fields(page: Page, targets: list[FieldTarget], step: str) -> list[Found]:
-    """Resolve every target at once; raise if any is missing or ambiguous (nothing is touched)."""
+def resolve_fields(page: Page, targets: list[FieldTarget], step: str, *, revealed: bool = False) -> list[Found]:
+    """Resolve every target at once; raise if any is missing or ambiguous (nothing is touched).
+
+    `revealed`: these targets were looked for after the step's earlier actions were done, so
+    the error says that those are filled (ADR 0005).
+    """
     if not targets:
         return []
     token = f"t{next(_tokens)}"
-    specs = [{"kind": t.kind, "text": t.text, "within": t.within, "option": t.option} for t in targets]
-    results = page.evaluate(_script(), [specs, token])
+    specs = [{"kind": t.kind, "text": t.text, "within": t.within, "option": t.option, "css": t.css} for t in targets]
+    empty = [{"count": 0, "near": [], "options": [], "scopeCount": 0, "optionCount": None} for _ in targets]
+    per_frame = [
+        (frame, _in_frame(frame, page, lambda f: f.evaluate(_script(), [specs, token]), empty))
+        for frame in same_origin_frames(page)
+    ]
     missing: list[str] = []
     ambiguous: list[str] = []
     found: list[Found] = []
-    for index, (target, result) in enumerate(zip(targets, results, strict=True)):
-        if result["scopeCount"] != 1:
+    for index, target in enumerate(targets):
+        # per frame, only where the zone (`within`, else the whole document) was found once
+        scoped = [(frame, results[index]) for frame, results in per_frame if results[index]["scopeCount"] == 1]
+        zones = sum(results[index]["scopeCount"] for _, results in per_frame) if target.within else 1
+        count = sum(result["count"] for _, result in scoped)
+        if zones != 1:
             problem = f"la zone « {target.within} » pour {target.describe()}"
-            (missing if result["scopeCount"] == 0 else ambiguous).append(
-                problem + ("" if result["scopeCount"] == 0 else f" : {result['scopeCount']} zones")
-            )
+            (missing if zones == 0 else ambiguous).append(problem + ("" if zones == 0 else f" : {zones} zones"))
             continue
-        if result["count"] == 0:
-            near = f" ; libellés proches : {', '.join('« ' + n + ' »' for n in result['near'])}" if result["near"] else ""
-            missing.append(target.describe() + near)
+        if count == 0:
+            near = list(dict.fromkeys(name for _, result in scoped for name in result["near"]))[:5]
+            missing.append(target.describe() + (f" ; libellés proches : {', '.join('« ' + n + ' »' for n in near)}"
+                                                if near else ""))
             continue
-        if result["count"] > 1:
-            ambiguous.append(f"{target.describe()} : {result['count']} éléments correspondent")
+        if count > 1:
+            ambiguous.append(f"{target.describe()} : {count} éléments correspondent")
             continue
-        locator = page.locator(f"[data-autopilot-target='{token}-{index}']")
+        frame, result = next((f, r) for f, r in scoped if r["count"] == 1)
+        locator = frame.locator(f"[data-autopilot-target='{token}-{index}']")
         option = None
         if target.kind == "choose":
             if result["optionCount"] != 1:
@@ -93,46 +147,52 @@ def resolve_fields(page: Page, targets: list[FieldTarget], step: str) -> list[Fo
                     ambiguous.append(f"{problem} : {result['optionCount']} options correspondent")
                 continue
             if not result.get("select"):
-                option = page.locator(f"[data-autopilot-target='{token}-{index}-option']")
+                option = frame.locator(f"[data-autopilot-target='{token}-{index}-option']")
         found.append(Found(target, locator, option, bool(result.get("select"))))
+    done = (" Les champs qui le précèdent sur cette page sont remplis ; rien n'a été envoyé." if revealed
+            else " Rien n'a été rempli sur cette page.")
     if ambiguous:
         raise TargetAmbiguous(
             f"Étape « {step} » : plusieurs éléments pour " + " ; ".join(ambiguous) + ".",
-            "La page a changé ou le libellé est trop général : précisez-le (ou « within ») dans le flow."
-            " Rien n'a été rempli sur cette page.",
+            "La page a changé ou le libellé est trop général : précisez-le (ou « within ») dans le flow." + done,
             step=step,
         )
     if missing:
         raise TargetNotFound(
             f"Étape « {step} » : introuvable sur la page : " + " ; ".join(missing) + ".",
-            "Le site a peut-être changé : vérifiez la page et mettez le flow à jour."
-            " Rien n'a été rempli sur cette page.",
+            "Le site a peut-être changé : vérifiez la page et mettez le flow à jour." + done,
             step=step,
         )
     return found
 
 
+_MARK_CLICKABLE = """(els, token) => {
+    const inPanel = (el) => { for (let n = el; n; n = n.parentNode || n.host)
+        if (n.nodeType === 1 && n.hasAttribute('data-autopilot-panel')) return true; return false; };
+    const shown = (el) => { const b = el.getBoundingClientRect(); const s = getComputedStyle(el);
+        return b.width > 0 && b.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'; };
+    const mine = els.filter((el) => !inPanel(el) && shown(el));
+    mine.forEach((el) => el.setAttribute('data-autopilot-target', token));
+    return mine.length;
+}"""
+
+
 def resolve_click(page: Page, click: Click, step: str) -> Locator:
     """The one visible button or link a step clicks; raise if none or several."""
-    if click.css:
-        candidates = page.locator(click.css)
-    elif click.button:
-        candidates = page.get_by_role("button", name=click.button, exact=True)
-    else:
-        candidates = page.get_by_role("link", name=click.link, exact=True)
     token = f"t{next(_tokens)}"
-    count = candidates.evaluate_all(
-        """(els, token) => {
-            const inPanel = (el) => { for (let n = el; n; n = n.parentNode || n.host)
-                if (n.nodeType === 1 && n.hasAttribute('data-autopilot-panel')) return true; return false; };
-            const shown = (el) => { const b = el.getBoundingClientRect(); const s = getComputedStyle(el);
-                return b.width > 0 && b.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'; };
-            const mine = els.filter((el) => !inPanel(el) && shown(el));
-            mine.forEach((el) => el.setAttribute('data-autopilot-target', token));
-            return mine.length;
-        }""",
-        token,
-    )
+    count = 0
+    holder = page.main_frame
+    for frame in same_origin_frames(page):
+        if click.css:
+            candidates = frame.locator(click.css)
+        elif click.button:
+            candidates = frame.get_by_role("button", name=click.button, exact=True)
+        else:
+            candidates = frame.get_by_role("link", name=click.link, exact=True)
+        here = _in_frame(frame, page, lambda f, c=candidates: c.evaluate_all(_MARK_CLICKABLE, token), 0)
+        if here:
+            holder = frame
+        count += here
     if count == 0:
         raise TargetNotFound(
             f"Étape « {step} » : {click.description} introuvable sur la page.",
@@ -145,4 +205,4 @@ def resolve_click(page: Page, click: Click, step: str) -> Locator:
             "Précisez le nom du bouton ou du lien dans le flow.",
             step=step,
         )
-    return page.locator(f"[data-autopilot-target='{token}']")
+    return holder.locator(f"[data-autopilot-target='{token}']")

@@ -6,6 +6,16 @@ read the site's answer → extract outputs. If the page or a target does not mat
 nothing on that page is filled or clicked (DESIGN §4.3). A click that submits is made
 once; when its outcome does not show in time the run waits for the mediator and never
 clicks again (DESIGN §4.4).
+
+Fields revealed on the page (ADR 0005). A field action marked `revealed: true` appears only
+once the actions before it in the same step are done (« Autre » shows « Précisez »). The
+step's actions are cut into groups, a new group starting at each revealed action that
+applies. The first group, the step's in-page clicks of that group and its `next` button are
+resolved before anything is filled, as for every step; each later group is resolved — every
+target still exactly one visible element — right after the group before it was filled, and
+only then filled. When a revealed field is missing or ambiguous the run stops there: what
+precedes it on the page is filled, nothing was clicked to leave the page, nothing was sent.
+Targets are looked for in the page and its same-origin frames (`locate.same_origin_frames`).
 """
 
 from __future__ import annotations
@@ -21,7 +31,7 @@ from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from autopilot.engine.approver import Approver, Decision, FieldView, Moment, StepView
-from autopilot.engine.locate import FieldTarget, Found, resolve_click, resolve_fields
+from autopilot.engine.locate import FieldTarget, Found, resolve_click, resolve_fields, same_origin_frames
 from autopilot.engine.origins import Origins
 from autopilot.engine.page_reading import closed, read_back, shows, site_errors, text_after
 from autopilot.errors import (
@@ -94,6 +104,14 @@ class _Planned:
     shown: str  # what the panel shows (the value, or the mask for a secret)
     source: str
     secret: bool = False
+
+
+@dataclass
+class _Group:
+    """Field actions of a step resolved together: the first ones, or those an earlier group reveals."""
+
+    planned: list[_Planned] = field(default_factory=list)
+    presses: list[Press] = field(default_factory=list)
 
 
 class Runner:
@@ -212,12 +230,21 @@ class Runner:
             self._wait_for(step.expect, step)
         if step.manual:
             self._manual(step, number)
-        planned, presses = self._plan(step)
-        found = resolve_fields(self.page, [p.target for p in planned], step.title)
-        buttons = [resolve_click(self.page, press.click, step.title) for press in presses]
+        first, *revealed = self._plan(step)
+        found = resolve_fields(self.page, [p.target for p in first.planned], step.title)
+        buttons = [resolve_click(self.page, press.click, step.title) for press in first.presses]
         next_button = resolve_click(self.page, step.next, step.title) if step.next else None
         if refill:
-            self._fill(planned, found, buttons)
+            self._fill(first.planned, found, buttons)
+        planned, presses = list(first.planned), list(first.presses)
+        for group in revealed:  # shown by what was just done: looked for only now (ADR 0005)
+            more = resolve_fields(self.page, [p.target for p in group.planned], step.title, revealed=True)
+            clicks = [resolve_click(self.page, press.click, step.title) for press in group.presses]
+            if refill:
+                self._fill(group.planned, more, clicks)
+            planned += group.planned
+            presses += group.presses
+            found += more
         for name, where in step.extract.items():
             self.outputs[name] = self._extract(where, step)
         if not planned and not presses and next_button is None:
@@ -258,26 +285,29 @@ class Runner:
             return "Dernière vérification avec l'usager : valider envoie la demande à l'administration."
         return "Vérifiez les valeurs avec l'usager, puis validez."
 
-    def _plan(self, step: Step) -> tuple[list[_Planned], list[Press]]:
-        """The step's field actions that apply, with their values; and its in-page clicks."""
-        planned: list[_Planned] = []
-        presses: list[Press] = []
+    def _plan(self, step: Step) -> list[_Group]:
+        """The step's field actions that apply, with their values, and its in-page clicks, in
+        groups: a new group at each `revealed` action (ADR 0005)."""
+        groups = [_Group()]
         for action in step.fill:
             if not holds(action.when, self.values):
                 continue
+            if action.revealed and (groups[-1].planned or groups[-1].presses):
+                groups.append(_Group())
+            group = groups[-1]
             if isinstance(action, Press):
-                presses.append(action)
+                group.presses.append(action)
             elif isinstance(action, FillText) and action.secret is not None:
                 if self.secrets is None:
                     raise RunError(f"Aucun trousseau n'est disponible pour « {action.secret} ».", step=step.title)
-                planned.append(_Planned(FieldTarget("text", action.label, action.within), action,
-                                        self.secrets(action.secret), SECRET_MASK, f"trousseau : {action.secret}",
-                                        secret=True))
+                group.planned.append(_Planned(FieldTarget("text", action.label, action.within, css=action.css), action,
+                                              self.secrets(action.secret), SECRET_MASK, f"trousseau : {action.secret}",
+                                              secret=True))
             else:
                 item = self._planned_value(action)
                 if item is not None:
-                    planned.append(item)
-        return planned, presses
+                    group.planned.append(item)
+        return groups
 
     def _planned_value(self, action: FillText | Choose | Check | Upload) -> _Planned | None:
         template: Template = action.file if isinstance(action, Upload) else action.value
@@ -287,14 +317,16 @@ class Runner:
         source = ", ".join(source_label(self.flow, p.path) for p in template.placeholders) or "valeur fixe du flow"
         if isinstance(action, Choose):
             shown = (action.options or {}).get(value, value)
-            return _Planned(FieldTarget("choose", action.choose, action.within, shown), action, shown, shown, source)
+            return _Planned(FieldTarget("choose", action.choose, action.within, shown, action.css), action, shown,
+                            shown, source)
         if isinstance(action, Check):
             ticked = "oui" if _truthy(value) else "non"
-            return _Planned(FieldTarget("check", action.check, action.within), action, ticked, ticked, source)
+            return _Planned(FieldTarget("check", action.check, action.within, css=action.css), action, ticked, ticked,
+                            source)
         if isinstance(action, Upload):
-            return _Planned(FieldTarget("upload", action.upload, action.within), action, value,
+            return _Planned(FieldTarget("upload", action.upload, action.within, css=action.css), action, value,
                             value.rsplit("/", 1)[-1], source)
-        return _Planned(FieldTarget("text", action.label, action.within), action, value, value, source)
+        return _Planned(FieldTarget("text", action.label, action.within, css=action.css), action, value, value, source)
 
     def _fill(self, planned: list[_Planned], found: list[Found], buttons: list) -> None:
         for item, target in zip(planned, found, strict=True):
@@ -314,30 +346,18 @@ class Runner:
                 target.locator.set_input_files(item.value)
         for button in buttons:
             button.click()
-        self.page.evaluate(
-            """() => document.querySelectorAll('[data-autopilot-target]').forEach((el) => {
-                const shown = el.matches('input[type=radio], input[type=checkbox]') && el.labels && el.labels[0]
-                  ? el.labels[0] : el;
-                shown.style.outline = '3px solid #fc5d00';
-                shown.style.outlineOffset = '2px';
-            })"""
-        )
+        for frame in same_origin_frames(self.page):
+            try:
+                frame.evaluate(_HIGHLIGHT)
+            except PlaywrightError:
+                if frame is self.page.main_frame:
+                    raise  # a framed form going away only loses its highlight
 
     # --- page checks -----------------------------------------------------------------
 
     def goto(self, step: Step) -> None:
         """Open the real URL of `step.goto` (or its sandbox replica); SiteUnreachable if it cannot."""
-        url = self.origins.local(step.goto)
-        try:
-            self.page.goto(url, wait_until="domcontentloaded", timeout=self.timeouts.response * 1000)
-        except PlaywrightError as error:
-            if closed(error):
-                raise
-            host = step.goto.split("/")[2]
-            raise SiteUnreachable(
-                f"Le site {host} est injoignable depuis ce poste ({_network_reason(error)}).",
-                "Vérifiez la connexion Internet du poste. Pour vous entraîner sans Internet : --sandbox.",
-            ) from None
+        open_page(self.page, self.origins, step.goto, self.timeouts.response)
 
     def _check_domain(self, step: Step) -> None:
         host = self.origins.real_host(self.page.url)
@@ -437,6 +457,28 @@ class Runner:
 
     def _labelled_outputs(self) -> tuple[tuple[str, str], ...]:
         return tuple((self.flow.outputs[name].label, value) for name, value in self.outputs.items())
+
+
+_HIGHLIGHT = """() => document.querySelectorAll('[data-autopilot-target]').forEach((el) => {
+    const shown = el.matches('input[type=radio], input[type=checkbox]') && el.labels && el.labels[0]
+      ? el.labels[0] : el;
+    shown.style.outline = '3px solid #fc5d00';
+    shown.style.outlineOffset = '2px';
+})"""
+
+
+def open_page(page: Page, origins: Origins, real_url: str, timeout_s: float) -> None:
+    """Open `real_url` (or its sandbox replica); SiteUnreachable, said in French, if it cannot."""
+    try:
+        page.goto(origins.local(real_url), wait_until="domcontentloaded", timeout=timeout_s * 1000)
+    except PlaywrightError as error:
+        if closed(error):
+            raise
+        host = real_url.split("/")[2]
+        raise SiteUnreachable(
+            f"Le site {host} est injoignable depuis ce poste ({_network_reason(error)}).",
+            "Vérifiez la connexion Internet du poste. Pour vous entraîner sans Internet : --sandbox.",
+        ) from None
 
 
 def _truthy(value: str) -> bool:

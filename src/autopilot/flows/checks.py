@@ -4,7 +4,8 @@
 - it visits only the domains it declares;
 - every output is extracted, every extraction declared;
 - secrets are references to the flow's account, never literals (DESIGN §4.7);
-- a submit or payment gate has the click or manual step it guards.
+- a submit or payment gate has the click or manual step it guards;
+- a field `revealed` by earlier actions of its step has some action before it.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
 from autopilot.dossier import MODELS, SCALAR_TYPES, field_paths
-from autopilot.flows.model import Choose, Condition, FillText, Flow, InputSpec, Step
+from autopilot.flows.model import Choose, Condition, FillText, Flow, InputSpec, Press, Step
 from autopilot.flows.source import Path
 from autopilot.flows.template import Template
 
@@ -99,6 +100,12 @@ def _check_step(flow: Flow, step: Step, at: Path, problem: Raise, *, first: bool
         )
     for index, action in enumerate(step.fill):
         here: Path = (*at, "fill", index)
+        if action.revealed and index == 0:
+            raise problem((*here, "revealed"),
+                          "« revealed » : aucune action avant ce champ dans l'étape ne peut le faire apparaître",
+                          "« revealed: true » marque un champ qui apparaît après une action précédente de la même étape.")
+        if isinstance(action, Press) and action.css is not None:
+            raise problem((*here, "css"), "« css » d'un clic se donne dans « click » : {click: {css: …}}")
         for condition in action.when:
             _check_condition(flow, condition, (*here, "when"), problem)
         for key, template in _templates(action):

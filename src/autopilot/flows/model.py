@@ -145,8 +145,26 @@ class Click(Strict):
 
 
 class _FieldAction(Strict):
+    """What every field action may add to its target.
+
+    - `when:` the condition on the inputs for the action to apply;
+    - `within:` a fieldset legend or region name that scopes the target;
+    - `revealed: true`: the field appears only once the actions before it in the same step are
+      done (« Autre » reveals « Précisez ») — the runner looks for it then (ADR 0005);
+    - `css:` a recorded fallback for a field that has no label; the target's text then only
+      names the field in the panel.
+
+    ```yaml
+    - {choose: "Situation", value: "{{ situation }}", options: {salarie: Salarié, autre: Autre}}
+    - {label: "Précisez votre situation", value: "{{ precision }}", revealed: true, when: {situation: autre}}
+    - {label: "Code de parrainage", css: "input[name='code_parrainage']", value: "{{ code_parrainage }}"}
+    ```
+    """
+
     when: When = ()
     within: str | None = None  # a fieldset legend or region name that scopes the label
+    revealed: bool = False
+    css: str | None = None
 
 
 class FillText(_FieldAction):

@@ -22,7 +22,7 @@ from typing import Any
 
 from flask import Blueprint, jsonify, render_template, request
 
-from autopilot.sandbox import ants_cni, ants_compte, ants_passeport
+from autopilot.sandbox import ants_cni, ants_compte, ants_passeport, exercices
 from autopilot.sandbox.demandes import TITRES, new_demande
 from autopilot.sandbox.hosts import CONTROL_HOST, local_url
 from autopilot.sandbox.state import current_state
@@ -43,6 +43,8 @@ def home() -> str:
              ants_passeport.PASSPORT_HOST, ants_passeport.START_PATH),
             ("Suivre une demande de carte d'identité", ants_compte.ANTS_HOST, ants_compte.SUIVI_PATHS["cni"]),
             ("Suivre une demande de passeport", ants_compte.ANTS_HOST, ants_compte.SUIVI_PATHS["passeport"]),
+            ("Exercice : inscription à un atelier numérique (date en trois cases, pièce jointe, cadre intégré)",
+             exercices.HOST, exercices.START_PATH),
         )
     ]
     state = current_state()

@@ -5,7 +5,8 @@ server. A real URL `https://HOST/path` is served at `http://HOST.localhost:PORT/
 (`Sandbox.url`); the training home page is `http://localhost:PORT/`.
 
 Replicas: the ANTS account (`ants_compte`) and its suivi (`ants_suivi`), the passport and CNI
-pré-demandes (`ants_passeport`, `ants_cni`, both served by `predemande`).
+pré-demandes (`ants_passeport`, `ants_cni`, both served by `predemande`). Not a replica: the
+training démarche of `exercices` (what real forms do that the replicas do not).
 """
 
 from __future__ import annotations
@@ -19,14 +20,14 @@ from flask import Flask, Response, render_template, send_from_directory
 from werkzeug.exceptions import HTTPException
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from autopilot.sandbox import ants_cni, ants_compte, ants_passeport, ants_suivi, control
+from autopilot.sandbox import ants_cni, ants_compte, ants_passeport, ants_suivi, control, exercices
 from autopilot.sandbox.demandes import new_demande
 from autopilot.sandbox.faults import SERVER_ERROR_TITLE, Faults, apply_request_faults
 from autopilot.sandbox.hosts import CONTROL_HOST, HostRewrite, local_url, real_host, to_local
 from autopilot.sandbox.state import EXTENSION_KEY, SandboxState, current_state
 
 STATIC_DIR = Path(__file__).parent / "static"
-SITE_HOSTS = tuple(dict.fromkeys((ants_compte.ANTS_HOST, ants_passeport.PASSPORT_HOST, ants_cni.CNI_HOST)))
+SITE_HOSTS = tuple(dict.fromkeys((ants_compte.ANTS_HOST, ants_passeport.PASSPORT_HOST, ants_cni.CNI_HOST, exercices.HOST)))
 
 _ANTS_SERVICE = {
     "name": "ANTS - Agence Nationale des Titres Sécurisés",
@@ -41,7 +42,8 @@ _SANDBOX_SERVICE = {
 
 
 def _is_ants(host: str) -> bool:
-    return host == ants_compte.ANTS_HOST or host.endswith("." + ants_compte.ANTS_HOST)
+    """A replicated ANTS site (the exercises' host is not one: it wears the sandbox's header)."""
+    return host != exercices.HOST and (host == ants_compte.ANTS_HOST or host.endswith("." + ants_compte.ANTS_HOST))
 
 
 def _template_context() -> dict[str, Any]:
@@ -54,7 +56,7 @@ def _template_context() -> dict[str, Any]:
         "compte": ants_compte.current_account() if ants else None,
         "logout_url": local_url(ants_compte.ANTS_HOST, ants_compte.LOGOUT_PATH),
         "service": {
-            **(_ANTS_SERVICE if ants else _SANDBOX_SERVICE),
+            **(_ANTS_SERVICE if ants else exercices.SERVICE if host == exercices.HOST else _SANDBOX_SERVICE),
             "home": local_url(ants_compte.ANTS_HOST, ants_compte.SPACE_PATH) if ants else local_url(CONTROL_HOST),
         },
         "values": {},
@@ -88,7 +90,7 @@ def create_app(state: SandboxState) -> Flask:
     app.wsgi_app = HostRewrite(app.wsgi_app)  # type: ignore[method-assign]
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    for blueprint in (control.bp, ants_compte.bp, ants_suivi.bp, ants_passeport.bp, ants_cni.bp):
+    for blueprint in (control.bp, ants_compte.bp, ants_suivi.bp, ants_passeport.bp, ants_cni.bp, exercices.bp):
         app.register_blueprint(blueprint)
     for host in (CONTROL_HOST, *SITE_HOSTS):
         app.add_url_rule("/static/<path:filename>", f"static:{host}", _static, host=host)

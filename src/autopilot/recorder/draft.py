@@ -1,0 +1,453 @@
+"""From what was captured to a flow: pages become steps, demonstrated values become inputs.
+
+The rules, in the order they apply:
+
+- **Pages.** Consecutive events under the same main heading and path are one page, even
+  across documents (a form the site sent back with its errors, then corrected). A page with
+  nothing done on it is dropped, except the last one (its heading checks the outcome).
+- **Accounts.** A page of a known account's flow (`flows/accounts/*.yaml`: same host, same
+  heading — the login, the verification code) is dropped and the flow declares the account:
+  the engine logs in with it, the password read from the keyring (`secret: ants.mot_de_passe`).
+  A password typed anywhere else becomes `secret: COMPTE.mot_de_passe`; a one-time code a
+  manual step; card fields a `gate: payment` manual step. Their values were never captured.
+- **Clicks.** The last click that loaded another document is the page's `next`; a click that
+  stayed on the page is an in-page `click`; a final-looking button (« Valider… », « Envoyer… »)
+  gives `gate: submit`, a payment button (« Payer… ») a manual payment step.
+- **Values.** Each field's last value is kept, at the place it was first touched; a value
+  emptied again is dropped. Text becomes an input named and typed by `naming`; three inputs
+  « Jour », « Mois », « Année » of one section become one `date`; a radio group or a short
+  select a `choice` whose options map to the page's texts; a long select the option's text;
+  a checkbox a `booleen`, unless it is an attestation every citizen ticks; a file a path.
+- **Revealed fields.** A field not shown when the person began on the page is `revealed`
+  (ADR 0005), and gets the condition of the choice or tick just before it
+  (`when: {situation: [autre]}`), its input then being optional.
+- **Navigation.** The first step opens the recorded address; a later one opens its own only
+  when nothing on the page before led there (an address typed, a login done by the account).
+
+No I/O, no browser: the session (`recorder.py`) gives the events and the account flows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from itertools import pairwise
+from urllib.parse import urlsplit
+
+from autopilot.flows.model import Flow
+from autopilot.recorder import naming
+from autopilot.recorder.events import (
+    Attached,
+    Captured,
+    Chosen,
+    Clicked,
+    FieldFacts,
+    ManualEnded,
+    ManualMarked,
+    PageShown,
+    SecretTouched,
+    Target,
+    Ticked,
+    Typed,
+)
+
+CODE_INSTRUCTION = ("Saisissez le code à usage unique reçu (courriel ou SMS) dans la page, puis validez-le :"
+                    " autopilot reprend dès que la page suivante s'affiche.")
+PAYMENT_INSTRUCTION = ("Tournez l'écran vers l'usager : il saisit lui-même les données de sa carte bancaire et"
+                       " valide le paiement. autopilot ne lit ni ne tape les données de carte ; il reprend dès que"
+                       " le paiement est accepté.")
+DEFAULT_CATEGORY = "À classer"
+
+
+@dataclass
+class InputDraft:
+    """A declared input, with the demonstrated value (written only with --examples)."""
+
+    type: str
+    label: str
+    hint: str = ""
+    required: bool = True
+    options: tuple[str, ...] = ()
+    example: str | None = None
+
+
+@dataclass
+class ActionDraft:
+    """One entry of a step's `fill`."""
+
+    key: str  # label | choose | check | upload | click
+    target: Target
+    value: str | None = None  # a template
+    secret: str | None = None
+    options: dict[str, str] | None = None
+    when: tuple[str, tuple[str, ...] | None] | None = None  # (input, values) or (input, None): given
+    revealed: bool = False
+    input: str | None = None  # the input its value reads
+    chosen: str | None = None  # for a choice: the code demonstrated (to condition what it reveals)
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class StepDraft:
+    title: str
+    heading: str
+    goto: str | None = None
+    fill: list[ActionDraft] = field(default_factory=list)
+    manual: str | None = None
+    until: str | None = None
+    gate: str | None = None
+    next: Target | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class FlowDraft:
+    id: str
+    title: str
+    start_url: str
+    domains: list[str]
+    account: str | None
+    inputs: dict[str, InputDraft]
+    steps: list[StepDraft]
+    warnings: list[str]
+    category: str = DEFAULT_CATEGORY
+
+
+@dataclass
+class _Segment:
+    """The part of a page one step covers: all of it, or what follows a manual mark."""
+
+    items: list[Captured] = field(default_factory=list)
+    manual: str | None = None
+    manual_ended: bool = False
+
+
+@dataclass
+class _Page:
+    heading: str
+    path: str
+    url: str  # real
+    title: str
+    segments: list[_Segment] = field(default_factory=lambda: [_Segment()])
+    account: str | None = None  # the account whose page this is: dropped
+
+    @property
+    def items(self) -> list[Captured]:
+        return [item for segment in self.segments for item in segment.items]
+
+
+class _Inputs:
+    """The inputs declared so far; one name per datum."""
+
+    def __init__(self) -> None:
+        self.specs: dict[str, InputDraft] = {}
+
+    def declare(self, wanted: str, spec: InputDraft) -> str:
+        """The name under which `spec` is declared: `wanted`, or the same datum met earlier, or `wanted_2`…"""
+        name, number = wanted, 1
+        while name in self.specs:
+            known = self.specs[name]
+            if (known.type, known.label, known.example, known.options) == (spec.type, spec.label, spec.example,
+                                                                           spec.options):
+                return name  # the same field met again (a page seen twice)
+            number += 1
+            name = f"{wanted}_{number}"
+        self.specs[name] = spec
+        return name
+
+
+def draft_flow(
+    events: Sequence[Captured],
+    *,
+    start_url: str,
+    title: str | None,
+    to_real: Callable[[str], str | None],
+    accounts: Sequence[Flow] = (),
+) -> FlowDraft:
+    """The flow the recorded `events` describe; `to_real` maps a browser address to the real one."""
+    warnings: list[str] = []
+    navigated = _navigating_clicks(events)
+    pages = _pages(events, to_real, warnings)
+    account = None
+    for page in pages:
+        page.account = _account_of(page, accounts)
+        account = account or page.account
+    inputs = _Inputs()
+    steps: list[StepDraft] = []
+    titles: set[str] = set()
+    leads_on = False  # whether what was done on the page before led to this one
+    for index, page in enumerate(pages):
+        following = pages[index + 1] if index + 1 < len(pages) else None
+        segments = [] if page.account else _step_segments(page, last=following is None)
+        if not segments:  # an account's page (its flow logs in), or a page nothing was done on
+            leads_on = leads_on and page.account is None
+            continue
+        host = urlsplit(page.url).hostname or ""
+        known = account or next((a.account for a in accounts if a.allows_host(host)), None)
+        for segment in segments:
+            step = _step(page, segment, navigated, inputs, warnings, following,
+                         account_name=known or _account_name(host))
+            later = segment is not segments[0] and segment.manual is not None
+            step.title = _unique(step.title + (" — action manuelle" if later else ""), titles)
+            if not leads_on:
+                step.goto = start_url if not steps and page is pages[0] else page.url
+                leads_on = True
+            if any(a.secret for a in step.fill) and account is None:
+                account = known or _account_name(host)
+                if known is None:
+                    warnings.append(f"étape « {step.title} » : mot de passe du compte « {account} » (secret:"
+                                    f" {account}.mot_de_passe) ; aucun flow de compte flows/accounts/{account}.yaml"
+                                    " ne le connaît : créez-le avant de rejouer ce flow.")
+            steps.append(step)
+        leads_on = _left_by_action(page, navigated)
+    domains = list(dict.fromkeys(urlsplit(page.url).hostname or "" for page in pages))
+    if not title:
+        title = steps[0].heading if steps and steps[0].heading else "Démarche enregistrée"
+    return FlowDraft(
+        id=naming.slug(title, separator="-"), title=title, start_url=start_url, domains=domains, account=account,
+        inputs=inputs.specs, steps=steps, warnings=warnings,
+    )
+
+
+# --- pages ----------------------------------------------------------------------------------
+
+
+def _navigating_clicks(events: Sequence[Captured]) -> set[int]:
+    """The clicks (by identity) after which the next event came from another document."""
+    found: set[int] = set()
+    for event, after in pairwise(events):
+        if isinstance(event, Clicked) and after.doc != event.doc:
+            found.add(id(event))
+    return found
+
+
+def _pages(events: Sequence[Captured], to_real: Callable[[str], str | None], warnings: list[str]) -> list[_Page]:
+    pages: list[_Page] = []
+    ignored: set[str] = set()
+    for event in events:
+        real = to_real(event.url)
+        if real is None:
+            ignored.add(event.url)
+            continue
+        path = urlsplit(real).path
+        if not pages or (pages[-1].heading, pages[-1].path) != (event.heading, path):
+            pages.append(_Page(event.heading, path, real, getattr(event, "title", "")))
+        page = pages[-1]
+        if isinstance(event, PageShown):
+            continue
+        if isinstance(event, ManualMarked):
+            page.segments.append(_Segment(manual=event.instruction))
+        elif isinstance(event, ManualEnded):
+            page.segments[-1].manual_ended = True
+        else:
+            page.segments[-1].items.append(event)
+    for url in sorted(ignored):
+        warnings.append(f"page hors des sites de la démarche, non enregistrée : {url}")
+    return pages
+
+
+def _step_segments(page: _Page, *, last: bool) -> list[_Segment]:
+    """The parts of a page that become steps: those where something was done or is done by hand;
+    on the last page, at least its check."""
+    chosen = [segment for segment in page.segments if segment.items or segment.manual is not None]
+    return chosen or (page.segments[:1] if last else [])
+
+
+def _account_of(page: _Page, accounts: Sequence[Flow]) -> str | None:
+    host = urlsplit(page.url).hostname or ""
+    for account in accounts:
+        headings = {step.expect.heading for step in account.steps if step.expect and step.expect.heading}
+        if account.allows_host(host) and page.heading in headings:
+            return account.account
+    return None
+
+
+def _account_name(host: str) -> str:
+    """A name for the account of a site no account flow knows: its domain's main word."""
+    labels = [label for label in host.split(".") if label and label != "www"]
+    if len(labels) >= 3 and labels[-2:] == ["gouv", "fr"]:
+        return naming.slug(labels[-3])
+    return naming.slug(labels[-2] if len(labels) >= 2 else (labels or ["compte"])[0])
+
+
+def _left_by_action(page: _Page, navigated: set[int]) -> bool:
+    """Whether the page was left by something done on it (a click, a manual step)."""
+    last = page.segments[-1]
+    if last.manual is not None and not last.manual_ended:
+        return True
+    items = page.items
+    return bool(items) and isinstance(items[-1], Clicked) and id(items[-1]) in navigated
+
+
+def _unique(title: str, taken: set[str]) -> str:
+    candidate, number = title, 1
+    while candidate in taken:
+        number += 1
+        candidate = f"{title} ({number})"
+    taken.add(candidate)
+    return candidate
+
+
+# --- one step -------------------------------------------------------------------------------
+
+
+def _step(page: _Page, segment: _Segment, navigated: set[int], inputs: _Inputs, warnings: list[str],
+          following: _Page | None, *, account_name: str) -> StepDraft:
+    step = StepDraft(title=page.heading or page.title or "Page sans titre", heading=page.heading)
+    if not page.heading:
+        warnings.append(f"étape « {step.title} » : la page n'a pas de titre principal (h1) ; elle n'est pas vérifiée"
+                        " avant d'être remplie.")
+    until = following.heading if following is not None and following.heading else None
+    if segment.manual is not None:
+        step.manual = segment.manual
+        step.until = None if segment.manual_ended else until
+    latest: dict[tuple, Captured] = {}
+    order: list[tuple] = []
+    exit_click: Clicked | None = None
+    for item in segment.items:
+        if isinstance(item, Clicked):
+            if id(item) in navigated:
+                exit_click = item
+                continue
+            key = ("click", len(order))
+        else:
+            key = item.target.key
+        if key not in latest:
+            order.append(key)
+        latest[key] = item
+    kept = [latest[key] for key in order]
+    reasons = {item.reason for item in kept if isinstance(item, SecretTouched)}
+    dates = _date_groups(kept)
+    date_inputs: dict[str, str] = {}
+    for item in kept:
+        action = _action(item, inputs, dates, date_inputs, account_name)
+        if action is None:
+            continue
+        if action.target.problem:
+            warnings.append(f"étape « {step.title} » : {_problem_text(action.target)}")
+            action.notes.append("ATTENTION : " + _problem_text(action.target))
+        step.fill.append(action)
+    _condition_revealed(step.fill, {item.target.key: item for item in kept if hasattr(item, "facts")}, inputs)
+    gate = naming.click_gate(exit_click.target.text) if exit_click is not None else None
+    if "card" in reasons or gate == "payment":
+        step.gate = "payment"
+        step.manual = PAYMENT_INSTRUCTION
+        step.until = until
+        step.notes.append("Paiement : toujours fait par l'usager ; les données de carte ne sont pas enregistrées.")
+    elif "code" in reasons:
+        step.manual = CODE_INSTRUCTION
+        step.until = until
+        step.notes.append("Code à usage unique : saisi à la main ; il n'est pas enregistré.")
+    elif exit_click is not None:  # clicks made during a manual step were not recorded
+        step.next = exit_click.target
+        step.gate = gate
+    return step
+
+
+def _problem_text(target: Target) -> str:
+    if target.problem == "ambigu":
+        return (f"« {target.text} » désigne plusieurs éléments, même dans une section : repéré par CSS"
+                f" ({target.css}), à vérifier.")
+    return f"champ sans libellé, repéré par CSS ({target.css}) et nommé « {target.text} » : à vérifier."
+
+
+def _date_groups(items: list[Captured]) -> dict[str, dict[str, Typed]]:
+    """The sections holding the three inputs of a date: {section: {jour|mois|annee: event}}."""
+    groups: dict[str, dict[str, Typed]] = {}
+    for item in items:
+        if isinstance(item, Typed) and item.facts.group and (part := naming.date_part(item.target.text)):
+            groups.setdefault(item.facts.group, {})[part] = item
+    return {group: parts for group, parts in groups.items() if len(parts) == 3}
+
+
+def _template(name: str, filter_: str | None = None) -> str:
+    return "{{ " + name + (f" | {filter_}" if filter_ else "") + " }}"
+
+
+def _label(target: Target) -> str:
+    label = naming.without_optional(target.text)
+    return f"{target.within} — {label}" if target.within else label
+
+
+def _action(item: Captured, inputs: _Inputs, dates: dict[str, dict[str, Typed]], date_inputs: dict[str, str],
+            account_name: str) -> ActionDraft | None:
+    """The fill action for one field's last event, declaring the input its value reads."""
+    if isinstance(item, SecretTouched):
+        if item.reason != "password":
+            return None  # a code or a card: the step becomes manual
+        return ActionDraft("label", item.target, secret=f"{account_name}.mot_de_passe",
+                           notes=["mot de passe : lu dans le trousseau du système, jamais enregistré"])
+    if isinstance(item, Clicked):
+        return ActionDraft("click", item.target)
+    facts: FieldFacts = item.facts
+    optional = naming.is_optional(item.target.text) or facts.revealed  # a revealed field is asked only when shown
+    if isinstance(item, Typed):
+        if not item.value.strip():
+            return None
+        group = facts.group
+        part = naming.date_part(item.target.text) if group in dates else None
+        if part is not None:
+            if group not in date_inputs:
+                parts = dates[group]
+                day, month, year = (parts[part].value.strip() for part in ("jour", "mois", "annee"))
+                example = f"{day:0>2}/{month:0>2}/{year}"
+                date_inputs[group] = inputs.declare(naming.input_name(group), InputDraft(
+                    "date", naming.without_optional(group), hint="", required=not naming.is_optional(group),
+                    example=example))
+            target = Target("text", item.target.text, group, item.target.css, problem=item.target.problem)
+            return ActionDraft("label", target, value=_template(date_inputs[group], part), input=date_inputs[group])
+        kind, filter_ = naming.text_type(facts, item.value)
+        name = inputs.declare(naming.input_name(item.target.text, item.target.within), InputDraft(
+            kind, _label(item.target), facts.hint, required=not optional, example=item.value))
+        return ActionDraft("label", item.target, value=_template(name, filter_), input=name)
+    if isinstance(item, Chosen):
+        options = naming.choice_codes(facts.options)
+        name_base = naming.input_name(item.target.text, item.target.within)
+        if not options or len(options) > naming.LONG_CHOICE:
+            listed = naming.without_optional(item.target.text)
+            hint = facts.hint or f"Le texte exact d'une option de la liste « {listed} »."
+            name = inputs.declare(name_base, InputDraft("texte", _label(item.target), hint, required=not optional,
+                                                        example=item.text))
+            return ActionDraft("choose", item.target, value=_template(name), input=name, chosen=item.text)
+        codes = dict(options)
+        chosen = next((code for code, text in options if text == item.text), item.value)
+        name = inputs.declare(name_base, InputDraft("choice", _label(item.target), facts.hint, required=not optional,
+                                                    options=tuple(codes), example=chosen))
+        mapping = None if all(code == text for code, text in options) else codes
+        return ActionDraft("choose", item.target, value=_template(name), options=mapping, input=name, chosen=chosen)
+    if isinstance(item, Ticked):
+        if naming.is_attestation(item.target.text):
+            return ActionDraft("check", item.target) if item.checked else None
+        name = inputs.declare(naming.input_name(item.target.text, item.target.within), InputDraft(
+            "booleen", _label(item.target), facts.hint, required=False, example="oui" if item.checked else "non"))
+        return ActionDraft("check", item.target, value=_template(name), input=name,
+                           chosen="oui" if item.checked else "non")
+    if isinstance(item, Attached):
+        if not item.files:
+            return None
+        name = inputs.declare(naming.input_name(item.target.text, item.target.within), InputDraft(
+            "texte", f"{_label(item.target)} (fichier)", "Le chemin du fichier à joindre, sur ce poste.",
+            required=not optional, example=", ".join(item.files)))
+        return ActionDraft("upload", item.target, value=_template(name), input=name)
+    return None
+
+
+def _condition_revealed(actions: list[ActionDraft], events: dict[tuple, Captured], inputs: _Inputs) -> None:
+    """Mark the fields shown by an earlier action of the step, with that action's condition."""
+    for index, action in enumerate(actions):
+        item = events.get(action.target.key)
+        if item is None or not item.facts.revealed or index == 0:
+            continue
+        action.revealed = True
+        cause = next((a for a in reversed(actions[:index]) if a.key in ("choose", "check", "click")), None)
+        if cause is None:
+            continue
+        action.notes.append(f"apparaît après « {cause.target.text} »"
+                            + (f" = « {cause.chosen} »" if cause.chosen and cause.key == "choose" else ""))
+        if cause.input is None or action.when is not None:
+            continue
+        spec = inputs.specs[cause.input]
+        if cause.key == "choose":
+            action.when = (cause.input, (cause.chosen,))
+        elif cause.key == "check" and spec.type == "booleen" and cause.chosen == "oui":
+            action.when = (cause.input, None)

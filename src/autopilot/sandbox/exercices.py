@@ -1,0 +1,212 @@
+"""Training démarche on exercices.ants.gouv.fr: not a replica, an exercise of what real forms do.
+
+« Inscription à un atelier numérique » of the mairie, without login, in three pages and a
+confirmation, each page a DSFR form (Post/Redirect/Get, the site's own error messages). The
+pages gather what the replicas lack and the real sites have: a date typed in three inputs, a
+field that appears only after a choice, a field inside a same-origin iframe, a file upload and
+a field with no label. Under `START_PATH` (= S):
+
+1. `S` — « Vos informations »: nom ("Nom de famille"), prenom ("Prénom"), the fieldset « Date de
+   naissance » with naissance_jour / naissance_mois / naissance_annee ("Jour", "Mois", "Année"),
+   the radios « Situation » (salarie | retraite | demandeur_emploi | autre), then
+   situation_precision ("Précisez votre situation"), shown by a script only for « Autre
+   situation » and then required; the select « Atelier souhaité » (codes ≠ texts, `ATELIERS`),
+   courriel ("Adresse électronique", type email), the checkbox rappel_sms.
+2. `S/justificatifs` — « Justificatifs »: justificatif ("Justificatif de domicile", a pdf, jpg or
+   png file, recorded as justificatif_nom and justificatif_sha256); quotient_familial, typed in
+   the iframe « Calcul du quotient familial » (`S/quotient`, same origin) whose script copies it
+   into a hidden input of the page's form; code_parrainage, an input with a placeholder and no
+   label (optional, 6 letters or digits).
+3. `S/recapitulatif` — « Récapitulatif »: the checkbox attestation; button « Envoyer ma demande ».
+
+Then `S/confirmation/<numero>` — « Demande envoyée », "Numéro de dossier : …". The record:
+`{"kind": "exercice-inscription-atelier", "numero_dossier", "received_at", "data"}` where `data`
+holds every field above as submitted (unticked checkboxes absent). The draft is kept per browser
+(a cookie), in the state's drafts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+import string
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, Response, abort, redirect, render_template, request
+
+from autopilot.sandbox.state import current_state, now_iso
+from autopilot.sandbox.validation import FormCheck
+
+HOST = "exercices.ants.gouv.fr"
+START_PATH = "/inscription-atelier"
+KIND = "exercice-inscription-atelier"
+SERVICE = {
+    "name": "Exercices de formation autopilot",
+    "tagline": "Des formulaires d'entraînement : rien n'est envoyé à l'administration",
+    "official": False,
+}
+VISITOR_COOKIE = "exercices_visiteur"
+
+SITUATIONS = [
+    ("salarie", "Salarié ou salariée"),
+    ("retraite", "Retraité ou retraitée"),
+    ("demandeur_emploi", "Demandeur ou demandeuse d'emploi"),
+    ("autre", "Autre situation"),
+]
+ATELIERS = [
+    ("premiers_pas", "Premiers pas sur l'ordinateur"),
+    ("messagerie", "Messagerie électronique"),
+    ("demarches", "Démarches en ligne"),
+    ("smartphone", "Utiliser son smartphone"),
+]
+UPLOAD_TYPES = (".pdf", ".jpg", ".jpeg", ".png")
+UPLOAD_MAX = 2 * 1024 * 1024
+
+PAGES = {
+    "informations": ("Vos informations", "", (
+        "nom", "prenom", "naissance_jour", "naissance_mois", "naissance_annee", "situation",
+        "situation_precision", "atelier", "courriel", "rappel_sms",
+    )),
+    "justificatifs": ("Justificatifs", "/justificatifs", ("quotient_familial", "code_parrainage")),
+    "recapitulatif": ("Récapitulatif", "/recapitulatif", ("attestation",)),
+}
+ORDER = ("informations", "justificatifs", "recapitulatif")
+
+bp = Blueprint("exercices", __name__)
+
+
+def _check_informations(c: FormCheck) -> None:
+    c.person_name("nom", "le nom de famille")
+    c.person_name("prenom", "le prénom")
+    parts = [c.value(f"naissance_{part}") for part in ("jour", "mois", "annee")]
+    if not all(parts):
+        c.fail("date_naissance", "Veuillez renseigner le jour, le mois et l'année de naissance.")
+    elif not all(part.isdigit() for part in parts) or len(parts[2]) != 4:
+        c.fail("date_naissance", "La date de naissance doit être composée de nombres, par exemple 14 7 1985.")
+    else:
+        c.values["date_naissance"] = f"{int(parts[0]):02d}/{int(parts[1]):02d}/{parts[2]}"
+        c.date("date_naissance", "la date de naissance")
+    c.choice("situation", "votre situation", [code for code, _ in SITUATIONS])
+    if c.value("situation") == "autre":
+        c.required("situation_precision", "votre situation")
+    c.choice("atelier", "l'atelier souhaité", [code for code, _ in ATELIERS])
+    c.email("courriel", required=True)
+
+
+def _check_justificatifs(c: FormCheck) -> None:
+    upload = request.files.get("justificatif")
+    name = (upload.filename or "") if upload else ""
+    if not name:
+        c.fail("justificatif", "Veuillez joindre un justificatif de domicile.")
+    elif not name.lower().endswith(UPLOAD_TYPES):
+        c.fail("justificatif", "Le justificatif doit être un fichier pdf, jpg ou png.")
+    else:
+        content = upload.read()
+        if not content or len(content) > UPLOAD_MAX:
+            c.fail("justificatif", "Le justificatif doit peser moins de 2 Mo.")
+        else:
+            c.values["justificatif_nom"] = name
+            c.values["justificatif_sha256"] = hashlib.sha256(content).hexdigest()
+    if c.required("quotient_familial", "le quotient familial (calculé dans le cadre « Calcul du quotient familial »)") \
+            and not c.value("quotient_familial").isdigit():
+        c.fail("quotient_familial", "Le quotient familial est un nombre entier d'euros, par exemple 780.")
+    code = c.value("code_parrainage")
+    if code and not re.fullmatch(r"[A-Za-z0-9]{6}", code):
+        c.fail("code_parrainage", "Le code de parrainage comporte 6 lettres ou chiffres.")
+
+
+def _check_recapitulatif(c: FormCheck) -> None:
+    c.ticked("attestation", "Vous devez attester l'exactitude des informations pour envoyer votre demande.")
+
+
+CHECKS: dict[str, Callable[[FormCheck], None]] = {
+    "informations": _check_informations,
+    "justificatifs": _check_justificatifs,
+    "recapitulatif": _check_recapitulatif,
+}
+KEPT = {"justificatifs": ("justificatif_nom", "justificatif_sha256")}  # what a check adds to a page's record
+
+
+def _visitor() -> str:
+    return request.cookies.get(VISITOR_COOKIE) or secrets.token_urlsafe(16)
+
+
+def _with_visitor(response: Any, visitor: str) -> Response:
+    response = response if isinstance(response, Response) else Response(response)
+    if request.cookies.get(VISITOR_COOKIE) != visitor:
+        response.set_cookie(VISITOR_COOKIE, visitor, path="/", httponly=True, samesite="Lax")
+    return response
+
+
+def _path(slug: str) -> str:
+    return START_PATH + PAGES[slug][1]
+
+
+class _Demarche:
+    """What the shared page layout (`predemande/step.html`) reads of a démarche."""
+
+    titre = "Inscription à un atelier numérique"
+
+
+def _page(slug: str) -> Callable[[], Response]:
+    def view() -> Response:
+        visitor = _visitor()
+        state = current_state()
+        owner = f"visiteur:{visitor}"
+        pages = state.draft(owner, KIND)["pages"]
+        index = ORDER.index(slug)
+        for earlier in ORDER[:index]:
+            if earlier not in pages:
+                return _with_visitor(redirect(_path(earlier), 303), visitor)
+        values = dict(pages.get(slug, {}))
+        errors: dict[str, str] = {}
+        if request.method == "POST":
+            values = {name: request.form[name] for name in PAGES[slug][2] if name in request.form}
+            check = FormCheck(dict(values), today=state.today())  # checks may add derived values
+            CHECKS[slug](check)
+            errors = check.errors
+            if not errors:
+                kept = {**values, **{k: check.values[k] for k in KEPT.get(slug, ())}}
+                if slug != "recapitulatif":
+                    state.save_page(owner, KIND, slug, kept)
+                    return _with_visitor(redirect(_path(ORDER[index + 1]), 303), visitor)
+                data = {k: v for page in ORDER[:index] for k, v in pages[page].items()} | kept
+                numero = "".join(secrets.choice(string.ascii_uppercase + string.digits) for _ in range(8))
+                state.record({"kind": KIND, "numero_dossier": numero, "received_at": now_iso(), "data": data})
+                state.submit_draft(owner, KIND, state.draft(owner, KIND)["jeton"])
+                return _with_visitor(redirect(f"{START_PATH}/confirmation/{numero}", 303), visitor)
+        html = render_template(
+            f"exercices/{slug}.html", demarche=_Demarche, step={"title": PAGES[slug][0]},
+            number=index + 1, total=len(ORDER),
+            next_title=PAGES[ORDER[index + 1]][0] if index + 1 < len(ORDER) else None,
+            previous_url=_path(ORDER[index - 1]) if index else None,
+            values=values, errors=errors, situations=SITUATIONS, ateliers=ATELIERS,
+            draft={k: v for page in ORDER[:index] for k, v in pages.get(page, {}).items()},
+            labels={"situation": dict(SITUATIONS), "atelier": dict(ATELIERS)},
+        )
+        return _with_visitor(html, visitor)
+
+    return view
+
+
+for _slug in ORDER:
+    bp.add_url_rule(_path(_slug), _slug, _page(_slug), methods=["GET", "POST"], host=HOST)
+
+
+@bp.route(START_PATH + "/quotient", host=HOST)
+def quotient() -> str:
+    return render_template("exercices/quotient.html")
+
+
+@bp.route(START_PATH + "/confirmation/<numero>", host=HOST)
+def confirmation(numero: str) -> str:
+    if not any(r["numero_dossier"] == numero for r in current_state().received(KIND)):
+        abort(404)
+    return render_template("exercices/confirmation.html", demarche=_Demarche, numero=numero, titre="Demande envoyée")
+
+
+@bp.route("/", host=HOST)
+def home() -> Response:
+    return redirect(START_PATH, 303)
