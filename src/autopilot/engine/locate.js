@@ -128,6 +128,7 @@
       if (matches.length !== 1) return;
       const target = matches[0];
       target.setAttribute("data-autopilot-target", `${token}-${index}`);
+      result.inputType = target.tagName === "INPUT" ? target.type : target.tagName.toLowerCase();
       if (spec.kind === "choose") {
         const option = norm(spec.option);
         if (target.tagName === "SELECT") {

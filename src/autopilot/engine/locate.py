@@ -97,6 +97,10 @@ class Found:
     locator: Locator
     option: Locator | None = None
     is_select: bool = False
+    frame: Frame | None = None  # where it is (the page's main frame or a same-origin iframe)
+    selector: str = ""  # the mark that finds it again in that frame
+    input_type: str = ""  # "text", "password", "select"…: known without another round trip
+    options: tuple[str, ...] = ()  # a select's or radio group's option texts, as shown
 
 
 def resolve_fields(page: Page, targets: list[FieldTarget], step: str, *, revealed: bool = False) -> list[Found]:
@@ -135,7 +139,8 @@ def resolve_fields(page: Page, targets: list[FieldTarget], step: str, *, reveale
             ambiguous.append(f"{target.describe()} : {count} éléments correspondent")
             continue
         frame, result = next((f, r) for f, r in scoped if r["count"] == 1)
-        locator = frame.locator(f"[data-autopilot-target='{token}-{index}']")
+        selector = f"[data-autopilot-target='{token}-{index}']"
+        locator = frame.locator(selector)
         option = None
         if target.kind == "choose":
             if result["optionCount"] != 1:
@@ -148,7 +153,8 @@ def resolve_fields(page: Page, targets: list[FieldTarget], step: str, *, reveale
                 continue
             if not result.get("select"):
                 option = frame.locator(f"[data-autopilot-target='{token}-{index}-option']")
-        found.append(Found(target, locator, option, bool(result.get("select"))))
+        found.append(Found(target, locator, option, bool(result.get("select")), frame, selector,
+                           result.get("inputType", ""), tuple(result.get("options", ()))))
     done = (" Les champs qui le précèdent sur cette page sont remplis ; rien n'a été envoyé." if revealed
             else " Rien n'a été rempli sur cette page.")
     if ambiguous:

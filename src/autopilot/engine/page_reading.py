@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Frame, Locator, Page
 
 from autopilot.engine.origins import Origins
 from autopilot.errors import TargetAmbiguous, TargetNotFound
@@ -89,22 +89,51 @@ def read_back(locator: Locator) -> str:
     return locator.evaluate(_READ_BACK)
 
 
+def read_back_all(frames_and_selectors: list[tuple[Frame, str]]) -> list[str]:
+    """What each marked field holds, read in one round trip per frame (not one per field)."""
+    by_frame: dict[Frame, list[int]] = {}
+    for index, (frame, _) in enumerate(frames_and_selectors):
+        by_frame.setdefault(frame, []).append(index)
+    values = [""] * len(frames_and_selectors)
+    for frame, indexes in by_frame.items():
+        selectors = [frames_and_selectors[i][1] for i in indexes]
+        read = frame.evaluate(f"(selectors) => selectors.map((s) => ({_READ_BACK})(document.querySelector(s)))",
+                              selectors)
+        for index, value in zip(indexes, read, strict=True):
+            values[index] = value
+    return values
+
+
+_SHOWS = """([heading, text]) => {
+  const norm = (s) => (s || '').replace(/\\s+/g, ' ').trim();
+  const body = document.body;
+  if (!body) return false;
+  if (heading !== null) {
+    const named = (el) => norm(el.getAttribute('aria-label') || el.textContent);
+    const headings = body.querySelectorAll('h1, h2, h3, h4, h5, h6, [role=heading]');
+    if (![...headings].some((el) => named(el) === norm(heading))) return false;
+  }
+  if (text !== null && !norm(body.textContent).toLowerCase().includes(norm(text).toLowerCase())) return false;
+  return true;
+}"""
+
+
 def shows(page: Page, origins: Origins, expect: Expect | Until) -> bool:
-    """Whether the page is, right now, the one `expect` describes (all its checks hold)."""
+    """Whether the page is, right now, the one `expect` describes (all its checks hold).
+
+    One round trip: a heading's name (its text, or aria-label) must equal the expected one;
+    a text must appear in the page. The panel lives outside <body>, so it never counts.
+    """
+    if expect.url and not origins.real_path(page.url).startswith(expect.url):
+        return False
+    if not (expect.heading or expect.text):
+        return True
     try:
-        if expect.url and not origins.real_path(page.url).startswith(expect.url):
-            return False
-        # the panel lives outside <body>: scoping to the body keeps its own headings out
-        body = page.locator("body")
-        if expect.heading and not body.get_by_role("heading", name=expect.heading, exact=True).count():
-            return False
-        if expect.text and not body.get_by_text(expect.text).count():
-            return False
+        return bool(page.evaluate(_SHOWS, [expect.heading, expect.text]))
     except PlaywrightError as error:
         if closed(error):
             raise
         return False  # the page was navigating; the caller checks again
-    return True
 
 
 def closed(error: PlaywrightError) -> bool:

@@ -33,7 +33,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from autopilot.engine.approver import Approver, Decision, FieldView, Moment, StepView
 from autopilot.engine.locate import FieldTarget, Found, resolve_click, resolve_fields, same_origin_frames
 from autopilot.engine.origins import Origins
-from autopilot.engine.page_reading import closed, read_back, shows, site_errors, text_after
+from autopilot.engine.page_reading import closed, read_back, read_back_all, shows, site_errors, text_after
 from autopilot.errors import (
     AutopilotError,
     BrowserClosed,
@@ -249,9 +249,10 @@ class Runner:
             self.outputs[name] = self._extract(where, step)
         if not planned and not presses and next_button is None:
             return True
+        actual = read_back_all([(f.frame or self.page.main_frame, f.selector) for f in found])
         fields = tuple(
-            FieldView(p.target.label, p.shown, p.source, None if p.secret else read_back(f.locator), p.secret)
-            for p, f in zip(planned, found, strict=True)
+            FieldView(p.target.label, p.shown, p.source, None if p.secret else value, p.secret)
+            for p, value in zip(planned, actual, strict=True)
         )
         self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : {len(fields)} champ(s) rempli(s),"
                     " en attente de validation.")
@@ -332,7 +333,7 @@ class Runner:
         for item, target in zip(planned, found, strict=True):
             kind = item.target.kind
             if kind == "text":
-                if not item.secret and target.locator.get_attribute("type") == "password":
+                if not item.secret and target.input_type == "password":
                     raise RunError(f"« {item.target.text} » est un mot de passe : le flow doit utiliser « secret: ».")
                 target.locator.fill(item.value)
             elif kind == "choose":
@@ -486,8 +487,7 @@ def _truthy(value: str) -> bool:
 
 
 def _option_text(found: Found, wanted: str) -> str:
-    texts = found.locator.evaluate("(el) => [...el.options].map((o) => o.textContent.trim())")
-    return next(t for t in texts if " ".join(t.split()).lower() == " ".join(wanted.split()).lower())
+    return next(t for t in found.options if " ".join(t.split()).lower() == " ".join(wanted.split()).lower())
 
 
 def _describe(expect: Expect) -> str:
