@@ -49,6 +49,7 @@ from autopilot.flows.model import Check, Choose, Condition, Expect, FillText, Fl
 from autopilot.flows.template import Template, lookup
 
 SECRET_MASK = "••••••••"
+POLL_MS = 25  # how often the outcome of a click or the expected page is looked for (one round trip each)
 SecretSource = Callable[[str], str]
 
 
@@ -384,7 +385,7 @@ class Runner:
                     " Rien n'a été rempli sur cette page.",
                     step=step.title,
                 )
-            self.page.wait_for_timeout(100)
+            self.page.wait_for_timeout(POLL_MS)
 
     def _headings(self) -> str:
         try:
@@ -436,7 +437,7 @@ class Runner:
                     " besoin, puis « Reprendre ».",
                     step=step.title,
                 )
-            self.page.wait_for_timeout(100)
+            self.page.wait_for_timeout(POLL_MS)
         errors = site_errors(self.page)
         if errors:
             quoted = " ".join(f"« {e} »" for e in errors)
