@@ -40,14 +40,15 @@ def free_port() -> int:
 class Console:
     """`autopilot console` in its own process, with the test at the mediator's place."""
 
-    def __init__(self, browser_type, sandbox, home: Path, *, headless: bool = True, command: list[str] | None = None):
+    def __init__(self, browser_type, sandbox, home: Path, *, headless: bool = True, command: list[str] | None = None,
+                 env: dict[str, str] | None = None):
         self.port = free_port()
         self.home = home
         command = command or ["console", "--sandbox-url", sandbox.home_url]
         args = [sys.executable, "-m", "autopilot", *command,
                 "--remote-debugging-port", str(self.port)] + (["--headless"] if headless else [])
         self.process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                        env={**os.environ, "AUTOPILOT_HOME": str(home)})
+                                        env={**os.environ, "AUTOPILOT_HOME": str(home), **(env or {})})
         self.browser = self._attach(browser_type)
         context = self.browser.contexts[0]
         self.page = context.pages[0] if context.pages else context.wait_for_event("page")
@@ -113,11 +114,30 @@ class Console:
             clip = {"x": 0, "y": 0, "width": 1400, "height": height} if height else None
             self.page.screenshot(path=str(Path(SCREENSHOTS) / f"{name}.png"), full_page=bool(height), clip=clip)
 
-    def run_to_the_end(self, library, data: dict, *, login: bool, shots: dict[str, str] | None = None) -> None:
-        """Start the démarche from its form and approve it to the console's result page."""
+    def run_to_the_end(self, library, data: dict, *, login: bool, consent: bool = False,
+                       shots: dict[str, str] | None = None) -> None:
+        """Start the démarche from its form (with the citizen's agreement first if `consent`) and approve
+        it to the console's result page."""
         self.page.get_by_role("button", name="Commencer la démarche").click()
+        if consent:
+            self.agree()
         self.approve(reviews(library, data, login=login), shots=shots)
         expect(self.page.get_by_role("heading", name="Démarche terminée")).to_be_visible(timeout=20_000)
+
+    def agree(self, *others: str) -> None:
+        """On « Accord de l'usager »: tick the `others` categories too, then « L'usager donne son accord »."""
+        self.page.get_by_role("heading", name="Accord de l'usager", level=1).wait_for()
+        for category in others:
+            self.page.get_by_role("group", name="Démarches concernées par l'accord").get_by_label(category).check()
+        self.page.get_by_role("button", name="L'usager donne son accord").click()
+
+    def follow_new_window(self, click) -> None:
+        """`click()` ends the visit: the console goes on in a fresh browser context, on the launcher."""
+        with self.page.context.expect_page() as opened:
+            click()
+        self.page = opened.value
+        self.panel = self.page.locator("autopilot-panel")
+        self.page.get_by_role("heading", name="Quelle démarche pour l'usager ?").wait_for(timeout=20_000)
 
     def close_window(self) -> tuple[int, str, str]:
         """The mediator closes the browser window; the console must exit by itself."""
@@ -187,12 +207,13 @@ def test_a_visit_from_the_launcher_to_the_end(browser_type, sandbox, library, tm
 
     # The démarche, approved step by step in the panel.
     app.run_to_the_end(library, CAMILLE, login=True,
+                       consent=True,
                        shots={"État civil": "panneau-etat-civil", "Récapitulatif (confirmation)": "panneau-envoi"})
     [first] = sandbox.received(FLOW)
     assert first["data"] == CAMILLE_RECEIVED
     expect(page.get_by_text(first["numero_predemande"], exact=True)).to_be_visible()
     [folder] = app.visits.iterdir()
-    [pdf] = folder.glob("*.pdf")
+    [pdf] = folder.glob(f"{FLOW}-*.pdf")  # beside the attestation of the agreement
     assert pdf.read_bytes().startswith(b"%PDF-")
     text = pdf_text(pdf)
     assert f"Numéro de pré-demande : {first['numero_predemande']}" in text
@@ -218,10 +239,11 @@ def test_a_visit_from_the_launcher_to_the_end(browser_type, sandbox, library, tm
     assert again == first
     assert second["data"] == {**CAMILLE_RECEIVED, "numero_timbre": "6543210987654321"}
     assert second["numero_predemande"] != first["numero_predemande"]
-    assert len(list(folder.glob("*.pdf"))) == 2
+    assert len(list(folder.glob(f"{FLOW}-*.pdf"))) == 2
 
-    # « Terminer la visite » forgets everything, files included.
-    page.get_by_role("button", name="Terminer la visite").click()
+    # « Terminer la visite » forgets everything, files included, and the browser context with them.
+    app.follow_new_window(page.get_by_role("button", name="Terminer la visite").click)
+    page = app.page
     expect(page.get_by_role("status")).to_have_text(
         "Visite terminée : les données de l'usager ont été effacées de ce poste.")
     expect(page.get_by_role("region", name="Visite en cours")).to_have_count(0)
@@ -243,9 +265,9 @@ def test_a_visible_window_closed_in_the_middle_of_a_demarche(browser_type, sandb
     page = app.page
     page.get_by_role("link", name="Pré-demande de passeport", exact=True).click()
     app.type_citizen(CAMILLE)
-    app.run_to_the_end(library, CAMILLE, login=True)
+    app.run_to_the_end(library, CAMILLE, login=True, consent=True)
     [first] = sandbox.received()
-    [pdf] = app.visits.glob("*/*.pdf")  # printed by a headless copy: a window cannot print to PDF
+    [pdf] = app.visits.glob(f"*/{FLOW}-*.pdf")  # printed by a headless copy: a window cannot print to PDF
     assert f"Numéro de pré-demande : {first['numero_predemande']}" in pdf_text(pdf)
 
     # A second démarche; the mediator closes the window while the panel waits at « État civil ».
@@ -295,7 +317,9 @@ def test_a_kept_recapitulatif_outlives_the_visit(desk, library):
     client = create_app(desk, "jeton", "http://127.0.0.1:5555").test_client()
     here = {"Host": "127.0.0.1:5555", "Origin": "http://127.0.0.1:5555"}
     flow = library.find(FLOW).flow
-    demarche = desk.start(flow, validate_inputs(flow, CAMILLE))
+    desk.await_consent(flow, validate_inputs(flow, CAMILLE))
+    desk.agree([])  # « L'usager donne son accord » (tests/test_consent.py)
+    demarche = desk.start_pending()
     assert desk.starts.get_nowait() is demarche
     assert client.post("/jeton/visite/terminer", headers=here).status_code == 409  # not while it runs
     pdf = desk.visit.folder() / "recapitulatif.pdf"
@@ -340,7 +364,7 @@ def test_the_demo_opens_the_console_with_the_fictitious_citizen(browser_type, li
     page.get_by_role("link", name="Pré-demande de passeport", exact=True).click()
     # the citizen's data is already known: nothing to type, only to start
     expect(page.get_by_role("textbox")).to_have_count(0)
-    app.run_to_the_end(library, {**CAMILLE, "timbre": "1234 5678 9012 3456"}, login=True)
+    app.run_to_the_end(library, {**CAMILLE, "timbre": "1234 5678 9012 3456"}, login=True, consent=True)
     numero = page.locator("main").get_by_text("Numéro de pré-demande").locator("xpath=..").inner_text()
     status, out, _ = app.close_window()
     assert status == 0

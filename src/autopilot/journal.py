@@ -16,7 +16,7 @@ import hashlib
 import io
 import json
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -119,8 +119,11 @@ def pseudonym(values: Mapping[str, Any], mode: str = "initiales_annee") -> str |
 
 
 def run_entry(flow: Flow, values: Mapping[str, Any], result: RunResult, *, mediateur: str | None, sandbox: bool,
-              duration_s: float, pseudonyms: str = "initiales_annee") -> Entry:
-    """The entry for one démarche run: outcome, where it ended, references — the citizen pseudonymised."""
+              duration_s: float, pseudonyms: str = "initiales_annee", consent_hash: str | None = None) -> Entry:
+    """The entry for one démarche run: outcome, where it ended, references — the citizen pseudonymised.
+
+    `consent_hash`: the SHA-256 of the agreement's text the citizen accepted (the console).
+    """
     return Entry(
         DEMARCHE,
         mediateur=mediateur,
@@ -133,6 +136,24 @@ def run_entry(flow: Flow, values: Mapping[str, Any], result: RunResult, *, media
         duration_s=round(duration_s, 1),
         usager=pseudonym(values, pseudonyms),
         details={"erreur": result.error.code} if result.error is not None else {},
+        consent_hash=consent_hash,
+    )
+
+
+def consent_entry(scope: Sequence[str], version: str, text_hash: str, values: Mapping[str, Any], *,
+                  mediateur: str | None, sandbox: bool, pseudonyms: str = "initiales_annee") -> Entry:
+    """The entry for the citizen's agreement to the démarches of `scope` (categories), for the visit.
+
+    `consent_hash` is the SHA-256 of the text's file (version `version`), as in every démarche
+    entry done under this agreement.
+    """
+    return Entry(
+        CONSENT,
+        mediateur=mediateur,
+        sandbox=sandbox,
+        usager=pseudonym(values, pseudonyms),
+        consent_hash=text_hash,
+        details={"perimetre": list(scope), "modele": version},
     )
 
 
@@ -240,10 +261,12 @@ class Journal:
             details.update(jusqua=last_purged["id"], ancre=last_purged["hash"])
         return self.append(Entry(PURGE, mediateur=mediateur, details=details))
 
-    def monthly_counts(self, month: str) -> list[tuple[str, str, int]]:
-        """(flow, outcome, count) for the démarches of month `AAAA-MM`."""
+    def monthly_counts(self, month: str, *, sandbox: bool | None = None) -> list[tuple[str, str, int]]:
+        """(flow, outcome, count) for the démarches of month `AAAA-MM` (only sandbox or real ones if given)."""
         counts: dict[tuple[str, str], int] = {}
         for entry in self.entries():
+            if sandbox is not None and entry.sandbox != sandbox:
+                continue
             if entry.action == DEMARCHE and entry.created_at.startswith(month):
                 key = (entry.flow_id or "?", entry.outcome or "?")
                 counts[key] = counts.get(key, 0) + 1

@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import argparse
+from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 
 from autopilot.cli import browsing
 from autopilot.cli.account_command import choose_mediateur
 from autopilot.cli.environment import Environment
 from autopilot.config import Config
+from autopilot.engine.panel import PanelApprover
 from autopilot.engine.session import Session
 from autopilot.flows import Flow, Library
-from autopilot.journal import Journal, run_entry
+from autopilot.journal import Journal, consent_entry, run_entry
 from autopilot.paths import cache_dir
-from autopilot.engine.panel import PanelApprover
+from autopilot.ui.consent import Consent
 from autopilot.ui.console import Console
 from autopilot.ui.desk import Desk
 from autopilot.ui.visit import Demarche
@@ -31,20 +34,45 @@ def console(args: argparse.Namespace, env: Environment, *, preload: tuple[Flow, 
     config = Config.load()
     journal = Journal()
     journal.check_writable()  # a démarche that could not be journalled does not start
-    desk = Desk(library, mediateur=mediateur, sandbox=sandboxed, mairie=config.mairie, visits=cache_dir() / "visites")
-    if preload is not None:
-        desk.visit.remember(*preload)
+
+    def consented(consent: Consent, values: Mapping[str, Any]) -> int | None:
+        entry = consent_entry(consent.scope, consent.text.version, consent.text.sha256, values, mediateur=mediateur,
+                              sandbox=sandboxed, pseudonyms=config.pseudonyme)
+        return journal.append(entry).id
 
     def journalled(demarche: Demarche, seconds: float) -> None:
-        journal.append(run_entry(demarche.flow, demarche.values, demarche.result, mediateur=mediateur,
-                                 sandbox=sandboxed, duration_s=seconds, pseudonyms=config.pseudonyme))
+        # the citizen as known in the visit: a suivi's inputs alone (a numéro) would leave the pseudonym blank
+        known = {name: value for name, (_, value) in desk.visit.values.items()}
+        journal.append(run_entry(demarche.flow, {**known, **demarche.values}, demarche.result, mediateur=mediateur,
+                                 sandbox=sandboxed, duration_s=seconds, pseudonyms=config.pseudonyme,
+                                 consent_hash=demarche.consent_hash))
+
+    def this_month() -> dict[str, dict[str, int]]:
+        """This month's démarches per flow and outcome (the sandbox's apart from the real ones)."""
+        counts: dict[str, dict[str, int]] = {}
+        for flow_id, outcome, count in journal.monthly_counts(f"{datetime.now(UTC):%Y-%m}", sandbox=sandboxed):
+            counts.setdefault(flow_id, {})[outcome] = count
+        return counts
+
+    desk = Desk(library, mediateur=mediateur, sandbox=sandboxed, mairie=config.mairie, visits=cache_dir() / "visites",
+                on_consent=consented, month_counts=this_month, retention_months=config.conservation_mois,
+                initials=config.pseudonyme != "aucun")
+    if preload is not None:
+        desk.visit.remember(*preload)
 
     env.say(f"Médiateur au bureau : {mediateur}.")
     with browsing.sites(args.sandbox, args.sandbox_url, env, demo_account=preload is not None) as sites, \
             browsing.window(args.headless, args.remote_debugging_port) as window:
-        panel = PanelApprover(window.context)
-        panel.attach(window.page)
-        session = Session(window.page, library, panel, origins=sites.origins, secrets=sites.secrets,
-                          accounts=sites.accounts, report=env.say)
-        return Console(desk, session, panel, window.playwright, window.settings, on_finished=journalled,
+        first = [window.page]
+
+        def open_tab() -> tuple[Session, PanelApprover]:
+            """The window's first page, then a fresh context's for each new visit."""
+            page = first.pop() if first else browsing.fresh_page(window.browser, args.headless)
+            panel = PanelApprover(page.context)
+            panel.attach(page)
+            session = Session(page, library, panel, origins=sites.origins, secrets=sites.secrets,
+                              accounts=sites.accounts, report=env.say)
+            return session, panel
+
+        return Console(desk, open_tab, window.playwright, window.settings, on_finished=journalled,
                        say=env.say).serve()

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from autopilot.flows import Flow, Library
+
 
 @dataclass(frozen=True)
 class Category:
@@ -28,3 +30,14 @@ def folded(text: str) -> str:
 def search_text(flow: Flow) -> str:
     """Everything a search for this démarche may match: title, category, summary, what to bring."""
     return folded(" ".join([flow.title, flow.category, flow.summary or "", *flow.bring]))
+
+
+OUTCOME_WORDS = {"terminée": ("terminée", "terminées"), "interrompue": ("interrompue", "interrompues"),
+                 "échec": ("échec", "échecs")}
+
+
+def month_line(done: Mapping[str, int] | None) -> str | None:
+    """« Ce mois-ci : 2 terminées, 1 interrompue »: a démarche's runs this month (from the journal)."""
+    parts = [f"{done[outcome]} {one if done[outcome] == 1 else many}"
+             for outcome, (one, many) in OUTCOME_WORDS.items() if done and done.get(outcome)]
+    return "Ce mois-ci : " + ", ".join(parts) if parts else None

@@ -4,10 +4,16 @@ Threads. The local web application answers the mediator's clicks on the console'
 own threads and only changes the `Desk`. This loop, on the main thread, owns the browser:
 Playwright's sync API belongs to the thread that started it. Between démarches it waits for
 `desk.starts` in short Playwright waits, so the browser's events (a closed window, the panel's
-calls) are still handled.
+calls) are still handled; it also does the chores the web application asks of the browser
+(`Desk.window`): print the attestation, renew the browser context.
+
+One visit, one browser context. When a visit ends, a fresh context (its own page, panel and
+session, so the mairie's account logs in again) shows the launcher and the old one is closed
+with everything it held: cookies, history, cache, form data. Files the site gives are saved in
+the visit's folder only, listed with the démarche's results, and go with the visit.
 
 One démarche: the form's answer (« en cours ») shows → `Session.run` in the same page under the
-panel (the login happens once per console) → the last page saved as PDF in the visit's folder →
+panel (the login happens once per visit) → the last page saved as PDF in the visit's folder →
 the console's result page. Closing the window ends everything: the run stops as « interrompue »
 (nothing more is sent), the visit is forgotten, the program exits.
 """
@@ -17,10 +23,13 @@ from __future__ import annotations
 import queue
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
 
+from playwright.sync_api import Download, Page, Playwright
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, Playwright
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from autopilot.engine.browser import BrowserSettings
@@ -29,7 +38,7 @@ from autopilot.engine.runner import Outcome
 from autopilot.engine.session import Session
 from autopilot.errors import AutopilotError, ExitStatus
 from autopilot.ui.desk import Desk
-from autopilot.ui.recapitulatif import save_pdf
+from autopilot.ui.recapitulatif import print_document, save_pdf
 from autopilot.ui.server import LocalServer
 from autopilot.ui.visit import Demarche, forget_unfinished
 
@@ -37,44 +46,107 @@ TICK_MS = 100  # how often the idle console looks for a démarche to start
 HANDOVER_MS = 5_000  # how long the form's answer may take to show before the site replaces it
 
 
+OpenTab = Callable[[], tuple[Session, PanelApprover]]
+"""A page in a new browser context, with its panel attached and its session (not logged in)."""
+
+
 @dataclass
 class Console:
     desk: Desk
-    session: Session
-    panel: PanelApprover
+    open_tab: OpenTab
     playwright: Playwright
     settings: BrowserSettings
     on_finished: Callable[[Demarche, float], None] = lambda demarche, seconds: None  # the journal
     say: Callable[[str], None] = print
+    session: Session = field(init=False)
+    panel: PanelApprover = field(init=False)
+    _chores: queue.Queue[tuple[Callable[[], Any], Future[Any] | None]] = field(default_factory=queue.Queue)
+    _server: LocalServer = field(init=False)
 
     def serve(self) -> int:
         """Show the launcher and run démarches until the window is closed."""
-        page = self.session.page
+        self._open_tab()
         forget_unfinished(self.desk.visit.root)
         interrupted = False
+        self.desk.window = self
         with LocalServer(self.desk) as server:
+            self._server = server
             try:
-                page.goto(server.url("/"))
+                self.session.page.goto(server.url("/"))
                 self.say("La console est ouverte dans le navigateur. Fermez la fenêtre pour quitter.")
-                while (demarche := self._next_start(page)) is not None:
+                while (demarche := self._next_start()) is not None:
+                    page = self.session.page
                     self._run(demarche, page, server)
                     if page.is_closed():
                         interrupted = demarche.result is not None and demarche.result.outcome is not Outcome.COMPLETED
                         break
             finally:
+                self.desk.window = None
                 self.desk.end_visit(force=True)
-                if not page.is_closed():
+                if not self.session.page.is_closed():
                     self.session.close()
         self.say("Console fermée : les données de la visite ont été effacées de ce poste.")
         return ExitStatus.STOPPED if interrupted else ExitStatus.OK
 
-    def _next_start(self, page: Page) -> Demarche | None:
+    # --- what the web application asks of the browser (`Desk.window`), from its threads ---
+
+    def print_pdf(self, html: str, path: Path) -> Future[Path]:
+        done: Future[Path] = Future()
+        self._chores.put((lambda: print_document(html, path, self.playwright, self.settings,
+                                                 self.session.page.context.browser), done))
+        return done
+
+    def renew(self) -> None:
+        self._chores.put((self._renew, None))  # a failure stops the console: the old context must not stay
+
+    def _renew(self) -> None:
+        """A fresh context for the next citizen; the old one closes with all it held."""
+        old = self.session
+        if old.page.is_closed():
+            return  # the mediator closed the window: the console is quitting
+        old.close()  # logs out if the site still shows the account's session
+        self._open_tab()
+        self.session.page.goto(self._server.url("/"))
+        old.page.context.close()
+
+    def _open_tab(self) -> None:
+        self.session, self.panel = self.open_tab()
+        self.session.page.on("download", self._save_download)
+
+    def _save_download(self, download: Download) -> None:
+        """A file the site gives goes to the visit's folder, and nowhere else (the browser's copy is deleted)."""
+        try:
+            download.save_as(self.desk.download_path(download.suggested_filename))
+        except PlaywrightError as error:
+            self.say(f"Le fichier « {download.suggested_filename} » n'a pas pu être enregistré"
+                     f" ({error.message[:120]}).")
+        finally:
+            download.delete()
+
+    def _do_chores(self) -> None:
+        """What the web application asked of the browser, done here on the main thread."""
+        while True:
+            try:
+                chore, done = self._chores.get_nowait()
+            except queue.Empty:
+                return
+            if done is None:
+                chore()
+            elif done.set_running_or_notify_cancel():
+                try:
+                    done.set_result(chore())
+                except Exception as error:  # told to the page that asked, which says it; the console goes on
+                    done.set_exception(error)
+
+    def _next_start(self) -> Demarche | None:
         """The next démarche the mediator started, or None once the window is closed."""
         while True:
+            self._do_chores()
             try:
                 return self.desk.starts.get_nowait()
             except queue.Empty:
                 pass
+            page = self.session.page
             if page.is_closed():
                 return None
             try:

@@ -4,29 +4,62 @@ The local web application (its own threads) and the main thread (Playwright's sy
 must stay on the thread that started it) share one Desk. The web application reads and changes
 the visit and puts the démarche to start on `starts`; the main thread takes it from there, runs
 it in the window and calls `finished`. One démarche runs at a time.
+
+A démarche starts only within the citizen's agreement: the form's démarche waits in `pending`
+while the console asks for it (`agree` / `refuse`). What needs the browser outside a démarche
+(printing the attestation, a fresh browser context for the next citizen) is asked of the
+`window` the console attaches, which does it on the main thread between démarches.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import queue
 import threading
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from autopilot.engine.runner import RunResult
 from autopilot.flows import Flow, Library
 from autopilot.ui.catalogue import Category, categories
+from autopilot.ui.consent import Consent, current_text, widened
 from autopilot.ui.visit import Demarche, Visit
+
+PRINT_TIMEOUT_S = 60  # how long the web application waits for the attestation's PDF
 
 
 class Busy(Exception):
     """A démarche is running: the console cannot start another one, nor end the visit."""
 
 
+class ConsentNeeded(Exception):
+    """The citizen's agreement does not cover this démarche (yet)."""
+
+
+class Window(Protocol):
+    """What the web application may ask of the browser's thread, between démarches."""
+
+    def print_pdf(self, html: str, path: Path) -> Future[Path]:
+        """Render a document of the console's own as a PDF at `path`."""
+
+    def renew(self) -> None:
+        """Replace the browser context by a fresh one: nothing of this visit for the next citizen."""
+
+
+def _no_counts() -> Mapping[str, Mapping[str, int]]:
+    return {}
+
+
 class Desk:
     """The state the console's pages show, shared by the web application and the main thread."""
 
-    def __init__(self, library: Library, *, mediateur: str, sandbox: bool, mairie: str | None, visits: Path) -> None:
+    def __init__(self, library: Library, *, mediateur: str, sandbox: bool, mairie: str | None, visits: Path,
+                 on_consent: Callable[[Consent, Mapping[str, Any]], int | None] = lambda consent, values: None,
+                 month_counts: Callable[[], Mapping[str, Mapping[str, int]]] = _no_counts,
+                 retention_months: int = 12, initials: bool = True) -> None:
         self.library = library
         self.mediateur = mediateur
         self.sandbox = sandbox
@@ -35,7 +68,13 @@ class Desk:
         self.visit = Visit(visits)
         self.starts: queue.Queue[Demarche] = queue.Queue()
         self.running: Demarche | None = None
+        self.pending: tuple[Flow, dict[str, Any]] | None = None  # the démarche waiting for the agreement
         self.notice: str | None = None  # said once on the next launcher page
+        self.window: Window | None = None  # None: the web application alone (tests)
+        self.on_consent = on_consent  # writes the journal's entry; returns its number
+        self.month_counts = month_counts  # flow id → {outcome: count}, this month (the journal)
+        self.retention_months = retention_months  # what the agreement's text says of the journal
+        self.initials = initials
         self.lock = threading.Lock()
 
     def flow(self, flow_id: str) -> Flow | None:
@@ -47,6 +86,8 @@ class Desk:
         with self.lock:
             if self.running is not None:
                 raise Busy
+            if not self.visit.covers(flow):
+                raise ConsentNeeded
             self.visit.remember(flow, values)
             demarche = self.running = self.visit.add(flow, values)
         self.starts.put(demarche)
@@ -61,6 +102,14 @@ class Desk:
             demarche.recapitulatif_problem = problem
             self.running = None
 
+    def download_path(self, suggested: str) -> Path:
+        """Where to save a file the site gives; listed with the running démarche's results."""
+        with self.lock:
+            path = self.visit.download_path(suggested)
+            if self.running is not None:
+                self.running.downloads.append(path)
+        return path
+
     def keep(self, demarche: Demarche) -> None:
         """The mediator keeps this récapitulatif after the visit."""
         with self.lock:
@@ -68,13 +117,91 @@ class Desk:
 
     def end_visit(self, *, force: bool = False) -> None:
         """« Terminer la visite »: forget the citizen; `force` at exit, even mid-run."""
+        had_visit, kept = self._end_visit(force=force)
+        if had_visit:
+            self.notice = "Visite terminée : les données de l'usager ont été effacées de ce poste."
+            if kept:
+                self.notice += " Fichier gardé : " + ", ".join(str(path) for path in kept) + "."
+
+    def _end_visit(self, *, force: bool) -> tuple[bool, list[Path]]:
+        """Forget the citizen; then (not at exit) a fresh browser context for the next one."""
         with self.lock:
             if self.running is not None and not force:
                 raise Busy
-            had_visit = self.visit.started
+            had_visit = self.visit.started or self.pending is not None
             kept = self.visit.end()
-        if not had_visit:
-            return
-        self.notice = "Visite terminée : les données de l'usager ont été effacées de ce poste."
-        if kept:
-            self.notice += " Fichier gardé : " + ", ".join(str(path) for path in kept) + "."
+            self.pending = None
+        if had_visit and self.window is not None and not force:
+            self.window.renew()
+        return had_visit, kept
+
+    # --- the citizen's agreement ------------------------------------------------------
+
+    def await_consent(self, flow: Flow, values: dict[str, Any]) -> None:
+        """Hold the form's démarche until the citizen agrees to its category."""
+        with self.lock:
+            if self.running is not None:
+                raise Busy
+            self.pending = (flow, values)
+
+    def scope_offered(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(categories already agreed or needed by the pending démarche — ticked and fixed, all categories)."""
+        order = tuple(category.name for category in self.catalogue)
+        agreed = self.visit.consent.scope if self.visit.consent else ()
+        needed = (self.pending[0].category,) if self.pending else ()
+        return widened(order, agreed, needed), order
+
+    def agree(self, chosen: list[str]) -> Consent:
+        """« L'usager donne son accord »: record it (journal first), for `chosen` and what must be in it."""
+        with self.lock:
+            if self.running is not None:
+                raise Busy
+            if self.pending is None:
+                raise ConsentNeeded
+            fixed, order = self.scope_offered()
+            previous = self.visit.consent
+            consent = Consent(number=previous.number + 1 if previous else 1, scope=widened(order, fixed, chosen),
+                              text=current_text(), given_at=datetime.now(UTC))
+            _, values = self.pending
+            known = {name: value for name, (_, value) in self.visit.values.items()}
+            entry = self.on_consent(consent, {**known, **values})  # a JournalError leaves nothing agreed
+            consent = self.visit.consent = dataclasses.replace(consent, journal_entry=entry)
+        return consent
+
+    def attach_attestation(self, consent: Consent, html: str) -> Path | None:
+        """Print the attestation (`html`) in the visit's folder, through the browser's thread."""
+        if self.window is None:
+            return None
+        path = self.visit.folder() / f"attestation-{consent.number}.pdf"
+        printed = self.window.print_pdf(html, path).result(timeout=PRINT_TIMEOUT_S)
+        with self.lock:
+            if self.visit.consent is not None and self.visit.consent.number == consent.number:
+                self.visit.consent = dataclasses.replace(self.visit.consent, attestation=printed)
+        return printed
+
+    def start_pending(self) -> Demarche:
+        """The démarche that waited for the agreement, now started."""
+        with self.lock:
+            if self.pending is None:
+                raise ConsentNeeded
+            flow, values = self.pending
+            self.pending = None
+        return self.start(flow, values)
+
+    def refuse(self) -> bool:
+        """« L'usager refuse »: True if that ended the visit (a first agreement refused)."""
+        with self.lock:
+            if self.running is not None:
+                raise Busy
+            pending = self.pending
+            first = self.visit.consent is None
+            if not first:
+                self.pending = None
+        if first:
+            self._end_visit(force=False)  # the data was typed in this browser context: it goes too
+            self.notice = ("L'usager n'a pas donné son accord : aucune démarche n'a été faite et les informations"
+                           " saisies ont été effacées de ce poste.")
+        elif pending is not None:
+            self.notice = (f"L'usager n'a pas donné son accord pour « {pending[0].title} » : cette démarche n'a pas"
+                           " été commencée.")
+        return first

@@ -1,4 +1,4 @@
-"""The récapitulatif: the page a démarche ended on, saved as a PDF for printing.
+"""PDFs for printing: the récapitulatif (the page a démarche ended on) and the console's own documents.
 
 What is saved is the page as the mediator sees it — its document, without autopilot's panel,
 scripts or highlights — not a second request to the site. Chrome and Edge print to PDF only when
@@ -45,7 +45,7 @@ def save_pdf(page: Page, path: Path, playwright: Playwright, settings: BrowserSe
     html = page.evaluate(_SNAPSHOT)
     cookies = page.context.storage_state()  # a dict: never written to a file
     url = page.url.split("#", 1)[0]
-    with _headless(page, playwright, settings) as browser:
+    with _headless(page.context.browser, playwright, settings) as browser:
         context = browser.new_context(storage_state=cookies, java_script_enabled=False, locale="fr-FR")
         try:
             copy = context.new_page()
@@ -56,20 +56,41 @@ def save_pdf(page: Page, path: Path, playwright: Playwright, settings: BrowserSe
             # The copy gets the page's own address, so its images and styles load as the site's own.
             copy.route(lambda requested: requested.split("#", 1)[0] == url, serve_snapshot)
             copy.goto(url, wait_until="load")
-            copy.emulate_media(media="print")
-            path.parent.mkdir(parents=True, exist_ok=True)
-            copy.pdf(path=str(path), format="A4", print_background=True,
-                     margin={"top": "12mm", "bottom": "12mm", "left": "10mm", "right": "10mm"})
+            _print(copy, path)
         finally:
             context.close()
     return path
 
 
+def print_document(html: str, path: Path, playwright: Playwright, settings: BrowserSettings,
+                   window: Browser | None) -> Path:
+    """Write a self-contained document of the console's own (the attestation) as an A4 PDF at `path`.
+
+    Rendered in a context of its own, without scripts, cookies or network: nothing but `html`.
+    """
+    with _headless(window, playwright, settings) as browser:
+        context = browser.new_context(java_script_enabled=False, locale="fr-FR", offline=True)
+        try:
+            document = context.new_page()
+            document.set_content(html, wait_until="load")
+            _print(document, path)
+        finally:
+            context.close()
+    return path
+
+
+def _print(page: Page, path: Path) -> None:
+    page.emulate_media(media="print")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.pdf(path=str(path), format="A4", print_background=True,
+             margin={"top": "12mm", "bottom": "12mm", "left": "10mm", "right": "10mm"})
+
+
 @contextlib.contextmanager
-def _headless(page: Page, playwright: Playwright, settings: BrowserSettings) -> Iterator[Browser]:
+def _headless(window: Browser | None, playwright: Playwright, settings: BrowserSettings) -> Iterator[Browser]:
     """The window's own browser when it is headless; else a headless one, closed after use."""
-    if settings.headless and page.context.browser is not None:
-        yield page.context.browser
+    if settings.headless and window is not None:
+        yield window
         return
     browser = launch(playwright, dataclasses.replace(settings, headless=True, debugging_port=None))
     try:

@@ -10,17 +10,21 @@ from __future__ import annotations
 
 import secrets
 import threading
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Self
 
 from flask import Blueprint, Flask, Response, abort, redirect, render_template, request, send_file, url_for
+from playwright.sync_api import Error as PlaywrightError
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from autopilot.errors import AutopilotError
 from autopilot.flows import Flow
 from autopilot.ui import form
-from autopilot.ui.catalogue import search_text
-from autopilot.ui.desk import Busy, Desk
-from autopilot.ui.visit import Demarche
+from autopilot.ui.catalogue import month_line, search_text
+from autopilot.ui.consent import Consent, current_text, french_date
+from autopilot.ui.desk import Busy, ConsentNeeded, Desk
+from autopilot.ui.visit import Demarche, citizen_name
 
 HERE = Path(__file__).parent
 
@@ -44,7 +48,9 @@ def create_app(desk: Desk, token: str, origin: str) -> Flask:
         response.headers["Cache-Control"] = "no-store"
         response.headers["Referrer-Policy"] = "same-origin"  # "no-referrer" would make the Origin of our posts "null"
         response.headers["X-Content-Type-Options"] = "nosniff"
-        if response.mimetype == "text/html":  # not on the PDF: Chrome's viewer would be refused
+        if request.endpoint == "console.download" and response.mimetype != "application/pdf":
+            response.headers["Content-Security-Policy"] = "sandbox"  # a site's file never runs as the console
+        elif response.mimetype == "text/html":  # not on the PDF: Chrome's viewer would be refused
             response.headers["Content-Security-Policy"] = (
                 "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'self'; base-uri 'none'"
             )
@@ -57,7 +63,9 @@ def create_app(desk: Desk, token: str, origin: str) -> Flask:
     @console.get("/")
     def launcher() -> str:
         notice, desk.notice = desk.notice, None
-        return render_template("launcher.html", catalogue=desk.catalogue, search_text=search_text, notice=notice)
+        counts = desk.month_counts()
+        return render_template("launcher.html", catalogue=desk.catalogue, search_text=search_text, notice=notice,
+                               month=lambda flow: month_line(counts.get(flow.id)))
 
     @console.get("/demarches/<flow_id>")
     def citizen_form(flow_id: str) -> str:
@@ -77,10 +85,54 @@ def create_app(desk: Desk, token: str, origin: str) -> Flask:
         if problems:
             return _form_page(flow, posted, opened=opened, problems=problems)
         try:
+            if not desk.visit.covers(flow):
+                desk.await_consent(flow, values)
+                return redirect(url_for("console.consent"), 303)
             desk.start(flow, values)
         except Busy:
             return _busy()
         return redirect(url_for("console.running"), 303)
+
+    @console.get("/accord")
+    def consent() -> Any:
+        if desk.pending is None:
+            return redirect(url_for("console.launcher"))
+        return _consent_page()
+
+    @console.post("/accord")
+    def give_consent() -> Any:
+        if desk.pending is None:
+            return redirect(url_for("console.launcher"), 303)
+        try:
+            if request.form.get("accord") != "oui":
+                ended = desk.refuse()
+                return redirect(url_for("console.visit_ended" if ended and desk.window else "console.launcher"), 303)
+            try:
+                consent = desk.agree(request.form.getlist("perimetre"))
+            except AutopilotError as error:  # the journal cannot be written: nothing is agreed, nothing starts
+                return _consent_page(problem=error), 503
+            try:
+                desk.attach_attestation(consent, _attestation(consent))
+            except (AutopilotError, PlaywrightError, TimeoutError, OSError) as error:  # the agreement stands: go on
+                desk.notice = f"L'attestation n'a pas pu être enregistrée ({str(error).splitlines()[0][:120]})."
+            desk.start_pending()
+        except Busy:
+            return _busy()
+        except ConsentNeeded:
+            return redirect(url_for("console.launcher"), 303)
+        return redirect(url_for("console.running"), 303)
+
+    @console.get("/accord/attestation.pdf")
+    def attestation() -> Response:
+        consent = desk.visit.consent
+        if consent is None or consent.attestation is None or not consent.attestation.exists():
+            abort(404)
+        return send_file(consent.attestation, mimetype="application/pdf", download_name="attestation.pdf",
+                         as_attachment=False, max_age=0)
+
+    @console.get("/visite/terminee")
+    def visit_ended() -> str:
+        return render_template("ended.html")
 
     @console.get("/en-cours")
     def running() -> Any:
@@ -102,6 +154,14 @@ def create_app(desk: Desk, token: str, origin: str) -> Flask:
         return send_file(demarche.recapitulatif, mimetype="application/pdf", download_name="recapitulatif.pdf",
                          as_attachment=False, max_age=0)
 
+    @console.get("/resultats/<int:number>/fichiers/<int:index>")
+    def download(number: int, index: int) -> Response:
+        demarche = _demarche(number)
+        if not 0 < index <= len(demarche.downloads) or not demarche.downloads[index - 1].exists():
+            abort(404)
+        path = demarche.downloads[index - 1]
+        return send_file(path, download_name=path.name, as_attachment=False, max_age=0)
+
     @console.post("/resultats/<int:number>/garder")
     def keep(number: int) -> Response:
         desk.keep(_demarche(number))
@@ -113,7 +173,8 @@ def create_app(desk: Desk, token: str, origin: str) -> Flask:
             desk.end_visit()
         except Busy:
             return _busy()
-        return redirect(url_for("console.launcher"), 303)
+        # With a browser, the launcher opens in a fresh context (the notice goes there); this page is closed.
+        return redirect(url_for("console.visit_ended" if desk.window else "console.launcher"), 303)
 
     def _flow(flow_id: str) -> Flow:
         flow = desk.flow(flow_id)
@@ -145,6 +206,29 @@ def create_app(desk: Desk, token: str, origin: str) -> Flask:
             "form.html", flow=flow, sections=sections, known=known, opened=sorted(opened), values=values,
             problems=problems or form.Problems(), shown=form.shown, focus=focus,
         )
+
+    def _consent_page(problem: AutopilotError | None = None) -> str:
+        flow, _ = desk.pending
+        fixed, _ = desk.scope_offered()
+        return render_template("consent.html", flow=flow, text=current_text(), fixed=fixed,
+                               categories=desk.catalogue, problem=problem,
+                               agreed=desk.visit.consent.scope if desk.visit.consent else (),
+                               **_text_values())
+
+    def _attestation(consent: Consent) -> str:
+        """The attestation as a standalone document, for the PDF: the text with the démarches and signatures."""
+        values = {name: value for name, (_, value) in desk.visit.values.items()}
+        if desk.pending is not None:
+            values.update(desk.pending[1])
+        return render_template("attestation.html", consent=consent, **_text_values(
+            attestation=True, perimetre=[c for c in desk.catalogue if c.name in consent.scope],
+            usager=citizen_name(values)))
+
+    def _text_values(**given: Any) -> dict[str, Any]:
+        """What the agreement's text (templates/mandat/…) is rendered with."""
+        return {"mairie": desk.mairie, "mediateur": desk.mediateur, "attestation": False,
+                "conservation_mois": desk.retention_months, "initiales": desk.initials,
+                "date": french_date(datetime.now()), "perimetre": None, "usager": None, **given}
 
     def _busy() -> tuple[str, int]:
         return render_template("busy.html"), 409

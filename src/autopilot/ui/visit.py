@@ -1,9 +1,11 @@
-"""A visit: one citizen at the desk, their data held in memory, their démarches, their folder.
+"""A visit: one citizen at the desk, their data held in memory, their agreement, their démarches, their folder.
 
 The data typed for one démarche is offered again for the next (same input name, same type):
 the citizen is asked nothing twice. The récapitulatifs go to a per-visit folder under the cache
 folder; ending the visit forgets the data and deletes the folder, except the files the mediator
 chose to keep. A folder left behind by a crash is deleted at the next start (`forget_unfinished`).
+No démarche starts outside the scope the citizen agreed to (`Consent`); the agreement ends with
+the visit.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ from __future__ import annotations
 import secrets
 import shutil
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from autopilot.engine.runner import RunResult
 from autopilot.flows import Flow
+from autopilot.ui.consent import Consent
 
 UNFINISHED = ".visite-en-cours"  # present in a visit's folder until the visit ends properly
 
@@ -33,6 +36,8 @@ class Demarche:
     recapitulatif: Path | None = None  # the PDF, in the visit's folder
     recapitulatif_problem: str | None = None  # why there is no PDF
     kept: bool = False  # the mediator chose to keep the PDF after the visit
+    consent_hash: str | None = None  # the agreement's text it was done under (journal)
+    downloads: list[Path] = field(default_factory=list)  # what the site gave, in the visit's folder
 
     @property
     def outputs(self) -> list[tuple[str, str]]:
@@ -49,6 +54,7 @@ class Visit:
         self.root = root  # where visits' folders go
         self.values: dict[str, tuple[str, Any]] = {}  # input name → (type, normalised value)
         self.demarches: list[Demarche] = []
+        self.consent: Consent | None = None
         self._folder: Path | None = None
 
     # --- the citizen's data ----------------------------------------------------------
@@ -74,20 +80,21 @@ class Visit:
     @property
     def citizen(self) -> str | None:
         """The citizen's name as typed, for the visit's bar (never written anywhere)."""
-        for _, value in self.values.values():
-            if isinstance(value, Mapping) and value.get("nom_naissance"):
-                first = (value.get("prenoms") or "").split(",")[0].strip()
-                return " ".join(part for part in (first, value.get("nom_usage") or value["nom_naissance"]) if part)
-        return None
+        return citizen_name({name: value for name, (_, value) in self.values.items()})
 
     @property
     def started(self) -> bool:
-        return bool(self.values or self.demarches)
+        return bool(self.values or self.demarches or self.consent)
+
+    def covers(self, flow: Flow) -> bool:
+        """Whether the citizen's agreement covers `flow`'s category."""
+        return self.consent is not None and self.consent.covers(flow.category)
 
     # --- démarches and files ---------------------------------------------------------
 
     def add(self, flow: Flow, values: dict[str, Any]) -> Demarche:
-        demarche = Demarche(len(self.demarches) + 1, flow, values)
+        consent_hash = self.consent.text.sha256 if self.consent is not None else None
+        demarche = Demarche(len(self.demarches) + 1, flow, values, consent_hash=consent_hash)
         self.demarches.append(demarche)
         return demarche
 
@@ -103,6 +110,15 @@ class Visit:
             (self._folder / UNFINISHED).touch()
         return self._folder
 
+    def download_path(self, suggested: str) -> Path:
+        """Where a file the site gives goes: the visit's folder, under a name of its own."""
+        name = Path(suggested.replace("\\", "/")).name.lstrip(".") or "fichier"
+        taken = {path.name for path in self.folder().iterdir()}
+        number = 1
+        while (candidate := f"{number}-{name}") in taken:
+            number += 1
+        return self.folder() / candidate
+
     def end(self) -> list[Path]:
         """Forget everything; delete the folder except kept files. Returns the kept files."""
         kept = [d.recapitulatif for d in self.demarches if d.kept and d.recapitulatif is not None]
@@ -115,8 +131,18 @@ class Visit:
                 shutil.rmtree(self._folder, ignore_errors=True)
         self.values.clear()
         self.demarches.clear()
+        self.consent = None
         self._folder = None
         return kept
+
+
+def citizen_name(values: Mapping[str, Any]) -> str | None:
+    """« Camille Lefèvre »: the first identity among a démarche's inputs, as the mediator reads it."""
+    for value in values.values():
+        if isinstance(value, Mapping) and value.get("nom_naissance"):
+            first = (value.get("prenoms") or "").split(",")[0].strip()
+            return " ".join(part for part in (first, value.get("nom_usage") or value["nom_naissance"]) if part)
+    return None
 
 
 def forget_unfinished(root: Path) -> None:
