@@ -120,6 +120,7 @@ def test_the_monthly_export_has_counts_and_no_personal_data(journal):
     journal.append(entry())
     journal.append(entry(outcome="interrompue", step="Récapitulatif"))
     journal.append(entry(flow="cni-pre-demande"))
+    journal.append(entry(flow="cni-suivi", sandbox=True))  # training: not the mairie's activity
     journal.clock.now = datetime(2026, 12, 2, tzinfo=UTC)
     journal.append(entry())
 

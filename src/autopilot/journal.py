@@ -273,11 +273,14 @@ class Journal:
         return [(flow, outcome, n) for (flow, outcome), n in sorted(counts.items())]
 
     def export_month(self, month: str) -> str:
-        """The month's counts per démarche and outcome as CSV — no personal data."""
+        """The month's counts of real démarches per démarche and outcome as CSV — no personal data.
+
+        Training runs on the sandbox are not the mairie's activity: they are left out.
+        """
         out = io.StringIO()
         writer = csv.writer(out, delimiter=";", lineterminator="\n")
         writer.writerow(["mois", "demarche", "issue", "nombre"])
-        for flow, outcome, count in self.monthly_counts(month):
+        for flow, outcome, count in self.monthly_counts(month, sandbox=False):
             writer.writerow([month, flow, outcome, count])
         return out.getvalue()
 

@@ -52,6 +52,24 @@ def _channels() -> tuple[str, ...]:
     return ("chrome", "msedge")
 
 
+def _channel_paths(channel: str) -> list[Path]:
+    """Where Playwright looks for an installed Chrome or Edge (its own list, per OS)."""
+    if sys.platform == "win32":
+        roots = [os.environ.get(v, "") for v in ("LOCALAPPDATA", "PROGRAMFILES", "PROGRAMFILES(X86)")]
+        tail = {"chrome": r"Google\Chrome\Application\chrome.exe", "msedge": r"Microsoft\Edge\Application\msedge.exe"}
+        return [Path(root) / tail[channel] for root in roots if root]
+    if sys.platform == "darwin":
+        app = {"chrome": "Google Chrome.app/Contents/MacOS/Google Chrome",
+               "msedge": "Microsoft Edge.app/Contents/MacOS/Microsoft Edge"}
+        return [Path("/Applications") / app[channel]]
+    return [Path({"chrome": "/opt/google/chrome/chrome", "msedge": "/opt/microsoft/msedge/msedge"}[channel])]
+
+
+def _installed(channel: str) -> bool:
+    """Whether a channel's browser is there: trying one that is not leaves temporary folders behind."""
+    return any(path.exists() for path in _channel_paths(channel))
+
+
 def candidates(playwright: Playwright, settings: BrowserSettings) -> list[dict[str, str]]:
     """Launch options to try in order, each naming a channel or an executable."""
     if settings.browser:
@@ -60,7 +78,7 @@ def candidates(playwright: Playwright, settings: BrowserSettings) -> list[dict[s
         if "/" in settings.browser or "\\" in settings.browser:
             raise BrowserError(f"AUTOPILOT_BROWSER désigne un fichier introuvable : {settings.browser}", FIX)
         return [{"channel": settings.browser}]
-    found: list[dict[str, str]] = [{"channel": c} for c in _channels()]
+    found: list[dict[str, str]] = [{"channel": c} for c in _channels() if _installed(c)]
     bundled = playwright.chromium.executable_path
     if bundled and Path(bundled).exists():
         found.append({})
