@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from attached import attach, free_port, needs_display
 from citizens import CAMILLE, CAMILLE_RECEIVED, citizen
-from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from autopilot.engine.runner import Outcome, RunResult, holds
@@ -29,12 +27,6 @@ from autopilot.ui.visit import Visit
 ROOT = Path(__file__).resolve().parents[1]
 FLOW = "passeport-pre-demande"
 SCREENSHOTS = os.environ.get("AUTOPILOT_SCREENSHOTS")
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Console:
@@ -49,24 +41,11 @@ class Console:
                 "--remote-debugging-port", str(self.port)] + (["--headless"] if headless else [])
         self.process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                                         env={**os.environ, "AUTOPILOT_HOME": str(home), **(env or {})})
-        self.browser = self._attach(browser_type)
+        self.browser = attach(browser_type, self.port, self.process)
         context = self.browser.contexts[0]
         self.page = context.pages[0] if context.pages else context.wait_for_event("page")
         self.panel = self.page.locator("autopilot-panel")
         self.page.get_by_role("heading", name="Quelle démarche pour l'usager ?").wait_for(timeout=20_000)
-
-    def _attach(self, browser_type):
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                browser = browser_type.connect_over_cdp(f"http://127.0.0.1:{self.port}")
-                if browser.contexts:
-                    return browser
-                browser.close()
-            except PlaywrightError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(f"the console did not open its browser: {self.process.communicate()}")
-            time.sleep(0.2)
 
     @property
     def visits(self) -> Path:
@@ -257,10 +236,7 @@ def test_a_visit_from_the_launcher_to_the_end(browser_type, sandbox, library, tm
 
 @pytest.mark.headed
 def test_a_visible_window_closed_in_the_middle_of_a_demarche(browser_type, sandbox, library, tmp_path):
-    if not os.environ.get("DISPLAY"):
-        if os.environ.get("CI"):
-            pytest.fail("CI must run the tests under xvfb-run (scripts/test does)")
-        pytest.skip("no display: run under xvfb-run, as scripts/test does")
+    needs_display()
     app = Console(browser_type, sandbox, tmp_path / "home", headless=False)
     page = app.page
     page.get_by_role("link", name="Pré-demande de passeport", exact=True).click()
@@ -355,10 +331,7 @@ def test_ending_a_visit_keeps_only_the_files_the_mediator_kept(library, tmp_path
 
 def test_the_demo_opens_the_console_with_the_fictitious_citizen(browser_type, library, tmp_path):
     """`autopilot demo` with a window: a newcomer only clicks what the screen offers."""
-    if not os.environ.get("DISPLAY"):
-        if os.environ.get("CI"):
-            pytest.fail("CI must run the tests under xvfb-run (scripts/test does)")
-        pytest.skip("no display: run under xvfb-run, as scripts/test does")
+    needs_display()
     app = Console(browser_type, None, tmp_path / "home", headless=False, command=["demo"])
     page = app.page
     page.get_by_role("link", name="Pré-demande de passeport", exact=True).click()

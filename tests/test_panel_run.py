@@ -3,8 +3,6 @@ the browser autopilot opened (--remote-debugging-port) and clicks the panel's bu
 
 from __future__ import annotations
 
-import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,16 +10,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from attached import attach, free_port, needs_display
 from citizens import CAMILLE, CAMILLE_RECEIVED
 
 ROOT = Path(__file__).resolve().parents[1]
 REVIEWS = ["Connexion", "Motif de la demande", "État civil", "Adresse", "Filiation", "Timbre fiscal", "Récapitulatif"]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Autopilot:
@@ -33,23 +26,9 @@ class Autopilot:
                 "--sandbox-url", sandbox.home_url, "--remote-debugging-port", str(self.port)]
         self.process = subprocess.Popen(args + (["--headless"] if headless else []), cwd=ROOT,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-        self.browser = self._attach(browser_type)
-        context = self.browser.contexts[0]
-        self.page = context.pages[0] if context.pages else context.wait_for_event("page")
+        self.browser = attach(browser_type, self.port, self.process)
+        self.page = self.browser.contexts[0].pages[0]
         self.panel = self.page.locator("autopilot-panel")
-
-    def _attach(self, browser_type):
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                browser = browser_type.connect_over_cdp(f"http://127.0.0.1:{self.port}")
-                if browser.contexts:
-                    return browser
-                browser.close()
-            except Exception:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(f"autopilot did not open its browser: {self.process.communicate()}") from None
-            time.sleep(0.2)
 
     def at_step(self, title: str) -> None:
         """Wait until the panel presents `title`."""
@@ -68,6 +47,14 @@ def camille_file(tmp_path) -> Path:
     path = tmp_path / "camille.yaml"
     path.write_text(yaml.safe_dump(CAMILLE, allow_unicode=True), encoding="utf-8")
     return path
+
+
+def approve_until(run: Autopilot, title: str) -> None:
+    """« Valider et continuer » at every step before `title`, then wait for `title`."""
+    for earlier in REVIEWS[: REVIEWS.index(title)]:
+        run.at_step(earlier)
+        run.click("Valider et continuer")
+    run.at_step(title)
 
 
 def approve_everything(run: Autopilot) -> None:
@@ -91,10 +78,7 @@ def test_the_mediator_approves_each_step_in_the_panel(browser_type, sandbox, cam
 
 def test_the_submit_gate_needs_its_confirmation(browser_type, sandbox, camille_file):
     run = Autopilot(browser_type, sandbox, camille_file)
-    for title in REVIEWS[:-1]:
-        run.at_step(title)
-        run.click("Valider et continuer")
-    run.at_step("Récapitulatif")
+    approve_until(run, "Récapitulatif")
     run.click("Valider et continuer")
     run.click("Annuler")  # the mediator changes their mind: back to the choice, nothing sent
     time.sleep(1)
@@ -109,11 +93,7 @@ def test_the_submit_gate_needs_its_confirmation(browser_type, sandbox, camille_f
 
 def test_stopping_in_the_panel_sends_nothing(browser_type, sandbox, camille_file):
     run = Autopilot(browser_type, sandbox, camille_file)
-    run.at_step("Connexion")
-    run.click("Valider et continuer")
-    run.at_step("Motif de la demande")
-    run.click("Valider et continuer")
-    run.at_step("État civil")
+    approve_until(run, "État civil")
     run.click("Arrêter la démarche")
     status, out, _ = run.finish()
 
@@ -124,11 +104,7 @@ def test_stopping_in_the_panel_sends_nothing(browser_type, sandbox, camille_file
 
 def test_enter_in_a_page_field_never_approves(browser_type, sandbox, camille_file):
     run = Autopilot(browser_type, sandbox, camille_file)
-    run.at_step("Connexion")
-    run.click("Valider et continuer")
-    run.at_step("Motif de la demande")
-    run.click("Valider et continuer")
-    run.at_step("État civil")
+    approve_until(run, "État civil")
     field = run.page.locator("body").get_by_label("Commune de naissance")
     field.press("Enter")  # the site's own form reacts; the panel must not
     run.page.wait_for_load_state()
@@ -144,10 +120,7 @@ def test_enter_in_a_page_field_never_approves(browser_type, sandbox, camille_fil
 
 @pytest.mark.headed
 def test_a_visible_browser_under_xvfb(browser_type, sandbox, camille_file):
-    if not os.environ.get("DISPLAY"):
-        if os.environ.get("CI"):
-            pytest.fail("CI must run the tests under xvfb-run (scripts/test does)")
-        pytest.skip("no display: run under xvfb-run, as scripts/test does")
+    needs_display()
     run = Autopilot(browser_type, sandbox, camille_file, headless=False)
     approve_everything(run)
     run.at_step("Confirmation")

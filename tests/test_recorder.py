@@ -7,15 +7,14 @@ from __future__ import annotations
 
 import hashlib
 import os
-import socket
 import subprocess
 import sys
-import time
 from datetime import date
 from pathlib import Path
 
 import pytest
 import yaml
+from attached import attach, free_port, needs_display
 
 from autopilot.engine.approver import ScriptedApprover
 from autopilot.engine.origins import Origins
@@ -44,20 +43,11 @@ EXERCISE = "https://exercices.ants.gouv.fr/inscription-atelier"
 ACCOUNT = "mairie.enregistrement@exemple.fr"
 PASSWORD = "Kz7-enregistre-jamais-42!"  # typed during the recording: must be found nowhere after it
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 class Recording:
     """`autopilot record` in its own process; the test is the author at its browser."""
 
     def __init__(self, browser_type, sandbox, url: str, out: Path, home: Path, *extra: str) -> None:
-        if not os.environ.get("DISPLAY"):
-            if os.environ.get("CI"):
-                pytest.fail("CI must run the tests under xvfb-run (scripts/test does)")
-            pytest.skip("no display: run under xvfb-run, as scripts/test does")
+        needs_display()
         port = free_port()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "autopilot", "record", "--url", url, "--out", str(out),
@@ -65,17 +55,7 @@ class Recording:
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             env={**os.environ, "AUTOPILOT_HOME": str(home)},
         )
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                self.browser = browser_type.connect_over_cdp(f"http://127.0.0.1:{port}")
-                if self.browser.contexts and self.browser.contexts[0].pages:
-                    break
-                self.browser.close()
-            except Exception:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise AssertionError(f"autopilot did not open its browser: {self.process.communicate()}") from None
-            time.sleep(0.2)
+        self.browser = attach(browser_type, port, self.process)
         self.page = self.browser.contexts[0].pages[0]
         self.body = self.page.locator("body")  # the site; the panel lives outside <body>
         self.panel = self.page.locator("autopilot-recorder")
