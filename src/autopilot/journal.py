@@ -11,12 +11,13 @@ retention period, and it records itself with the hash it anchors the chain on.
 from __future__ import annotations
 
 import calendar
+import contextlib
 import csv
 import hashlib
 import io
 import json
 import sqlite3
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -175,23 +176,32 @@ class Journal:
         connection.row_factory = sqlite3.Row
         return connection
 
-    def check_writable(self) -> None:
-        """JournalError now, before a démarche starts, if no entry could be written at its end."""
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[sqlite3.Connection]:
+        """A connection holding the write lock (one writer at a time: no entry lost, no fork).
+
+        Commits when the block ends normally; any database error becomes a JournalError.
+        """
         connection = self._connect()
         try:
             connection.execute("BEGIN IMMEDIATE")
-            connection.execute("INSERT INTO purge_in_progress (since) VALUES (NULL)")
-            connection.execute("ROLLBACK")
+            yield connection
+            if connection.in_transaction:
+                connection.execute("COMMIT")
         except sqlite3.Error as error:
             raise _unwritable(self.path, error) from None
         finally:
             connection.close()
 
+    def check_writable(self) -> None:
+        """JournalError now, before a démarche starts, if no entry could be written at its end."""
+        with self._writing() as connection:
+            connection.execute("INSERT INTO purge_in_progress (since) VALUES (NULL)")
+            connection.execute("ROLLBACK")
+
     def append(self, entry: Entry) -> Entry:
         """Write one entry at the end of the chain; returns it with id, date and hashes."""
-        connection = self._connect()
-        try:
-            connection.execute("BEGIN IMMEDIATE")  # one writer at a time: no entry lost, no fork
+        with self._writing() as connection:
             last = connection.execute("SELECT id, hash FROM entries ORDER BY id DESC LIMIT 1").fetchone()
             anchor = self._anchor(connection)
             prev_hash = last["hash"] if last else anchor
@@ -202,12 +212,7 @@ class Journal:
                 f"INSERT INTO entries (id, {', '.join(_FIELDS)}, prev_hash, hash) VALUES ({', '.join('?' * (len(_FIELDS) + 3))})",
                 (stored.id, *[_column(stored, name) for name in _FIELDS], stored.prev_hash, stored.hash),
             )
-            connection.execute("COMMIT")
-            return stored
-        except sqlite3.Error as error:
-            raise _unwritable(self.path, error) from None
-        finally:
-            connection.close()
+        return stored
 
     def entries(self, *, limit: int | None = None) -> list[Entry]:
         """Entries, newest last (the last `limit` ones when given)."""
@@ -239,9 +244,7 @@ class Journal:
     def purge(self, *, months: int, mediateur: str | None = None) -> Entry:
         """Delete entries older than `months`, then record the purge (anchoring the chain)."""
         cutoff = _months_before(self.clock(), months).isoformat(timespec="seconds")
-        connection = self._connect()
-        try:
-            connection.execute("BEGIN IMMEDIATE")
+        with self._writing() as connection:
             old = connection.execute(
                 "SELECT id, hash FROM entries WHERE created_at < ? AND id < (SELECT MAX(id) FROM entries) ORDER BY id",
                 (cutoff,),
@@ -251,11 +254,6 @@ class Journal:
                 connection.execute("INSERT INTO purge_in_progress (since) VALUES (?)", (last_purged["id"],))
                 connection.execute("DELETE FROM entries WHERE id <= ?", (last_purged["id"],))
                 connection.execute("DELETE FROM purge_in_progress")
-            connection.execute("COMMIT")
-        except sqlite3.Error as error:
-            raise _unwritable(self.path, error) from None
-        finally:
-            connection.close()
         details = {"supprimees": len(old), "avant": cutoff}
         if last_purged is not None:
             details.update(jusqua=last_purged["id"], ancre=last_purged["hash"])
