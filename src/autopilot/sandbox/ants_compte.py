@@ -10,8 +10,9 @@ Pages (real paths [?], not confirmed on the live site — see TELESERVICES.md §
   is sent to the mandataire mailbox.
 - `/moncompte/mon-espace`, `/moncompte/mon-espace-identite` (links "Réaliser une pré-demande de
   carte d'identité", "Réaliser une pré-demande de passeport", "Suivre ma demande de carte
-  d'identité", "Suivre ma demande de passeport"), `/moncompte/mon-espace-conduite`,
-  `/moncompte/mon-espace-vehicule`. The suivi pages themselves are in `ants_suivi`.
+  d'identité", "Suivre ma demande de passeport"). The suivi pages themselves are in `ants_suivi`;
+  `/moncompte/mon-espace-conduite` is served by `ants_permis`, `/moncompte/mon-espace-vehicule`
+  by `ants_immatriculation`.
 - `POST /moncompte/se-deconnecter`.
 
 The session is ONE cookie for ants.gouv.fr and all its subdomains (`Domain=ants.gouv.fr.localhost`
@@ -245,9 +246,3 @@ def identity_space() -> str:
         cni_url=local_url(*CNI_START_URL), suivi=SUIVI_PATHS,
     )
 
-
-@_route(DRIVING_SPACE_PATH, defaults={"titre": "Mon espace conduite"})
-@_route(VEHICLE_SPACE_PATH, defaults={"titre": "Mon espace véhicule"})
-@login_required
-def other_space(titre: str) -> str:
-    return render_template("compte/other_space.html", titre=titre, space_url=SPACE_PATH)

@@ -4,9 +4,13 @@
 server. A real URL `https://HOST/path` is served at `http://HOST.localhost:PORT/path`
 (`Sandbox.url`); the training home page is `http://localhost:PORT/`.
 
-Replicas: the ANTS account (`ants_compte`) and its suivi (`ants_suivi`), the passport and CNI
-pré-demandes (`ants_passeport`, `ants_cni`, both served by `predemande`). Not a replica: the
-training démarche of `exercices` (what real forms do that the replicas do not).
+Replicas (`REPLICAS`): the ANTS account (`ants_compte`) and its suivi (`ants_suivi`), the passport
+and CNI pré-demandes (`ants_passeport`, `ants_cni`, both served by `predemande`), the driving
+licence (`ants_permis`, `resultats_permis`, `telepoints`), the vehicle registration
+(`ants_immatriculation`, `ants_habilitation`, `histovec`, `simulateur_cout`) and the timbres fiscaux
+(`timbres_impots`). Not a replica: the training démarche of `exercices` (what real forms do that
+the replicas do not). A replica module exposes `bp`, its real `HOSTS`, and `SERVICES`, the header
+each of its hosts wears when it is not an ANTS one.
 """
 
 from __future__ import annotations
@@ -20,14 +24,41 @@ from flask import Flask, Response, render_template, send_from_directory
 from werkzeug.exceptions import HTTPException
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from autopilot.sandbox import ants_cni, ants_compte, ants_passeport, ants_suivi, control, exercices
+from autopilot.sandbox import (
+    ants_cni,
+    ants_compte,
+    ants_habilitation,
+    ants_immatriculation,
+    ants_passeport,
+    ants_permis,
+    ants_suivi,
+    control,
+    exercices,
+    histovec,
+    resultats_permis,
+    simulateur_cout,
+    telepoints,
+    timbres_impots,
+)
 from autopilot.sandbox.demandes import new_demande
 from autopilot.sandbox.faults import SERVER_ERROR_TITLE, Faults, apply_request_faults
 from autopilot.sandbox.hosts import CONTROL_HOST, HostRewrite, local_url, real_host, to_local
 from autopilot.sandbox.state import EXTENSION_KEY, SandboxState, current_state
 
 STATIC_DIR = Path(__file__).parent / "static"
-SITE_HOSTS = tuple(dict.fromkeys((ants_compte.ANTS_HOST, ants_passeport.PASSPORT_HOST, ants_cni.CNI_HOST, exercices.HOST)))
+REPLICAS = (
+    ants_compte, ants_suivi, ants_passeport, ants_cni, ants_permis, resultats_permis, telepoints,
+    ants_immatriculation, ants_habilitation, histovec, simulateur_cout, timbres_impots,
+)
+SITE_HOSTS = tuple(dict.fromkeys(
+    (ants_compte.ANTS_HOST, ants_passeport.PASSPORT_HOST, ants_cni.CNI_HOST,
+     *(host for module in REPLICAS for host in getattr(module, "HOSTS", ())), exercices.HOST)
+))
+# The header of the replicas that are not ANTS sites (the ANTS ones share `_ANTS_SERVICE`).
+_OTHER_SERVICES: dict[str, dict[str, Any]] = {
+    host: {**service, "official": True}
+    for module in REPLICAS for host, service in getattr(module, "SERVICES", {}).items()
+}
 
 _ANTS_SERVICE = {
     "name": "ANTS - Agence Nationale des Titres Sécurisés",
@@ -46,6 +77,14 @@ def _is_ants(host: str) -> bool:
     return host != exercices.HOST and (host == ants_compte.ANTS_HOST or host.endswith("." + ants_compte.ANTS_HOST))
 
 
+def _service(host: str, ants: bool) -> dict[str, Any]:
+    if ants:
+        return _ANTS_SERVICE
+    if host in _OTHER_SERVICES:
+        return _OTHER_SERVICES[host]
+    return exercices.SERVICE if host == exercices.HOST else _SANDBOX_SERVICE
+
+
 def _template_context() -> dict[str, Any]:
     state, host = current_state(), real_host()
     ants = _is_ants(host)
@@ -56,8 +95,10 @@ def _template_context() -> dict[str, Any]:
         "compte": ants_compte.current_account() if ants else None,
         "logout_url": local_url(ants_compte.ANTS_HOST, ants_compte.LOGOUT_PATH),
         "service": {
-            **(_ANTS_SERVICE if ants else exercices.SERVICE if host == exercices.HOST else _SANDBOX_SERVICE),
-            "home": local_url(ants_compte.ANTS_HOST, ants_compte.SPACE_PATH) if ants else local_url(CONTROL_HOST),
+            **_service(host, ants),
+            "home": local_url(ants_compte.ANTS_HOST, ants_compte.SPACE_PATH) if ants
+            else local_url(host, _OTHER_SERVICES[host].get("home", "/")) if host in _OTHER_SERVICES
+            else local_url(CONTROL_HOST),
         },
         "values": {},
         "errors": {},
@@ -90,7 +131,7 @@ def create_app(state: SandboxState) -> Flask:
     app.wsgi_app = HostRewrite(app.wsgi_app)  # type: ignore[method-assign]
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    for blueprint in (control.bp, ants_compte.bp, ants_suivi.bp, ants_passeport.bp, ants_cni.bp, exercices.bp):
+    for blueprint in (control.bp, *(module.bp for module in REPLICAS), exercices.bp):
         app.register_blueprint(blueprint)
     for host in (CONTROL_HOST, *SITE_HOSTS):
         app.add_url_rule("/static/<path:filename>", f"static:{host}", _static, host=host)
@@ -180,6 +221,10 @@ class Sandbox:
     def mailbox(self) -> list[dict[str, Any]]:
         """Messages sent to the mandataire mailbox, newest last."""
         return self._state.mailbox()
+
+    def sms(self) -> list[dict[str, Any]]:
+        """Text messages sent to mobile numbers (a citizen's phone), newest last."""
+        return self._state.sms()
 
     def add_account(self, identifiant: str, mot_de_passe: str) -> None:
         """Let another account log in (besides DEMO_ACCOUNT) until the next `reset()`."""

@@ -63,6 +63,8 @@ class SandboxState:
             self._accounts: dict[str, str] = {}
             self._demandes: dict[str, Demande] = {d["numero"]: copy.deepcopy(d) for d in SEEDED}
             self._today: date | None = None
+            self._sms: list[dict[str, Any]] = []
+            self._sites: dict[str, dict[str, Any]] = {}
 
     # -- the clock ---------------------------------------------------------------------------
 
@@ -139,6 +141,33 @@ class SandboxState:
         """Deep copies of the messages, newest last."""
         with self._lock:
             return copy.deepcopy(self._mailbox)
+
+    # -- text messages sent to citizens' mobiles ---------------------------------------------
+
+    def send_sms(self, to: str, body: str, **extra: Any) -> None:
+        """Deliver a text message to a mobile number (the citizen's phone, beside the mediator)."""
+        with self._lock:
+            self._sms.append({"to": to, "body": body, "sent_at": now_iso(), **extra})
+
+    def sms(self) -> list[dict[str, Any]]:
+        """Deep copies of the text messages sent, newest last."""
+        with self._lock:
+            return copy.deepcopy(self._sms)
+
+    # -- what each replica keeps of its own ----------------------------------------------------
+
+    @property
+    def lock(self) -> threading.RLock:
+        """Hold it while reading or changing a `site()` store."""
+        return self._lock
+
+    def site(self, name: str) -> dict[str, Any]:
+        """The mutable store of one replica (its dossiers, codes, stamps…), empty after `reset()`.
+
+        Use it under `with state.lock:`; never hand out references to its contents.
+        """
+        with self._lock:
+            return self._sites.setdefault(name, {})
 
     # -- sessions -------------------------------------------------------------------------
 

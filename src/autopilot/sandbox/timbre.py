@@ -35,6 +35,7 @@ TARIFS = (
     Tarif("passeport_mineur_15_17", "Passeport, demandeur mineur de 15 à 17 ans", 42, date(2019, 1, 1)),
     Tarif("passeport_mineur_moins_15", "Passeport, demandeur mineur de moins de 15 ans", 17, date(2019, 1, 1)),
     Tarif("cni_perte_vol", "Carte d'identité perdue ou volée", 25, date(2019, 1, 1)),
+    Tarif("permis_perte_vol", "Permis de conduire perdu ou volé", 25, date(2019, 1, 1)),
 )
 
 CHOIX = [
