@@ -51,6 +51,45 @@ def autopilot_home(tmp_path_factory):
         os.environ["AUTOPILOT_HOME"] = previous
 
 
+SCANNED = ("justificatif-domicile.pdf", "piece-identite.pdf", "declaration-vol.pdf", "rib.pdf", "mandat.pdf",
+           "kbis.pdf", "acte-mariage.pdf", "casier-judiciaire.pdf")
+"""The documents waiting in the test scanner folder (`scans`)."""
+
+
+def _scanned_pdf(name: str) -> bytes:
+    """A small, valid, one-page PDF whose content differs per document."""
+    text = f"BT /F1 18 Tf 72 720 Td (Document numerise : {name}) Tj ET".encode()
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+               (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+                b"/Resources << /Font << /F1 5 0 R >> >> >>"),
+               b"<< /Length %d >>\nstream\n%s\nendstream" % (len(text), text),
+               b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+@pytest.fixture(scope="session")
+def scans(tmp_path_factory):
+    """The mairie's scanner folder for this session (`AUTOPILOT_SCANS`), holding `SCANNED`."""
+    folder = tmp_path_factory.mktemp("numerisations")
+    for name in SCANNED:
+        (folder / name).write_bytes(_scanned_pdf(name))
+    previous = os.environ.get("AUTOPILOT_SCANS")
+    os.environ["AUTOPILOT_SCANS"] = str(folder)
+    yield folder
+    if previous is None:
+        del os.environ["AUTOPILOT_SCANS"]
+    else:
+        os.environ["AUTOPILOT_SCANS"] = previous
+
+
 @pytest.fixture(scope="session")
 def sandbox():
     """The sandbox server, started once for the whole session."""

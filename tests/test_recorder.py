@@ -208,7 +208,8 @@ def test_a_recorded_passport_pre_demande_replays_for_another_citizen(browser_typ
 
 
 @pytest.mark.headed
-def test_a_recorded_exercise_with_revealed_framed_and_unlabelled_fields_replays(browser_type, sandbox, tmp_path, home):
+def test_a_recorded_exercise_with_revealed_framed_and_unlabelled_fields_replays(browser_type, sandbox, tmp_path, home,
+                                                                               scans):
     shown = tmp_path / "quittance-loyer.pdf"
     shown.write_bytes(b"%PDF-1.4 quittance de Lea Durand")
     out = tmp_path / "atelier.yaml"
@@ -258,14 +259,14 @@ def test_a_recorded_exercise_with_revealed_framed_and_unlabelled_fields_replays(
     assert [a.css for a in justificatifs.fill] == [None, None, "input[name='code_parrainage']"]
     assert recap.gate == "submit"
 
-    other = tmp_path / "facture-eau.png"
+    other = scans / "facture-eau.png"  # only the scanner folder's documents can be attached
     other.write_bytes(b"\x89PNG facture d'eau de Paul Martin")
     data = tmp_path / "paul.yaml"
     data.write_text(yaml.safe_dump({
         "nom_famille": "Martin", "prenom": "Paul", "date_naissance": "21/12/1948", "situation": "autre",
         "precisez_situation": "Aidant familial", "atelier_souhaite": "smartphone",
         "adresse_electronique": "paul.martin@exemple.fr", "je_souhaite_recevoir_rappel_sms": "non",
-        "justificatif_domicile": str(other), "quotient_familial": 1020, "code_parrainage": "XYZ789",
+        "justificatif_domicile": other.name, "quotient_familial": 1020, "code_parrainage": "XYZ789",
     }, allow_unicode=True), encoding="utf-8")
     done = subprocess.run([sys.executable, "-m", "autopilot", "run", str(out), "--data", str(data), "--headless",
                            "--approve-all", "--sandbox-url", sandbox.home_url], cwd=ROOT, capture_output=True,

@@ -6,6 +6,7 @@ mediateurs: [Camille Martin, Sacha Bernard]
 comptes:
   ants: {identifiant: espace-numerique@saint-exemple.fr}
 journal: {pseudonyme: initiales_annee, conservation_mois: 12}   # pseudonyme: initiales_annee | aucun
+numerisations: C:/Users/Public/Documents/Scans   # the scanner folder (`autopilot.scans`)
 ```
 """
 
@@ -31,6 +32,7 @@ class Config:
     mediateurs: list[str] = field(default_factory=list)
     comptes: dict[str, dict[str, str]] = field(default_factory=dict)
     journal: dict[str, Any] = field(default_factory=dict)
+    numerisations: str | None = None
 
     @property
     def pseudonyme(self) -> str:
@@ -55,7 +57,7 @@ class Config:
         if not isinstance(raw, dict):
             raise UsageError(f"{path} : fichier de réglages illisible.", "Corrigez-le ou supprimez-le.")
         return cls(raw.get("mairie"), list(raw.get("mediateurs") or []), dict(raw.get("comptes") or {}),
-                   dict(raw.get("journal") or {}))
+                   dict(raw.get("journal") or {}), raw.get("numerisations"))
 
     def save(self, path: Path | None = None) -> None:
         path = path or config_path()
@@ -63,4 +65,6 @@ class Config:
         data = {"mairie": self.mairie, "mediateurs": self.mediateurs, "comptes": self.comptes}
         if self.journal:
             data["journal"] = self.journal
+        if self.numerisations:
+            data["numerisations"] = self.numerisations
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -9,7 +9,7 @@ from pathlib import Path
 from autopilot.cli.environment import Environment
 from autopilot.errors import ExitStatus, FlowError
 from autopilot.flows import Flow, Library, load_flow
-from autopilot.flows.inputs import input_label
+from autopilot.flows.inputs import input_label, needed_because
 
 
 def flows(args: argparse.Namespace, env: Environment) -> int:
@@ -56,7 +56,8 @@ def _show(args: argparse.Namespace, env: Environment) -> int:
             env.say(f"  - {item}")
     env.say("Données demandées :")
     for name, spec in flow.inputs.items():
-        env.say(f"  - {input_label(name, spec)} ({spec.type}{'' if spec.required else ', facultatif'})")
+        need = "" if spec.always_required else f", {needed_because(flow, spec)[:-1]}" if spec.conditions else ", facultatif"
+        env.say(f"  - {input_label(name, spec)} ({spec.type}{need})")
     env.say("Étapes :")
     for number, step in enumerate(flow.steps, 1):
         extra = f" [validation {'envoi' if step.gate == 'submit' else 'paiement'}]" if step.gate else ""

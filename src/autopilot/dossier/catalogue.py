@@ -14,10 +14,22 @@ from pydantic_core import PydanticCustomError
 from autopilot.dossier import messages
 from autopilot.dossier.adresse import Adresse
 from autopilot.dossier.contact import Contact
-from autopilot.dossier.dates import jj_mm_aaaa
+from autopilot.dossier.dates import heure, jj_mm_aaaa
+from autopilot.dossier.documents import scan
 from autopilot.dossier.filiation import Parent
-from autopilot.dossier.identifiants import numero_demande, numero_predemande, numero_timbre
+from autopilot.dossier.identifiants import (
+    numero_demande,
+    numero_predemande,
+    numero_timbre,
+)
 from autopilot.dossier.identite import Identite
+from autopilot.dossier.paiement import montant, reference_transaction
+from autopilot.dossier.permis import (
+    categorie_permis,
+    code_ephoto,
+    neph,
+    reference_plainte,
+)
 from autopilot.dossier.types import (
     booleen,
     choice,
@@ -27,6 +39,14 @@ from autopilot.dossier.types import (
     is_blank,
     telephone,
     texte,
+)
+from autopilot.dossier.vehicule import (
+    code_cession,
+    kilometrage,
+    numero_dossier,
+    numero_formule,
+    plaque,
+    siret,
 )
 from autopilot.errors import DossierError
 
@@ -45,6 +65,22 @@ _SCALARS: Mapping[str, Callable[[Any], Any]] = {
     "numero_timbre": numero_timbre,
     "numero_predemande": numero_predemande,
     "numero_demande": numero_demande,
+    "heure": heure,
+    "montant": montant,
+    "reference_transaction": reference_transaction,
+    "scan": scan,
+    # driving licence
+    "neph": neph,
+    "categorie_permis": categorie_permis,
+    "code_ephoto": code_ephoto,
+    "reference_plainte": reference_plainte,
+    # vehicle registration
+    "plaque": plaque,
+    "numero_formule": numero_formule,
+    "code_cession": code_cession,
+    "siret": siret,
+    "kilometrage": kilometrage,
+    "numero_dossier": numero_dossier,
 }
 SCALAR_TYPES: frozenset[str] = frozenset(_SCALARS) | {"choice"}
 

@@ -63,3 +63,22 @@ def date_naissance(value: Any) -> str:
 
 Date = Annotated[str, BeforeValidator(jj_mm_aaaa)]
 DateNaissance = Annotated[str, BeforeValidator(date_naissance)]
+
+
+_HOUR = re.compile(r"(\d{1,2})\s*[:hH]\s*(\d{2})?")
+
+
+def heure(value: Any) -> str:
+    """A time of day normalised to "HH:MM" ("14h30", "9:05", "14h" → "14:30", "09:05", "14:00")."""
+    if isinstance(value, dt.time):
+        return f"{value.hour:02d}:{value.minute:02d}"
+    if isinstance(value, int) and not isinstance(value, bool):
+        # YAML 1.1 reads an unquoted 14:30 as a sexagesimal number of minutes.
+        value = f"{value // 60}:{value % 60:02d}"
+    match = _HOUR.fullmatch(value.strip()) if isinstance(value, str) else None
+    if not match:
+        raise invalid(messages.HEURE)
+    hours, minutes = int(match.group(1)), int(match.group(2) or 0)
+    if hours > 23 or minutes > 59:
+        raise invalid(messages.HEURE)
+    return f"{hours:02d}:{minutes:02d}"

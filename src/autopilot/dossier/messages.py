@@ -50,3 +50,38 @@ def translate(error: ErrorDetails) -> str:
     if error["type"] == DOSSIER_ERROR_TYPE:
         return error["msg"]
     return _PYDANTIC_MESSAGES.get(error["type"], INVALID)
+
+# Driving licence (TELESERVICES.md §4).
+NEPH = (
+    "numéro de permis (NEPH) attendu : 12 chiffres, souvent écrits en deux groupes de 6 "
+    "(ex. 210692 106990) ; un ancien numéro peut contenir des lettres."
+)
+CATEGORIE_PERMIS = "catégorie de permis non reconnue ; catégories possibles : {options}."
+CODE_EPHOTO = (
+    "code photo-signature (ePhoto) attendu : une vingtaine de lettres et chiffres, "
+    "imprimés sur la planche de photos (les espaces et tirets sont acceptés)."
+)
+REFERENCE_PLAINTE = (
+    "référence de la déclaration attendue : 4 à 40 lettres, chiffres, tirets ou barres obliques, "
+    "telle qu'imprimée sur le récépissé de la police ou de la gendarmerie."
+)
+
+# Vehicle registration (TELESERVICES.md §5).
+PLAQUE = (
+    "numéro d'immatriculation attendu : AB-123-CD (depuis 2009 ; sans I, O ni U, ni SS, "
+    "WW réservé au provisoire) ou 123 AB 01 (ancien numéro)."
+)
+NUMERO_FORMULE = "numéro de formule attendu : 11 caractères, l'année puis 2 lettres puis 5 chiffres (ex. 2020AB12345)."
+CODE_CESSION = "code de cession attendu : 4 à 12 lettres ou chiffres, tel qu'affiché au vendeur."
+SIRET = "numéro SIRET attendu : 14 chiffres (les espaces sont acceptés) ; vérifiez-le sur l'extrait Kbis."
+SIRET_CHECKSUM = "ce numéro SIRET n'existe pas (un chiffre est probablement mal recopié)."
+KILOMETRAGE = "kilométrage attendu : un nombre de kilomètres entre 0 et 2 000 000 (ex. 84 500)."
+NUMERO_DOSSIER = "numéro de dossier attendu : 6 à 30 lettres, chiffres ou tirets."
+
+# Dates, hours and payments.
+HEURE = "heure attendue au format HH:MM (ex. 14:30 ou 14h30)."
+MONTANT = "montant en euros attendu (ex. 86 ou 86,50)."
+REFERENCE_TRANSACTION = "référence de la transaction attendue : 6 à 40 lettres, chiffres ou tirets, telle qu'imprimée sur le reçu."
+
+# Documents from the scanner folder.
+SCAN_NAME = "nom de fichier attendu, sans dossier (ex. justificatif-domicile.pdf)."

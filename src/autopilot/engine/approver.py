@@ -45,6 +45,7 @@ class Moment(enum.StrEnum):
     MANUAL = "manual"  # a human must do something on the page (code, captcha, payment)
     BLOCKED = "blocked"  # the page is not the expected one, or the site refused the input
     TAKEOVER = "takeover"  # the mediator has the hand; « Reprendre » gives it back
+    PICK = "pick"  # a document of the scanner folder must be chosen for an upload field
     DONE = "done"  # the démarche is over; outputs are shown
 
 
@@ -78,6 +79,8 @@ class StepView:
     site_errors: tuple[str, ...] = ()  # the site's own messages, verbatim
     message: str | None = None  # French sentence for the mediator
     outputs: tuple[tuple[str, str], ...] = ()  # (label, value) pairs, shown at the end
+    choices: tuple[str, ...] = ()  # PICK: the scans the mediator may choose from (file names)
+    pick_for: str | None = None  # PICK: the upload field's label
 
 
 class Approver(Protocol):
@@ -95,6 +98,10 @@ class Approver(Protocol):
         """Display a view that asks for no decision (progress, the final outputs)."""
         ...
 
+    def pick(self, view: StepView) -> str | Decision:
+        """One of `view.choices` (a scan for `view.pick_for`), or SKIP (leave it) or STOP."""
+        ...
+
 
 @dataclass
 class ScriptedApprover:
@@ -103,11 +110,13 @@ class ScriptedApprover:
     `plan` maps a step title to the decisions to give, in order, for that step;
     anything not planned is approved. `human` plays the person at the desk for manual
     steps (typing a code, paying): it receives the view and returns when done.
+    `scans` maps an upload field's label to the scan the mediator picks (unlisted: the run stops).
     `seen` keeps every view the engine presented, for assertions.
     """
 
     plan: dict[str, list[Decision]] = field(default_factory=dict)
     human: Callable[[StepView], None] | None = None
+    scans: dict[str, str] = field(default_factory=dict)
     seen: list[StepView] = field(default_factory=list)
 
     def attach(self, page: Page) -> None:
@@ -134,6 +143,15 @@ class ScriptedApprover:
 
     def show(self, view: StepView) -> None:
         self.seen.append(view)
+
+    def pick(self, view: StepView) -> str | Decision:
+        self.seen.append(view)
+        choice = self.scans.get(view.pick_for or "")
+        if choice is None:
+            return Decision.STOP
+        if choice not in view.choices and choice != Decision.SKIP:
+            raise ValueError(f"scripted scan « {choice} » not offered at « {view.title} »: {view.choices}")
+        return choice
 
 
 def _wait_until(poll: Callable[[], bool], view: StepView, seconds: float = 30.0) -> None:
@@ -173,3 +191,7 @@ class ApproveAll:
     def show(self, view: StepView) -> None:
         if self.fallback is not None:
             self.fallback.show(view)
+
+    def pick(self, view: StepView) -> str | Decision:
+        """Which document to attach is the mediator's choice, never guessed."""
+        return self.fallback.pick(view) if self.fallback is not None else Decision.STOP

@@ -6,6 +6,7 @@
 //   so that the site's own scripts cannot call it):
 //     {type: "hello"}                                   → the state to show, or null
 //     {type: "decision", token, decision, confirmed}    a trusted click on a decision button
+//     {type: "pick", token, choice}                     a trusted click on a scan to attach
 //     {type: "collapse", collapsed}                     the mediator folded or unfolded the panel
 //   Python → panel:
 //     window.__autopilot.render(state)                  the one global name the panel adds
@@ -121,6 +122,9 @@ button:disabled { cursor: not-allowed; }
 .collapsed .toggle, .tab-info { writing-mode: vertical-rl; transform: rotate(180deg); }
 .collapsed .toggle { width: 36px; padding: 12px 4px; background: #fff; color: #000091; font-weight: 700; }
 .tab-info { font-size: 14px; }
+.scans { list-style: none; margin: 8px 0 0; padding: 0; }
+.scans li { margin: 0 0 6px; }
+.scans button { width: 100%; text-align: left; overflow-wrap: anywhere; }
 .sr-only {
   position: absolute; width: 1px; height: 1px; overflow: hidden;
   clip: rect(0 0 0 0); clip-path: inset(50%); white-space: nowrap;
@@ -201,6 +205,21 @@ button:disabled { cursor: not-allowed; }
     sentToken = state.token;
     draw("sent");
     send({ type: "decision", token: state.token, decision, confirmed }).catch(() => {});
+  }
+
+  function pickScan(name) {
+    if (!state || sentToken === state.token) return;
+    sentToken = state.token;
+    draw("sent");
+    send({ type: "pick", token: state.token, choice: name }).catch(() => {});
+  }
+
+  function scanChoices(s, t) {
+    if (!s.choices.length || !s.buttons.length) return null;
+    const list = el("ul", { class: "scans" }, s.choices.map((name) =>
+      el("li", {}, button(name, "secondary scan", `scan-${name}`, () => pickScan(name)))));
+    if (sentToken === s.token) for (const node of list.querySelectorAll("button")) node.disabled = true;
+    return el("section", { "aria-labelledby": "ap-scans" }, el("h3", { id: "ap-scans" }, t.scansTitle), list);
   }
 
   function onButton(item) {
@@ -308,6 +327,7 @@ button:disabled { cursor: not-allowed; }
           el("ul", {}, s.siteErrors.map((m) => el("li", {}, m)))),
         s.mismatch && el("p", { class: "differs mismatch" }, el("span", { "aria-hidden": "true" }, "⚠ "), s.mismatch),
         fieldsTable(s, t),
+        scanChoices(s, t),
         outputs(s, t)),
       actions(s, t));
   }

@@ -50,6 +50,7 @@ TEXTS = {
     "siteErrors": "Le site signale :",
     "outputsTitle": "Résultat de la démarche",
     "sent": "Décision transmise…",
+    "scansTitle": "Documents numérisés",
 }
 
 MOMENT_LABELS = {
@@ -57,6 +58,7 @@ MOMENT_LABELS = {
     Moment.MANUAL: "Action à faire sur la page",
     Moment.BLOCKED: "Démarche bloquée",
     Moment.TAKEOVER: "Vous avez la main",
+    Moment.PICK: "Document à joindre",
     Moment.DONE: "Démarche terminée",
 }
 
@@ -66,6 +68,7 @@ MOMENT_HINTS = {
     Moment.MANUAL: "Faites ce qui est demandé sur la page, puis cliquez sur « Reprendre ».",
     Moment.BLOCKED: "La page n'est pas celle attendue : prenez la main ou arrêtez la démarche.",
     Moment.TAKEOVER: "Vous pilotez la page vous-même. Cliquez sur « Reprendre » quand vous avez terminé.",
+    Moment.PICK: "Choisissez le document numérisé à joindre.",
     Moment.DONE: "La démarche est terminée.",
 }
 
@@ -183,6 +186,7 @@ def panel_state(
         "fields": fields,
         "fieldsHidden": PAYMENT_HIDDEN if paying_by_hand and view.fields else None,
         "outputs": [{"label": label, "value": value} for label, value in view.outputs],
+        "choices": list(view.choices),
         "buttons": _buttons(view) if decidable else [],
         "gate": gate,
         "announce": f"{progress} : {view.title}. {MOMENT_LABELS[view.moment]}.",
@@ -203,6 +207,7 @@ class PanelApprover:
         self._collapsed = False
         self._seq = count(1)
         self._decisions: deque[Decision] = deque()
+        self._picks: deque[str] = deque()
         # The binding first: panel.js captures it when it runs.
         context.expose_binding(BINDING, self._on_message)
         context.add_init_script(script=_script())
@@ -224,9 +229,22 @@ class PanelApprover:
 
     def decide(self, view: StepView, poll: Callable[[], bool] | None = None) -> Decision:
         """Show `view` and wait, without time limit, for the mediator's click (or `poll()`)."""
+        answer = self._wait(view, poll)
+        assert isinstance(answer, Decision)
+        return answer
+
+    def pick(self, view: StepView) -> str | Decision:
+        """Show the scans of `view.choices` as buttons; the file clicked, or SKIP / STOP."""
+        return self._wait(view, None)
+
+    def _wait(self, view: StepView, poll: Callable[[], bool] | None) -> str | Decision:
         page = self._present(view, decidable=True)
         try:
             while True:
+                while self._picks:
+                    choice = self._picks.popleft()
+                    if choice in view.choices:
+                        return choice
                 while self._decisions:
                     decision = self._decisions.popleft()
                     if decision in view.allowed:
@@ -251,6 +269,7 @@ class PanelApprover:
         self._token = secrets.token_urlsafe(12)
         self._decidable = decidable
         self._decisions.clear()
+        self._picks.clear()
         self._state = panel_state(
             view,
             seq=next(self._seq),
@@ -290,6 +309,9 @@ class PanelApprover:
             self._collapsed = bool(message.get("collapsed"))
             if self._state is not None:
                 self._state["collapsed"] = self._collapsed
+        elif kind == "pick" and self._decidable and message.get("token") == self._token:
+            if self._view is not None and message.get("choice") in self._view.choices:
+                self._picks.append(str(message["choice"]))
         elif kind == "decision" and self._decidable and message.get("token") == self._token:
             try:
                 decision = Decision(message.get("decision"))

@@ -24,20 +24,36 @@ import enum
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from autopilot import scans
 from autopilot.engine.approver import Approver, Decision, FieldView, Moment, StepView
-from autopilot.engine.locate import FieldTarget, Found, resolve_click, resolve_fields, same_origin_frames
+from autopilot.engine.locate import (
+    FieldTarget,
+    Found,
+    resolve_click,
+    resolve_fields,
+    same_origin_frames,
+)
 from autopilot.engine.origins import Origins
-from autopilot.engine.page_reading import closed, read_back, read_back_all, shows, site_errors, text_after
+from autopilot.engine.page_reading import (
+    closed,
+    read_back,
+    read_back_all,
+    shows,
+    site_errors,
+    text_after,
+)
 from autopilot.errors import (
     AutopilotError,
     BrowserClosed,
     DomainNotAllowed,
+    DossierError,
     NoResponse,
     PageMismatch,
     RunError,
@@ -45,8 +61,19 @@ from autopilot.errors import (
     SiteUnreachable,
 )
 from autopilot.flows.inputs import source_label
-from autopilot.flows.model import Check, Choose, Condition, Expect, FillText, Flow, Press, Step, Until, Upload
-from autopilot.flows.template import Template, lookup
+from autopilot.flows.model import (
+    Check,
+    Choose,
+    Expect,
+    FillText,
+    Flow,
+    Press,
+    Step,
+    Until,
+    Upload,
+    holds,
+)
+from autopilot.flows.template import Template
 
 SECRET_MASK = "••••••••"
 POLL_MS = 25  # how often the outcome of a click or the expected page is looked for (one round trip each)
@@ -79,20 +106,6 @@ class Timeouts:
 
 class _Stop(Exception):
     """The mediator chose « Arrêter la démarche »."""
-
-
-def holds(conditions: tuple[Condition, ...], values: Mapping[str, Any]) -> bool:
-    """Whether every `when:` condition holds for the citizen's data."""
-    return all(_holds(condition, values) for condition in conditions)
-
-
-def _holds(condition: Condition, values: Mapping[str, Any]) -> bool:
-    value = lookup(values, condition.path)
-    if condition.values is not None:
-        result = value is not None and str(value) in condition.values
-    else:
-        result = value not in (None, "", False)
-    return result != condition.negate
 
 
 @dataclass
@@ -145,6 +158,7 @@ class Runner:
         self.recover = recover  # called when a step fails: logs in again if the site asks for it
         self.login_page = login_page  # the account's login page: seeing it after a click means the session expired
         self.outputs: dict[str, str] = {}
+        self._picked: dict[tuple[str, str], str | None] = {}  # (step, upload label) → the scan chosen
         self.blocked_by: RunError | None = None  # the last problem shown to the mediator
         self.steps = [s for s in flow.steps if holds(s.when, values)]
 
@@ -231,7 +245,7 @@ class Runner:
             self._wait_for(step.expect, step)
         if step.manual:
             self._manual(step, number)
-        first, *revealed = self._plan(step)
+        first, *revealed = self._plan(step, number)
         found = resolve_fields(self.page, [p.target for p in first.planned], step.title)
         buttons = [resolve_click(self.page, press.click, step.title) for press in first.presses]
         next_button = resolve_click(self.page, step.next, step.title) if step.next else None
@@ -287,7 +301,7 @@ class Runner:
             return "Dernière vérification avec l'usager : valider envoie la demande à l'administration."
         return "Vérifiez les valeurs avec l'usager, puis validez."
 
-    def _plan(self, step: Step) -> list[_Group]:
+    def _plan(self, step: Step, number: int) -> list[_Group]:
         """The step's field actions that apply, with their values, and its in-page clicks, in
         groups: a new group at each `revealed` action (ADR 0005)."""
         groups = [_Group()]
@@ -307,9 +321,43 @@ class Runner:
                                               secret=True))
             else:
                 item = self._planned_value(action)
+                if item is None and isinstance(action, Upload) and self._scan_input(action) is not None:
+                    item = self._picked_scan(action, step, number)
                 if item is not None:
                     group.planned.append(item)
         return groups
+
+    # --- documents from the scanner folder ---------------------------------------------
+
+    def _scan_input(self, action: Upload) -> str | None:
+        """The `scan` input an upload takes its file from, if it names one."""
+        for placeholder in action.file.placeholders:
+            spec = self.flow.inputs.get(placeholder.path[0])
+            if spec is not None and spec.type == "scan":
+                return placeholder.path[0]
+        return None
+
+    def _picked_scan(self, action: Upload, step: Step, number: int) -> _Planned | None:
+        """Ask the mediator which scan goes in an upload field the citizen's data left open."""
+        key = (step.title, action.upload)
+        if key not in self._picked:
+            choices = tuple(scans.available())
+            message = (f"Choisissez le document numérisé à joindre pour « {action.upload} »."
+                       if choices else
+                       f"Aucun document dans le dossier des numérisations ({scans.folder()}) : numérisez "
+                       f"« {action.upload} » puis « Reprendre », ou passez ce document.")
+            self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : document à choisir pour"
+                        f" « {action.upload} ».")
+            answer = self.approver.pick(self._view(step, number, Moment.PICK, {Decision.SKIP, Decision.STOP},
+                                                   message=message, choices=choices, pick_for=action.upload))
+            if answer is Decision.STOP:
+                raise _Stop
+            self._picked[key] = None if answer is Decision.SKIP else str(answer)
+        name = self._picked[key]
+        if name is None:
+            return None
+        return _Planned(FieldTarget("upload", action.upload, action.within, css=action.css), action, name, name,
+                        "choisi par le médiateur")
 
     def _planned_value(self, action: FillText | Choose | Check | Upload) -> _Planned | None:
         template: Template = action.file if isinstance(action, Upload) else action.value
@@ -345,7 +393,7 @@ class Runner:
             elif kind == "check":
                 target.locator.set_checked(item.value == "oui")
             elif kind == "upload":
-                target.locator.set_input_files(item.value)
+                target.locator.set_input_files(self._scan_path(item))
         for button in buttons:
             button.click()
         for frame in same_origin_frames(self.page):
@@ -354,6 +402,13 @@ class Runner:
             except PlaywrightError:
                 if frame is self.page.main_frame:
                     raise  # a framed form going away only loses its highlight
+
+    def _scan_path(self, item: _Planned) -> Path:
+        """The file of an upload, only ever taken from the scanner folder."""
+        try:
+            return scans.find(item.value, label=item.target.label)
+        except DossierError as error:
+            raise RunError(f"« {item.target.label} » : {error.problems[0][1]}", scans.HINT) from None
 
     # --- page checks -----------------------------------------------------------------
 

@@ -49,9 +49,12 @@ def check_flow(flow: Flow, problem: Raise) -> None:
                     f"Déclarez-la dans « outputs » ; sorties déclarées : {_names(flow.outputs)}.",
                 )
             extracted.add(output)
-    for output in flow.outputs:
+    for output, spec in flow.outputs.items():
         if output not in extracted:
             raise problem(("outputs", output), f"la sortie « {output} » n'est lue à aucune étape", "Ajoutez un « extract ».")
+        if spec.type is not None and (spec.type not in SCALAR_TYPES or spec.type == "choice"):
+            raise problem(("outputs", output, "type"), f"type de sortie inconnu « {spec.type} »",
+                          "Un type de donnée simple : numero_timbre, numero_dossier, code_cession…")
 
 
 def _names(mapping: dict) -> str:
@@ -71,6 +74,12 @@ def _check_inputs(flow: Flow, problem: Raise) -> None:
             raise problem(at, f"la donnée « {name} » est un choix sans « options »")
         if spec.type != "choice" and spec.options:
             raise problem((*at, "options"), "« options » n'a de sens que pour un choix (type: choice)")
+        if spec.via is not None and spec.type in MODELS:
+            raise problem((*at, "via"), "« via » ne vaut que pour une donnée simple (un numéro, une date…)")
+        for condition in spec.conditions:
+            if condition.path[0] == name:
+                raise problem((*at, "required"), f"« {name} » ne peut pas dépendre de lui-même")
+            _check_condition(flow, condition, (*at, "required"), problem)
 
 
 def _check_step(flow: Flow, step: Step, at: Path, problem: Raise, *, first: bool) -> None:

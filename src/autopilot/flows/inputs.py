@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from autopilot.dossier import MODELS, DossierError, field_label, validate_record, validate_scalar
+from autopilot import scans
+from autopilot.dossier import (
+    MODELS,
+    DossierError,
+    field_label,
+    validate_record,
+    validate_scalar,
+)
 from autopilot.flows.model import Flow, InputSpec
 
 
@@ -26,7 +33,11 @@ def source_label(flow: Flow, path: tuple[str, ...]) -> str:
 
 
 def validate_inputs(flow: Flow, raw: Mapping[str, Any]) -> dict[str, Any]:
-    """Normalised values for every declared input; DossierError lists every problem at once."""
+    """Normalised values for every declared input; DossierError lists every problem at once.
+
+    An input required only under conditions (`required: {motif: [vol]}`) is checked once the
+    others are known; a scan must be in the scanner folder.
+    """
     problems: list[tuple[str, str]] = []
     values: dict[str, Any] = {}
     for name in raw:
@@ -38,7 +49,7 @@ def validate_inputs(flow: Flow, raw: Mapping[str, Any]) -> dict[str, Any]:
         try:
             if spec.type in MODELS:
                 if given is None:
-                    if spec.required:
+                    if spec.always_required:
                         problems.append((label, "ces informations sont obligatoires."))
                     values[name] = None
                     continue
@@ -48,10 +59,29 @@ def validate_inputs(flow: Flow, raw: Mapping[str, Any]) -> dict[str, Any]:
                 values[name] = validate_record(spec.type, given, section=spec.label)
             else:
                 values[name] = validate_scalar(
-                    spec.type, given, label=label, options=spec.options, required=spec.required
+                    spec.type, given, label=label, options=spec.options, required=spec.always_required
                 )
+                if spec.type == "scan" and values[name] is not None:
+                    scans.find(values[name], label=label)
         except DossierError as error:
             problems.extend(error.problems)
+    for name, spec in flow.inputs.items():
+        if spec.conditions and name in values and values[name] is None and spec.required_for(values):
+            problems.append((input_label(name, spec), needed_because(flow, spec)))
     if problems:
         raise DossierError(problems, "Corrigez ces informations puis relancez la démarche.")
     return values
+
+
+def needed_because(flow: Flow, spec: InputSpec) -> str:
+    """« obligatoire quand Motif de la demande est vol »."""
+    reasons = []
+    for condition in spec.conditions:
+        other = flow.inputs.get(condition.path[0])
+        what = input_label(condition.path[0], other) if other is not None else condition.dotted
+        if condition.values is not None:
+            verb = "n'est pas" if condition.negate else "est"
+            reasons.append(f"« {what} » {verb} {' ou '.join(condition.values)}")
+        else:
+            reasons.append(f"« {what} » {'est absent' if condition.negate else 'est renseigné'}")
+    return f"obligatoire quand {' et '.join(reasons)}."

@@ -55,6 +55,7 @@ class Library:
             if entry.flow.id in seen:
                 problems.append(f"{_shown(entry.path)}:1: identifiant « {entry.flow.id} » déjà pris par {_shown(seen[entry.flow.id])}")
             seen[entry.flow.id] = entry.path
+        problems += _via_problems(entries)
         if problems:
             raise FlowError("\n".join(problems))
         return cls(root, entries)
@@ -104,3 +105,21 @@ def _shown(path: Path) -> str:
         return str(path.resolve().relative_to(Path.cwd()))
     except ValueError:
         return str(path)
+
+
+def _via_problems(entries: list[Entry]) -> list[str]:
+    """An input's `via:` must name a démarche of the library with an output of the input's type."""
+    by_id = {entry.flow.id: entry.flow for entry in entries}
+    problems = []
+    for entry in entries:
+        for name, spec in entry.flow.inputs.items():
+            if spec.via is None:
+                continue
+            giver = by_id.get(spec.via)
+            if giver is None:
+                problems.append(f"{_shown(entry.path)}: donnée « {name} » : via « {spec.via} » : aucune démarche"
+                                " n'a cet identifiant")
+            elif not any(output.type == spec.type for output in giver.outputs.values()):
+                problems.append(f"{_shown(entry.path)}: donnée « {name} » : via « {spec.via} » : cette démarche ne"
+                                f" donne aucune sortie de type {spec.type}")
+    return problems

@@ -27,11 +27,21 @@ steps:
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
-from autopilot.flows.template import Template, parse
+from autopilot.flows.template import Template, lookup, parse
 
 
 class Strict(BaseModel):
@@ -99,6 +109,20 @@ def _all_of(value: Any) -> Any:
 
 When = Annotated[tuple[Condition, ...], BeforeValidator(_all_of)]
 """One condition or a list of conditions that must all hold."""
+
+
+def holds(conditions: tuple[Condition, ...], values: Mapping[str, Any]) -> bool:
+    """Whether every condition holds for the citizen's data."""
+    return all(_holds(condition, values) for condition in conditions)
+
+
+def _holds(condition: Condition, values: Mapping[str, Any]) -> bool:
+    value = lookup(values, condition.path)
+    if condition.values is not None:
+        result = value is not None and str(value) in condition.values
+    else:
+        result = value not in (None, "", False)
+    return result != condition.negate
 
 
 # --- Targets and page checks ------------------------------------------------------
@@ -329,13 +353,31 @@ class Step(Strict):
 
 
 class InputSpec(Strict):
-    """A declared input: a citizen-data model (`identite`) or a scalar type."""
+    """A declared input: a citizen-data model (`identite`) or a scalar type.
+
+    `required` is true (the default), false, or the conditions under which the input is needed,
+    in the syntax of `when:` (`required: {motif: [vol]}`: only for a theft).
+    """
 
     type: str
     label: str | None = None
     hint: str | None = None
-    required: bool = True
+    required: bool | When = True
     options: tuple[str, ...] | None = None
+    via: str | None = None  # the id of a démarche that gives this input (buy the timbre first)
+
+    @property
+    def always_required(self) -> bool:
+        return self.required is True
+
+    @property
+    def conditions(self) -> tuple[Condition, ...]:
+        """The conditions of a conditional requirement (none for true or false)."""
+        return self.required if isinstance(self.required, tuple) else ()
+
+    def required_for(self, values: Mapping[str, Any]) -> bool:
+        """Whether this input is needed, given the other inputs' values."""
+        return holds(self.required, values) if isinstance(self.required, tuple) else self.required
 
     @model_validator(mode="before")
     @classmethod
@@ -344,7 +386,11 @@ class InputSpec(Strict):
 
 
 class OutputSpec(Strict):
+    """A result the site gives (`numero_predemande`); with a scalar `type`, a later démarche of the
+    same visit that asks for an input of that type gets it without retyping."""
+
     label: str
+    type: str | None = None
 
 
 class Flow(Strict):

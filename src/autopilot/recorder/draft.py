@@ -425,9 +425,10 @@ def _action(item: Captured, inputs: _Inputs, dates: dict[str, dict[str, Typed]],
     if isinstance(item, Attached):
         if not item.files:
             return None
+        # A scan of the mairie's scanner folder, chosen in the panel when the data names none.
         name = inputs.declare(naming.input_name(item.target.text, item.target.within), InputDraft(
-            "texte", f"{_label(item.target)} (fichier)", "Le chemin du fichier à joindre, sur ce poste.",
-            required=not optional, example=", ".join(item.files)))
+            "scan", _label(item.target), "Le document numérisé à joindre (dossier des numérisations).",
+            required=False, example=", ".join(item.files)))
         return ActionDraft("upload", item.target, value=_template(name), input=name)
     return None
 

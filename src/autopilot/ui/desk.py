@@ -98,6 +98,7 @@ class Desk:
         """The main thread is done with `demarche`."""
         with self.lock:
             demarche.result = result
+            self.visit.remember_outputs(demarche.flow, result.outputs)
             demarche.recapitulatif = recapitulatif
             demarche.recapitulatif_problem = problem
             self.running = None

@@ -16,9 +16,10 @@ from typing import Any
 
 from pydantic_core import PydanticUndefined
 
+from autopilot import scans
 from autopilot.dossier import MODELS, DossierError
 from autopilot.flows import Flow
-from autopilot.flows.inputs import input_label, validate_inputs
+from autopilot.flows.inputs import input_label, needed_because, validate_inputs
 from autopilot.flows.model import Choose, InputSpec
 from autopilot.flows.template import Placeholder
 
@@ -37,6 +38,7 @@ class Field:
     optional: bool = False
     options: tuple[tuple[str, str], ...] = ()  # (value, text shown); none for a text field
     default: str = ""
+    empty: str | None = None  # a list's first, empty entry when it means something (« Choisir plus tard »)
 
     @property
     def id(self) -> str:
@@ -44,9 +46,9 @@ class Field:
 
     @property
     def kind(self) -> str:
-        if not self.options:
+        if not self.options and self.empty is None:
             return "text"
-        return "radio" if len(self.options) <= RADIO_MAX else "select"
+        return "radio" if len(self.options) <= RADIO_MAX and self.empty is None else "select"
 
     def text(self, value: Any) -> str:
         """A stored value as the mediator reads it (an option's text rather than its code)."""
@@ -93,14 +95,17 @@ def sections(flow: Flow) -> list[Section]:
 def _section(flow: Flow, name: str, spec: InputSpec, texts: dict[tuple[str, ...], dict[str, str]]) -> Section:
     label = input_label(name, spec)
     model = MODELS.get(spec.type)
+    if spec.type == "scan":
+        return _scan_section(flow, name, spec, label)
     if model is None:
         hint = spec.hint or ("JJ/MM/AAAA" if spec.type == "date" else None)
         if spec.type == "booleen":
             options = BOOLEAN_OPTIONS
         else:
             options = tuple((o, _option_text(texts.get((name,)), o)) for o in spec.options or ())
-        only = Field(name, name, label, hint, not spec.required, options)
-        return Section(name, spec.type, label, None, not spec.required, False, (only,))
+        hint = _when_needed(flow, spec, hint)
+        only = Field(name, name, label, hint, not spec.always_required, options)
+        return Section(name, spec.type, label, None, not spec.always_required, False, (only,))
     fields = []
     for field_name, info in model.model_fields.items():
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
@@ -113,7 +118,27 @@ def _section(flow: Flow, name: str, spec: InputSpec, texts: dict[tuple[str, ...]
                             optional=not info.is_required() and not default, options=options, default=default))
     hint = spec.hint or ("Laissez ces champs vides si ces informations ne sont pas connues." if not spec.required
                          else None)
-    return Section(name, spec.type, label, hint, not spec.required, True, tuple(fields))
+    return Section(name, spec.type, label, _when_needed(flow, spec, hint), not spec.always_required, True,
+                   tuple(fields))
+
+
+def _scan_section(flow: Flow, name: str, spec: InputSpec, label: str) -> Section:
+    """A document: a list of the scanner folder's files; left empty, it is chosen in the panel."""
+    hint = f"Documents du dossier des numérisations ({scans.folder()})."
+    if spec.hint:
+        hint = f"{spec.hint} {hint}"
+    empty = "Le choisir pendant la démarche" if not spec.always_required else "Sélectionner un document"
+    names = tuple((n, n) for n in scans.available())
+    only = Field(name, name, label, _when_needed(flow, spec, hint), not spec.always_required, names, empty=empty)
+    return Section(name, spec.type, label, None, not spec.always_required, False, (only,))
+
+
+def _when_needed(flow: Flow, spec: InputSpec, hint: str | None) -> str | None:
+    """The hint of an input needed only in some cases says which (« Obligatoire quand … »)."""
+    if not spec.conditions:
+        return hint
+    needed = needed_because(flow, spec)
+    return f"{needed[:1].upper()}{needed[1:]} {hint or ''}".strip()
 
 
 def _option_texts(flow: Flow) -> dict[tuple[str, ...], dict[str, str]]:

@@ -69,7 +69,8 @@ def create_app(desk: Desk, token: str, origin: str) -> Flask:
 
     @console.get("/demarches/<flow_id>")
     def citizen_form(flow_id: str) -> str:
-        return _form_page(_flow(flow_id), {}, opened=set())
+        flow = _flow(flow_id)
+        return _form_page(flow, desk.visit.take_aside(flow), opened=set())
 
     @console.post("/demarches/<flow_id>")
     def submit_form(flow_id: str) -> Any:
@@ -79,6 +80,10 @@ def create_app(desk: Desk, token: str, origin: str) -> Flask:
         if request.form.get("modifier") in flow.inputs:  # « Modifier »: open it, keep everything typed
             opened.add(request.form["modifier"])
             return _form_page(flow, posted, opened=opened, focus=request.form["modifier"])
+        via = flow.inputs.get(request.form.get("via", ""))
+        if via is not None and via.via is not None and desk.flow(via.via) is not None:
+            desk.visit.set_aside(flow, posted)  # « Obtenir d'abord » : the form waits, as typed
+            return redirect(url_for("console.citizen_form", flow_id=via.via), 303)
         known = {name: value for name, value in desk.visit.known(flow).items() if name not in opened}
         raw = {s.name: form.raw_value(s, posted) for s in form.sections(flow) if s.name not in known}
         values, problems = form.check(flow, {**known, **raw})
@@ -144,7 +149,9 @@ def create_app(desk: Desk, token: str, origin: str) -> Flask:
 
     @console.get("/resultats/<int:number>")
     def result(number: int) -> str:
-        return render_template("result.html", demarche=_demarche(number))
+        aside = desk.visit.aside
+        return render_template("result.html", demarche=_demarche(number),
+                               waiting=desk.flow(aside[0]) if aside is not None else None)
 
     @console.get("/resultats/<int:number>/recapitulatif.pdf")
     def recapitulatif(number: int) -> Response:
@@ -202,9 +209,13 @@ def create_app(desk: Desk, token: str, origin: str) -> Flask:
                 values.update(form.prefill(section, desk.visit.values[section.name][1]))
             else:
                 values.update({item.key: item.default for item in section.fields})
+        givers = {name: desk.flow(spec.via) for name, spec in flow.inputs.items() if spec.via}
         return render_template(
             "form.html", flow=flow, sections=sections, known=known, opened=sorted(opened), values=values,
             problems=problems or form.Problems(), shown=form.shown, focus=focus,
+            via={name: giver for name, giver in givers.items() if giver is not None},
+            obtained={name: desk.visit.results[spec.type][1] for name, spec in flow.inputs.items()
+                      if name in known and spec.type in desk.visit.results},
         )
 
     def _consent_page(problem: AutopilotError | None = None) -> str:

@@ -1,7 +1,9 @@
 """A visit: one citizen at the desk, their data held in memory, their agreement, their démarches, their folder.
 
 The data typed for one démarche is offered again for the next (same input name, same type):
-the citizen is asked nothing twice. The récapitulatifs go to a per-visit folder under the cache
+the citizen is asked nothing twice. A typed result (`outputs: {numero_timbre: {type: numero_timbre}}`)
+fills the next démarche's input of that type: the timbre bought first goes into the pré-demande. A
+form left for such a démarche (`via:`) is kept as typed and reopened after it (`set_aside`). The récapitulatifs go to a per-visit folder under the cache
 folder; ending the visit forgets the data and deletes the folder, except the files the mediator
 chose to keep. A folder left behind by a crash is deleted at the next start (`forget_unfinished`).
 No démarche starts outside the scope the citizen agreed to (`Consent`); the agreement ends with
@@ -18,6 +20,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from autopilot.dossier import DossierError, validate_scalar
 from autopilot.engine.runner import RunResult
 from autopilot.flows import Flow
 from autopilot.ui.consent import Consent
@@ -53,6 +56,8 @@ class Visit:
     def __init__(self, root: Path) -> None:
         self.root = root  # where visits' folders go
         self.values: dict[str, tuple[str, Any]] = {}  # input name → (type, normalised value)
+        self.results: dict[str, tuple[str, str]] = {}  # type → (normalised value, démarche title)
+        self.aside: tuple[str, dict[str, str]] | None = None  # (flow id, the form as typed), see set_aside
         self.demarches: list[Demarche] = []
         self.consent: Consent | None = None
         self._folder: Path | None = None
@@ -60,14 +65,19 @@ class Visit:
     # --- the citizen's data ----------------------------------------------------------
 
     def known(self, flow: Flow) -> dict[str, Any]:
-        """The inputs of `flow` the citizen already gave in this visit (absent ones included)."""
+        """The inputs of `flow` the citizen already gave in this visit (absent ones included),
+        and those a démarche of the visit obtained (a timbre bought)."""
         found = {}
         for name, spec in flow.inputs.items():
+            obtained = self.results.get(spec.type)
+            if obtained is not None and (name not in self.values or self.values[name][1] is None):
+                found[name] = obtained[0]
+                continue
             if name in self.values and self.values[name][0] == spec.type:
                 value = self.values[name][1]
                 if spec.type == "choice" and value is not None and value not in (spec.options or ()):
                     continue
-                if value is None and spec.required:
+                if value is None and spec.always_required:
                     continue
                 found[name] = value
         return found
@@ -75,7 +85,33 @@ class Visit:
     def remember(self, flow: Flow, values: Mapping[str, Any]) -> None:
         """Keep the validated inputs for the next démarches of the visit."""
         for name, value in values.items():
-            self.values[name] = (flow.inputs[name].type, value)
+            kind = flow.inputs[name].type
+            self.values[name] = (kind, value)
+            if kind in self.results and self.results[kind][0] == value:
+                del self.results[kind]  # a timbre goes into one démarche only
+
+    def remember_outputs(self, flow: Flow, outputs: Mapping[str, str]) -> None:
+        """Keep the typed results of a démarche (the timbre's number) for the next ones."""
+        for name, value in outputs.items():
+            spec = flow.outputs.get(name)
+            if spec is None or spec.type is None:
+                continue
+            try:
+                normalised = validate_scalar(spec.type, value, label=spec.label)
+            except DossierError:
+                continue  # not what was expected: the mediator reads it on the result page
+            self.results[spec.type] = (str(normalised), flow.title)
+
+    def set_aside(self, flow: Flow, posted: Mapping[str, str]) -> None:
+        """Keep a form as typed while another démarche obtains one of its inputs."""
+        self.aside = (flow.id, {k: v for k, v in posted.items() if not k.startswith("_") and k != "via"})
+
+    def take_aside(self, flow: Flow) -> dict[str, str]:
+        """The form of `flow` set aside, if any (given once)."""
+        if self.aside is None or self.aside[0] != flow.id:
+            return {}
+        posted, self.aside = self.aside[1], None
+        return posted
 
     @property
     def citizen(self) -> str | None:
@@ -130,6 +166,8 @@ class Visit:
             else:
                 shutil.rmtree(self._folder, ignore_errors=True)
         self.values.clear()
+        self.results.clear()
+        self.aside = None
         self.demarches.clear()
         self.consent = None
         self._folder = None

@@ -1,0 +1,52 @@
+"""The mairie's scanner folder: where the citizen's documents wait to be attached to a démarche.
+
+Only files directly inside that folder can be uploaded (DESIGN: nothing leaves the machine that
+the mediator did not put there for this purpose). The folder is, in order: `$AUTOPILOT_SCANS`,
+the `numerisations:` entry of config.yaml, else `~/Documents/Documents numérisés` (where
+Windows' « Télécopie et numérisation » saves).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from autopilot.config import Config
+from autopilot.errors import DossierError
+
+ENV = "AUTOPILOT_SCANS"
+DEFAULT = Path.home() / "Documents" / "Documents numérisés"
+HINT = "Numérisez le document dans ce dossier, ou indiquez le bon nom de fichier."
+
+
+def folder() -> Path:
+    """The scanner folder, as configured (it may not exist yet)."""
+    configured = os.environ.get(ENV) or Config.load().numerisations
+    return Path(configured).expanduser() if configured else DEFAULT
+
+
+def available() -> list[str]:
+    """The names of the documents in the scanner folder, most recent first (hidden files left out)."""
+    where = folder()
+    if not where.is_dir():
+        return []
+    files = [p for p in where.iterdir() if p.is_file() and not p.name.startswith(".")]
+    return [p.name for p in sorted(files, key=lambda p: (-p.stat().st_mtime, p.name))]
+
+
+def find(name: str, *, label: str) -> Path:
+    """The path of the scan `name`, checked to be a file directly inside the scanner folder.
+
+    DossierError names the field (`label`) when the file is missing or lies elsewhere (a link
+    pointing out of the folder counts as elsewhere).
+    """
+    where = folder()
+    path = where / name
+    try:
+        inside = path.resolve(strict=True).parent == where.resolve(strict=True)
+    except OSError:
+        inside = False
+    if not inside or not path.is_file():
+        raise DossierError([(label, f"le fichier « {name} » n'est pas dans le dossier des numérisations ({where}).")],
+                           HINT)
+    return path
