@@ -1,9 +1,233 @@
-"""Replica of www.securite-routiere.gouv.fr (being written)."""
+"""Replica of the driving-licence exam results on www.securite-routiere.gouv.fr (no account).
+
+TELESERVICES.md §4: the candidate gives the NEPH (12 digits), the date de naissance and the
+catégorie, and proves to be a person ("Je ne suis pas un robot"); the result is the CEPC
+("favorable" / "insuffisant"), published about 48 h (working days) after the practical test. The
+current URL (Sécurité routière or RdvPermis) and the field labels are NOT confirmed [?]: the path
+below and the wording of the pages are hand-written from the public descriptions.
+
+- `/resultats-examen-permis` — h1 "Résultats de l'examen du permis de conduire": "Numéro NEPH",
+  "Date de naissance" (JJ/MM/AAAA, 00 for an unknown day or month), "Catégorie" (select), an image
+  showing a code with "Recopiez le code affiché", the checkbox "Je ne suis pas un robot", button
+  "Rechercher". Each code shown is good for one try: every POST draws a new one. Invalid POST ->
+  the page again with its errors; a NEPH, date and catégorie matching no exam -> the page again
+  with the alert `MESSAGES["unknown"]`; a match -> 303 to the result.
+- `/resultats-examen-permis/resultat/<jeton>` — h1 "Résultat de votre examen": "Catégorie : B",
+  "Date de l'examen : JJ/MM/AAAA", "Résultat : Favorable" (or "Insuffisant"; or "En attente de
+  publication" with "Votre résultat n'est pas encore disponible…" before the publication day);
+  a favourable result links to its CEPC, `<result>/cepc` (h1 "Certificat d'examen du permis de
+  conduire"), printable, which serves as a provisional licence.
+
+Each search that finds an exam records `{"kind": "resultat-examen", "received_at", "data":
+{"neph", "date_naissance", "categorie"}}` (the NEPH without spaces, the rest as typed), so tests
+compare the query with the citizen's data. The exams are `SEEDED`, dated in working days before
+the sandbox's today.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
 
-HOSTS = ("www.securite-routiere.gouv.fr",)
+from flask import Blueprint, abort, redirect, render_template, request
+
+from autopilot.sandbox.state import current_state, now_iso
+from autopilot.sandbox.validation import FormCheck
+
+HOST = "www.securite-routiere.gouv.fr"
+HOSTS = (HOST,)
+SEARCH_PATH = "/resultats-examen-permis"  # [?] unconfirmed
+SERVICES = {HOST: {
+    "name": "Sécurité routière",
+    "tagline": "Résultats de l'examen du permis de conduire",
+    "home": SEARCH_PATH,
+}}
+RECORD_KIND = "resultat-examen"
+SITE = "resultats_permis"
+
+CATEGORIES = ["AM", "A1", "A2", "A", "B1", "B", "BE", "C1", "C1E", "C", "CE", "D1", "D1E", "D", "DE"]
+FAVORABLE, INSUFFISANT = "Favorable", "Insuffisant"
+PENDING = "En attente de publication"
+PUBLICATION_DELAY = 2  # working days after the exam (« environ 48 h, jours ouvrés »)
+# Letters and digits a person cannot confuse (no 0/O, 1/I/L).
+CAPTCHA_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+CAPTCHA_LENGTH = 6
+_NEPH = re.compile(r"^\d{12}$")
+
+MESSAGES = {
+    "neph": "Le numéro NEPH doit comporter 12 chiffres.",
+    "captcha_missing": "Veuillez recopier le code affiché.",
+    "captcha_wrong": "Le code saisi ne correspond pas au code affiché. Un nouveau code vous est proposé.",
+    "robot": "Veuillez cocher la case « Je ne suis pas un robot ».",
+    "unknown": "Aucun résultat ne correspond aux informations saisies. "
+    "Vérifiez le numéro NEPH, la date de naissance et la catégorie.",
+}
+
+
+@dataclass(frozen=True)
+class Examen:
+    """One practical test as the exam file holds it."""
+
+    neph: str
+    date_naissance: str  # JJ/MM/AAAA, 00 for an unknown day or month
+    categorie: str
+    jours_ouvres: int  # taken this many working days before the sandbox's today
+    resultat: str  # FAVORABLE or INSUFFISANT
+
+
+# Fictitious candidates (public demo values, shown to trainees by the training material).
+SEEDED = (
+    Examen("210692106990", "12/04/2006", "B", 5, FAVORABLE),
+    Examen("230133700482", "28/02/2007", "B", 3, INSUFFISANT),
+    Examen("180869300127", "00/00/1986", "C", 10, FAVORABLE),
+    Examen("180869300127", "00/00/1986", "CE", 4, INSUFFISANT),
+    Examen("220433500961", "05/09/2008", "A2", PUBLICATION_DELAY, FAVORABLE),
+    Examen("240175100318", "19/01/2008", "AM", 1, FAVORABLE),
+    Examen("230594400276", "30/05/1999", "BE", 0, INSUFFISANT),
+)
 
 bp = Blueprint("resultats_permis", __name__)
+
+
+def working_days_before(day: date, count: int) -> date:
+    """The date `count` working days (Monday to Friday) before `day`; `day` itself for 0."""
+    while count:
+        day -= timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day
+
+
+def working_days_after(day: date, count: int) -> date:
+    """The date `count` working days after `day`."""
+    while count:
+        day += timedelta(days=1)
+        if day.weekday() < 5:
+            count -= 1
+    return day
+
+
+def normalise_neph(raw: str) -> str:
+    """The NEPH as typed, without spaces (it is printed as two groups of 6)."""
+    return "".join(raw.split())
+
+
+def _find(neph: str, date_naissance: str, categorie: str) -> Examen | None:
+    for examen in SEEDED:
+        if (examen.neph, examen.date_naissance, examen.categorie) == (neph, date_naissance, categorie):
+            return examen
+    return None
+
+
+# -- the captcha: a code drawn for one try, kept server-side -------------------------------
+
+
+def _new_captcha() -> dict[str, Any]:
+    """A fresh code, remembered under an id the form carries; drawn as scattered glyphs."""
+    code = "".join(secrets.choice(CAPTCHA_ALPHABET) for _ in range(CAPTCHA_LENGTH))
+    ident = secrets.token_urlsafe(12)
+    state = current_state()
+    with state.lock:
+        state.site(SITE).setdefault("captchas", {})[ident] = code
+    glyphs = [
+        {"char": char, "x": 18 + 30 * index + secrets.randbelow(7), "y": 34 + secrets.randbelow(12),
+         "angle": secrets.randbelow(41) - 20}
+        for index, char in enumerate(code)
+    ]
+    noise = [tuple(secrets.randbelow(limit) for limit in (200, 60, 200, 60)) for _ in range(5)]
+    return {"id": ident, "glyphs": glyphs, "noise": noise}
+
+
+def _captcha_matches(ident: str, typed: str) -> bool:
+    """Whether `typed` is the code shown under `ident`; the code is spent either way."""
+    state = current_state()
+    with state.lock:
+        code = state.site(SITE).setdefault("captchas", {}).pop(ident, None)
+    return code is not None and typed.strip().upper() == code
+
+
+# -- views ---------------------------------------------------------------------------------
+
+
+def _render_search(values: dict[str, str], errors: dict[str, str], alert: str | None = None) -> str:
+    """The search form, with a new code; the person ticks « Je ne suis pas un robot » again."""
+    kept = {name: value for name, value in values.items() if name != "robot"}
+    return render_template(
+        "resultats_permis/recherche.html", values=kept, errors=errors, alert=alert,
+        categories=CATEGORIES, captcha=_new_captcha(),
+    )
+
+
+@bp.route(SEARCH_PATH, methods=["GET", "POST"], host=HOST)
+def search() -> Any:
+    if request.method == "GET":
+        return _render_search({}, {})
+    fields = ("neph", "date_naissance", "categorie", "robot")
+    values = {name: request.form.get(name, "") for name in fields}
+    state = current_state()
+    check = FormCheck(values, today=state.today())
+    if check.required("neph", "le numéro NEPH") and not _NEPH.match(normalise_neph(values["neph"])):
+        check.fail("neph", MESSAGES["neph"])
+    check.date("date_naissance", "la date de naissance")
+    check.choice("categorie", "la catégorie", CATEGORIES)
+    typed = request.form.get("captcha", "")
+    if not _captcha_matches(request.form.get("captcha_id", ""), typed):
+        check.fail("captcha", MESSAGES["captcha_wrong"] if typed.strip() else MESSAGES["captcha_missing"])
+    check.ticked("robot", MESSAGES["robot"])
+    if check.errors:
+        return _render_search(values, check.errors)
+
+    neph, date_naissance, categorie = normalise_neph(values["neph"]), check.value("date_naissance"), values["categorie"]
+    examen = _find(neph, date_naissance, categorie)
+    if examen is None:
+        return _render_search(values, {}, alert=MESSAGES["unknown"])
+    state.record({
+        "kind": RECORD_KIND, "received_at": now_iso(),
+        "data": {"neph": neph, "date_naissance": date_naissance, "categorie": categorie},
+    })
+    jeton = secrets.token_urlsafe(16)
+    with state.lock:
+        state.site(SITE).setdefault("consultations", {})[jeton] = SEEDED.index(examen)
+    return redirect(f"{SEARCH_PATH}/resultat/{jeton}", 303)
+
+
+def _consulted(jeton: str) -> tuple[Examen, dict[str, Any]]:
+    """The exam a search found, and how the result page shows it today."""
+    state = current_state()
+    with state.lock:
+        index = state.site(SITE).get("consultations", {}).get(jeton)
+    if index is None:
+        abort(404)
+    examen = SEEDED[index]
+    today = state.today()
+    passed_on = working_days_before(today, examen.jours_ouvres)
+    published_on = working_days_after(passed_on, PUBLICATION_DELAY)
+    shown = {
+        "neph": examen.neph,
+        "categorie": examen.categorie,
+        "date_examen": passed_on.strftime("%d/%m/%Y"),
+        "publie_le": published_on.strftime("%d/%m/%Y"),
+        "resultat": examen.resultat if published_on <= today else PENDING,
+    }
+    return examen, shown
+
+
+@bp.route(f"{SEARCH_PATH}/resultat/<jeton>", host=HOST)
+def result(jeton: str) -> str:
+    _, shown = _consulted(jeton)
+    return render_template(
+        "resultats_permis/resultat.html", r=shown, search_url=SEARCH_PATH,
+        favorable=shown["resultat"] == FAVORABLE, pending=shown["resultat"] == PENDING,
+        cepc_url=f"{SEARCH_PATH}/resultat/{jeton}/cepc",
+    )
+
+
+@bp.route(f"{SEARCH_PATH}/resultat/<jeton>/cepc", host=HOST)
+def cepc(jeton: str) -> str:
+    examen, shown = _consulted(jeton)
+    if shown["resultat"] != FAVORABLE:
+        abort(404)
+    return render_template("resultats_permis/cepc.html", r=shown, date_naissance=examen.date_naissance)
