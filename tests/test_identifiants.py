@@ -122,6 +122,7 @@ def test_code_cession_is_loose_because_its_format_is_unconfirmed():
 def test_siret_luhn_and_la_poste():
     assert ok("siret", "732 829 320 00074") == "73282932000074"
     assert ok("siret", "35600000000001") == "35600000000001"  # La Poste: digits sum to a multiple of 5
+    assert ok("siret", "35600000000048") == "35600000000048"  # La Poste's head office passes Luhn
     assert "n'existe pas" in refused("siret", "73282932000075")
     assert "14 chiffres" in refused("siret", "7328293200007")
 

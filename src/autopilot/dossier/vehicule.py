@@ -23,7 +23,8 @@ _FORMULE = re.compile(r"\d{4}[A-Z]{2}\d{5}")
 _CODE_CESSION = re.compile(r"[A-Z0-9]{4,12}")
 _NUMERO_DOSSIER = re.compile(r"[A-Z0-9][A-Z0-9-]{4,28}[A-Z0-9]")
 KILOMETRAGE_MAX = 2_000_000
-# La Poste's establishments share one SIREN whose SIRET do not follow Luhn (sum of digits % 5).
+# La Poste's establishments share one SIREN whose SIRET do not all follow Luhn: theirs may instead
+# have digits adding up to a multiple of 5 (its head office, 35600000000048, passes Luhn).
 _LA_POSTE_SIREN = "356000000"
 
 
@@ -62,12 +63,12 @@ def code_cession(value: Any) -> str:
 
 
 def siret(value: Any) -> str:
-    """A SIRET: 14 digits passing Luhn (or La Poste's own rule), spaces removed."""
+    """A SIRET: 14 digits passing Luhn (or, for La Poste, its own rule), spaces removed."""
     text = re.sub(r"[\s.-]", "", as_text(value, messages.SIRET))
     if not re.fullmatch(r"\d{14}", text):
         raise invalid(messages.SIRET)
-    valid = sum(map(int, text)) % 5 == 0 if text.startswith(_LA_POSTE_SIREN) else luhn_valid(text)
-    if not valid:
+    la_poste = text.startswith(_LA_POSTE_SIREN) and sum(map(int, text)) % 5 == 0
+    if not (la_poste or luhn_valid(text)):
         raise invalid(messages.SIRET_CHECKSUM)
     return text
 

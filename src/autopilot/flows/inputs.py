@@ -36,7 +36,8 @@ def validate_inputs(flow: Flow, raw: Mapping[str, Any]) -> dict[str, Any]:
     """Normalised values for every declared input; DossierError lists every problem at once.
 
     An input required only under conditions (`required: {motif: [vol]}`) is checked once the
-    others are known; a scan must be in the scanner folder.
+    others are known. A scan named must be in the scanner folder; one not named is chosen in the
+    panel when its step comes.
     """
     problems: list[tuple[str, str]] = []
     values: dict[str, Any] = {}
@@ -58,15 +59,16 @@ def validate_inputs(flow: Flow, raw: Mapping[str, Any]) -> dict[str, Any]:
                     continue
                 values[name] = validate_record(spec.type, given, section=spec.label)
             else:
-                values[name] = validate_scalar(
-                    spec.type, given, label=label, options=spec.options, required=spec.always_required
-                )
+                # A document left open is picked in the panel when its step comes (`Runner`).
+                required = spec.always_required and spec.type != "scan"
+                values[name] = validate_scalar(spec.type, given, label=label, options=spec.options, required=required)
                 if spec.type == "scan" and values[name] is not None:
                     scans.find(values[name], label=label)
         except DossierError as error:
             problems.extend(error.problems)
     for name, spec in flow.inputs.items():
-        if spec.conditions and name in values and values[name] is None and spec.required_for(values):
+        if spec.conditions and spec.type != "scan" and name in values and values[name] is None \
+                and spec.required_for(values):
             problems.append((input_label(name, spec), needed_because(flow, spec)))
     if problems:
         raise DossierError(problems, "Corrigez ces informations puis relancez la démarche.")

@@ -1,9 +1,288 @@
-"""Replica of the professionals' habilitation request on immatriculation.ants.gouv.fr (being written)."""
+"""Replica of the professionals' habilitation request (SIV) on immatriculation.ants.gouv.fr.
+
+TELESERVICES.md §5 « Habilitation des professionnels ». The habilitation is granted by the préfet
+(a convention); the ANTS form is only the pré-demande that the préfecture instructs. Its real
+path, page split and labels are NOT confirmed [?]. Login with the ANTS account. Under
+`START_PATH` (= S), five pages with a `fr-stepper`, « Précédent » / « Suivant », PRG, and the
+récapitulatif's « Modifier » links (`?retour=recapitulatif`):
+
+1. `S` « Entreprise »: raison_sociale, siret (14 digits, spaces allowed, Luhn — La Poste's
+   establishments, SIREN 356000000, may pass on the sum of their digits instead), date_creation
+   (JJ/MM/AAAA), voie, code_postal, commune.
+2. `S/activites` « Activités »: one checkbox or more in « Activités exercées » (`ACTIVITES`, field
+   `activite_<code>`), and agrement (also ask the DGFiP's agrément to collect the taxes).
+3. `S/responsable` « Responsable et contact »: gerant_nom, gerant_prenoms, telephone (a French
+   number, 10 digits), courriel.
+4. `S/pieces` « Pièces justificatives »: kbis (« Extrait Kbis »), piece_identite (« Pièce
+   d'identité du gérant »), and optionally casier_judiciaire (« Extrait de casier judiciaire du
+   gérant (facultatif) »): pdf, jpg or png up to 10 Mo [?]. A file already sent is kept when the
+   page is sent again without one. The casier judiciaire is [S] (certisiv.fr says B2): only
+   administrations may obtain a bulletin n° 2, so the page says the préfecture asks for it and
+   takes the gérant's own extract (bulletin n° 3) if given.
+5. `S/recapitulatif` « Récapitulatif »: certification; button « Envoyer ma demande ».
+
+Then `S/confirmation/<numero>` « Votre demande d'habilitation est enregistrée », « Numéro de
+demande : HAB-… » (format [?]). A company created less than 2 years ago gets a warning on the
+récapitulatif and the confirmation, not a refusal: the 2-year rule (from 1 April 2023) is
+confirmed for the Oise only [C].
+
+Record: `{"kind": "immatriculation-habilitation", "numero_demande", "received_at", "account",
+"data"}`; `data` holds the fields as submitted (unticked checkboxes absent) except siret (digits
+only) and each upload, `{"nom", "taille", "sha256"}`. A récapitulatif sent twice is recorded twice.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint
+import hashlib
+import re
+import secrets
+import string
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
 
-HOSTS = ("immatriculation.ants.gouv.fr",)
+from flask import Blueprint, abort, redirect, render_template, request
+
+from autopilot.sandbox.ants_compte import (
+    ANTS_HOST,
+    VEHICLE_SPACE_PATH,
+    current_account,
+    login_required,
+)
+from autopilot.sandbox.hosts import local_url
+from autopilot.sandbox.state import current_state, now_iso
+from autopilot.sandbox.timbre import _luhn_valid as luhn_valid
+from autopilot.sandbox.validation import FormCheck
+
+HOST = "immatriculation.ants.gouv.fr"
+HOSTS = (HOST,)
+START_PATH = "/demarches-en-ligne/habilitation-professionnels"
+KIND = "immatriculation-habilitation"
+TITRE = "Demande d'habilitation des professionnels de l'automobile"
+
+ACTIVITES = [
+    ("commerce", "Commerce de l'automobile"),
+    ("constructeur", "Constructeur ou importateur de véhicules"),
+    ("loueur", "Location de véhicules"),
+    ("expert", "Expert en automobile"),
+    ("huissier", "Commissaire de justice (huissier)"),
+    ("vhu", "Centre VHU ou broyeur agréé"),
+    ("credit", "Établissement de crédit"),
+    ("assureur", "Entreprise d'assurance"),
+]
+# name -> how the "missing" message names it; None: optional.
+UPLOADS = {"kbis": "l'extrait Kbis", "piece_identite": "la pièce d'identité du gérant", "casier_judiciaire": None}
+UPLOAD_TYPES = (".pdf", ".jpg", ".jpeg", ".png")
+UPLOAD_MAX = 10 * 1024 * 1024
+LA_POSTE_SIREN = "356000000"
+TWO_YEAR_RULE_FROM = date(2023, 4, 1)
+JEUNE_ENTREPRISE = (
+    "Votre entreprise a été créée il y a moins de 2 ans. Depuis le 1er avril 2023, certaines préfectures "
+    "(par exemple celle de l'Oise) n'habilitent que les entreprises créées depuis au moins 2 ans : "
+    "renseignez-vous auprès de la vôtre."
+)
+CERTIFICATION_MESSAGE = "Vous devez certifier l'exactitude des informations fournies pour envoyer votre demande."
 
 bp = Blueprint("ants_habilitation", __name__)
+
+
+def siret_valid(siret: str) -> bool:
+    """14 digits passing Luhn; La Poste's establishments (whose head office passes Luhn) may instead
+    have digits adding up to a multiple of 5 (INSEE's exception)."""
+    if not re.fullmatch(r"\d{14}", siret):
+        return False
+    if siret.startswith(LA_POSTE_SIREN) and sum(int(digit) for digit in siret) % 5 == 0:
+        return True
+    return luhn_valid(siret)
+
+
+def _check_entreprise(c: FormCheck) -> None:
+    c.required("raison_sociale", "la raison sociale")
+    if c.required("siret", "le numéro SIRET"):
+        siret = "".join(c.value("siret").split())
+        if not re.fullmatch(r"\d{14}", siret):
+            c.fail("siret", "Le numéro SIRET doit comporter 14 chiffres.")
+        elif not siret_valid(siret):
+            c.fail("siret", "Le numéro SIRET n'est pas valide. Vérifiez-le sur l'extrait Kbis.")
+        else:
+            c.values["siret"] = siret
+    c.date("date_creation", "la date de création de l'entreprise")
+    c.required("voie", "le numéro et le libellé de la voie")
+    c.code_postal("code_postal")
+    c.required("commune", "la commune")
+
+
+def _check_activites(c: FormCheck) -> None:
+    if not any(c.value(f"activite_{code}") for code, _ in ACTIVITES):
+        c.fail("activites", "Veuillez cocher au moins une activité.")
+
+
+def _check_responsable(c: FormCheck) -> None:
+    c.person_name("gerant_nom", "le nom du gérant")
+    c.person_name("gerant_prenoms", "le ou les prénoms du gérant", several=True)
+    if c.required("telephone", "le numéro de téléphone") and \
+            not re.fullmatch(r"0[1-9]\d{8}", re.sub(r"[ .]", "", c.value("telephone"))):
+        c.fail("telephone", "Le numéro de téléphone doit comporter 10 chiffres et commencer par 0.")
+    c.email("courriel", required=True)
+
+
+def _check_pieces(c: FormCheck, kept: dict[str, Any]) -> dict[str, Any]:
+    """The uploads of the pieces page (a file not sent again is kept); fails the missing or wrong ones."""
+    files: dict[str, Any] = {}
+    for name, what in UPLOADS.items():
+        upload = request.files.get(name)
+        filename = (upload.filename or "") if upload else ""
+        if not filename:
+            if name in kept:
+                files[name] = kept[name]
+            elif what:
+                c.fail(name, f"Veuillez joindre {what}.")
+            continue
+        content = upload.read()
+        if not filename.lower().endswith(UPLOAD_TYPES):
+            c.fail(name, "Le fichier doit être au format pdf, jpg ou png.")
+        elif not content or len(content) > UPLOAD_MAX:
+            c.fail(name, "Le fichier doit peser moins de 10 Mo.")
+        else:
+            files[name] = {"nom": filename, "taille": len(content), "sha256": hashlib.sha256(content).hexdigest()}
+    return files
+
+
+def _check_recapitulatif(c: FormCheck) -> None:
+    c.ticked("certification", CERTIFICATION_MESSAGE)
+
+
+@dataclass(frozen=True)
+class Page:
+    slug: str
+    title: str
+    suffix: str
+    fields: tuple[str, ...]
+    check: Callable[[FormCheck], None]
+
+    @property
+    def path(self) -> str:
+        return START_PATH + self.suffix
+
+
+PAGES = (
+    Page("entreprise", "Entreprise", "", (
+        "raison_sociale", "siret", "date_creation", "voie", "code_postal", "commune",
+    ), _check_entreprise),
+    Page("activites", "Activités", "/activites",
+         tuple(f"activite_{code}" for code, _ in ACTIVITES) + ("agrement",), _check_activites),
+    Page("responsable", "Responsable et contact", "/responsable",
+         ("gerant_nom", "gerant_prenoms", "telephone", "courriel"), _check_responsable),
+    Page("pieces", "Pièces justificatives", "/pieces", (), lambda c: None),
+    Page("recapitulatif", "Récapitulatif", "/recapitulatif", ("certification",), _check_recapitulatif),
+)
+RECAP = PAGES[-1]
+
+
+def _merged(pages: dict[str, dict[str, Any]]) -> dict[str, Any]:
+    return {key: value for page in PAGES for key, value in pages.get(page.slug, {}).items()}
+
+
+def jeune_entreprise(date_creation: str, today: date) -> bool:
+    """Whether the 2-year rule (from 1 April 2023) would concern a company created on `date_creation`."""
+    day, month, year = (int(part) for part in date_creation.split("/"))
+    created = date(year, month or 1, day or 1)
+    try:
+        second_birthday = created.replace(year=created.year + 2)
+    except ValueError:  # 29 February
+        second_birthday = date(created.year + 2, 3, 1)
+    return today >= TWO_YEAR_RULE_FROM and second_birthday > today
+
+
+def choisies(d: dict[str, Any]) -> list[str]:
+    """The texts of the activities ticked in `d`."""
+    return [label for code, label in ACTIVITES if d.get(f"activite_{code}")]
+
+
+def _render(page: Page, pages: dict[str, dict[str, Any]], **context: Any) -> str:
+    index = PAGES.index(page)
+    return render_template(
+        f"habilitation/{page.slug}.html", demarche={"titre": TITRE}, step=page, number=index + 1,
+        total=len(PAGES), next_title=PAGES[index + 1].title if index + 1 < len(PAGES) else None,
+        previous_url=PAGES[index - 1].path if index else local_url(ANTS_HOST, VEHICLE_SPACE_PATH),
+        activites=ACTIVITES, choisies=choisies, pages=PAGES, **{"values": {}, "errors": {}, **context},
+    )
+
+
+def _page_view(page: Page) -> Callable[[], Any]:
+    def view() -> Any:
+        state, account = current_state(), current_account()
+        pages = state.draft(account, KIND)["pages"]
+        missing = next((p for p in PAGES[:PAGES.index(page)] if p.slug not in pages), None)
+        if missing:
+            return redirect(missing.path, 303)
+        kept = pages.get(page.slug, {})
+        if request.method == "GET":
+            return _render(page, pages, values=kept)
+        values = {name: request.form[name] for name in page.fields if name in request.form}
+        check = FormCheck(values, today=state.today())
+        page.check(check)
+        if page.slug == "pieces":
+            values = _check_pieces(check, kept)
+        if check.errors:
+            # files sent with a page in error are not kept: the site shows only those already saved
+            return _render(page, pages, values=kept if page.slug == "pieces" else values, errors=check.errors)
+        state.save_page(account, KIND, page.slug, values)  # siret: digits only (see _check_entreprise)
+        following = PAGES[PAGES.index(page) + 1]
+        return redirect(RECAP.path if request.args.get("retour") == "recapitulatif" else following.path, 303)
+
+    return view
+
+
+def _recap_view() -> Any:
+    state, account = current_state(), current_account()
+    today = state.today()
+    if request.method == "GET":
+        draft = state.draft(account, KIND)
+        pages, jeton = draft["pages"], draft["jeton"]
+    else:
+        jeton = request.form.get("jeton", "")
+        pages = state.draft_for_jeton(account, KIND, jeton) or {}
+    missing = next((p for p in PAGES[:-1] if p.slug not in pages), None)
+    if missing:
+        return redirect(missing.path, 303)
+    d = _merged(pages)
+    context = {"d": d, "jeton": jeton, "editable": True, "jeune": jeune_entreprise(d["date_creation"], today),
+               "jeune_message": JEUNE_ENTREPRISE}
+    if request.method == "GET":
+        return _render(RECAP, pages, **context)
+    values = {name: request.form[name] for name in RECAP.fields if name in request.form}
+    check = FormCheck(values, today=today)
+    RECAP.check(check)
+    if check.errors:
+        return _render(RECAP, pages, values=values, errors=check.errors, **context)
+    pages = state.submit_draft(account, KIND, jeton)
+    if pages is None:
+        return redirect(START_PATH, 303)
+    numero = "HAB-" + "".join(secrets.choice(string.ascii_uppercase + string.digits) for _ in range(8))
+    state.record({"kind": KIND, "numero_demande": numero, "received_at": now_iso(), "account": account,
+                  "data": {**_merged(pages), **values}})
+    return redirect(f"{START_PATH}/confirmation/{numero}", 303)
+
+
+def _confirmation_view(numero: str) -> str:
+    state, account = current_state(), current_account()
+    record = next((r for r in state.received(KIND) if r["numero_demande"] == numero and r["account"] == account),
+                  None)
+    if record is None:
+        abort(404)
+    return render_template(
+        "habilitation/confirmation.html", titre="Votre demande d'habilitation est enregistrée", numero=numero,
+        d=record["data"], jeune=jeune_entreprise(record["data"]["date_creation"], state.today()),
+        jeune_message=JEUNE_ENTREPRISE, demarche={"titre": TITRE},
+        space_url=local_url(ANTS_HOST, VEHICLE_SPACE_PATH),
+    )
+
+
+for _page in PAGES[:-1]:
+    bp.add_url_rule(_page.path, _page.slug, login_required(_page_view(_page)), methods=["GET", "POST"], host=HOST)
+bp.add_url_rule(RECAP.path, RECAP.slug, login_required(_recap_view), methods=["GET", "POST"], host=HOST)
+bp.add_url_rule(START_PATH + "/confirmation/<numero>", "confirmation", login_required(_confirmation_view),
+                host=HOST)
+

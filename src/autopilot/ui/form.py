@@ -127,10 +127,10 @@ def _scan_section(flow: Flow, name: str, spec: InputSpec, label: str) -> Section
     hint = f"Documents du dossier des numérisations ({scans.folder()})."
     if spec.hint:
         hint = f"{spec.hint} {hint}"
-    empty = "Le choisir pendant la démarche" if not spec.always_required else "Sélectionner un document"
     names = tuple((n, n) for n in scans.available())
-    only = Field(name, name, label, _when_needed(flow, spec, hint), not spec.always_required, names, empty=empty)
-    return Section(name, spec.type, label, None, not spec.always_required, False, (only,))
+    only = Field(name, name, label, _when_needed(flow, spec, hint), not spec.required, names,
+                 empty="Le choisir dans le panneau au moment de le joindre")
+    return Section(name, spec.type, label, None, not spec.required, False, (only,))
 
 
 def _when_needed(flow: Flow, spec: InputSpec, hint: str | None) -> str | None:

@@ -1,0 +1,327 @@
+"""The sandbox's vehicle services over real HTTP: the cost simulator (service-public), the
+certificat de situation administrative (HistoVec) and the professionals' habilitation (ANTS).
+
+Driven with the stdlib client of test_sandbox; "today" is set through `Sandbox.today`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import shutil
+import subprocess
+import urllib.error
+import urllib.request
+import uuid
+from datetime import date
+from html import unescape
+
+import pytest
+from test_sandbox import LOGIN, Client, Reply
+
+SIMULATEUR = "https://www.service-public.fr/simulateur/calcul/cout-certificat-immatriculation"
+PRIX_CV = "https://www.service-public.fr/simulateur/calcul/PrixCV"
+HISTOVEC = "https://histovec.interieur.gouv.fr/histovec/proprietaire"
+HABILITATION = "https://immatriculation.ants.gouv.fr/demarches-en-ligne/habilitation-professionnels"
+TODAY = date(2026, 11, 15)
+
+CLEAN = "La situation administrative du véhicule ne fait apparaître aucune particularité."
+NOT_FOUND = ("Aucun véhicule ne correspond aux informations saisies. Vérifiez qu'elles sont identiques "
+             "à celles figurant sur le certificat d'immatriculation du véhicule.")
+MARTIN = {  # as printed on the seeded certificate of AB-123-CD: « MARTIN JEANNE MARIE »
+    "titulaire": "particulier", "nom": "Martin", "prenoms": "Jeanne, Marie", "raison_sociale": "", "siren": "",
+    "plaque": "ab 123 cd", "date_premiere_immatriculation": "15/03/2018", "date_certificat": "02/06/2021",
+}
+
+ENTREPRISE = {"raison_sociale": "Garage du Centre", "siret": "732 829 320 00074", "date_creation": "01/03/2019",
+              "voie": "3 rue du Moulin", "code_postal": "60000", "commune": "Beauvais"}
+ACTIVITES = {"activite_commerce": "oui", "activite_loueur": "oui"}
+RESPONSABLE = {"gerant_nom": "Lefèvre", "gerant_prenoms": "Paul", "telephone": "03 44 12 34 56",
+               "courriel": "garage@example.fr"}
+KBIS, PIECE = b"%PDF-1.4 extrait Kbis", b"%PDF-1.4 carte d'identite"
+
+
+class Browser(Client):
+    """The test client, plus what a browser also does: send files, download bytes."""
+
+    def raw(self, url: str, body: bytes | None = None, headers: dict | None = None) -> tuple[int, dict, bytes]:
+        request = urllib.request.Request(self.sandbox.url(url), data=body, headers=headers or {})
+        try:
+            with self._opener.open(request, timeout=10) as resp:
+                return resp.status, dict(resp.headers), resp.read()
+        except urllib.error.HTTPError as exc:
+            return exc.code, dict(exc.headers), exc.read()
+
+    def upload(self, url: str, files: dict[str, tuple[str, bytes]]) -> Reply:
+        """POST multipart/form-data, as the browser sends a form with file inputs."""
+        boundary = uuid.uuid4().hex
+        body = b"".join(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+            f"Content-Type: application/pdf\r\n\r\n".encode() + content + b"\r\n"
+            for name, (filename, content) in files.items()
+        ) + f"--{boundary}--\r\n".encode()
+        status, headers, text = self.raw(url, body, {"Content-Type": f"multipart/form-data; boundary={boundary}"})
+        return Reply(status, self.sandbox.url(url), headers, text.decode())
+
+
+@pytest.fixture(autouse=True)
+def fixed_date(sandbox):
+    sandbox.today = TODAY
+
+
+@pytest.fixture
+def browser(sandbox) -> Browser:
+    return Browser(sandbox)
+
+
+@pytest.fixture
+def logged_in(browser) -> Browser:
+    assert browser.login().status == 303
+    return browser
+
+
+def _text(html: str) -> str:
+    return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def _taxes(reply: Reply) -> dict[str, str]:
+    """The result table: tax -> amount."""
+    rows = re.findall(r'<th scope="row">([^<]+)</th><td>(?:<strong>)?([^<]+)<', reply.text)
+    return {unescape(label): amount for label, amount in rows}
+
+
+def _options(reply: Reply, name: str) -> list[str]:
+    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', reply.text, re.DOTALL).group(1)
+    return [unescape(o) for o in re.findall(r'<option value="([^"]*)"', select) if o]
+
+
+# -- the cost simulator -----------------------------------------------------------------------
+
+
+def test_simulator_form_wears_service_public_and_offers_the_regions_priced_today(browser, sandbox):
+    sandbox.today = date(2025, 1, 31)
+    before = browser.get(SIMULATEUR)
+    assert before.h1() == "Calculer le coût du certificat d'immatriculation"
+    assert "Service-Public.fr" in before.text and "République<br>Française" in before.text
+    assert "La Réunion" not in _options(before, "region")  # its only known price starts on 1 Feb 2025
+    sandbox.today = TODAY
+    after = browser.get(SIMULATEUR)
+    assert _options(after, "region")[-1] == "La Réunion" and len(_options(after, "region")) == 14
+    assert _options(after, "energie") == ["Essence", "Diesel (gazole)", "Hybride", "Électrique", "Hydrogène", "GPL",
+                                          "Superéthanol E85"]
+
+
+def test_simulator_result_lists_each_tax_after_a_303(browser):
+    sent = browser.post(SIMULATEUR, {"puissance_fiscale": "5", "region": "Île-de-France", "energie": "Essence",
+                                     "date_premiere_immatriculation": "01/02/2020"})
+    assert sent.status == 303 and "/resultat/" in sent.location
+    result = browser.get(sent.location)
+    assert result.h1() == "Coût de votre certificat d'immatriculation"
+    assert _taxes(result) == {  # 46,15 € × 5 CV = 230,75 € -> 231 €
+        "Taxe régionale": "231 €",
+        "Taxe pour la formation professionnelle dans les transports": "0 €",
+        "Taxe sur les véhicules polluants": "0 €",
+        "Taxe fixe": "11 €",
+        "Redevance d'acheminement": "2,76 €",
+        "Montant total": "244,76 €",
+    }
+    assert "46,15 € (Île-de-France, en vigueur le 15/11/2026)" in _text(result.text)
+
+
+@pytest.mark.parametrize("today, regional", [(date(2023, 6, 1), "207 €"), (date(2025, 2, 28), "217 €"),
+                                             (date(2025, 3, 1), "252 €")])
+def test_a_newer_price_replaces_the_older_one_from_its_start_date(browser, sandbox, today, regional):
+    sandbox.today = today  # Hauts-de-France: 34,50 € (2023), 36,20 €, then 42 € from 1 March 2025
+    sent = browser.post(SIMULATEUR, {"puissance_fiscale": "6", "region": "Hauts-de-France", "energie": "Diesel (gazole)",
+                                     "date_premiere_immatriculation": "10/10/2020"})
+    assert _taxes(browser.get(sent.location))["Taxe régionale"] == regional
+
+
+def test_simulator_reductions_are_explained(browser):
+    sent = browser.post(SIMULATEUR, {"puissance_fiscale": "8", "region": "Auvergne-Rhône-Alpes", "energie": "Hybride",
+                                     "date_premiere_immatriculation": "01/06/2015"})
+    result = browser.get(sent.location)
+    assert _taxes(result)["Taxe régionale"] == "176 €"  # 44 € × 8 = 352 €, halved: 11 years old
+    assert "Véhicule de 10 ans ou plus : réduction de 50 %." in result.text
+
+
+def test_simulator_messages(browser):
+    reply = browser.post(SIMULATEUR, {"puissance_fiscale": "0", "region": "Wallonie", "energie": "",
+                                      "date_premiere_immatriculation": "31/02/2020"})
+    assert reply.status == 200
+    assert reply.errors() == [
+        "La puissance fiscale doit être un nombre entier de chevaux fiscaux entre 1 et 100.",
+        "La valeur sélectionnée pour la région n'est pas valide.",
+        "Veuillez sélectionner l'énergie.",
+        "La date de première immatriculation n'est pas une date valide.",
+    ]
+
+
+def test_prix_cv_lists_the_prices_in_force(browser):
+    reply = browser.get(PRIX_CV)
+    assert reply.h1() == "Prix du cheval fiscal"
+    text = _text(reply.text)
+    assert "Bretagne 60 € 01/01/2025" in text and "Hauts-de-France 42 € 01/03/2025" in text
+    assert "Centre-Val de Loire 49,80 €" in text
+    assert browser.get(SIMULATEUR + "/resultat/inconnu").status == 404
+
+
+# -- HistoVec -----------------------------------------------------------------------------------
+
+
+def test_csa_of_a_clean_vehicle_is_recorded_and_downloadable(browser):
+    sent = browser.post(HISTOVEC, MARTIN)
+    assert sent.status == 303
+    rapport = browser.get(sent.location)
+    assert rapport.h1() == "Certificat de situation administrative"
+    text = _text(rapport.text)
+    assert f"Situation administrative {CLEAN}" in text
+    assert "Date d'édition 15/11/2026 Valable pour une vente jusqu'au 30/11/2026" in text
+    assert "Titulaire MARTIN JEANNE MARIE" in text and "Numéro d'immatriculation AB-123-CD" in text
+    (record,) = browser.sandbox.received("histovec-csa")
+    assert (record["plaque"], record["edite_le"], record["situation"]) == ("AB-123-CD", "15/11/2026", [CLEAN])
+    assert record["data"] == MARTIN
+
+    pdf_url = re.search(r'href="([^"]+\.pdf)"', rapport.text).group(1)
+    status, headers, pdf = browser.raw("https://histovec.interieur.gouv.fr" + pdf_url)
+    assert (status, headers["Content-Type"]) == (200, "application/pdf")
+    assert 'filename="CSA-AB-123-CD-20261115.pdf"' in headers["Content-Disposition"]
+    assert pdf.startswith(b"%PDF-1.4") and pdf.rstrip().endswith(b"%%EOF")
+    assert "(Date d'édition : 15/11/2026) '".encode("cp1252") in pdf
+    if shutil.which("pdftotext"):  # a real reader finds the text
+        extracted = subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+        assert CLEAN in extracted and "Date d'édition : 15/11/2026" in extracted
+
+
+@pytest.mark.parametrize("posted, mentions", [
+    ({"nom": "DUPONT", "prenoms": "KARIM", "plaque": "FG-456-HJ", "date_premiere_immatriculation": "20/09/2019",
+      "date_certificat": "20/09/2019"}, ["Gage inscrit le 12/01/2024 au profit de CRÉDIT AUTO EXEMPLE."]),
+    ({"nom": "moreau", "prenoms": "lucien", "plaque": "123ab75", "date_premiere_immatriculation": "12/05/1999",
+      "date_certificat": "10/10/2005"},
+     ["Opposition au transfert du certificat d'immatriculation (OTCI) inscrite le 03/02/2025 par le Trésor public."]),
+    ({"titulaire": "societe", "raison_sociale": "Transports Lefevre", "siren": "732 829 320", "plaque": "KL 789 MN",
+      "date_premiere_immatriculation": "04/07/2020", "date_certificat": "04/07/2020"}, [CLEAN]),
+], ids=["gage", "otci-fni", "societe"])
+def test_csa_mentions(browser, posted, mentions):
+    rapport = browser.get(browser.post(HISTOVEC, {"titulaire": "particulier", **posted}).location)
+    assert rapport.h1() == "Certificat de situation administrative"
+    assert all(unescape(m) in unescape(rapport.text) for m in mentions)
+    assert browser.sandbox.received("histovec-csa")[0]["situation"] == mentions
+
+
+@pytest.mark.parametrize("changes", [
+    {"nom": "Martine"}, {"prenoms": "Jeanne"}, {"date_certificat": "03/06/2021"}, {"plaque": "AB-123-CE"},
+    {"titulaire": "societe", "raison_sociale": "MARTIN JEANNE MARIE", "siren": "732829320"},
+])
+def test_csa_needs_the_certificate_exactly(browser, changes):
+    reply = browser.post(HISTOVEC, {**MARTIN, **changes})
+    assert reply.status == 200
+    assert NOT_FOUND in unescape(reply.text) and 'class="fr-alert fr-alert--error" role="alert"' in reply.text
+    assert browser.sandbox.received("histovec-csa") == []
+
+
+def test_csa_form_messages(browser):
+    reply = browser.post(HISTOVEC, {**MARTIN, "titulaire": "societe", "raison_sociale": "", "siren": "732829321",
+                                    "plaque": "SS-123-AB", "date_certificat": "01/01/2017"})
+    assert reply.errors() == [
+        "Veuillez renseigner la raison sociale.",
+        "Le numéro SIREN n'est pas valide.",
+        "Le numéro d'immatriculation n'est pas valide (exemples : AB-123-CD ou 123 AB 01).",
+        "La date du certificat d'immatriculation ne peut pas être antérieure à la date de première immatriculation.",
+    ]
+    empty = browser.post(HISTOVEC, {})
+    assert empty.errors()[0] == "Veuillez sélectionner le type de titulaire."
+
+
+def test_each_csa_asked_is_recorded_again(browser):
+    browser.post(HISTOVEC, MARTIN)
+    browser.post(HISTOVEC, MARTIN)
+    assert len(browser.sandbox.received("histovec-csa")) == 2
+
+
+# -- the professionals' habilitation ------------------------------------------------------------
+
+
+def _fill_habilitation(user: Browser, entreprise: dict = ENTREPRISE) -> None:
+    for url, data in ((HABILITATION, entreprise), (HABILITATION + "/activites", ACTIVITES),
+                      (HABILITATION + "/responsable", RESPONSABLE)):
+        reply = user.post(url, data)
+        assert reply.status == 303, (url, reply.errors())
+    pieces = user.upload(HABILITATION + "/pieces", {"kbis": ("kbis.pdf", KBIS), "piece_identite": ("cni.pdf", PIECE)})
+    assert pieces.status == 303, pieces.errors()
+
+
+def _jeton(reply: Reply) -> str:
+    return re.search(r'name="jeton" value="([^"]+)"', reply.text).group(1)
+
+
+def test_habilitation_needs_the_ants_login(browser):
+    reply = browser.get(HABILITATION, follow=False)
+    assert reply.status == 303 and reply.location.startswith(browser.sandbox.url(LOGIN))
+
+
+def test_habilitation_is_recorded_with_its_files_and_twice_if_sent_twice(logged_in, sandbox):
+    _fill_habilitation(logged_in)
+    recap = logged_in.get(HABILITATION + "/recapitulatif")
+    assert recap.h1() == "Récapitulatif" and "Étape 5 sur 5" in recap.text
+    text = _text(recap.text)
+    assert "Activités exercées Commerce de l'automobile, Location de véhicules" in text
+    assert "Extrait Kbis kbis.pdf" in text and "moins de 2 ans" not in text
+    assert logged_in.post(HABILITATION + "/recapitulatif", {"jeton": _jeton(recap)}).errors() == [
+        "Vous devez certifier l'exactitude des informations fournies pour envoyer votre demande."]
+
+    first = logged_in.post(HABILITATION + "/recapitulatif", {"jeton": _jeton(recap), "certification": "oui"})
+    again = logged_in.post(HABILITATION + "/recapitulatif", {"jeton": _jeton(recap), "certification": "oui"})
+    assert first.status == again.status == 303
+    records = sandbox.received("immatriculation-habilitation")
+    assert len(records) == 2 and records[0]["data"] == records[1]["data"]
+    record = records[0]
+    assert record["account"] == "mairie.demo@ants.bac-a-sable.fr"
+    assert record["data"] == {
+        **ENTREPRISE, "siret": "73282932000074", **ACTIVITES, **RESPONSABLE, "certification": "oui",
+        "kbis": {"nom": "kbis.pdf", "taille": len(KBIS), "sha256": hashlib.sha256(KBIS).hexdigest()},
+        "piece_identite": {"nom": "cni.pdf", "taille": len(PIECE), "sha256": hashlib.sha256(PIECE).hexdigest()},
+    }
+    confirmation = logged_in.get(first.location)
+    assert confirmation.h1() == "Votre demande d'habilitation est enregistrée"
+    assert f"Numéro de demande : {record['numero_demande']}" in _text(confirmation.text)
+    assert "La préfecture instruit votre demande" in confirmation.text
+
+
+def test_habilitation_pages_cannot_be_skipped_and_files_are_required(logged_in):
+    reply = logged_in.get(HABILITATION + "/pieces", follow=False)
+    assert reply.status == 303 and reply.location.endswith("/habilitation-professionnels")
+    assert logged_in.post(HABILITATION, ENTREPRISE).status == 303
+    assert logged_in.post(HABILITATION + "/activites", {}).errors() == ["Veuillez cocher au moins une activité."]
+    logged_in.post(HABILITATION + "/activites", ACTIVITES)
+    logged_in.post(HABILITATION + "/responsable", RESPONSABLE)
+    missing = logged_in.upload(HABILITATION + "/pieces", {"kbis": ("kbis.docx", KBIS)})
+    assert missing.errors() == ["Le fichier doit être au format pdf, jpg ou png.",
+                                "Veuillez joindre la pièce d'identité du gérant."]
+
+
+INVALID_SIRET = "Le numéro SIRET n'est pas valide. Vérifiez-le sur l'extrait Kbis."
+
+
+@pytest.mark.parametrize("siret, message", [
+    ("7328293200007", "Le numéro SIRET doit comporter 14 chiffres."),
+    ("73282932000075", INVALID_SIRET),
+    ("35600000012344", INVALID_SIRET),  # La Poste: neither Luhn nor digits adding up to a multiple of 5
+    ("35600000012346", None),  # La Poste establishment: digits add up to 30, not Luhn-valid
+    ("35600000000048", None),  # La Poste's head office: Luhn-valid, digits add up to 26
+])
+def test_siret_checks_with_la_poste_exception(logged_in, siret, message):
+    reply = logged_in.post(HABILITATION, {**ENTREPRISE, "siret": siret})
+    if message:
+        assert reply.errors() == [message]
+    else:
+        assert reply.status == 303
+
+
+def test_a_company_younger_than_two_years_gets_a_warning_not_a_refusal(logged_in):
+    _fill_habilitation(logged_in, {**ENTREPRISE, "date_creation": "01/12/2024"})
+    recap = logged_in.get(HABILITATION + "/recapitulatif")
+    assert "Votre entreprise a été créée il y a moins de 2 ans." in unescape(recap.text)
+    assert 'fr-alert--warning' in recap.text and 'role="alert"' not in recap.text
+    done = logged_in.post(HABILITATION + "/recapitulatif", {"jeton": _jeton(recap), "certification": "oui"})
+    assert done.status == 303
