@@ -1,4 +1,5 @@
-"""Timbres fiscaux électroniques as the pré-demandes take them: prices, numbers, card payment.
+"""Timbres fiscaux électroniques as the pré-demandes and timbres.impots.gouv.fr sell them: prices,
+numbers, card payment.
 
 A timbre is a 16-digit number, shown in groups of four and checked without its spaces
 (TELESERVICES.md §3). It is not nominative; once a recorded pré-demande carries it, it is used.
@@ -36,6 +37,18 @@ TARIFS = (
     Tarif("passeport_mineur_moins_15", "Passeport, demandeur mineur de moins de 15 ans", 17, date(2019, 1, 1)),
     Tarif("cni_perte_vol", "Carte d'identité perdue ou volée", 25, date(2019, 1, 1)),
     Tarif("permis_perte_vol", "Permis de conduire perdu ou volé", 25, date(2019, 1, 1)),
+    # R55925: "Montant du timbre : 225 €" for the stamp of a procédure d'appel.
+    Tarif("droit_appel", "Droit d'appel (procédure d'appel avec avocat obligatoire)", 225, date(2019, 1, 1)),
+    # OFII / titres de séjour: only the "en général" 225 € is confirmed; the grid by title is NOT
+    # ([?] TELESERVICES.md §3, §8). Dated from 2024 so that a corrected grid is a new set of rows.
+    Tarif("ofii_carte_sejour", "Carte de séjour temporaire ou pluriannuelle (cas général)", 225, date(2024, 1, 1)),
+    Tarif("ofii_carte_resident", "Carte de résident", 225, date(2024, 1, 1)),
+    Tarif("ofii_etudiant", "Carte de séjour « étudiant »", 75, date(2024, 1, 1)),
+    Tarif("ofii_vls_ts", "Validation du visa long séjour valant titre de séjour (VLS-TS)", 200, date(2024, 1, 1)),
+    Tarif("ofii_vls_ts_etudiant", "Validation du VLS-TS « étudiant »", 50, date(2024, 1, 1)),
+    Tarif("ofii_dcem", "Document de circulation pour étranger mineur (DCEM)", 50, date(2024, 1, 1)),
+    Tarif("ofii_titre_voyage_refugie", "Titre de voyage pour réfugié (majeur)", 45, date(2024, 1, 1)),
+    Tarif("ofii_duplicata", "Duplicata d'un titre de séjour perdu, volé ou détérioré", 225, date(2024, 1, 1)),
 )
 
 CHOIX = [
@@ -53,6 +66,12 @@ def tarif(usage: str, today: date) -> Tarif:
         raise KeyError(usage)
     in_force = [t for t in rows if t.depuis <= today]
     return in_force[-1] if in_force else rows[0]
+
+
+def tarifs_en_vigueur(prefix: str, today: date) -> list[Tarif]:
+    """The rows in force on `today` whose usage starts with `prefix` ("ofii_"), in table order."""
+    usages = dict.fromkeys(t.usage for t in TARIFS if t.usage.startswith(prefix))
+    return [tarif(usage, today) for usage in usages]
 
 
 def age_on(date_naissance: str, today: date) -> int:

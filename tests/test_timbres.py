@@ -1,0 +1,146 @@
+"""Timbres fiscaux end to end on the sandbox: buying one for a passport, an OFII title or an
+appeal (the citizen pays: autopilot never fills the card), sent to the mairie's mailbox or the
+citizen's mobile; the passport timbre then carried by the pré-demande; and the refund, refused
+outside its window with the site's own message."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from citizens import CAMILLE, citizen
+from test_identite import citizen_pays
+from test_sandbox_timbres import EARLY, LATE
+
+from autopilot.engine.approver import Moment
+from autopilot.engine.runner import Outcome
+
+TODAY = date(2026, 11, 15)
+MAIRIE = "mairie.demo@ants.bac-a-sable.fr"
+BUYER = {"nom": "Lefèvre", "prenom": "Camille"}
+BY_SMS = {**BUYER, "reception": "sms", "telephone": "06 12 34 56 78"}
+BY_MAIL = {**BUYER, "reception": "courriel", "courriel": MAIRIE}
+
+
+@pytest.fixture(autouse=True)
+def fixed_date(sandbox):
+    sandbox.today = TODAY
+
+
+def citizen_pays_on_an_empty_form(page):
+    """The citizen pays; before they type, the card fields are empty: autopilot filled nothing."""
+    citizen = citizen_pays(page)
+    pay = citizen.human
+
+    def check_then_pay(view):
+        body = page.locator("body")
+        for label in ("Numéro de carte", "Date d'expiration (MM/AA)", "Cryptogramme visuel"):
+            assert body.get_by_label(label).input_value() == "", label
+        pay(view)
+
+    citizen.human = check_then_pay
+    return citizen
+
+
+def bought(sandbox) -> dict:
+    records = sandbox.received("timbres-achat")
+    assert len(records) == 1, records
+    return records[0]
+
+
+def assert_outputs_are_the_timbre(result, approver, sold: dict) -> None:
+    grouped = " ".join(sold["numero_timbre"][i:i + 4] for i in range(0, 16, 4))
+    assert result.outputs == {"numero_timbre": grouped, "reference_transaction": sold["reference_transaction"],
+                              "montant": f"{sold['montant']} €"}
+    assert approver.seen[-1].outputs == (("Numéro du timbre fiscal", grouped),
+                                         ("Référence de la transaction", sold["reference_transaction"]),
+                                         ("Montant du timbre", f"{sold['montant']} €"))
+
+
+@pytest.mark.parametrize("demandeur, montant", [("majeur", 86), ("mineur_15_17", 42), ("mineur_moins_15", 17)])
+def test_passport_timbre_sent_by_sms(run_demarche, sandbox, page, demandeur, montant):
+    result, approver, _ = run_demarche("timbre-passeport", {**BY_SMS, "demandeur": demandeur},
+                                       citizen_pays_on_an_empty_form(page))
+
+    assert result.outcome is Outcome.COMPLETED, result.error
+    sold = bought(sandbox)
+    assert (sold["montant"], sold["acheteur"], sold["destinataire"]) == (montant, BUYER, "0612345678")
+    assert_outputs_are_the_timbre(result, approver, sold)
+    (sms,) = sandbox.sms()
+    assert sms["to"] == "0612345678" and result.outputs["numero_timbre"] in sms["body"]
+    payment = [v for v in approver.seen if v.moment is Moment.MANUAL]
+    assert [(v.title, v.gate) for v in payment] == [("Paiement du timbre", "payment")]
+    assert "4111" not in str(sandbox.received())
+
+
+def test_ofii_timbre_sent_to_the_mairies_mailbox(run_demarche, sandbox, page):
+    result, approver, _ = run_demarche("timbre-ofii", {**BY_MAIL, "titre": "vls_ts"}, citizen_pays_on_an_empty_form(page))
+
+    assert result.outcome is Outcome.COMPLETED, result.error
+    sold = bought(sandbox)
+    assert (sold["usage"], sold["montant"], sold["reception"]) == ("ofii_vls_ts", 200, "courriel")
+    assert_outputs_are_the_timbre(result, approver, sold)
+    (mail,) = sandbox.mailbox()
+    assert mail["to"] == MAIRIE and result.outputs["numero_timbre"] in mail["body"]
+    assert sandbox.sms() == []
+
+
+def test_appeal_timbre_of_225_euros(run_demarche, sandbox, page):
+    result, approver, _ = run_demarche("timbre-appel-justice", BY_SMS, citizen_pays_on_an_empty_form(page))
+
+    assert result.outcome is Outcome.COMPLETED, result.error
+    sold = bought(sandbox)
+    assert (sold["usage"], sold["montant"]) == ("droit_appel", 225)
+    assert_outputs_are_the_timbre(result, approver, sold)
+
+
+def test_a_mail_reception_without_an_address_stops_on_the_sites_message(run_demarche, sandbox, page):
+    result, approver, _ = run_demarche("timbre-passeport", {**BUYER, "reception": "courriel", "demandeur": "majeur"})
+
+    assert result.outcome is Outcome.STOPPED
+    assert approver.seen[-1].site_errors == ("Veuillez renseigner l'adresse électronique.",)
+    assert sandbox.received() == []
+
+
+def test_the_passport_timbre_feeds_the_pre_demande_then_cannot_be_refunded(run_demarche, sandbox, page):
+    bought_it, _, _ = run_demarche("timbre-passeport", {**BY_SMS, "demandeur": "majeur"}, citizen_pays(page))
+    sold = bought(sandbox)
+    predemande, _, _ = run_demarche("passeport-pre-demande", citizen(CAMILLE, timbre=bought_it.outputs["numero_timbre"]))
+
+    assert predemande.outcome is Outcome.COMPLETED, predemande.error
+    (record,) = sandbox.received("passeport-pre-demande")
+    assert (record["data"]["numero_timbre"], record["data"]["timbre_montant"]) == (sold["numero_timbre"], "86")
+    sandbox.today = TODAY + timedelta(days=5)
+    refund, approver, _ = run_demarche("timbre-remboursement", {**bought_it.outputs, "date_achat": "15/11/2026"})
+    assert refund.outcome is Outcome.STOPPED
+    assert approver.seen[-1].site_errors == ("Ce timbre a déjà été utilisé : il ne peut pas être remboursé.",)
+    assert sandbox.received("timbres-remboursement") == []
+
+
+def test_refund_of_an_unused_passport_timbre(run_demarche, sandbox, page):
+    bought_it, _, _ = run_demarche("timbre-passeport", {**BY_SMS, "demandeur": "mineur_15_17"}, citizen_pays(page))
+    sold = bought(sandbox)
+    sandbox.today = TODAY + timedelta(days=3)
+    result, approver, _ = run_demarche("timbre-remboursement", {**bought_it.outputs, "date_achat": "15/11/2026"})
+
+    assert result.outcome is Outcome.COMPLETED, result.error
+    (record,) = sandbox.received("timbres-remboursement")
+    assert (record["numero_timbre"], record["reference_transaction"], record["montant"], record["carte_fin"]) == (
+        sold["numero_timbre"], sold["reference_transaction"], 42, "1111")
+    assert result.outputs == {"numero_remboursement": record["numero_remboursement"], "montant_rembourse": "42 €"}
+    gates = [v.title for v in approver.seen if v.gate == "submit"]
+    assert gates == ["Confirmer le timbre à rembourser"]
+    assert page.get_by_role("link", name="Télécharger le justificatif de remboursement").count() == 1
+
+
+@pytest.mark.parametrize("today, message", [
+    (TODAY + timedelta(days=2), EARLY.format("18/11/2026")), (date(2028, 5, 16), LATE),
+])
+def test_refund_outside_its_window_is_refused_with_the_sites_message(run_demarche, sandbox, page, today, message):
+    bought_it, _, _ = run_demarche("timbre-passeport", {**BY_SMS, "demandeur": "majeur"}, citizen_pays(page))
+    sandbox.today = today
+    result, approver, _ = run_demarche("timbre-remboursement", {**bought_it.outputs, "date_achat": "15/11/2026"})
+
+    assert result.outcome is Outcome.STOPPED
+    assert approver.seen[-1].site_errors == (message,)
+    assert sandbox.received("timbres-remboursement") == []
