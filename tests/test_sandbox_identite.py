@@ -255,7 +255,8 @@ def test_the_card_is_never_kept_nor_shown_again(logged_in, sandbox):
     _validate(logged_in, PASSEPORT)
     kept = json.dumps([sandbox.received(), sandbox.mailbox()]) + repr(vars(sandbox._state))
     for secret in ("5555555555554444", "5555 5555 5555 4444", "951", "737"):
-        assert secret not in kept, secret
+        # as a value of its own: random tokens and timbre numbers may hold these digits by chance
+        assert not re.search(rf"(?<![\w-]){secret}(?![\w-])", kept), secret
     assert sandbox.received("timbre-achat")[0]["carte_fin"] == "4444"
 
 

@@ -28,6 +28,7 @@ from autopilot.sandbox.hosts import CONTROL_HOST, local_url
 from autopilot.sandbox.state import current_state
 
 MAILBOX_PATH = "/boite-mail"
+SMS_PATH = "/sms"
 
 bp = Blueprint("control", __name__)
 
@@ -50,7 +51,7 @@ def home() -> str:
     state = current_state()
     return render_template(
         "control/home.html", sites=sites, account=ants_compte.DEMO_ACCOUNT,
-        mailbox_url=MAILBOX_PATH, otp=state.otp, demandes=state.demandes(), titres=TITRES,
+        mailbox_url=MAILBOX_PATH, sms_url=SMS_PATH, otp=state.otp, demandes=state.demandes(), titres=TITRES,
     )
 
 
@@ -60,6 +61,16 @@ def mailbox() -> str:
         "control/mailbox.html", messages=list(reversed(current_state().mailbox())),
         adresse=ants_compte.DEMO_ACCOUNT["identifiant"],
     )
+
+
+@bp.route(SMS_PATH, host=CONTROL_HOST)
+def sms() -> str:
+    return render_template("control/sms.html", messages=list(reversed(current_state().sms())))
+
+
+@bp.route("/_sandbox/sms", host=CONTROL_HOST)
+def sms_json() -> Any:
+    return jsonify(current_state().sms())
 
 
 @bp.route("/_sandbox/received", host=CONTROL_HOST)

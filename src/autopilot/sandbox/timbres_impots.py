@@ -89,6 +89,8 @@ MESSAGES = {
     "plus être remboursé.",
 }
 
+SENDER = "ne-pas-repondre@timbres.impots.gouv.fr"  # [?] the real sender address is not known
+
 bp = Blueprint("timbres_impots", __name__)
 
 
@@ -337,7 +339,7 @@ def _sell(order: dict[str, dict[str, str]], today: date, carte_fin: str) -> dict
         state.send_mail(sold["destinataire"], "Votre timbre fiscal électronique",
                         f"Bonjour,\n\nVoici votre timbre fiscal électronique.\n{text}\n\nLe timbre est "
                         "joint à ce message au format PDF. Il n'est pas nominatif : conservez-le.",
-                        attachment=f"timbre-{numero}.pdf")
+                        attachment=f"timbre-{numero}.pdf", sender=SENDER)
     else:
         state.send_sms(sold["destinataire"], f"Timbre fiscal électronique. {text}")
     return sold
