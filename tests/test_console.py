@@ -107,7 +107,8 @@ class Console:
         """On « Accord de l'usager »: tick the `others` categories too, then « L'usager donne son accord »."""
         self.page.get_by_role("heading", name="Accord de l'usager", level=1).wait_for()
         for category in others:
-            self.page.get_by_role("group", name="Démarches concernées par l'accord").get_by_label(category).check()
+            group = self.page.get_by_role("group", name="Démarches concernées par l'accord")
+            group.locator(f'input[value="{category}"]').check()  # its label also lists the démarches
         self.page.get_by_role("button", name="L'usager donne son accord").click()
 
     def follow_new_window(self, click) -> None:
@@ -344,3 +345,41 @@ def test_the_demo_opens_the_console_with_the_fictitious_citizen(browser_type, li
     assert "Démarche terminée : Pré-demande de passeport." in out
     shown = out.split("Numéro de pré-demande : ")[1].split()[0]
     assert len(shown) == 10 and shown in numero
+
+
+def test_the_timbre_bought_first_goes_into_the_pre_demande(browser_type, sandbox, library, tmp_path):
+    """« Acheter un timbre fiscal pour un passeport d'abord »: the pré-demande's form waits as typed,
+    the citizen pays the timbre, and its number comes back into the pré-demande."""
+    app = Console(browser_type, sandbox, tmp_path / "home")
+    page = app.page
+    page.get_by_role("link", name="Pré-demande de passeport", exact=True).click()
+    typed = citizen(CAMILLE, timbre=None)
+    del typed["timbre"]
+    app.type_citizen(typed)
+    page.get_by_role("button", name="Acheter un timbre fiscal pour un passeport d'abord").click()
+
+    page.get_by_role("heading", name="Acheter un timbre fiscal pour un passeport", level=1).wait_for()
+    app.type_citizen({"demandeur": "majeur", "nom": "Lefèvre", "prenom": "Camille", "reception": "sms",
+                      "telephone": "06 12 34 56 78"})
+    page.get_by_role("button", name="Commencer la démarche").click()
+    app.agree("Passeport")
+    app.approve([("Usage du timbre", False), ("Montant du timbre", False), ("Coordonnées de l'acheteur", False),
+                 ("Récapitulatif de la commande", False)])
+    app.panel.get_by_role("heading", name="Paiement du timbre", exact=True).wait_for(timeout=20_000)
+    page.get_by_label("Numéro de carte").fill("4111 1111 1111 1111")  # the citizen, not autopilot
+    page.get_by_label("Date d'expiration (MM/AA)").fill("12/30")
+    page.get_by_label("Cryptogramme visuel").fill("123")
+    page.get_by_role("button", name="Payer 86 €").click()
+    expect(page.get_by_role("heading", name="Démarche terminée")).to_be_visible(timeout=20_000)
+    [sold] = sandbox.received("timbres-achat")
+    expect(page.get_by_text(" ".join(sold["numero_timbre"][i:i + 4] for i in range(0, 16, 4)))).to_be_visible()
+
+    page.get_by_role("link", name="Revenir à « Pré-demande de passeport »").click()
+    expect(page.get_by_role("heading", name="Déjà saisi pendant cette visite")).to_be_visible()
+    expect(page.get_by_text("Obtenu pendant cette visite : Acheter un timbre fiscal pour un passeport.")).to_be_visible()
+    expect(app.field("Identité", "Nom de naissance")).to_have_value("Lefèvre")  # the form as it was left
+    app.run_to_the_end(library, CAMILLE, login=True)
+
+    [record] = sandbox.received(FLOW)
+    assert record["data"] == {**CAMILLE_RECEIVED, "numero_timbre": sold["numero_timbre"]}
+    assert sandbox.received("timbre-achat") == []  # not bought twice

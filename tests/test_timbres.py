@@ -14,6 +14,8 @@ from test_sandbox_timbres import EARLY, LATE
 
 from autopilot.engine.approver import Moment
 from autopilot.engine.runner import Outcome
+from autopilot.errors import DossierError
+from autopilot.flows.inputs import validate_inputs
 
 TODAY = date(2026, 11, 15)
 MAIRIE = "mairie.demo@ants.bac-a-sable.fr"
@@ -94,12 +96,13 @@ def test_appeal_timbre_of_225_euros(run_demarche, sandbox, page):
     assert_outputs_are_the_timbre(result, approver, sold)
 
 
-def test_a_mail_reception_without_an_address_stops_on_the_sites_message(run_demarche, sandbox, page):
-    result, approver, _ = run_demarche("timbre-passeport", {**BUYER, "reception": "courriel", "demandeur": "majeur"})
-
-    assert result.outcome is Outcome.STOPPED
-    assert approver.seen[-1].site_errors == ("Veuillez renseigner l'adresse électronique.",)
-    assert sandbox.received() == []
+@pytest.mark.parametrize("reception, missing", [("courriel", "Adresse électronique de la mairie"),
+                                                ("sms", "Téléphone portable de l'usager")])
+def test_the_address_of_the_chosen_reception_is_asked_before_the_browser_opens(library, reception, missing):
+    flow = library.find("timbre-passeport").flow
+    with pytest.raises(DossierError) as refused:
+        validate_inputs(flow, {**BUYER, "reception": reception, "demandeur": "majeur"})
+    assert refused.value.problems == [(missing, f"obligatoire quand « Réception du timbre » est {reception}.")]
 
 
 def test_the_passport_timbre_feeds_the_pre_demande_then_cannot_be_refunded(run_demarche, sandbox, page):
