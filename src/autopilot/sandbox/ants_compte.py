@@ -11,7 +11,7 @@ Pages (real paths [?], not confirmed on the live site — see TELESERVICES.md §
 - `/moncompte/mon-espace`, `/moncompte/mon-espace-identite` (links "Réaliser une pré-demande de
   carte d'identité", "Réaliser une pré-demande de passeport", "Suivre ma demande de carte
   d'identité", "Suivre ma demande de passeport"). The suivi pages themselves are in `ants_suivi`;
-  `/moncompte/mon-espace-conduite` is served by `ants_permis`, `/moncompte/mon-espace-vehicule`
+  `/moncompte/mon-espace-conduite` is served by `ants_permis_suivi`, `/moncompte/mon-espace-vehicule`
   by `ants_immatriculation`.
 - `POST /moncompte/se-deconnecter`.
 

@@ -1,5 +1,5 @@
-"""Replica of the driving-licence request on permisdeconduire.ants.gouv.fr, and of its suivi in
-"Mon espace conduite" on ants.gouv.fr (login with the ANTS account on both).
+"""Replica of the driving-licence request on permisdeconduire.ants.gouv.fr (login with the ANTS
+account); its suivi, in "Mon espace conduite" on ants.gouv.fr, is `ants_permis_suivi`.
 
 "Demande en ligne d'un nouveau permis en cas de perte, vol, détérioration ou changement d'état
 civil" (TELESERVICES.md §4, F1450), plus the end of the administrative validity. The paths, the
@@ -19,7 +19,8 @@ motif), each page recording these `data` keys:
 3. `S/permis` "Permis de conduire": neph ("Numéro de permis (NEPH)", optional: 12 digits, or 6 to
    15 letters and digits for an old number; recorded without spaces, upper case).
 4. `S/etat-civil` "État civil": nom_naissance, nom_usage, prenoms, sexe (F | M), date_naissance,
-   pays_naissance, departement_naissance, commune_naissance — labels as the pré-demandes'.
+   pays_naissance, departement_naissance, commune_naissance — labels and checks as the
+   pré-demandes' (`predemande.check_naissance`).
 5. `S/adresse` "Adresse": voie, complement, code_postal, commune, telephone, courriel
    (`predemande.ADRESSE`).
 6. `S/photo` "Photo et signature": code_ephoto ("Code photo-signature numérique (ePhoto)",
@@ -40,12 +41,6 @@ from the sandbox's today [?]). Each validation appends `{"kind": "permis-demande
 "numero_dossier", "received_at", "enregistree_le" (sandbox date, AAAA-MM-JJ), "account", "data"}`,
 never de-duplicated; it mails the account and texts the citizen's mobile. A timbre bought here is
 also recorded as `timbre-achat` (`predemande`). Drafts are kept per account.
-
-Suivi, on ants.gouv.fr: `/moncompte/mon-espace-conduite` "Mon espace conduite" (links "Faire une
-demande de permis de conduire", "Suivre ma demande de permis de conduire");
-`.../suivi-permis` "Suivre ma demande de permis de conduire" (field "Numéro de dossier", button
-"Rechercher"); `.../suivi-permis/<NUMERO>` "Suivi de votre demande" ("Statut : …" and the dated
-steps). It finds the `SEEDED` dossiers and every recorded demande ("Demande enregistrée").
 """
 
 from __future__ import annotations
@@ -63,14 +58,8 @@ from autopilot.sandbox import predemande, timbre
 from autopilot.sandbox.ants_compte import (
     ANTS_HOST,
     DRIVING_SPACE_PATH,
-    SPACE_PATH,
     current_account,
     login_required,
-)
-from autopilot.sandbox.demandes import (
-    normalise_numero,
-    numero_is_plausible,
-    same_numero,
 )
 from autopilot.sandbox.hosts import local_url
 from autopilot.sandbox.nomenclatures import PAYS
@@ -104,7 +93,6 @@ UPLOADS = {
     "changement_etat_civil": {"justificatif_etat_civil": "le justificatif du changement d'état civil"},
     "justificatifs": {"justificatif_domicile": "le justificatif de domicile", "piece_identite": "la pièce d'identité"},
 }
-DEPARTEMENT = predemande.DEPARTEMENT
 
 
 class Demarche:
@@ -148,21 +136,6 @@ def _check_permis(c: FormCheck) -> None:
                        "contenir des lettres (entre 6 et 15 caractères).")
 
 
-def _check_etat_civil(c: FormCheck) -> None:
-    c.person_name("nom_naissance", "le nom de naissance")
-    c.person_name("nom_usage", "le nom d'usage", required=False)
-    c.person_name("prenoms", "le ou les prénoms", several=True)
-    c.choice("sexe", "le sexe", [code for code, _ in SEXES])
-    c.date("date_naissance", "la date de naissance")
-    c.choice("pays_naissance", "le pays de naissance", PAYS)
-    if c.value("pays_naissance") == "France" and c.required(
-        "departement_naissance", "le département de naissance (obligatoire pour une naissance en France)"
-    ):
-        c.pattern("departement_naissance", DEPARTEMENT,
-                  "Le département de naissance n'est pas valide (exemple : 33, 2A ou 971).")
-    c.required("commune_naissance", "la commune de naissance")
-
-
 def _check_photo(c: FormCheck) -> None:
     if c.required("code_ephoto", "le code photo-signature numérique") and not re.fullmatch(
         r"[A-Z0-9]{16,30}", _compact(c.value("code_ephoto"))
@@ -190,7 +163,7 @@ PERMIS = Step("permis", "Permis de conduire", "/permis", ("neph",), _check_permi
 ETAT_CIVIL = Step("etat_civil", "État civil", "/etat-civil", (
     "nom_naissance", "nom_usage", "prenoms", "sexe", "date_naissance", "pays_naissance",
     "departement_naissance", "commune_naissance",
-), _check_etat_civil)
+), predemande.check_naissance)
 ADRESSE = predemande.ADRESSE
 PHOTO = Step("photo", "Photo et signature", "/photo", ("code_ephoto",), _check_photo)
 JUSTIFICATIFS = Step("justificatifs", "Justificatifs", "/justificatifs", (), _nothing_to_check)
@@ -484,88 +457,3 @@ def attestation_perte(numero: str) -> str:
 @bp.route("/", host=PERMIS_HOST)
 def home() -> Response:
     return redirect(START_PATH, 303)
-
-
-# -- Mon espace conduite and the suivi, on ants.gouv.fr -----------------------------------
-
-# The statuses of a demande de permis, in order (wording [?]).
-STATUTS = ("Demande enregistrée", "En cours d'instruction", "En cours de fabrication", "Envoyé par courrier")
-EXPLANATIONS = {
-    "Demande enregistrée": "Votre demande est enregistrée. Elle sera examinée par un service instructeur.",
-    "En cours d'instruction": "Votre demande est en cours d'instruction. Vous pourriez être contacté si une "
-    "pièce manque.",
-    "En cours de fabrication": "Votre demande a été acceptée : votre permis de conduire est en cours de fabrication.",
-    "Envoyé par courrier": "Votre permis de conduire vous a été envoyé par courrier à l'adresse de votre domicile.",
-}
-SUIVI_TITLE = "Suivre ma demande de permis de conduire"
-SUIVI_MESSAGES = {
-    "missing": "Veuillez renseigner le numéro de dossier.",
-    "format": "Le numéro de dossier ne doit contenir que des lettres, des chiffres et des tirets "
-    "(entre 6 et 30 caractères).",
-    "unknown": "Aucun dossier ne correspond à ce numéro.",
-}
-# The dossiers the suivi starts with, one per status after the first: (numero, motif, history).
-SEEDED = (
-    ("PC2610004217", "perte", (("Demande enregistrée", "2026-10-05"), ("En cours d'instruction", "2026-10-09"))),
-    ("PC2609003958", "vol", (("Demande enregistrée", "2026-09-02"), ("En cours d'instruction", "2026-09-04"),
-                             ("En cours de fabrication", "2026-09-21"))),
-    ("PC2608001234", "expiration", (("Demande enregistrée", "2026-08-17"), ("En cours d'instruction", "2026-08-19"),
-                                    ("En cours de fabrication", "2026-09-01"), ("Envoyé par courrier", "2026-09-08"))),
-)
-
-
-def _dossier(numero: str) -> dict[str, Any] | None:
-    """The dossier with this number (case, spaces and dashes do not count): seeded, or recorded here."""
-    for seeded, motif, historique in SEEDED:
-        if same_numero(seeded, numero):
-            return {"numero": seeded, "motif": motif, "historique": list(historique)}
-    for record in current_state().received(KIND):
-        if same_numero(record["numero_dossier"], numero):
-            return {"numero": record["numero_dossier"], "motif": record["data"]["motif"],
-                    "historique": [(STATUTS[0], record["enregistree_le"])]}
-    return None
-
-
-def _ants_route(path: str, **options: Any) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
-    def register(view: Callable[..., Any]) -> Callable[..., Any]:
-        bp.add_url_rule(path, view.__name__, login_required(view), host=ANTS_HOST, **options)
-        return view
-
-    return register
-
-
-@_ants_route(DRIVING_SPACE_PATH)
-def espace_conduite() -> str:
-    return render_template("permis/espace.html", titre="Mon espace conduite", space_url=SPACE_PATH,
-                           demande_url=local_url(PERMIS_HOST, START_PATH), suivi_url=SUIVI_PATH)
-
-
-@_ants_route(SUIVI_PATH, methods=["GET", "POST"])
-def suivi() -> str | Response:
-    values: dict[str, str] = {}
-    errors: dict[str, str] = {}
-    if request.method == "POST":
-        raw = request.form.get("numero_dossier", "")
-        numero = normalise_numero(raw)
-        found = _dossier(numero) if numero_is_plausible(numero) else None
-        if found:
-            return redirect(f"{SUIVI_PATH}/{found['numero']}", 303)
-        reason = "missing" if not numero else "format" if not numero_is_plausible(numero) else "unknown"
-        values, errors = {"numero_dossier": raw}, {"numero_dossier": SUIVI_MESSAGES[reason]}
-    return render_template("permis/suivi.html", titre=SUIVI_TITLE, values=values, errors=errors,
-                           space_url=SPACE_PATH, driving_url=DRIVING_SPACE_PATH)
-
-
-@_ants_route(SUIVI_PATH + "/<numero>")
-def suivi_resultat(numero: str) -> str:
-    dossier = _dossier(numero)
-    if dossier is None:
-        abort(404)
-    reached = {statut: date.fromisoformat(day).strftime("%d/%m/%Y") for statut, day in dossier["historique"]}
-    statut = dossier["historique"][-1][0]
-    return render_template(
-        "permis/suivi_resultat.html", titre="Suivi de votre demande", dossier=dossier, statut=statut,
-        motif=LABELS["motif"][dossier["motif"]], explication=EXPLANATIONS[statut],
-        etapes=[(s, reached.get(s)) for s in STATUTS], search_url=SUIVI_PATH, search_title=SUIVI_TITLE,
-        space_url=SPACE_PATH, driving_url=DRIVING_SPACE_PATH,
-    )

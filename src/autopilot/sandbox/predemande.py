@@ -43,7 +43,12 @@ from typing import Any
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from autopilot.sandbox import timbre
-from autopilot.sandbox.ants_compte import ANTS_HOST, IDENTITY_SPACE_PATH, current_account, login_required
+from autopilot.sandbox.ants_compte import (
+    ANTS_HOST,
+    IDENTITY_SPACE_PATH,
+    current_account,
+    login_required,
+)
 from autopilot.sandbox.hosts import local_url
 from autopilot.sandbox.nomenclatures import COULEURS_YEUX, NATIONALITES, PAYS
 from autopilot.sandbox.qr import qr_svg
@@ -109,24 +114,29 @@ def _check_motif(c: FormCheck) -> None:
     c.choice("motif", "le motif de la demande", [code for code, _ in MOTIFS])
 
 
+def check_naissance(c: FormCheck) -> None:
+    """The birth identity every "État civil" page asks: names, first names, sexe, date and place of birth."""
+    c.person_name("nom_naissance", "le nom de naissance")
+    c.person_name("nom_usage", "le nom d'usage", required=False)
+    c.person_name("prenoms", "le ou les prénoms", several=True)
+    c.choice("sexe", "le sexe", [code for code, _ in SEXES])
+    c.date("date_naissance", "la date de naissance")
+    c.choice("pays_naissance", "le pays de naissance", PAYS)
+    if c.value("pays_naissance") == "France" and c.required(
+        "departement_naissance", "le département de naissance (obligatoire pour une naissance en France)"
+    ):
+        c.pattern(
+            "departement_naissance", DEPARTEMENT,
+            "Le département de naissance n'est pas valide (exemple : 33, 2A ou 971).",
+        )
+    c.required("commune_naissance", "la commune de naissance")
+
+
 def etat_civil_step(*, couleur_yeux: bool, nationalite_message: str) -> Step:
     """The "État civil" page; the passport asks the eye colour, the CNI does not."""
 
     def check(c: FormCheck) -> None:
-        c.person_name("nom_naissance", "le nom de naissance")
-        c.person_name("nom_usage", "le nom d'usage", required=False)
-        c.person_name("prenoms", "le ou les prénoms", several=True)
-        c.choice("sexe", "le sexe", [code for code, _ in SEXES])
-        c.date("date_naissance", "la date de naissance")
-        c.choice("pays_naissance", "le pays de naissance", PAYS)
-        if c.value("pays_naissance") == "France" and c.required(
-            "departement_naissance", "le département de naissance (obligatoire pour une naissance en France)"
-        ):
-            c.pattern(
-                "departement_naissance", DEPARTEMENT,
-                "Le département de naissance n'est pas valide (exemple : 33, 2A ou 971).",
-            )
-        c.required("commune_naissance", "la commune de naissance")
+        check_naissance(c)
         c.choice("nationalite", "la nationalité", NATIONALITES)
         if c.value("nationalite") not in ("", "Française"):
             c.fail("nationalite", nationalite_message)
