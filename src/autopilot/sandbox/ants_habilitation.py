@@ -52,8 +52,7 @@ from autopilot.sandbox.ants_compte import (
 )
 from autopilot.sandbox.hosts import local_url
 from autopilot.sandbox.state import current_state, now_iso
-from autopilot.sandbox.timbre import _luhn_valid as luhn_valid
-from autopilot.sandbox.validation import FormCheck
+from autopilot.sandbox.validation import FormCheck, luhn_valid
 
 HOST = "immatriculation.ants.gouv.fr"
 HOSTS = (HOST,)

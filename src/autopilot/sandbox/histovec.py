@@ -37,9 +37,9 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
+from autopilot.sandbox.pdf import Line, pdf_document, pdf_download
 from autopilot.sandbox.state import current_state, now_iso
-from autopilot.sandbox.timbre import _luhn_valid as luhn_valid
-from autopilot.sandbox.validation import FormCheck
+from autopilot.sandbox.validation import FormCheck, luhn_valid
 
 HOST = "histovec.interieur.gouv.fr"
 HOSTS = (HOST,)
@@ -170,41 +170,6 @@ def find_vehicule(c: FormCheck) -> Vehicule | None:
     return None
 
 
-# -- the PDF -------------------------------------------------------------------------------
-
-
-def pdf_document(title: str, lines: list[str]) -> bytes:
-    """A one-page A4 PDF: a bold title, then one line of Helvetica per item (WinAnsi text)."""
-
-    def shown(text: str) -> bytes:
-        escaped = text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
-        return b"(" + escaped.encode("cp1252", errors="replace") + b")"
-
-    content = b"BT /F2 16 Tf 56 780 Td " + shown(title) + b" Tj /F1 11 Tf 16 TL 0 -12 Td"
-    for line in lines:
-        content += b"\n" + shown(line) + b" '"
-    content += b"\nET"
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        (b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] "
-        b"/Resources << /Font << /F1 4 0 R /F2 5 0 R >> >> /Contents 6 0 R >>"),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica-Bold /Encoding /WinAnsiEncoding >>",
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
-
-
 # -- views ---------------------------------------------------------------------------------
 
 
@@ -291,5 +256,4 @@ def rapport_pdf(rapport: str) -> Response:
               "", "Document édité par HistoVec (bac à sable de formation).",
               "À remettre à l'acheteur : il doit dater de moins de 15 jours lors de la vente."]
     name = f"CSA-{vehicule.plaque.replace(' ', '-')}-{edited:%Y%m%d}.pdf"
-    return Response(pdf_document("Certificat de situation administrative", lines), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="{name}"'})
+    return pdf_download(pdf_document([Line("Certificat de situation administrative", 16, bold=True), *lines]), name)

@@ -7,10 +7,11 @@ server. A real URL `https://HOST/path` is served at `http://HOST.localhost:PORT/
 Replicas (`REPLICAS`): the ANTS account (`ants_compte`) and its suivi (`ants_suivi`), the passport
 and CNI pré-demandes (`ants_passeport`, `ants_cni`, both served by `predemande`), the driving
 licence (`ants_permis`, `ants_permis_suivi`, `resultats_permis`, `telepoints`), the vehicle
-registration (`ants_immatriculation`, `ants_habilitation`, `histovec`, `simulateur_cout`) and the
-timbres fiscaux (`timbres_impots`). Not a replica: the training démarche of `exercices` (what
-real forms do that the replicas do not). A replica module exposes `bp`, its real `HOSTS`, and
-`SERVICES`, the header each of its hosts wears when it is not an ANTS one.
+registration (`ants_immatriculation`, `ants_immatriculation_titulaire`, `ants_habilitation`,
+`histovec`, `simulateur_cout`) and the timbres fiscaux (`timbres_impots`, `timbres_remboursement`).
+Not a replica: the training démarche of `exercices` (what real forms do that the replicas do
+not). A replica module exposes `bp`, its real `HOSTS`, and `SERVICES`, the header each of its
+hosts wears when it is not an ANTS one.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from autopilot.sandbox import (
     ants_compte,
     ants_habilitation,
     ants_immatriculation,
+    ants_immatriculation_titulaire,
     ants_passeport,
     ants_permis,
     ants_permis_suivi,
@@ -40,6 +42,7 @@ from autopilot.sandbox import (
     simulateur_cout,
     telepoints,
     timbres_impots,
+    timbres_remboursement,
 )
 from autopilot.sandbox.demandes import new_demande
 from autopilot.sandbox.faults import SERVER_ERROR_TITLE, Faults, apply_request_faults
@@ -49,7 +52,8 @@ from autopilot.sandbox.state import EXTENSION_KEY, SandboxState, current_state
 STATIC_DIR = Path(__file__).parent / "static"
 REPLICAS = (
     ants_compte, ants_suivi, ants_passeport, ants_cni, ants_permis, ants_permis_suivi, resultats_permis,
-    telepoints, ants_immatriculation, ants_habilitation, histovec, simulateur_cout, timbres_impots,
+    telepoints, ants_immatriculation, ants_immatriculation_titulaire, ants_habilitation, histovec,
+    simulateur_cout, timbres_impots, timbres_remboursement,
 )
 SITE_HOSTS = tuple(dict.fromkeys(
     (ants_compte.ANTS_HOST, ants_passeport.PASSPORT_HOST, ants_cni.CNI_HOST,

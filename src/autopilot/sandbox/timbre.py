@@ -14,7 +14,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
-from autopilot.sandbox.validation import FormCheck
+from autopilot.sandbox.validation import FormCheck, luhn_valid
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ def check_card(c: FormCheck) -> None:
     """The card form of the purchase: a Luhn-valid number (no American Express), a future MM/AA, 3 digits."""
     if c.required("numero_carte", "le numéro de carte"):
         digits = "".join(c.value("numero_carte").split())
-        if not (digits.isdigit() and 13 <= len(digits) <= 19 and _luhn_valid(digits)):
+        if not (digits.isdigit() and 13 <= len(digits) <= 19 and luhn_valid(digits)):
             c.fail("numero_carte", "Le numéro de carte n'est pas valide.")
         elif digits[:2] in ("34", "37"):
             c.fail("numero_carte", "Les cartes American Express ne sont pas acceptées.")
@@ -137,13 +137,3 @@ def check_card(c: FormCheck) -> None:
 def card_last_digits(raw: str) -> str:
     """The last 4 digits of a checked card number: all that is ever kept of it."""
     return "".join(raw.split())[-4:]
-
-
-def _luhn_valid(digits: str) -> bool:
-    total = 0
-    for position, char in enumerate(reversed(digits)):
-        value = int(char)
-        if position % 2:
-            value = value * 2 - 9 if value > 4 else value * 2
-        total += value
-    return total % 10 == 0

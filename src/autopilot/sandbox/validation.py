@@ -127,6 +127,17 @@ class FormCheck:
             self.fail(name, message)
 
 
+def luhn_valid(digits: str) -> bool:
+    """The Luhn checksum of a string of digits (card numbers, SIREN, SIRET)."""
+    total = 0
+    for position, char in enumerate(reversed(digits)):
+        value = int(char)
+        if position % 2:
+            value = value * 2 - 9 if value > 4 else value * 2
+        total += value
+    return total % 10 == 0
+
+
 def _date_exists(day: int, month: int, year: int) -> bool:
     if year < 1900 or month > 12 or (month == 0 and day != 0):
         return False
