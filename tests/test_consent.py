@@ -11,6 +11,7 @@ import dataclasses
 import hashlib
 import html
 import os
+import re
 import subprocess
 import tempfile
 from datetime import UTC, datetime
@@ -113,9 +114,9 @@ def test_the_agreement_comes_first_and_again_when_the_scope_widens(browser_type,
     expect(agreement).to_contain_text("Je peux retirer mon accord à tout moment")
     expect(agreement).to_contain_text("Cette note est gardée 12 mois.")
     scope = page.get_by_role("group", name=SCOPE)
-    expect(scope.get_by_label("Passeport")).to_be_checked()
-    expect(scope.get_by_label("Passeport")).to_be_disabled()  # the chosen démarche's: always in it
-    expect(scope.get_by_label("Carte d'identité")).not_to_be_checked()
+    expect(scope.get_by_role("checkbox", name=re.compile("^Passeport"))).to_be_checked()
+    expect(scope.get_by_role("checkbox", name=re.compile("^Passeport"))).to_be_disabled()  # the chosen démarche's: always in it
+    expect(scope.get_by_role("checkbox", name=re.compile("^Carte d.identité"))).not_to_be_checked()
     expect(page.get_by_text("Texte de l'accord : version du 2026-11-29.")).to_be_visible()
     app.shot("accord-usager", height=1500)
     assert sandbox.received() == [] and len(journal.entries()) == before  # nothing yet
@@ -162,9 +163,9 @@ def test_the_agreement_comes_first_and_again_when_the_scope_widens(browser_type,
                             " d'identité » n'en fait pas partie : demandez-lui s'il est d'accord pour l'ajouter."
                             )).to_be_visible()
     scope = page.get_by_role("group", name=SCOPE)
-    expect(scope.get_by_label("Passeport")).to_have_accessible_description("Déjà accepté")
-    expect(scope.get_by_label("Carte d'identité")).to_have_accessible_description("Pour cette démarche")
-    expect(scope.get_by_label("Carte d'identité")).to_be_checked()
+    expect(scope.get_by_role("checkbox", name=re.compile("^Passeport"))).to_have_accessible_description("Déjà accepté")
+    expect(scope.get_by_role("checkbox", name=re.compile("^Carte d.identité"))).to_have_accessible_description("Pour cette démarche")
+    expect(scope.get_by_role("checkbox", name=re.compile("^Carte d.identité"))).to_be_checked()
 
     # Refused, the démarche does not start; the visit goes on under the first agreement.
     page.get_by_role("button", name="L'usager refuse").click()

@@ -268,9 +268,13 @@ def test_a_recorded_exercise_with_revealed_framed_and_unlabelled_fields_replays(
         "adresse_electronique": "paul.martin@exemple.fr", "je_souhaite_recevoir_rappel_sms": "non",
         "justificatif_domicile": other.name, "quotient_familial": 1020, "code_parrainage": "XYZ789",
     }, allow_unicode=True), encoding="utf-8")
-    done = subprocess.run([sys.executable, "-m", "autopilot", "run", str(out), "--data", str(data), "--headless",
-                           "--approve-all", "--sandbox-url", sandbox.home_url], cwd=ROOT, capture_output=True,
-                          text=True, timeout=120, env={**os.environ, "AUTOPILOT_HOME": str(home)})
+    try:
+        done = subprocess.run([sys.executable, "-m", "autopilot", "run", str(out), "--data", str(data), "--headless",
+                               "--approve-all", "--sandbox-url", sandbox.home_url], cwd=ROOT, capture_output=True,
+                              text=True, timeout=120, env={**os.environ, "AUTOPILOT_HOME": str(home)})
+        sent = hashlib.sha256(other.read_bytes()).hexdigest()
+    finally:
+        other.unlink()  # the scanner folder is the session's: leave it as it was
 
     assert done.returncode == 0, done.stdout + done.stderr  # `run` loads the file as `flows check` does
     replayed = sandbox.received("exercice-inscription-atelier")[-1]
@@ -278,7 +282,7 @@ def test_a_recorded_exercise_with_revealed_framed_and_unlabelled_fields_replays(
         "nom": "Martin", "prenom": "Paul", "naissance_jour": "21", "naissance_mois": "12", "naissance_annee": "1948",
         "situation": "autre", "situation_precision": "Aidant familial", "atelier": "smartphone",
         "courriel": "paul.martin@exemple.fr", "quotient_familial": "1020", "code_parrainage": "XYZ789",
-        "justificatif_nom": "facture-eau.png", "justificatif_sha256": hashlib.sha256(other.read_bytes()).hexdigest(),
+        "justificatif_nom": "facture-eau.png", "justificatif_sha256": sent,
         "attestation": "oui",
     }
 

@@ -13,6 +13,7 @@ import pytest
 import yaml
 from attached import attach, free_port
 from conftest import SCANNED
+from playwright.sync_api import expect
 from test_identite import only
 from test_permis import demande
 
@@ -121,6 +122,7 @@ def test_picking_a_scan_in_the_panel(browser_type, sandbox, scans, tmp_path):
     at("Justificatifs")
     documents = panel.get_by_role("region", name="Documents numérisés")
     assert sorted(documents.get_by_role("button").all_inner_texts()) == sorted(SCANNED)
+    expect(panel.get_by_role("button", name="Ne joindre aucun document")).to_be_visible()
     documents.get_by_role("button", name="justificatif-domicile.pdf").click()
     panel.get_by_role("button", name="piece-identite.pdf").click(timeout=20_000)
     panel.get_by_role("cell", name="piece-identite.pdf").wait_for(timeout=20_000)  # the review shows it

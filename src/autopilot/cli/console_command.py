@@ -13,7 +13,7 @@ from autopilot.cli.environment import Environment
 from autopilot.config import Config
 from autopilot.engine.panel import PanelApprover
 from autopilot.engine.session import Session
-from autopilot.flows import Flow, Library
+from autopilot.flows import Library
 from autopilot.journal import Journal, consent_entry, run_entry
 from autopilot.paths import cache_dir
 from autopilot.ui.consent import Consent
@@ -22,11 +22,11 @@ from autopilot.ui.desk import Desk
 from autopilot.ui.visit import Demarche
 
 
-def console(args: argparse.Namespace, env: Environment, *, preload: tuple[Flow, dict[str, Any]] | None = None) -> int:
+def console(args: argparse.Namespace, env: Environment, *, preload: Mapping[str, Any] | None = None) -> int:
     """Open the console and serve démarches until the mediator closes the window.
 
-    `preload` puts a citizen's validated data in the visit and logs in with the sandbox's demo
-    account: that is the demo.
+    `preload` puts a citizen's data in the visit, for every démarche that asks for it, and logs
+    in with the sandbox's demo account: that is the demo.
     """
     library = Library.load()
     sandboxed = args.sandbox or args.sandbox_url is not None
@@ -58,7 +58,7 @@ def console(args: argparse.Namespace, env: Environment, *, preload: tuple[Flow, 
                 on_consent=consented, month_counts=this_month, retention_months=config.conservation_mois,
                 initials=config.pseudonyme != "aucun")
     if preload is not None:
-        desk.visit.remember(*preload)
+        desk.visit.preload([entry.flow for entry in library.demarches], preload)
 
     env.say(f"Médiateur au bureau : {mediateur}.")
     with browsing.sites(args.sandbox, args.sandbox_url, env, demo_account=preload is not None) as sites, \

@@ -65,7 +65,7 @@ def demo(args: argparse.Namespace, env: Environment) -> int:
         from autopilot.cli.console_command import console
 
         args.sandbox, args.sandbox_url = True, None
-        return console(args, env, preload=(flow, values))
+        return console(args, env, preload=data)
     mediateur = choose_mediateur(args.mediateur, sandbox=True)
     with browsing.sites(True, None, env, demo_account=True) as sites:
         return _drive(library, flow, values, args, env, sites, mediateur)

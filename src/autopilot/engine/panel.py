@@ -99,6 +99,9 @@ PAYMENT_BY_HAND = (
 )
 PAYMENT_HIDDEN = "Les données personnelles sont masquées pendant le paiement."
 
+# At a document to pick, « Passer » leaves that one upload field empty, not the step.
+NO_DOCUMENT = "Ne joindre aucun document"
+
 # Button order in the panel; the first of APPROVE / RESUME present is the primary action.
 ORDER = (Decision.APPROVE, Decision.RESUME, Decision.SKIP, Decision.TAKEOVER, Decision.STOP)
 
@@ -145,7 +148,8 @@ def _buttons(view: StepView) -> list[dict[str, str]]:
             kind, primary = "primary", True
         else:
             kind = "secondary"
-        buttons.append({"decision": decision.value, "label": BUTTON_LABELS[decision], "kind": kind})
+        label = NO_DOCUMENT if view.moment is Moment.PICK and decision is Decision.SKIP else BUTTON_LABELS[decision]
+        buttons.append({"decision": decision.value, "label": label, "kind": kind})
     return buttons
 
 

@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import secrets
 import shutil
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from autopilot.dossier import DossierError, validate_scalar
+from autopilot.dossier import MODELS, DossierError, validate_record, validate_scalar
 from autopilot.engine.runner import RunResult
 from autopilot.flows import Flow
 from autopilot.ui.consent import Consent
@@ -89,6 +89,24 @@ class Visit:
             self.values[name] = (kind, value)
             if kind in self.results and self.results[kind][0] == value:
                 del self.results[kind]  # a timbre goes into one démarche only
+
+    def preload(self, flows: Sequence[Flow], data: Mapping[str, Any]) -> None:
+        """Put a citizen's data in the visit for every démarche that asks for it (the demo):
+        each value is checked as the démarche's input; one it refuses is left out."""
+        for flow in flows:
+            for name, spec in flow.inputs.items():
+                if name not in data or name in self.values:
+                    continue
+                label = spec.label or name
+                try:
+                    if spec.type in MODELS:
+                        value = validate_record(spec.type, data[name], section=label)
+                    else:
+                        value = validate_scalar(spec.type, data[name], label=label, options=spec.options,
+                                                required=False)
+                except (DossierError, TypeError):
+                    continue
+                self.values[name] = (spec.type, value)
 
     def remember_outputs(self, flow: Flow, outputs: Mapping[str, str]) -> None:
         """Keep the typed results of a démarche (the timbre's number) for the next ones."""
