@@ -33,14 +33,15 @@ class Console:
     """`autopilot console` in its own process, with the test at the mediator's place."""
 
     def __init__(self, browser_type, sandbox, home: Path, *, headless: bool = True, command: list[str] | None = None,
-                 env: dict[str, str] | None = None):
+                 env: dict[str, str | None] | None = None):
         self.port = free_port()
         self.home = home
         command = command or ["console", "--sandbox-url", sandbox.home_url]
         args = [sys.executable, "-m", "autopilot", *command,
                 "--remote-debugging-port", str(self.port)] + (["--headless"] if headless else [])
+        environ = {**os.environ, "AUTOPILOT_HOME": str(home), **(env or {})}  # None: unset
         self.process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                                        env={**os.environ, "AUTOPILOT_HOME": str(home), **(env or {})})
+                                        env={name: value for name, value in environ.items() if value is not None})
         self.browser = attach(browser_type, self.port, self.process)
         context = self.browser.contexts[0]
         self.page = context.pages[0] if context.pages else context.wait_for_event("page")
@@ -207,13 +208,13 @@ def test_a_visit_from_the_launcher_to_the_end(browser_type, sandbox, library, tm
         f"Pré-demande de passeport — terminée, numéro de pré-demande {first['numero_predemande']}")
     page.get_by_role("link", name="Pré-demande de passeport", exact=True).click()
     expect(page.get_by_role("heading", name="Déjà saisi pendant cette visite")).to_be_visible()
-    expect(page.locator("form").get_by_role("textbox")).to_have_count(0)
     expect(page.locator("form").get_by_role("radio")).to_have_count(0)
-    page.get_by_role("button", name="Modifier : Numéro du timbre fiscal").click()  # a timbre serves once
-    timbre = page.get_by_label("Numéro du timbre fiscal")
-    expect(timbre).to_have_value("1234567890123456")
-    timbre.fill("6543 2109 8765 4321")
-    expect(page.locator("form").get_by_role("textbox")).to_have_count(1)  # only the reopened input
+    timbre = page.get_by_label("Numéro du timbre fiscal")  # a timbre serves once: asked again, empty
+    expect(page.locator("form").get_by_role("textbox")).to_have_count(1)
+    expect(timbre).to_have_value("")
+    page.get_by_role("button", name="Modifier : Adresse").click()  # « Modifier » reopens one input, as typed
+    expect(page.get_by_role("group", name="Adresse", exact=True).get_by_label("Code postal")).to_have_value("35000")
+    page.get_by_label("Numéro du timbre fiscal").fill("6543 2109 8765 4321")
     app.run_to_the_end(library, CAMILLE, login=False)  # logged in once for the whole console
     again, second = sandbox.received(FLOW)
     assert again == first
@@ -333,18 +334,36 @@ def test_ending_a_visit_keeps_only_the_files_the_mediator_kept(library, tmp_path
 def test_the_demo_opens_the_console_with_the_fictitious_citizen(browser_type, library, tmp_path):
     """`autopilot demo` with a window: a newcomer only clicks what the screen offers."""
     needs_display()
-    app = Console(browser_type, None, tmp_path / "home", headless=False, command=["demo"])
+    app = Console(browser_type, None, tmp_path / "home", headless=False, command=["demo"],
+                  env={"AUTOPILOT_SCANS": None})  # the demo's own example scans
     page = app.page
     page.get_by_role("link", name="Pré-demande de passeport", exact=True).click()
     # the citizen's data is already known: nothing to type, only to start
     expect(page.get_by_role("textbox")).to_have_count(0)
     app.run_to_the_end(library, {**CAMILLE, "timbre": "1234 5678 9012 3456"}, login=True, consent=True)
     numero = page.locator("main").get_by_text("Numéro de pré-demande").locator("xpath=..").inner_text()
+
+    # Another démarche of the mission: the citizen's identity, NEPH and ePhoto code are known too;
+    # the scans are picked in the panel among the demo's example documents.
+    page.get_by_role("link", name="Autre démarche pour cet usager").click()
+    page.get_by_role("link", name="Demande de permis de conduire", exact=True).click()
+    expect(page.get_by_role("textbox")).to_have_count(0)
+    page.get_by_label("Motif de la demande", exact=True).select_option(label="Détérioration")
+    page.get_by_role("button", name="Commencer la démarche").click()
+    app.agree()
+    app.approve([(title, False) for title in
+                 ("Motif de la demande", "Permis de conduire", "État civil", "Adresse", "Photo et signature")])
+    for document in ("justificatif-domicile-exemple.pdf", "piece-identite-exemple.pdf"):
+        app.panel.get_by_role("button", name=document).click(timeout=20_000)
+    app.approve([("Justificatifs", False), ("Récapitulatif", True)])
+    expect(page.get_by_role("heading", name="Démarche terminée")).to_be_visible(timeout=20_000)
     status, out, _ = app.close_window()
     assert status == 0
     assert "Démarche terminée : Pré-demande de passeport." in out
     shown = out.split("Numéro de pré-demande : ")[1].split()[0]
     assert len(shown) == 10 and shown in numero
+    assert "Démarche terminée : Demande de permis de conduire." in out
+    assert f"Documents numérisés d'exemple : {tmp_path / 'home' / 'cache' / 'numerisations-exemple'}" in out
 
 
 def test_the_timbre_bought_first_goes_into_the_pre_demande(browser_type, sandbox, library, tmp_path):

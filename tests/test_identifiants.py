@@ -188,9 +188,9 @@ def test_conditional_requirement_and_scans_checked_before_the_browser(tmp_path, 
     with pytest.raises(DossierError) as caught:
         validate_inputs(flow, {"motif": "vol", "justificatif": "absent.pdf"})
     assert caught.value.problems == [
+        ("Référence de la déclaration de vol", "obligatoire quand « Motif de la demande » est vol."),
         ("Justificatif de domicile",
          f"le fichier « absent.pdf » n'est pas dans le dossier des numérisations ({scans})."),
-        ("Référence de la déclaration de vol", "obligatoire quand « Motif de la demande » est vol."),
     ]
     values = validate_inputs(flow, {"motif": "vol", "reference": "PV-1234", "justificatif": "rib.pdf"})
     assert values["justificatif"] == "rib.pdf"

@@ -606,8 +606,8 @@ def test_training_home_lists_the_identity_demarches_and_the_demandes(sandbox):
     for title in ("Pré-demande de carte d'identité", "Pré-demande de passeport (avec le timbre fiscal)",
                   "Suivre une demande de carte d'identité", "Suivre une demande de passeport"):
         assert title in text
-    assert "2026-PAS-004217 Passeport En cours d'instruction" in text
-    assert "2025-CNI-009912 Carte nationale d'identité Remis au demandeur" in text
+    assert "Demandes de passeport à suivre Numéro de demande Statut 2026-PAS-004217 En cours d'instruction" in text
+    assert "2025-CNI-009912 Remis au demandeur" in text.split("Demandes de carte d'identité à suivre")[1]
 
 
 def test_suivi_from_mon_espace_identite_in_chromium(page, sandbox):

@@ -16,6 +16,7 @@ from playwright.sync_api import BrowserContext, Page
 from autopilot.cli import browsing
 from autopilot.cli.account_command import choose_mediateur
 from autopilot.cli.browsing import Sites, sandbox_credentials, window  # noqa: F401 — sandbox_credentials: tests, bench
+from autopilot.cli.demo_scans import use_example_scans
 from autopilot.cli.environment import Environment
 from autopilot.config import Config
 from autopilot.engine.approver import ApproveAll, Approver
@@ -58,8 +59,11 @@ def demo(args: argparse.Namespace, env: Environment) -> int:
     library = Library.load()
     flow = library.find(DEMO_FLOW).flow
     data = yaml.safe_load(resources.files("autopilot.cli").joinpath("demo_citizen.yaml").read_text(encoding="utf-8"))
-    values = validate_inputs(flow, data)
+    values = validate_inputs(flow, {name: value for name, value in data.items() if name in flow.inputs})
     env.say("Démonstration : pré-demande de passeport pour une usagère fictive, sur le bac à sable.")
+    examples = use_example_scans()
+    if examples is not None:
+        env.say(f"Documents numérisés d'exemple : {examples}")
     if not (args.headless or args.approve_all):
         # the whole console, the fictitious citizen already in the visit
         from autopilot.cli.console_command import console

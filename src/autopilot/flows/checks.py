@@ -76,10 +76,11 @@ def _check_inputs(flow: Flow, problem: Raise) -> None:
             raise problem((*at, "options"), "« options » n'a de sens que pour un choix (type: choice)")
         if spec.via is not None and spec.type in MODELS:
             raise problem((*at, "via"), "« via » ne vaut que pour une donnée simple (un numéro, une date…)")
-        for condition in spec.conditions:
-            if condition.path[0] == name:
-                raise problem((*at, "required"), f"« {name} » ne peut pas dépendre de lui-même")
-            _check_condition(flow, condition, (*at, "required"), problem)
+        for key, conditions in (("required", spec.conditions), ("when", spec.when)):
+            for condition in conditions:
+                if condition.path[0] == name:
+                    raise problem((*at, key), f"« {name} » ne peut pas dépendre de lui-même")
+                _check_condition(flow, condition, (*at, key), problem)
 
 
 def _check_step(flow: Flow, step: Step, at: Path, problem: Raise, *, first: bool) -> None:

@@ -35,50 +35,61 @@ def source_label(flow: Flow, path: tuple[str, ...]) -> str:
 def validate_inputs(flow: Flow, raw: Mapping[str, Any]) -> dict[str, Any]:
     """Normalised values for every declared input; DossierError lists every problem at once.
 
-    An input required only under conditions (`required: {motif: [vol]}`) is checked once the
-    others are known. A scan named must be in the scanner folder; one not named is chosen in the
-    panel when its step comes.
+    An input that depends on others (`required: {motif: [vol]}`, `when: {motif: [perte]}`) is
+    checked once they are known; one that does not apply is ignored (None), even if given. A scan
+    named must be in the scanner folder; one not named is chosen in the panel when its step comes.
     """
-    problems: list[tuple[str, str]] = []
+    unknown = [(name, f"donnée inconnue pour « {flow.title} » (données attendues : {', '.join(flow.inputs)}).")
+               for name in raw if name not in flow.inputs]
+    found: dict[str, list[tuple[str, str]]] = {}
     values: dict[str, Any] = {}
-    for name in raw:
-        if name not in flow.inputs:
-            problems.append((name, f"donnée inconnue pour « {flow.title} » (données attendues : {', '.join(flow.inputs)})."))
     for name, spec in flow.inputs.items():
-        given = raw.get(name)
-        label = input_label(name, spec)
         try:
-            if spec.type in MODELS:
-                if given is None:
-                    if spec.always_required:
-                        problems.append((label, "ces informations sont obligatoires."))
-                    values[name] = None
-                    continue
-                if not isinstance(given, Mapping):
-                    problems.append((label, "un ensemble de champs est attendu."))
-                    continue
-                values[name] = validate_record(spec.type, given, section=spec.label)
-            else:
-                # A document left open is picked in the panel when its step comes (`Runner`).
-                required = spec.always_required and spec.type != "scan"
-                values[name] = validate_scalar(spec.type, given, label=label, options=spec.options, required=required)
-                if spec.type == "scan" and values[name] is not None:
-                    scans.find(values[name], label=label)
+            values[name] = _one(name, spec, raw.get(name))
         except DossierError as error:
-            problems.extend(error.problems)
+            found[name] = list(error.problems)
     for name, spec in flow.inputs.items():
-        if spec.conditions and spec.type != "scan" and name in values and values[name] is None \
-                and spec.required_for(values):
-            problems.append((input_label(name, spec), needed_because(flow, spec)))
+        depends = spec.when or spec.conditions
+        if not depends or any(other in found for other in _inputs_of(spec)):
+            continue  # what it depends on is wrong: said already
+        if not spec.applies(values):
+            values[name], found[name] = None, []  # typed for another case (another motif): not used, not sent
+        elif values.get(name) is None and name not in found and spec.type != "scan" and spec.required_for(values):
+            found[name] = [(input_label(name, spec), needed_because(flow, spec))]
+    problems = unknown + [problem for name in flow.inputs for problem in found.get(name, ())]
     if problems:
         raise DossierError(problems, "Corrigez ces informations puis relancez la démarche.")
     return values
 
 
+def _one(name: str, spec: InputSpec, given: Any) -> Any:
+    """One input's normalised value (None when absent and allowed to be), or DossierError."""
+    label = input_label(name, spec)
+    # Needed only in some cases: checked against the others afterwards. A document left open is
+    # picked in the panel when its step comes (`Runner`).
+    required = spec.always_required and not spec.when and spec.type != "scan"
+    if spec.type in MODELS:
+        if given is None:
+            if required:
+                raise DossierError([(label, "ces informations sont obligatoires.")])
+            return None
+        if not isinstance(given, Mapping):
+            raise DossierError([(label, "un ensemble de champs est attendu.")])
+        return validate_record(spec.type, given, section=spec.label)
+    value = validate_scalar(spec.type, given, label=label, options=spec.options, required=required)
+    if spec.type == "scan" and value is not None:
+        scans.find(value, label=label)
+    return value
+
+
+def _inputs_of(spec: InputSpec) -> set[str]:
+    return {condition.path[0] for condition in (*spec.when, *spec.conditions)}
+
+
 def needed_because(flow: Flow, spec: InputSpec) -> str:
-    """« obligatoire quand Motif de la demande est vol »."""
+    """« obligatoire quand « Motif de la demande » est vol »."""
     reasons = []
-    for condition in spec.conditions:
+    for condition in (*spec.when, *spec.conditions):
         other = flow.inputs.get(condition.path[0])
         what = input_label(condition.path[0], other) if other is not None else condition.dotted
         if condition.values is not None:

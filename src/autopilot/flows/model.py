@@ -356,13 +356,16 @@ class InputSpec(Strict):
     """A declared input: a citizen-data model (`identite`) or a scalar type.
 
     `required` is true (the default), false, or the conditions under which the input is needed,
-    in the syntax of `when:` (`required: {motif: [vol]}`: only for a theft).
+    in the syntax of `when:` (`required: {motif: [vol]}`: only for a theft). `when:` says when the
+    input applies at all (otherwise it is not asked, and ignored): `{when: {motif: [changement_etat_civil]},
+    required: false}` is an optional input that only that motif asks for.
     """
 
     type: str
     label: str | None = None
     hint: str | None = None
     required: bool | When = True
+    when: When = ()
     options: tuple[str, ...] | None = None
     via: str | None = None  # the id of a démarche that gives this input (buy the timbre first)
 
@@ -377,7 +380,18 @@ class InputSpec(Strict):
 
     def required_for(self, values: Mapping[str, Any]) -> bool:
         """Whether this input is needed, given the other inputs' values."""
+        if not self.applies(values):
+            return False
         return holds(self.required, values) if isinstance(self.required, tuple) else self.required
+
+    def applies(self, values: Mapping[str, Any]) -> bool:
+        """Whether this input is asked at all, given the other inputs' values (`when:`)."""
+        return holds(self.when, values)
+
+    @property
+    def shown_when(self) -> tuple[Condition, ...]:
+        """The conditions under which a form shows this input: `when:`, else those of `required:`."""
+        return self.when or self.conditions
 
     @model_validator(mode="before")
     @classmethod

@@ -24,11 +24,13 @@ from __future__ import annotations
 from flask import Blueprint
 
 from autopilot.sandbox import predemande
+from autopilot.sandbox.training import Link
 
 CNI_HOST = "passeport.ants.gouv.fr"
 START_PATH = "/demarches-en-ligne/pre-demande-cni"
 RECAP_PATH = START_PATH + "/recapitulatif"
 KIND = "cni-pre-demande"
+HOME = (Link("Carte d'identité", "Pré-demande de carte d'identité", CNI_HOST, START_PATH),)
 MOTIFS_WITH_TIMBRE = ("perte", "vol")
 
 CNI = predemande.PreDemande(

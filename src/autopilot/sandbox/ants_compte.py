@@ -28,8 +28,15 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, redirect, render_template, request
 
-from autopilot.sandbox.hosts import cookie_domain, local_origin, local_url, real_host, same_server_target
+from autopilot.sandbox.hosts import (
+    cookie_domain,
+    local_origin,
+    local_url,
+    real_host,
+    same_server_target,
+)
 from autopilot.sandbox.state import current_state
+from autopilot.sandbox.training import Link
 
 ANTS_HOST = "ants.gouv.fr"
 LOGIN_PATH = "/moncompte/se-connecter"
@@ -51,6 +58,8 @@ SUIVI_PATHS = {
 
 # Public demo values, shown on the training home page: this account exists only in the sandbox.
 DEMO_ACCOUNT = {"identifiant": "mairie.demo@ants.bac-a-sable.fr", "mot_de_passe": "Formation-2026!"}
+
+HOME = (Link("Compte ANTS de la mairie", "Mon compte ANTS (compte mandataire de la mairie)", ANTS_HOST, LOGIN_PATH),)
 
 SESSION_COOKIE = "ants_session"
 VERIFICATION_COOKIE = "ants_verification"

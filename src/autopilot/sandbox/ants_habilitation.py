@@ -33,7 +33,6 @@ only) and each upload, `{"nom", "taille", "sha256"}`. A récapitulatif sent twic
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 import string
@@ -52,6 +51,7 @@ from autopilot.sandbox.ants_compte import (
 )
 from autopilot.sandbox.hosts import local_url
 from autopilot.sandbox.state import current_state, now_iso
+from autopilot.sandbox.training import Link, Table
 from autopilot.sandbox.validation import FormCheck, luhn_valid
 
 HOST = "immatriculation.ants.gouv.fr"
@@ -72,9 +72,9 @@ ACTIVITES = [
 ]
 # name -> how the "missing" message names it; None: optional.
 UPLOADS = {"kbis": "l'extrait Kbis", "piece_identite": "la pièce d'identité du gérant", "casier_judiciaire": None}
-UPLOAD_TYPES = (".pdf", ".jpg", ".jpeg", ".png")
 UPLOAD_MAX = 10 * 1024 * 1024
 LA_POSTE_SIREN = "356000000"
+HOME = (Link("Immatriculation", TITRE, HOST, START_PATH),)
 TWO_YEAR_RULE_FROM = date(2023, 4, 1)
 JEUNE_ENTREPRISE = (
     "Votre entreprise a été créée il y a moins de 2 ans. Depuis le 1er avril 2023, certaines préfectures "
@@ -82,6 +82,17 @@ JEUNE_ENTREPRISE = (
     "renseignez-vous auprès de la vôtre."
 )
 CERTIFICATION_MESSAGE = "Vous devez certifier l'exactitude des informations fournies pour envoyer votre demande."
+
+
+def training() -> list[Table]:
+    """A fictitious company whose SIRET passes the check (the sandbox asks no company register)."""
+    return [Table(
+        "Immatriculation", "Entreprise fictive pour la demande d'habilitation", ("Raison sociale", "Numéro SIRET"),
+        (("Garage du Centre", "732 829 320 00074"),),
+        note="Tout numéro SIRET de 14 chiffres dont la clé de contrôle est juste est accepté. Une date de "
+             "création de moins de 2 ans donne un avertissement, pas un refus.",
+    )]
+
 
 bp = Blueprint("ants_habilitation", __name__)
 
@@ -130,21 +141,10 @@ def _check_pieces(c: FormCheck, kept: dict[str, Any]) -> dict[str, Any]:
     """The uploads of the pieces page (a file not sent again is kept); fails the missing or wrong ones."""
     files: dict[str, Any] = {}
     for name, what in UPLOADS.items():
-        upload = request.files.get(name)
-        filename = (upload.filename or "") if upload else ""
-        if not filename:
-            if name in kept:
-                files[name] = kept[name]
-            elif what:
-                c.fail(name, f"Veuillez joindre {what}.")
-            continue
-        content = upload.read()
-        if not filename.lower().endswith(UPLOAD_TYPES):
-            c.fail(name, "Le fichier doit être au format pdf, jpg ou png.")
-        elif not content or len(content) > UPLOAD_MAX:
-            c.fail(name, "Le fichier doit peser moins de 10 Mo.")
-        else:
-            files[name] = {"nom": filename, "taille": len(content), "sha256": hashlib.sha256(content).hexdigest()}
+        record = c.upload(name, request.files.get(name), what or "", max_bytes=UPLOAD_MAX, required=what is not None,
+                          kept=kept.get(name))
+        if record:
+            files[name] = record
     return files
 
 

@@ -29,6 +29,7 @@ heure as HH:MM.
 
 from __future__ import annotations
 
+import copy
 import re
 from datetime import date
 from typing import Any
@@ -70,7 +71,10 @@ from autopilot.sandbox.immatriculation_vehicules import (
     dossier_copy,
     new_code,
     new_dossier,
+    store,
 )
+from autopilot.sandbox.state import current_state
+from autopilot.sandbox.training import Link, Table
 from autopilot.sandbox.validation import FormCheck
 
 HOSTS = (IMMAT_HOST,)
@@ -147,7 +151,57 @@ CESSION = Demarche(
 CESSION.register(bp)
 
 
-# -- Mon espace véhicule and the suivi --------------------------------------------------------------
+# -- Mon espace véhicule, the suivi, the training home page -----------------------------------------
+
+# The démarches of Mon espace véhicule, in its order (the habilitation lists itself).
+HOME = tuple(
+    Link("Immatriculation", title, IMMAT_HOST, path) for title, path in (
+        (CESSION.titre, CESSION.start_path), (TITULAIRE.titre, TITULAIRE.start_path),
+        (ADRESSE.titre, ADRESSE.start_path), (ETAT_CIVIL.titre, ETAT_CIVIL.start_path),
+        ("Suivre une demande d'immatriculation", SUIVI_PATH),
+    )
+)
+
+
+def _titulaire(titulaire: dict[str, str]) -> str:
+    if "raison_sociale" in titulaire:
+        return f"{titulaire['raison_sociale']} (SIRET {titulaire['siret']})"
+    return f"{titulaire['nom'].upper()} {titulaire['prenoms']}"
+
+
+def training() -> list[Table]:
+    """The certificates the SIV holds (holders and addresses as they are now) and the dossiers to follow."""
+    state = current_state()
+    with state.lock:
+        site = store()
+        vehicules = copy.deepcopy(list(site["vehicules"].values()))
+        dossiers = copy.deepcopy(list(site["dossiers"].values()))
+    paid = ", ".join(v["immatriculation"] for v in vehicules if v["changements_adresse"] >= 3)
+    return [
+        Table(
+            "Immatriculation", "Véhicules immatriculés",
+            ("Immatriculation du véhicule", "Numéro de formule", "Date du certificat d'immatriculation", "Véhicule",
+             "Titulaire", "Adresse du titulaire"),
+            tuple((v["immatriculation"], v["numero_formule"], v["date_certificat"], v["vehicule"],
+                   _titulaire(v["titulaire"]),
+                   f"{v['adresse']['voie']}, {v['adresse']['code_postal']} {v['adresse']['commune']}")
+                  for v in vehicules),
+            note="Pour la déclaration de cession et les changements de titulaire, d'adresse et d'état civil : "
+                 "le numéro d'immatriculation et le numéro de formule ou, pour un numéro attribué avant 2009 "
+                 "(123 AB 01), la date du certificat. Le changement de titulaire accepte aussi le code de cession "
+                 "obtenu en déclarant la cession."
+                 + (f" Déjà 3 changements d'adresse : {paid} (le suivant donne un nouveau certificat, payant)."
+                    if paid else ""),
+        ),
+        Table(
+            "Immatriculation", "Dossiers d'immatriculation à suivre",
+            ("Numéro de dossier", "Démarche", "Immatriculation", "Statut"),
+            tuple((d["numero"], d["demarche"], d["immatriculation"], d["historique"][-1][0]) for d in dossiers),
+            note="Les démarches faites dans le bac à sable s'y ajoutent, avec le numéro de dossier de leur accusé "
+                 "d'enregistrement.",
+        ),
+    ]
+
 
 
 @bp.route(VEHICLE_SPACE_PATH, host=ANTS_HOST)

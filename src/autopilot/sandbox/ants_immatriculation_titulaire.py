@@ -29,7 +29,6 @@ Record kinds `immatriculation-changement-titulaire`, `-changement-adresse`,
 from __future__ import annotations
 
 import copy
-import hashlib
 import re
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -75,7 +74,6 @@ from autopilot.sandbox.state import current_state
 from autopilot.sandbox.validation import FormCheck
 
 HOSTS = (IMMAT_HOST,)
-UPLOAD_TYPES = (".pdf", ".jpg", ".jpeg", ".png")
 UPLOAD_MAX = 5 * 1024 * 1024
 
 _CODE = re.compile(r"[A-Z0-9]{4,12}")  # [?] sources say 4 to 11 characters
@@ -157,21 +155,10 @@ def _check_nature(c: FormCheck, pages: Pages) -> None:
 
 
 def _upload(c: FormCheck, name: str, what: str, *, required: bool = True) -> None:
-    """A file field: recorded as its name, size and SHA-256, never kept."""
-    upload = request.files.get(name)
-    filename = (upload.filename or "") if upload else ""
+    """A file field: its record in the page's values (a page sent again needs its files again)."""
     c.values.pop(name, None)
-    if not filename:
-        if required:
-            c.fail(name, f"Veuillez joindre {what}.")
-        return
-    content = upload.read()
-    if not filename.lower().endswith(UPLOAD_TYPES):
-        c.fail(name, "Le fichier doit être au format pdf, jpg ou png.")
-    elif not content or len(content) > UPLOAD_MAX:
-        c.fail(name, "Le fichier doit peser moins de 5 Mo.")
-    else:
-        c.values[name] = {"nom": filename, "taille": len(content), "sha256": hashlib.sha256(content).hexdigest()}
+    if record := c.upload(name, request.files.get(name), what, max_bytes=UPLOAD_MAX, required=required):
+        c.values[name] = record
 
 
 def _pieces_check(*documents: tuple[str, str]) -> Callable[[FormCheck, Pages], None]:

@@ -28,11 +28,13 @@ from datetime import date
 from flask import Blueprint, Response, redirect
 
 from autopilot.sandbox import predemande, timbre
+from autopilot.sandbox.training import Link
 
 PASSPORT_HOST = "passeport.ants.gouv.fr"
 START_PATH = "/demarches-en-ligne/pre-demande-passeport"
 RECAP_PATH = START_PATH + "/recapitulatif"
 KIND = "passeport-pre-demande"
+HOME = (Link("Passeport", "Pré-demande de passeport (avec le timbre fiscal)", PASSPORT_HOST, START_PATH),)
 
 
 def _timbre_usage(pages: predemande.Pages, today: date) -> str:

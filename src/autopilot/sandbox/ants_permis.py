@@ -45,7 +45,6 @@ also recorded as `timbre-achat` (`predemande`). Drafts are kept per account.
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 from collections.abc import Callable
@@ -65,6 +64,7 @@ from autopilot.sandbox.hosts import local_url
 from autopilot.sandbox.nomenclatures import PAYS
 from autopilot.sandbox.predemande import Pages, Step
 from autopilot.sandbox.state import current_state, now_iso
+from autopilot.sandbox.training import Link
 from autopilot.sandbox.validation import FormCheck
 
 PERMIS_HOST = "permisdeconduire.ants.gouv.fr"
@@ -73,6 +73,8 @@ START_PATH = "/demarches-en-ligne/demande-permis"
 SUIVI_PATH = DRIVING_SPACE_PATH + "/suivi-permis"
 KIND = "permis-demande"
 TITRE = "Demande de permis de conduire"
+HOME = (Link("Permis de conduire", "Demande de permis de conduire (perte, vol, détérioration, changement d'état "
+             "civil, fin de validité)", PERMIS_HOST, START_PATH),)
 
 MOTIFS = [
     ("vol", "Vol"),
@@ -86,7 +88,6 @@ SEXES = predemande.SEXES
 LABELS = {"motif": dict(MOTIFS), "sexe": dict(SEXES), "timbre_choix": {
     "deja": "Timbre fiscal électronique déjà acheté", "achat": "Acheté en ligne avec la demande"}}
 ATTESTATION_DAYS = 61  # "valable 2 mois" [?]
-UPLOAD_TYPES = (".pdf", ".jpg", ".jpeg", ".png")
 UPLOAD_MAX = 5 * 1024 * 1024
 # The uploads of each page: field name -> what the messages call it.
 UPLOADS = {
@@ -232,21 +233,12 @@ def _receive_uploads(c: FormCheck, step: Step, kept: dict[str, Any]) -> dict[str
     """The page's files as recorded; a field posted empty keeps the file the draft holds."""
     received: dict[str, dict[str, Any]] = {}
     for name, what in UPLOADS.get(step.slug, {}).items():
-        upload = request.files.get(name)
-        filename = (upload.filename or "") if upload else ""
-        if not filename:
-            if name in kept:
-                received[name] = kept[name]
-            else:
-                c.fail(name, f"Veuillez joindre {what}.")
-            continue
-        content = upload.read()
-        if not filename.lower().endswith(UPLOAD_TYPES):
-            c.fail(name, f"{what[:1].upper()}{what[1:]} doit être un fichier pdf, jpg ou png.")
-        elif not content or len(content) > UPLOAD_MAX:
-            c.fail(name, f"{what[:1].upper()}{what[1:]} doit être un fichier non vide de 5 Mo au plus.")
-        else:
-            received[name] = {"nom": filename, "taille": len(content), "sha256": hashlib.sha256(content).hexdigest()}
+        the_file = what[:1].upper() + what[1:]
+        record = c.upload(name, request.files.get(name), what, max_bytes=UPLOAD_MAX, kept=kept.get(name),
+                          wrong_type=f"{the_file} doit être un fichier pdf, jpg ou png.",
+                          too_big=f"{the_file} doit être un fichier non vide de 5 Mo au plus.")
+        if record:
+            received[name] = record
     return received
 
 

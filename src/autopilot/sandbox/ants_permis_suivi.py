@@ -36,6 +36,7 @@ from autopilot.sandbox.demandes import (
 )
 from autopilot.sandbox.hosts import local_url
 from autopilot.sandbox.state import current_state
+from autopilot.sandbox.training import Link, Table
 
 SUIVI_PATH = ants_permis.SUIVI_PATH  # the confirmation of a demande links to it
 
@@ -63,6 +64,17 @@ SEEDED = (
     ("PC2608001234", "expiration", (("Demande enregistrée", "2026-08-17"), ("En cours d'instruction", "2026-08-19"),
                                     ("En cours de fabrication", "2026-09-01"), ("Envoyé par courrier", "2026-09-08"))),
 )
+
+HOME = (Link("Permis de conduire", "Suivre une demande de permis de conduire", ANTS_HOST, SUIVI_PATH),)
+
+
+def training() -> list[Table]:
+    """The seeded dossiers, to search in the suivi."""
+    return [Table(
+        "Permis de conduire", "Demandes de permis de conduire à suivre", ("Numéro de dossier", "Motif", "Statut"),
+        tuple((numero, ants_permis.LABELS["motif"][motif], historique[-1][0]) for numero, motif, historique in SEEDED),
+        note="Les demandes faites dans le bac à sable se suivent aussi, avec leur numéro de dossier.",
+    )]
 
 
 def _dossier(numero: str) -> dict[str, Any] | None:

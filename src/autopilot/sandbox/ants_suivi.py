@@ -23,9 +23,22 @@ from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request
 
-from autopilot.sandbox.ants_compte import ANTS_HOST, IDENTITY_SPACE_PATH, SPACE_PATH, SUIVI_PATHS, login_required
-from autopilot.sandbox.demandes import STATUTS, TITRES, Demande, normalise_numero, numero_is_plausible
+from autopilot.sandbox.ants_compte import (
+    ANTS_HOST,
+    IDENTITY_SPACE_PATH,
+    SPACE_PATH,
+    SUIVI_PATHS,
+    login_required,
+)
+from autopilot.sandbox.demandes import (
+    STATUTS,
+    TITRES,
+    Demande,
+    normalise_numero,
+    numero_is_plausible,
+)
 from autopilot.sandbox.state import current_state
+from autopilot.sandbox.training import Link, Table
 
 TITLES = {"passeport": "Suivre ma demande de passeport", "cni": "Suivre ma demande de carte d'identité"}
 MESSAGES = {
@@ -46,6 +59,26 @@ EXPLANATIONS = {
     "Présentez-vous avec votre récépissé.",
     "Remis au demandeur": "Votre titre vous a été remis.",
 }
+
+HOME = (
+    Link("Carte d'identité", "Suivre une demande de carte d'identité", ANTS_HOST, SUIVI_PATHS["cni"]),
+    Link("Passeport", "Suivre une demande de passeport", ANTS_HOST, SUIVI_PATHS["passeport"]),
+)
+_CATEGORIES = {"cni": "Carte d'identité", "passeport": "Passeport"}
+_TRAINING_TITLES = {"cni": "Demandes de carte d'identité à suivre", "passeport": "Demandes de passeport à suivre"}
+
+
+def training() -> list[Table]:
+    """The demandes the suivi knows (seeded, or added by `Sandbox.add_demande`), one table per titre."""
+    demandes = current_state().demandes()
+    return [
+        Table(_CATEGORIES[titre], _TRAINING_TITLES[titre], ("Numéro de demande", "Statut"),
+              tuple((d["numero"], d["statut"]) for d in demandes if d["titre"] == titre),
+              note="Le numéro de demande est imprimé sur le récépissé remis en mairie "
+                   "(ce n'est pas le numéro de pré-demande).")
+        for titre in ("cni", "passeport")
+    ]
+
 
 bp = Blueprint("ants_suivi", __name__)
 

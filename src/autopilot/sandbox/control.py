@@ -1,5 +1,8 @@
 """The control host (`localhost` / `127.0.0.1`): training home page, mailbox and `/_sandbox/*`.
 
+The home page lists, by category, the start pages (`HOME`) and the exercise data (`training()`)
+of each module of `replicas.ON_HOME_PAGE` (see `training`), the demo account and the mailboxes.
+
 The `/_sandbox/*` endpoints expose the Python API over HTTP for tools running the sandbox in
 another process:
 
@@ -22,10 +25,12 @@ from typing import Any
 
 from flask import Blueprint, jsonify, render_template, request
 
-from autopilot.sandbox import ants_cni, ants_compte, ants_passeport, exercices
-from autopilot.sandbox.demandes import TITRES, new_demande
+from autopilot.sandbox import ants_compte
+from autopilot.sandbox.demandes import new_demande
 from autopilot.sandbox.hosts import CONTROL_HOST, local_url
+from autopilot.sandbox.replicas import ON_HOME_PAGE
 from autopilot.sandbox.state import current_state
+from autopilot.sandbox.training import CATEGORIES, Link, Table
 
 MAILBOX_PATH = "/boite-mail"
 SMS_PATH = "/sms"
@@ -35,24 +40,19 @@ bp = Blueprint("control", __name__)
 
 @bp.route("/", host=CONTROL_HOST)
 def home() -> str:
-    sites = [
-        (title, local_url(host, path), f"https://{host}{path}")
-        for title, host, path in (
-            ("Mon compte ANTS (compte mandataire de la mairie)", ants_compte.ANTS_HOST, ants_compte.LOGIN_PATH),
-            ("Pré-demande de carte d'identité", ants_cni.CNI_HOST, ants_cni.START_PATH),
-            ("Pré-demande de passeport (avec le timbre fiscal)",
-             ants_passeport.PASSPORT_HOST, ants_passeport.START_PATH),
-            ("Suivre une demande de carte d'identité", ants_compte.ANTS_HOST, ants_compte.SUIVI_PATHS["cni"]),
-            ("Suivre une demande de passeport", ants_compte.ANTS_HOST, ants_compte.SUIVI_PATHS["passeport"]),
-            ("Exercice : inscription à un atelier numérique (date en trois cases, pièce jointe, cadre intégré)",
-             exercices.HOST, exercices.START_PATH),
-        )
-    ]
-    state = current_state()
+    links = [link for module in ON_HOME_PAGE for link in getattr(module, "HOME", ())]
+    tables = [table for module in ON_HOME_PAGE if hasattr(module, "training") for table in module.training()]
     return render_template(
-        "control/home.html", sites=sites, account=ants_compte.DEMO_ACCOUNT,
-        mailbox_url=MAILBOX_PATH, sms_url=SMS_PATH, otp=state.otp, demandes=state.demandes(), titres=TITRES,
+        "control/home.html", account=ants_compte.DEMO_ACCOUNT, otp=current_state().otp,
+        mailbox_url=MAILBOX_PATH, sms_url=SMS_PATH, sites=_by_category(links), tables=_by_category(tables),
+        local={link: local_url(link.host, link.path) for link in links},
     )
+
+
+def _by_category(items: list[Link] | list[Table]) -> list[tuple[str, list[Any]]]:
+    """`items` grouped by category, in the order of `CATEGORIES`; empty categories left out."""
+    groups = [(name, [item for item in items if item.category == name]) for name in CATEGORIES]
+    return [(name, grouped) for name, grouped in groups if grouped]
 
 
 @bp.route(MAILBOX_PATH, host=CONTROL_HOST)

@@ -27,7 +27,6 @@ holds every field above as submitted (unticked checkboxes absent). The draft is 
 
 from __future__ import annotations
 
-import hashlib
 import re
 import secrets
 import string
@@ -37,6 +36,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from autopilot.sandbox.state import current_state, now_iso
+from autopilot.sandbox.training import Link
 from autopilot.sandbox.validation import FormCheck
 
 HOST = "exercices.ants.gouv.fr"
@@ -48,6 +48,8 @@ SERVICE = {
     "official": False,
 }
 VISITOR_COOKIE = "exercices_visiteur"
+HOME = (Link("Exercice", "Inscription à un atelier numérique (date en trois cases, pièce jointe, cadre intégré)",
+             HOST, START_PATH),)
 
 SITUATIONS = [
     ("salarie", "Salarié ou salariée"),
@@ -61,7 +63,6 @@ ATELIERS = [
     ("demarches", "Démarches en ligne"),
     ("smartphone", "Utiliser son smartphone"),
 ]
-UPLOAD_TYPES = (".pdf", ".jpg", ".jpeg", ".png")
 UPLOAD_MAX = 2 * 1024 * 1024
 
 PAGES = {
@@ -96,19 +97,11 @@ def _check_informations(c: FormCheck) -> None:
 
 
 def _check_justificatifs(c: FormCheck) -> None:
-    upload = request.files.get("justificatif")
-    name = (upload.filename or "") if upload else ""
-    if not name:
-        c.fail("justificatif", "Veuillez joindre un justificatif de domicile.")
-    elif not name.lower().endswith(UPLOAD_TYPES):
-        c.fail("justificatif", "Le justificatif doit être un fichier pdf, jpg ou png.")
-    else:
-        content = upload.read()
-        if not content or len(content) > UPLOAD_MAX:
-            c.fail("justificatif", "Le justificatif doit peser moins de 2 Mo.")
-        else:
-            c.values["justificatif_nom"] = name
-            c.values["justificatif_sha256"] = hashlib.sha256(content).hexdigest()
+    record = c.upload("justificatif", request.files.get("justificatif"), "un justificatif de domicile",
+                      max_bytes=UPLOAD_MAX, wrong_type="Le justificatif doit être un fichier pdf, jpg ou png.",
+                      too_big="Le justificatif doit peser moins de 2 Mo.")
+    if record:
+        c.values["justificatif_nom"], c.values["justificatif_sha256"] = record["nom"], record["sha256"]
     if c.required("quotient_familial", "le quotient familial (calculé dans le cadre « Calcul du quotient familial »)") \
             and not c.value("quotient_familial").isdigit():
         c.fail("quotient_familial", "Le quotient familial est un nombre entier d'euros, par exemple 780.")

@@ -37,8 +37,10 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
+from autopilot.sandbox.immatriculation_vehicules import normalise_plaque
 from autopilot.sandbox.pdf import Line, pdf_document, pdf_download
 from autopilot.sandbox.state import current_state, now_iso
+from autopilot.sandbox.training import Link, Table
 from autopilot.sandbox.validation import FormCheck, luhn_valid
 
 HOST = "histovec.interieur.gouv.fr"
@@ -62,8 +64,6 @@ TITULAIRES = [("particulier", "Un particulier (personne physique)"), ("societe",
 FIELDS = ("titulaire", "nom", "prenoms", "raison_sociale", "siren", "plaque",
           "date_premiere_immatriculation", "date_certificat")
 
-SIV = re.compile(r"(?!SS)(?!WW)[A-HJ-NP-TV-Z]{2}-(?!000)\d{3}-(?!SS)[A-HJ-NP-TV-Z]{2}")
-FNI = re.compile(r"\d{1,4} [A-Z]{1,3} (\d{2}|2A|2B|97[1-6])")
 
 
 @dataclass(frozen=True)
@@ -101,17 +101,39 @@ VEHICULES = (
                        "Opposition judiciaire inscrite le 18/06/2025.")),
 )
 
+HOME = (Link("Immatriculation", "Certificat de situation administrative, dit « de non-gage » (HistoVec)",
+             HOST, HOME_PATH),)
+
 bp = Blueprint("histovec", __name__)
 
 
-def normalise_plaque(raw: str) -> str:
-    """`ab 123 cd` -> `AB-123-CD`, `123ab75` -> `123 AB 75`; anything else as typed, in capitals."""
-    compact = "".join(raw.upper().replace("-", " ").split())
-    if match := re.fullmatch(r"([A-Z]{2})(\d{3})([A-Z]{2})", compact):
-        return "-".join(match.groups())
-    if match := re.fullmatch(r"(\d{1,4})([A-Z]{1,3})(\d{2}|2A|2B|97[1-6])", compact):
-        return " ".join(match.groups())
-    return " ".join(raw.upper().split())
+def training() -> list[Table]:
+    """The vehicles HistoVec knows, as their certificates print them: one table per kind of holder."""
+    def situation(vehicule: Vehicule) -> str:
+        # A mention's kind is its text up to « inscrit(e) le … » (gage, opposition…).
+        return ", ".join(re.split(r" inscrite? ", m)[0] for m in vehicule.mentions) or "Aucune particularité"
+
+    dates = ("Date de première immatriculation", "Date du certificat d'immatriculation")
+    note = ("Dans le bac à sable, HistoVec a ses propres véhicules, distincts de ceux du site de l'immatriculation. "
+            "Nom et prénoms comme sur le certificat : majuscules, accents et virgules ne comptent pas.")
+    return [
+        Table("Immatriculation", "Véhicules connus de HistoVec : titulaire particulier",
+              ("Numéro d'immatriculation", "Nom", "Prénom(s)", *dates, "Situation"),
+              tuple((v.plaque, v.nom, v.prenoms, v.premiere_immatriculation, v.date_certificat, situation(v))
+                    for v in VEHICULES if not v.raison_sociale), note=note),
+        Table("Immatriculation", "Véhicules connus de HistoVec : titulaire société",
+              ("Numéro d'immatriculation", "Raison sociale", "Numéro SIREN", *dates, "Situation"),
+              tuple((v.plaque, v.raison_sociale, v.siren, v.premiere_immatriculation, v.date_certificat,
+                     situation(v)) for v in VEHICULES if v.raison_sociale)),
+    ]
+
+
+def _plaque(raw: str) -> str | None:
+    """The plate as the SIV writes it (`normalise_plaque`); None when it is not one.
+
+    HistoVec ignores every space and dash, where the ANTS forms take them between the groups only.
+    """
+    return normalise_plaque("".join(raw.replace("-", " ").split()))
 
 
 def _same_name(typed: str, printed: str) -> bool:
@@ -136,8 +158,7 @@ def _check(c: FormCheck) -> None:
             elif not luhn_valid(siren):
                 c.fail("siren", "Le numéro SIREN n'est pas valide.")
     if c.required("plaque", "le numéro d'immatriculation"):
-        plaque = normalise_plaque(c.value("plaque"))
-        if not (SIV.fullmatch(plaque) or FNI.fullmatch(plaque)):
+        if _plaque(c.value("plaque")) is None:
             c.fail("plaque", "Le numéro d'immatriculation n'est pas valide (exemples : AB-123-CD ou 123 AB 01).")
     c.date("date_premiere_immatriculation", "la date de première immatriculation")
     c.date("date_certificat", "la date du certificat d'immatriculation")
@@ -155,7 +176,7 @@ def _day(jj_mm_aaaa: str) -> date:
 
 def find_vehicule(c: FormCheck) -> Vehicule | None:
     """The vehicle whose certificate prints exactly what the checked form holds."""
-    plaque = normalise_plaque(c.value("plaque"))
+    plaque = _plaque(c.value("plaque"))
     for vehicule in VEHICULES:
         if (vehicule.plaque, vehicule.premiere_immatriculation, vehicule.date_certificat) != (
                 plaque, c.value("date_premiere_immatriculation"), c.value("date_certificat")):

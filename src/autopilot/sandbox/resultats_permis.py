@@ -35,6 +35,7 @@ from typing import Any
 from flask import Blueprint, abort, redirect, render_template, request
 
 from autopilot.sandbox.state import current_state, now_iso
+from autopilot.sandbox.training import Link, Table
 from autopilot.sandbox.validation import FormCheck
 
 HOST = "www.securite-routiere.gouv.fr"
@@ -89,7 +90,21 @@ SEEDED = (
     Examen("230594400276", "30/05/1999", "BE", 0, INSUFFISANT),
 )
 
+HOME = (Link("Permis de conduire", "Résultats de l'examen du permis de conduire", HOST, SEARCH_PATH),)
+
 bp = Blueprint("resultats_permis", __name__)
+
+
+def training() -> list[Table]:
+    """The seeded candidates, with the result the search shows today."""
+    today = current_state().today()
+    return [Table(
+        "Permis de conduire", "Candidats à l'examen du permis de conduire",
+        ("Numéro NEPH", "Date de naissance", "Catégorie", "Résultat"),
+        tuple((e.neph, e.date_naissance, e.categorie, _shown_result(e, today)) for e in SEEDED),
+        note="00 dans la date de naissance : jour ou mois inconnu, à taper tel quel. "
+             "Le code anti-robot est à recopier à chaque recherche.",
+    )]
 
 
 def working_days_before(day: date, count: int) -> date:
@@ -204,15 +219,20 @@ def _consulted(jeton: str) -> tuple[Examen, dict[str, Any]]:
     examen = SEEDED[index]
     today = state.today()
     passed_on = working_days_before(today, examen.jours_ouvres)
-    published_on = working_days_after(passed_on, PUBLICATION_DELAY)
     shown = {
         "neph": examen.neph,
         "categorie": examen.categorie,
         "date_examen": passed_on.strftime("%d/%m/%Y"),
-        "publie_le": published_on.strftime("%d/%m/%Y"),
-        "resultat": examen.resultat if published_on <= today else PENDING,
+        "publie_le": working_days_after(passed_on, PUBLICATION_DELAY).strftime("%d/%m/%Y"),
+        "resultat": _shown_result(examen, today),
     }
     return examen, shown
+
+
+def _shown_result(examen: Examen, today: date) -> str:
+    """The exam's result, or `PENDING` until its publication day."""
+    published_on = working_days_after(working_days_before(today, examen.jours_ouvres), PUBLICATION_DELAY)
+    return examen.resultat if published_on <= today else PENDING
 
 
 @bp.route(f"{SEARCH_PATH}/resultat/<jeton>", host=HOST)

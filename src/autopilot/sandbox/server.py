@@ -4,8 +4,8 @@
 server. A real URL `https://HOST/path` is served at `http://HOST.localhost:PORT/path`
 (`Sandbox.url`); the training home page is `http://localhost:PORT/`.
 
-Replicas (`REPLICAS`): the ANTS account (`ants_compte`) and its suivi (`ants_suivi`), the passport
-and CNI pré-demandes (`ants_passeport`, `ants_cni`, both served by `predemande`), the driving
+Replicas (`replicas.REPLICAS`): the ANTS account (`ants_compte`) and its suivi (`ants_suivi`), the
+passport and CNI pré-demandes (`ants_passeport`, `ants_cni`, both served by `predemande`), the driving
 licence (`ants_permis`, `ants_permis_suivi`, `resultats_permis`, `telepoints`), the vehicle
 registration (`ants_immatriculation`, `ants_immatriculation_titulaire`, `ants_habilitation`,
 `histovec`, `simulateur_cout`) and the timbres fiscaux (`timbres_impots`, `timbres_remboursement`).
@@ -25,36 +25,20 @@ from flask import Flask, Response, render_template, send_from_directory
 from werkzeug.exceptions import HTTPException
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from autopilot.sandbox import (
-    ants_cni,
-    ants_compte,
-    ants_habilitation,
-    ants_immatriculation,
-    ants_immatriculation_titulaire,
-    ants_passeport,
-    ants_permis,
-    ants_permis_suivi,
-    ants_suivi,
-    control,
-    exercices,
-    histovec,
-    resultats_permis,
-    simulateur_cout,
-    telepoints,
-    timbres_impots,
-    timbres_remboursement,
-)
+from autopilot.sandbox import ants_cni, ants_compte, ants_passeport, control, exercices
 from autopilot.sandbox.demandes import new_demande
 from autopilot.sandbox.faults import SERVER_ERROR_TITLE, Faults, apply_request_faults
-from autopilot.sandbox.hosts import CONTROL_HOST, HostRewrite, local_url, real_host, to_local
+from autopilot.sandbox.hosts import (
+    CONTROL_HOST,
+    HostRewrite,
+    local_url,
+    real_host,
+    to_local,
+)
+from autopilot.sandbox.replicas import REPLICAS
 from autopilot.sandbox.state import EXTENSION_KEY, SandboxState, current_state
 
 STATIC_DIR = Path(__file__).parent / "static"
-REPLICAS = (
-    ants_compte, ants_suivi, ants_passeport, ants_cni, ants_permis, ants_permis_suivi, resultats_permis,
-    telepoints, ants_immatriculation, ants_immatriculation_titulaire, ants_habilitation, histovec,
-    simulateur_cout, timbres_impots, timbres_remboursement,
-)
 SITE_HOSTS = tuple(dict.fromkeys(
     (ants_compte.ANTS_HOST, ants_passeport.PASSPORT_HOST, ants_cni.CNI_HOST,
      *(host for module in REPLICAS for host in getattr(module, "HOSTS", ())), exercices.HOST)

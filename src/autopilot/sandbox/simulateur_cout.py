@@ -39,6 +39,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from autopilot.sandbox.state import current_state
+from autopilot.sandbox.training import Link
 from autopilot.sandbox.validation import FormCheck
 
 HOST = "www.service-public.fr"
@@ -51,6 +52,8 @@ SERVICES = {HOST: {
     "home": START_PATH,
 }}
 SITE = "simulateur_cout"
+HOME = (Link("Immatriculation", "Calculer le coût du certificat d'immatriculation (Service-Public.fr)",
+             HOST, START_PATH),)
 
 
 @dataclass(frozen=True)

@@ -32,6 +32,7 @@ from typing import Any
 from flask import Blueprint, Response, redirect, render_template, request
 
 from autopilot.sandbox.state import current_state, now_iso
+from autopilot.sandbox.training import Link, Table
 from autopilot.sandbox.validation import FormCheck
 
 HOST = "tele7.interieur.gouv.fr"
@@ -98,7 +99,22 @@ SEEDED = (
     )),
 )
 
+HOME = (Link("Permis de conduire", "Solde des points du permis de conduire (Télépoints)", HOST, HOME_PATH),)
+
 bp = Blueprint("telepoints", __name__)
+
+
+def training() -> list[Table]:
+    """The seeded licences with their code confidentiel (public demo values)."""
+    return [Table(
+        "Permis de conduire", "Permis à consulter sur Télépoints",
+        ("Numéro de dossier (NEPH)", "Code confidentiel", "Téléphone portable", "Solde"),
+        tuple((p.neph, p.code, " ".join(p.mobile[i:i + 2] for i in range(0, 10, 2)),
+               f"{p.solde} point{'s' if p.solde > 1 else ''}") for p in SEEDED),
+        note="Le code confidentiel est un secret de l'usager : c'est lui qui le tape. Après 3 codes faux, "
+             "le dossier est bloqué 30 minutes. « Code confidentiel oublié ? » l'envoie par SMS au téléphone "
+             "portable indiqué (voir le téléphone de l'usager, plus bas).",
+    )]
 
 
 def normalise_neph(raw: str) -> str:

@@ -14,6 +14,8 @@ import secrets
 from dataclasses import dataclass
 from datetime import date
 
+from autopilot.sandbox.state import current_state
+from autopilot.sandbox.training import Table
 from autopilot.sandbox.validation import FormCheck, luhn_valid
 
 
@@ -132,6 +134,19 @@ def check_card(c: FormCheck) -> None:
             c.fail("date_expiration", "La date d'expiration de la carte est dépassée.")
     if c.required("cryptogramme", "le cryptogramme visuel") and not re.fullmatch(r"\d{3}", c.value("cryptogramme")):
         c.fail("cryptogramme", "Le cryptogramme visuel doit comporter 3 chiffres.")
+
+
+def training() -> list[Table]:
+    """A card `check_card` accepts, for every payment of the sandbox; nothing is charged."""
+    today = current_state().today()
+    return [Table(
+        "Paiement par carte bancaire", "Carte bancaire de test",
+        ("Numéro de carte", "Date d'expiration", "Cryptogramme visuel"),
+        (("4111 1111 1111 1111", f"12/{(today.year + 3) % 100:02d}", "123"),),
+        note="Pour tous les paiements du bac à sable (timbres fiscaux, certificat d'immatriculation). Toute date "
+             "d'expiration à venir (MM/AA) et 3 chiffres au choix conviennent. Rien n'est débité : seuls les "
+             "4 derniers chiffres du numéro sont conservés.",
+    )]
 
 
 def card_last_digits(raw: str) -> str:

@@ -40,6 +40,7 @@ from autopilot.sandbox import timbre
 from autopilot.sandbox.pdf import Line, pdf_document, pdf_download
 from autopilot.sandbox.qr import qr_svg
 from autopilot.sandbox.state import current_state, now_iso
+from autopilot.sandbox.training import Link
 from autopilot.sandbox.validation import FormCheck
 
 HOST = "timbres.impots.gouv.fr"
@@ -49,6 +50,7 @@ SERVICES = {HOST: {
     "tagline": "Acheter un timbre fiscal électronique, demander son remboursement",
     "home": "/",
 }}
+HOME = (Link("Timbres fiscaux", "Acheter un timbre fiscal électronique", HOST, "/"),)
 ACHAT_KIND = "timbres-achat"
 VISITOR_COOKIE = "timbres_visiteur"
 ACHAT_TITRE = "Achat d'un timbre fiscal électronique"

@@ -42,12 +42,14 @@ from autopilot.sandbox.timbres_impots import (
     site_store,
     with_visitor,
 )
+from autopilot.sandbox.training import Link
 from autopilot.sandbox.validation import FormCheck
 
 HOSTS = (HOST,)
 REMBOURSEMENT_KIND = "timbres-remboursement"
 REMBOURSEMENT_TITRE = "Remboursement d'un timbre fiscal électronique"
 REFUND_AFTER_DAYS = 3
+HOME = (Link("Timbres fiscaux", "Demander le remboursement d'un timbre fiscal électronique", HOST, "/remboursement"),)
 REFUND_WITHIN_MONTHS = 18
 # The format of a transaction reference is not published [?]: letters and digits, loosely checked.
 _REFERENCE = re.compile(r"[A-Z0-9-]{6,40}")

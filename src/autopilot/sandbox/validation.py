@@ -3,13 +3,19 @@
 Rules follow TELESERVICES.md §6 (JJ/MM/AAAA dates where 00 means an unknown day or month,
 5-digit code postal, French mobile 06/07 + 8 digits). Each check takes the field name and a noun
 phrase naming the field in messages ("le nom de naissance"); only a field's first error is kept.
-"Today" is the sandbox's clock (`SandboxState.today`), given by the caller.
+"Today" is the sandbox's clock (`SandboxState.today`), given by the caller. An uploaded file is
+checked from the file the caller hands over (`request.files`), and only its record is kept.
 """
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import date
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from werkzeug.datastructures import FileStorage
 
 _NAME = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿŒœ' ’-]+$")
 _NAMES = re.compile(r"^[A-Za-zÀ-ÖØ-öø-ÿŒœ' ’,-]+$")
@@ -17,6 +23,9 @@ _DATE = re.compile(r"^(\d{2})/(\d{2})/(\d{4})$")
 _CODE_POSTAL = re.compile(r"^\d{5}$")
 _MOBILE = re.compile(r"^0[67]\d{8}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+UPLOAD_TYPES = (".pdf", ".jpg", ".jpeg", ".png")
+WRONG_TYPE = "Le fichier doit être au format pdf, jpg ou png."
 
 
 def _cap(phrase: str) -> str:
@@ -125,6 +134,32 @@ class FormCheck:
         """A checkbox that must be ticked."""
         if not self.value(name):
             self.fail(name, message)
+
+    def upload(
+        self, name: str, file: FileStorage | None, what: str, *, max_bytes: int,
+        types: tuple[str, ...] = UPLOAD_TYPES, required: bool = True, kept: dict[str, Any] | None = None,
+        wrong_type: str = WRONG_TYPE, too_big: str | None = None,
+    ) -> dict[str, Any] | None:
+        """A file field: the record `{"nom", "taille", "sha256"}` of the file sent (never its content).
+
+        No file sent: the record `kept` from an earlier post of the page, else None and, when
+        `required`, "Veuillez joindre {what}.". A name not ending with one of `types` fails with
+        `wrong_type`; an empty file, or one over `max_bytes`, with `too_big` (by default
+        "Le fichier doit peser moins de N Mo.").
+        """
+        filename = (file.filename or "") if file else ""
+        if not file or not filename:
+            if kept is None and required:
+                self.fail(name, f"Veuillez joindre {what}.")
+            return kept
+        content = file.read()
+        if not filename.lower().endswith(types):
+            self.fail(name, wrong_type)
+        elif not content or len(content) > max_bytes:
+            self.fail(name, too_big or f"Le fichier doit peser moins de {max_bytes // (1024 * 1024)} Mo.")
+        else:
+            return {"nom": filename, "taille": len(content), "sha256": hashlib.sha256(content).hexdigest()}
+        return None
 
 
 def luhn_valid(digits: str) -> bool:

@@ -10,6 +10,8 @@ is put back next to its field.
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +22,7 @@ from autopilot import scans
 from autopilot.dossier import MODELS, DossierError
 from autopilot.flows import Flow
 from autopilot.flows.inputs import input_label, needed_because, validate_inputs
-from autopilot.flows.model import Choose, InputSpec
+from autopilot.flows.model import Choose, Condition, InputSpec, holds
 from autopilot.flows.template import Placeholder
 
 RADIO_MAX = 4  # up to this many options: radio buttons; more: a list
@@ -68,10 +70,18 @@ class Section:
     optional: bool
     record: bool  # a model input: a fieldset of several fields
     fields: tuple[Field, ...]
+    shown_when: tuple[Condition, ...] = ()  # the form shows it only when these hold (`InputSpec.shown_when`)
 
     @property
     def id(self) -> str:
         return "donnee-" + self.name
+
+    @property
+    def when_json(self) -> str | None:
+        """The conditions for console.js, when they name the form's own inputs (else always shown)."""
+        if not self.shown_when or any(len(c.path) != 1 for c in self.shown_when):
+            return None
+        return json.dumps([{"input": c.path[0], "values": c.values, "negate": c.negate} for c in self.shown_when])
 
 
 @dataclass
@@ -89,7 +99,8 @@ class Problems:
 def sections(flow: Flow) -> list[Section]:
     """The form of `flow`, one section per declared input, in the flow's order."""
     texts = _option_texts(flow)
-    return [_section(flow, name, spec, texts) for name, spec in flow.inputs.items()]
+    return [dataclasses.replace(_section(flow, name, spec, texts), shown_when=spec.shown_when)
+            for name, spec in flow.inputs.items()]
 
 
 def _section(flow: Flow, name: str, spec: InputSpec, texts: dict[tuple[str, ...], dict[str, str]]) -> Section:
@@ -104,8 +115,8 @@ def _section(flow: Flow, name: str, spec: InputSpec, texts: dict[tuple[str, ...]
         else:
             options = tuple((o, _option_text(texts.get((name,)), o)) for o in spec.options or ())
         hint = _when_needed(flow, spec, hint)
-        only = Field(name, name, label, hint, not spec.always_required, options)
-        return Section(name, spec.type, label, None, not spec.always_required, False, (only,))
+        only = Field(name, name, label, hint, spec.required is False, options)
+        return Section(name, spec.type, label, None, spec.required is False, False, (only,))
     fields = []
     for field_name, info in model.model_fields.items():
         extra = info.json_schema_extra if isinstance(info.json_schema_extra, dict) else {}
@@ -162,6 +173,12 @@ def _option_text(mapped: dict[str, str] | None, value: str) -> str:
 # --- from the form to the data, and back -----------------------------------------------
 
 
+def ruled_out(section: Section, known: Mapping[str, Any]) -> bool:
+    """True when the inputs already known say this one does not apply (not shown at all)."""
+    inputs = {condition.path[0] for condition in section.shown_when}
+    return bool(inputs) and inputs <= set(known) and not holds(section.shown_when, known)
+
+
 def raw_value(section: Section, form: Mapping[str, str]) -> Any:
     """What the form holds for one input, as `validate_inputs` takes it.
 
@@ -207,8 +224,14 @@ def check(flow: Flow, raw: Mapping[str, Any]) -> tuple[dict[str, Any] | None, Pr
         return None, problems
     try:
         return validate_inputs(flow, raw), problems
-    except DossierError as error:  # not expected once every input passed: still, say it
-        problems.summary.extend(("", f"{label} : {message}") for label, message in error.problems)
+    except DossierError as error:  # what depends on other inputs (`required: {motif: [vol]}`)
+        by_label = {s.label: s for s in sections(flow)}
+        for label, message in error.problems:
+            section = by_label.get(label)
+            if section is None:
+                problems.summary.append(("", f"{label} : {message}"))
+            else:
+                _place(section, flow.inputs[section.name], [(label, message)], problems)
         return None, problems
 
 

@@ -198,14 +198,14 @@ def create_app(desk: Desk, token: str, origin: str) -> Flask:
     def _form_page(flow: Flow, posted: dict[str, str], *, opened: set[str], problems: form.Problems | None = None,
                    focus: str | None = None) -> str:
         known = {name: value for name, value in desk.visit.known(flow).items() if name not in opened}
-        sections = form.sections(flow)
+        sections = [section for section in form.sections(flow) if not form.ruled_out(section, known)]
         values: dict[str, str] = {}
         for section in sections:
             if section.name in known:
                 continue
             if any(item.key in posted for item in section.fields):  # as typed, even if wrong
                 values.update({item.key: posted.get(item.key, "") for item in section.fields})
-            elif section.name in desk.visit.values:  # just opened with « Modifier »
+            elif section.name in opened and section.name in desk.visit.values:  # just opened with « Modifier »
                 values.update(form.prefill(section, desk.visit.values[section.name][1]))
             else:
                 values.update({item.key: item.default for item in section.fields})

@@ -1,7 +1,7 @@
 """A visit: one citizen at the desk, their data held in memory, their agreement, their démarches, their folder.
 
 The data typed for one démarche is offered again for the next (same input name, same type):
-the citizen is asked nothing twice. A typed result (`outputs: {numero_timbre: {type: numero_timbre}}`)
+the citizen is asked nothing twice — except a timbre's number, which serves once. A typed result (`outputs: {numero_timbre: {type: numero_timbre}}`)
 fills the next démarche's input of that type: the timbre bought first goes into the pré-demande. A
 form left for such a démarche (`via:`) is kept as typed and reopened after it (`set_aside`). The récapitulatifs go to a per-visit folder under the cache
 folder; ending the visit forgets the data and deletes the folder, except the files the mediator
@@ -25,7 +25,8 @@ from autopilot.engine.runner import RunResult
 from autopilot.flows import Flow
 from autopilot.ui.consent import Consent
 
-UNFINISHED = ".visite-en-cours"  # present in a visit's folder until the visit ends properly
+UNFINISHED = ".visite-en-cours"
+SERVES_ONCE = frozenset({"numero_timbre"})  # a timbre pays for one démarche: never offered again as typed  # present in a visit's folder until the visit ends properly
 
 
 @dataclass
@@ -57,6 +58,7 @@ class Visit:
         self.root = root  # where visits' folders go
         self.values: dict[str, tuple[str, Any]] = {}  # input name → (type, normalised value)
         self.results: dict[str, tuple[str, str]] = {}  # type → (normalised value, démarche title)
+        self.spent: set[Any] = set()  # values of SERVES_ONCE types already given to a démarche
         self.aside: tuple[str, dict[str, str]] | None = None  # (flow id, the form as typed), see set_aside
         self.demarches: list[Demarche] = []
         self.consent: Consent | None = None
@@ -74,6 +76,8 @@ class Visit:
                 found[name] = obtained[0]
                 continue
             if name in self.values and self.values[name][0] == spec.type:
+                if spec.type in SERVES_ONCE and self.values[name][1] in self.spent:
+                    continue  # given to an earlier démarche: asked again
                 value = self.values[name][1]
                 if spec.type == "choice" and value is not None and value not in (spec.options or ()):
                     continue
@@ -87,6 +91,8 @@ class Visit:
         for name, value in values.items():
             kind = flow.inputs[name].type
             self.values[name] = (kind, value)
+            if kind in SERVES_ONCE and value is not None:
+                self.spent.add(value)
             if kind in self.results and self.results[kind][0] == value:
                 del self.results[kind]  # a timbre goes into one démarche only
 
@@ -185,6 +191,7 @@ class Visit:
                 shutil.rmtree(self._folder, ignore_errors=True)
         self.values.clear()
         self.results.clear()
+        self.spent.clear()
         self.aside = None
         self.demarches.clear()
         self.consent = None

@@ -1,6 +1,8 @@
 // The console's few behaviours: the search filters as you type (no network); Enter in a field
 // never submits the citizen's form (only its buttons do); the start button works once; the
-// récapitulatif opens in the print dialog; a refused form brings the error summary into view.
+// récapitulatif opens in the print dialog; a refused form brings the error summary into view; an
+// input that applies only to some answers (`data-when`, « Référence de la déclaration de vol »
+// for a theft) shows only with them — hidden, its fields are disabled and not sent.
 (() => {
   "use strict";
 
@@ -54,6 +56,32 @@
     if (errors) errors.focus();
   }
 
+  function conditional() {
+    const citizen = document.querySelector("form[data-no-enter]");
+    const dependent = [...document.querySelectorAll("[data-when]")];
+    if (!citizen || !dependent.length) return;
+    const answer = (name) => {
+      const fields = [...citizen.elements].filter((el) => el.name === name && !el.disabled);
+      const chosen = fields.find((el) => (el.type === "radio" || el.type === "checkbox") ? el.checked
+        : el.value.trim() !== "");
+      return chosen ? chosen.value : null;
+    };
+    const holds = (c) => {
+      const value = answer(c.input);
+      const result = c.values ? value !== null && c.values.includes(value) : value !== null;
+      return result !== c.negate;
+    };
+    const update = () => {
+      for (const section of dependent) {
+        const shown = JSON.parse(section.dataset.when).every(holds);
+        section.hidden = !shown;
+        for (const el of section.querySelectorAll("input, select, textarea")) el.disabled = !shown;
+      }
+    };
+    citizen.addEventListener("change", update);
+    update();
+  }
+
   function print() {
     for (const link of document.querySelectorAll("a[data-print]")) {
       link.addEventListener("click", (event) => {
@@ -79,5 +107,6 @@
 
   search();
   form();
+  conditional();
   print();
 })();
