@@ -9,6 +9,7 @@ from typing import Any
 
 from autopilot.cli import browsing
 from autopilot.cli.account_command import choose_mediateur
+from autopilot.cli.demo import DEMO_FLOW
 from autopilot.cli.environment import Environment
 from autopilot.config import Config
 from autopilot.engine.panel import PanelApprover
@@ -58,7 +59,7 @@ def console(args: argparse.Namespace, env: Environment, *, preload: Mapping[str,
                 on_consent=consented, month_counts=this_month, retention_months=config.conservation_mois,
                 initials=config.pseudonyme != "aucun")
     if preload is not None:
-        desk.visit.preload([entry.flow for entry in library.demarches], preload)
+        desk.visit.preload([entry.flow for entry in library.demarches], preload, main=library.find(DEMO_FLOW).flow)
 
     env.say(f"Médiateur au bureau : {mediateur}.")
     with browsing.sites(args.sandbox, args.sandbox_url, env, demo_account=preload is not None) as sites, \

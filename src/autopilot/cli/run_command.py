@@ -6,7 +6,6 @@ import argparse
 import contextlib
 import time
 from collections.abc import Iterator
-from importlib import resources
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,7 @@ from playwright.sync_api import BrowserContext, Page
 from autopilot.cli import browsing
 from autopilot.cli.account_command import choose_mediateur
 from autopilot.cli.browsing import Sites, sandbox_credentials, window  # noqa: F401 — sandbox_credentials: tests, bench
-from autopilot.cli.demo_scans import use_example_scans
+from autopilot.cli import demo as demo_data
 from autopilot.cli.environment import Environment
 from autopilot.config import Config
 from autopilot.engine.approver import ApproveAll, Approver
@@ -28,7 +27,6 @@ from autopilot.flows import Flow, Library
 from autopilot.flows.inputs import validate_inputs
 from autopilot.journal import Journal, run_entry
 
-DEMO_FLOW = "passeport-pre-demande"
 
 
 def run(args: argparse.Namespace, env: Environment) -> int:
@@ -57,11 +55,11 @@ def demo(args: argparse.Namespace, env: Environment) -> int:
     --approve-all) the démarche runs straight away and prints its numéro de pré-demande.
     """
     library = Library.load()
-    flow = library.find(DEMO_FLOW).flow
-    data = yaml.safe_load(resources.files("autopilot.cli").joinpath("demo_citizen.yaml").read_text(encoding="utf-8"))
+    flow = library.find(demo_data.DEMO_FLOW).flow
+    data = demo_data.citizen()
     values = validate_inputs(flow, {name: value for name, value in data.items() if name in flow.inputs})
     env.say("Démonstration : pré-demande de passeport pour une usagère fictive, sur le bac à sable.")
-    examples = use_example_scans()
+    examples = demo_data.use_example_scans()
     if examples is not None:
         env.say(f"Documents numérisés d'exemple : {examples}")
     if not (args.headless or args.approve_all):

@@ -59,6 +59,7 @@ class Visit:
         self.values: dict[str, tuple[str, Any]] = {}  # input name → (type, normalised value)
         self.results: dict[str, tuple[str, str]] = {}  # type → (normalised value, démarche title)
         self.spent: set[Any] = set()  # values of SERVES_ONCE types already given to a démarche
+        self.reserved: dict[str, str] = {}  # input name → the only démarche its preloaded value is for
         self.aside: tuple[str, dict[str, str]] | None = None  # (flow id, the form as typed), see set_aside
         self.demarches: list[Demarche] = []
         self.consent: Consent | None = None
@@ -76,8 +77,9 @@ class Visit:
                 found[name] = obtained[0]
                 continue
             if name in self.values and self.values[name][0] == spec.type:
-                if spec.type in SERVES_ONCE and self.values[name][1] in self.spent:
-                    continue  # given to an earlier démarche: asked again
+                if spec.type in SERVES_ONCE and (self.values[name][1] in self.spent
+                                                 or self.reserved.get(name, flow.id) != flow.id):
+                    continue  # given to an earlier démarche, or meant for another: asked
                 value = self.values[name][1]
                 if spec.type == "choice" and value is not None and value not in (spec.options or ()):
                     continue
@@ -96,13 +98,16 @@ class Visit:
             if kind in self.results and self.results[kind][0] == value:
                 del self.results[kind]  # a timbre goes into one démarche only
 
-    def preload(self, flows: Sequence[Flow], data: Mapping[str, Any]) -> None:
+    def preload(self, flows: Sequence[Flow], data: Mapping[str, Any], *, main: Flow) -> None:
         """Put a citizen's data in the visit for every démarche that asks for it (the demo):
-        each value is checked as the démarche's input; one it refuses is left out."""
-        for flow in flows:
+        each value is checked as the démarche's input; one it refuses is left out. A timbre is
+        offered to `main` only."""
+        for flow in (main, *flows):
             for name, spec in flow.inputs.items():
                 if name not in data or name in self.values:
                     continue
+                if spec.type in SERVES_ONCE:
+                    self.reserved[name] = main.id
                 label = spec.label or name
                 try:
                     if spec.type in MODELS:
@@ -192,6 +197,7 @@ class Visit:
         self.values.clear()
         self.results.clear()
         self.spent.clear()
+        self.reserved.clear()
         self.aside = None
         self.demarches.clear()
         self.consent = None

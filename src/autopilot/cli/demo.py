@@ -1,19 +1,25 @@
-"""The demo's scanner folder: fictitious scanned documents, so that a trainee can attach them.
+"""What `autopilot demo` shows: a fictitious citizen (`demo_citizen.yaml`), the démarche they come
+for, and example scanned documents a trainee can attach.
 
-Used only when the mairie has not configured a scanner folder of its own (`autopilot.scans`):
-then `autopilot demo` writes these documents under the cache folder and points the scanner
+The documents are used only when the mairie has not configured a scanner folder of its own
+(`autopilot.scans`): then the demo writes them under the cache folder and points the scanner
 folder at them for its own process.
 """
 
 from __future__ import annotations
 
 import os
+from importlib import resources
 from pathlib import Path
+from typing import Any
+
+import yaml
 
 from autopilot import scans
 from autopilot.config import Config
 from autopilot.paths import cache_dir
 
+DEMO_FLOW = "passeport-pre-demande"  # the démarche the demo's citizen comes for
 FOLDER = "numerisations-exemple"
 _NOTICE = "Document fictif pour la formation des médiateurs numériques : il n'a aucune valeur."
 DOCUMENTS = {
@@ -27,6 +33,12 @@ DOCUMENTS = {
                                        "Mandant : Camille Lefèvre", "Mandataire : Mairie de démonstration"],
     "kbis-exemple.pdf": ["Extrait Kbis", "Garage de démonstration SARL", "SIRET : 732 829 320 00074"],
 }
+
+
+def citizen() -> dict[str, Any]:
+    """The fictitious citizen's data, for every démarche that asks for it (no real person)."""
+    text = resources.files("autopilot.cli").joinpath("demo_citizen.yaml").read_text(encoding="utf-8")
+    return yaml.safe_load(text)
 
 
 def use_example_scans() -> Path | None:
