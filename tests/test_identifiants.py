@@ -208,3 +208,12 @@ def test_a_link_out_of_the_scanner_folder_is_refused(tmp_path, scans):
             validate_inputs(load_flow(path), {"motif": "perte", "justificatif": "lien.pdf"})
     finally:
         link.unlink()
+
+
+def test_a_montant_may_list_the_amounts_its_demarche_allows():
+    amounts = ["17", "25", "42", "86"]
+    assert validate_scalar("montant", "86,00 €", label="Montant du timbre", options=amounts) == "86"
+    with pytest.raises(DossierError) as caught:
+        validate_scalar("montant", "225", label="Montant du timbre", options=amounts)
+    assert caught.value.problems == [
+        ("Montant du timbre", "montant non prévu pour cette démarche ; montants possibles (€) : 17, 25, 42, 86.")]

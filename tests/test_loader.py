@@ -170,6 +170,31 @@ INVALID = [
         id="unknown-input-type",
     ),
     pytest.param(
+        variant("  timbre: {type: numero_timbre, required: false}", "  timbre: {type: numero_timbre, required: {motif: vol}}"),
+        "essai.yaml:9: valeur « vol » absente des options de « motif »",
+        id="conditional-requirement-on-unknown-option",
+    ),
+    pytest.param(
+        variant("  timbre: {type: numero_timbre, required: false}", "  timbre: {type: numero_timbre, when: usagé}"),
+        "essai.yaml:9: donnée « usagé » non déclarée",
+        id="input-when-on-undeclared-input",
+    ),
+    pytest.param(
+        variant("  timbre: {type: numero_timbre, required: false}", "  timbre: {type: numero_timbre, options: [a]}"),
+        "essai.yaml:9: « options » n'a de sens que pour un choix (type: choice) ou un montant",
+        id="options-on-a-number",
+    ),
+    pytest.param(
+        variant("  timbre: {type: numero_timbre, required: false}", "  timbre: {type: montant, options: [86, gratuit]}"),
+        "essai.yaml:9: option « gratuit » : ce n'est pas un montant valide",
+        id="montant-option-not-an-amount",
+    ),
+    pytest.param(
+        variant("  numero: {label: \"Numéro\"}", "  numero: {label: \"Numéro\", type: timbre}"),
+        "essai.yaml:11: type de sortie inconnu « timbre »",
+        id="unknown-output-type",
+    ),
+    pytest.param(
         variant("id: essai", "id: Essai Passeport"),
         "essai.yaml:1: identifiant invalide",
         id="bad-id",

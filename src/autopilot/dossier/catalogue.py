@@ -83,6 +83,8 @@ _SCALARS: Mapping[str, Callable[[Any], Any]] = {
     "numero_dossier": numero_dossier,
 }
 SCALAR_TYPES: frozenset[str] = frozenset(_SCALARS) | {"choice"}
+LISTED_TYPES: frozenset[str] = frozenset({"montant"})
+"""Scalar types (besides `choice`) whose input may list its allowed values (`options`)."""
 
 
 def model_for(name: str) -> type[BaseModel] | None:
@@ -142,7 +144,11 @@ def validate_scalar(
     options: Sequence[str] | None = None,
     required: bool = True,
 ) -> Any:
-    """Normalise one value of a scalar type; a missing optional value gives None."""
+    """Normalise one value of a scalar type; a missing optional value gives None.
+
+    `options` lists the values allowed: a choice's codes, or the amounts a `montant` may take
+    (a refund's timbre: 17, 25, 42 or 86 €), compared once normalised.
+    """
     if type_name not in SCALAR_TYPES:
         raise ValueError(f"unknown scalar type {type_name!r}")
     if type_name == "choice" and not options:
@@ -154,6 +160,10 @@ def validate_scalar(
     try:
         if type_name == "choice":
             return choice(raw, [str(option) for option in options or ()])
-        return _SCALARS[type_name](raw)
+        value = _SCALARS[type_name](raw)
     except PydanticCustomError as error:
         raise DossierError([(label, error.message())]) from None
+    if options and type_name in LISTED_TYPES and value not in {_SCALARS[type_name](o) for o in options}:
+        allowed = ", ".join(str(_SCALARS[type_name](o)) for o in options)
+        raise DossierError([(label, messages.NOT_LISTED.format(options=allowed))])
+    return value

@@ -81,6 +81,7 @@ NUMERO_DOSSIER = "numéro de dossier attendu : 6 à 30 lettres, chiffres ou tire
 # Dates, hours and payments.
 HEURE = "heure attendue au format HH:MM (ex. 14:30 ou 14h30)."
 MONTANT = "montant en euros attendu (ex. 86 ou 86,50)."
+NOT_LISTED = "montant non prévu pour cette démarche ; montants possibles (€) : {options}."
 REFERENCE_TRANSACTION = "référence de la transaction attendue : 6 à 40 lettres, chiffres ou tirets, telle qu'imprimée sur le reçu."
 
 # Documents from the scanner folder.

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from urllib.parse import urlsplit
 
-from autopilot.dossier import MODELS, SCALAR_TYPES, field_paths
+from autopilot.dossier import MODELS, SCALAR_TYPES, DossierError, field_paths, validate_scalar
+from autopilot.dossier.catalogue import LISTED_TYPES
 from autopilot.flows.model import Choose, Condition, FillText, Flow, InputSpec, Press, Step
 from autopilot.flows.source import Path
 from autopilot.flows.template import Template
@@ -72,8 +73,13 @@ def _check_inputs(flow: Flow, problem: Raise) -> None:
             )
         if spec.type == "choice" and not spec.options:
             raise problem(at, f"la donnée « {name} » est un choix sans « options »")
-        if spec.type != "choice" and spec.options:
-            raise problem((*at, "options"), "« options » n'a de sens que pour un choix (type: choice)")
+        if spec.type not in ("choice", *LISTED_TYPES) and spec.options:
+            raise problem((*at, "options"), "« options » n'a de sens que pour un choix (type: choice) ou un montant")
+        for option in spec.options or () if spec.type in LISTED_TYPES else ():
+            try:
+                validate_scalar(spec.type, option, label=name)
+            except DossierError:
+                raise problem((*at, "options"), f"option « {option} » : ce n'est pas un {spec.type} valide") from None
         if spec.via is not None and spec.type in MODELS:
             raise problem((*at, "via"), "« via » ne vaut que pour une donnée simple (un numéro, une date…)")
         for key, conditions in (("required", spec.conditions), ("when", spec.when)):

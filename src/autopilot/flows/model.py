@@ -369,6 +369,14 @@ class InputSpec(Strict):
     options: tuple[str, ...] | None = None
     via: str | None = None  # the id of a démarche that gives this input (buy the timbre first)
 
+    @field_validator("options", mode="before")
+    @classmethod
+    def _numbers_as_text(cls, value: Any) -> Any:
+        # `options: [17, 25]` lists amounts: YAML reads them as numbers, they are compared as text
+        if isinstance(value, list):
+            return [str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v for v in value]
+        return value
+
     @property
     def always_required(self) -> bool:
         return self.required is True
