@@ -219,7 +219,8 @@ def test_the_vehicles_shown_follow_what_the_site_records(home, sandbox):
     mediator = FilesClient(sandbox)
     assert mediator.login().status == 303
     row = table(home, "Véhicules immatriculés")[0]
-    start = links(home)["Changement d'adresse sur le certificat d'immatriculation"][1]  # the real URL: post_files maps it
+    # The real URL shown: `post_files` maps it to the sandbox.
+    start = links(home)["Changement d'adresse sur le certificat d'immatriculation"][1]
     nouvelle = {"voie": "4 rue Neuve", "complement": "", "code_postal": "35000", "commune": "Rennes"}
     for url, data in [(start, {"immatriculation": row["Immatriculation du véhicule"],
                                "numero_formule": row["Numéro de formule"],
