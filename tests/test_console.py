@@ -148,7 +148,8 @@ def test_a_visit_from_the_launcher_to_the_end(browser_type, sandbox, library, tm
     page = app.page
     expect(page.get_by_role("note")).to_have_text(
         "Bac à sable — formation : les démarches vont vers des copies locales des sites ;"
-        " rien n'est envoyé à l'administration.")
+        " rien n'est envoyé à l'administration. Données d'exercice, boîte mail et téléphone de l'usager")
+    expect(page.get_by_role("note").get_by_role("link")).to_have_attribute("href", sandbox.home_url)
     expect(page.get_by_text("Médiateur au bureau : Formation")).to_be_visible()
 
     # The launcher: found by search, with what the citizen must bring.

@@ -65,6 +65,8 @@ def console(args: argparse.Namespace, env: Environment, *, preload: Mapping[str,
     with browsing.sites(args.sandbox, args.sandbox_url, env, demo_account=preload is not None) as sites, \
             browsing.window(args.headless, args.remote_debugging_port) as window:
         first = [window.page]
+        if sites.origins.sandbox_port is not None:
+            desk.sandbox_home = f"http://localhost:{sites.origins.sandbox_port}/"
 
         def open_tab() -> tuple[Session, PanelApprover]:
             """The window's first page, then a fresh context's for each new visit."""

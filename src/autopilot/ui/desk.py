@@ -63,6 +63,7 @@ class Desk:
         self.library = library
         self.mediateur = mediateur
         self.sandbox = sandbox
+        self.sandbox_home: str | None = None  # the training sandbox's home page (its sites, exercise data)
         self.mairie = mairie
         self.catalogue: list[Category] = categories(library)
         self.visit = Visit(visits)
