@@ -163,6 +163,8 @@ def test_points_balance_with_the_code_typed_by_the_citizen(run_demarche, library
     assert "il tape lui-même son code confidentiel" in manual[0].message
     assert code not in str(sandbox.received())
     nothing_written_holds(code, lines, approver, autopilot_home)
+    [entry] = [e for e in Journal().entries() if e.flow_id == "permis-solde-points"][-1:]
+    assert entry.refs == {}  # the balance is shown to the mediator, never kept
 
 
 def test_a_wrong_code_first_then_the_right_one(run_demarche, library, sandbox, page, autopilot_home):

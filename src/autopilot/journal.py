@@ -133,7 +133,8 @@ def run_entry(flow: Flow, values: Mapping[str, Any], result: RunResult, *, media
         sandbox=sandbox,
         outcome=str(result.outcome),
         step=result.step if result.outcome is not Outcome.COMPLETED else None,
-        refs=dict(result.outputs),
+        refs={name: value for name, value in result.outputs.items()
+              if name not in flow.outputs or flow.outputs[name].journal},
         duration_s=round(duration_s, 1),
         usager=pseudonym(values, pseudonyms),
         details={"erreur": result.error.code} if result.error is not None else {},

@@ -409,10 +409,12 @@ class InputSpec(Strict):
 
 class OutputSpec(Strict):
     """A result the site gives (`numero_predemande`); with a scalar `type`, a later démarche of the
-    same visit that asks for an input of that type gets it without retyping."""
+    same visit that asks for an input of that type gets it without retyping. The journal keeps the
+    references (`refs`) only: a result about the person (`journal: false`) is shown, never kept."""
 
     label: str
     type: str | None = None
+    journal: bool = True  # false: shown to the mediator, never kept (a points balance, an exam result)
 
 
 class Flow(Strict):
