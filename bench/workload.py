@@ -28,7 +28,7 @@ from playwright.sync_api import Page, sync_playwright
 
 from autopilot.cli.run_command import sandbox_credentials
 from autopilot.dossier import MODELS
-from autopilot.engine.approver import Moment, ScriptedApprover, StepView
+from autopilot.engine.approver import Decision, Moment, ScriptedApprover, StepView
 from autopilot.engine.browser import BrowserSettings, launch
 from autopilot.engine.runner import Outcome, holds
 from autopilot.engine.session import Session
@@ -82,6 +82,8 @@ class Inspector(ScriptedApprover):
     def decide(self, view: StepView, poll=None):
         if view.moment in (Moment.REVIEW, Moment.MANUAL) and self.page is not None:
             self.pages.append(PageSeen(view.flow_title, view.title, self.page.evaluate(_PAGE_FIELDS)))
+        if view.moment is Moment.MANUAL and self.human is None and not (poll is not None and poll()):
+            return Decision.STOP  # a code, a captcha, a payment: only a person can; the démarche is not counted
         return super().decide(view, poll)
 
 
@@ -283,6 +285,8 @@ def _render(section: Section, works: list[Workload]) -> None:
     if not pairs:
         section.details.append("- No two démarches of the library share an input yet.")
     for work in measured:
+        if work.problem:
+            continue  # stopped where only a person can act (a code, a captcha, a payment): said above
         mine, theirs = work.form_fields + work.approvals, work.hand_fields + work.hand_clicks
         section.rows.append(Row(
             f"Workload `{work.flow.id}`: the mediator's actions (fields + clicks)",

@@ -127,7 +127,7 @@ def test_every_link_opens_a_french_page_once_logged_in(home, mediator):
 
 
 def test_links_and_tables_are_grouped_in_the_missions_order(home):
-    titles = [unescape(t) for t in re.findall(r'<h3 class="fr-h5 fr-mt-3w">([^<]+)</h3>', home.text)]
+    titles = [unescape(t) for t in re.findall(r'<h3 class="[^"]*fr-home-category[^"]*">([^<]+)</h3>', home.text)]
     sites = titles[:titles.index("Paiement par carte bancaire")]
     assert sites == ["Compte ANTS de la mairie", "Carte d'identité", "Passeport", "Permis de conduire",
                      "Immatriculation", "Timbres fiscaux", "Exercice"]
