@@ -376,6 +376,8 @@ def test_the_timbre_bought_first_goes_into_the_pre_demande(browser_type, sandbox
     typed = citizen(CAMILLE, timbre=None)
     del typed["timbre"]
     app.type_citizen(typed)
+    page.get_by_role("button", name="Acheter un timbre fiscal pour un passeport d'abord").scroll_into_view_if_needed()
+    app.shot("formulaire-timbre-dabord")
     page.get_by_role("button", name="Acheter un timbre fiscal pour un passeport d'abord").click()
 
     page.get_by_role("heading", name="Acheter un timbre fiscal pour un passeport", level=1).wait_for()
@@ -394,6 +396,7 @@ def test_the_timbre_bought_first_goes_into_the_pre_demande(browser_type, sandbox
     [sold] = sandbox.received("timbres-achat")
     expect(page.get_by_text(" ".join(sold["numero_timbre"][i:i + 4] for i in range(0, 16, 4)))).to_be_visible()
 
+    app.shot("timbre-achete")
     page.get_by_role("link", name="Revenir à « Pré-demande de passeport »").click()
     expect(page.get_by_role("heading", name="Déjà saisi pendant cette visite")).to_be_visible()
     expect(page.get_by_text("Obtenu pendant cette visite : Acheter un timbre fiscal pour un passeport.")).to_be_visible()
