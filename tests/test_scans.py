@@ -47,7 +47,7 @@ def test_the_mediator_picks_each_document_from_the_scanner_folder(run_demarche, 
     picks = [v for v in approver.seen if v.moment is Moment.PICK]
     assert [v.pick_for for v in picks] == ["Justificatif de domicile", "Pièce d'identité"]
     assert sorted(picks[0].choices) == sorted(SCANNED)
-    assert picks[0].allowed == {Decision.SKIP, Decision.STOP}
+    assert picks[0].allowed == {Decision.RESUME, Decision.SKIP, Decision.STOP}
     data = only(sandbox, "permis-demande")["data"]
     assert (data["justificatif_domicile"], data["piece_identite"]) == (sent(scans, "rib.pdf"), sent(scans, "kbis.pdf"))
     review = next(v for v in approver.seen if v.moment is Moment.REVIEW and v.title == "Justificatifs")
@@ -56,6 +56,31 @@ def test_the_mediator_picks_each_document_from_the_scanner_folder(run_demarche, 
         ("Pièce d'identité", "kbis.pdf", "choisi par le médiateur"),
     ]
     assert "Étape 6/8 « Justificatifs » : document à choisir pour « Justificatif de domicile »." in lines
+
+
+def test_a_document_scanned_while_the_panel_waits_is_listed_again(run_demarche, sandbox, scans):
+    fresh = scans / "justificatif-rescanne.pdf"
+    approver = ScriptedApprover(scans={"Pièce d'identité": "kbis.pdf"})
+    asked: list[tuple[str, ...]] = []
+    scripted = approver.pick
+
+    def pick(view):
+        if view.pick_for != "Justificatif de domicile":
+            return scripted(view)
+        asked.append(view.choices)
+        if len(asked) == 1:
+            fresh.write_bytes((scans / "rib.pdf").read_bytes())  # the mediator scans it now
+            return Decision.RESUME  # « Actualiser la liste »
+        return fresh.name
+
+    approver.pick = pick
+    try:
+        result, _, _ = run_demarche("permis-demande", without_scans(), approver)
+        assert result.outcome is Outcome.COMPLETED, result.error
+        assert fresh.name not in asked[0] and asked[1][0] == fresh.name  # newest first
+        assert only(sandbox, "permis-demande")["data"]["justificatif_domicile"] == sent(scans, fresh.name)
+    finally:
+        fresh.unlink()
 
 
 def test_stopping_at_the_pick_sends_nothing(run_demarche, sandbox, scans):

@@ -99,7 +99,8 @@ class Approver(Protocol):
         ...
 
     def pick(self, view: StepView) -> str | Decision:
-        """One of `view.choices` (a scan for `view.pick_for`), or SKIP (leave it) or STOP."""
+        """One of `view.choices` (a scan for `view.pick_for`), or RESUME (list the folder again),
+        SKIP (leave the field empty) or STOP."""
         ...
 
 

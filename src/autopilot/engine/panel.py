@@ -99,8 +99,9 @@ PAYMENT_BY_HAND = (
 )
 PAYMENT_HIDDEN = "Les données personnelles sont masquées pendant le paiement."
 
-# At a document to pick, « Passer » leaves that one upload field empty, not the step.
-NO_DOCUMENT = "Ne joindre aucun document"
+# At a document to pick: « Reprendre » lists the folder again (after a new scan), « Passer » leaves
+# that one upload field empty, not the step.
+PICK_LABELS = {Decision.RESUME: "Actualiser la liste", Decision.SKIP: "Ne joindre aucun document"}
 
 # Button order in the panel; the first of APPROVE / RESUME present is the primary action.
 ORDER = (Decision.APPROVE, Decision.RESUME, Decision.SKIP, Decision.TAKEOVER, Decision.STOP)
@@ -148,7 +149,9 @@ def _buttons(view: StepView) -> list[dict[str, str]]:
             kind, primary = "primary", True
         else:
             kind = "secondary"
-        label = NO_DOCUMENT if view.moment is Moment.PICK and decision is Decision.SKIP else BUTTON_LABELS[decision]
+        label = BUTTON_LABELS[decision]
+        if view.moment is Moment.PICK and decision in PICK_LABELS:  # the documents listed are the main choice
+            label, kind = PICK_LABELS[decision], "secondary"
         buttons.append({"decision": decision.value, "label": label, "kind": kind})
     return buttons
 

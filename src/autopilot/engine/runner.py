@@ -33,22 +33,9 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from autopilot import scans
 from autopilot.engine.approver import Approver, Decision, FieldView, Moment, StepView
-from autopilot.engine.locate import (
-    FieldTarget,
-    Found,
-    resolve_click,
-    resolve_fields,
-    same_origin_frames,
-)
+from autopilot.engine.locate import FieldTarget, Found, resolve_click, resolve_fields, same_origin_frames
 from autopilot.engine.origins import Origins
-from autopilot.engine.page_reading import (
-    closed,
-    read_back,
-    read_back_all,
-    shows,
-    site_errors,
-    text_after,
-)
+from autopilot.engine.page_reading import closed, read_back, read_back_all, shows, site_errors, text_after
 from autopilot.errors import (
     AutopilotError,
     BrowserClosed,
@@ -61,18 +48,7 @@ from autopilot.errors import (
     SiteUnreachable,
 )
 from autopilot.flows.inputs import source_label
-from autopilot.flows.model import (
-    Check,
-    Choose,
-    Expect,
-    FillText,
-    Flow,
-    Press,
-    Step,
-    Until,
-    Upload,
-    holds,
-)
+from autopilot.flows.model import Check, Choose, Expect, FillText, Flow, Press, Step, Until, Upload, holds
 from autopilot.flows.template import Template
 
 SECRET_MASK = "••••••••"
@@ -338,18 +314,21 @@ class Runner:
         return None
 
     def _picked_scan(self, action: Upload, step: Step, number: int) -> _Planned | None:
-        """Ask the mediator which scan goes in an upload field the citizen's data left open."""
+        """Ask the mediator which scan goes in an upload field the citizen's data left open;
+        « Actualiser la liste » (RESUME) lists the folder again, after a new scan."""
         key = (step.title, action.upload)
         if key not in self._picked:
-            choices = tuple(scans.available())
-            message = (f"Choisissez le document numérisé à joindre pour « {action.upload} »."
-                       if choices else
-                       f"Aucun document dans le dossier des numérisations ({scans.folder()}) : numérisez "
-                       f"« {action.upload} » puis « Reprendre », ou passez ce document.")
             self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : document à choisir pour"
                         f" « {action.upload} ».")
-            answer = self.approver.pick(self._view(step, number, Moment.PICK, {Decision.SKIP, Decision.STOP},
-                                                   message=message, choices=choices, pick_for=action.upload))
+            answer: str | Decision = Decision.RESUME
+            while answer is Decision.RESUME:
+                choices = tuple(scans.available())
+                message = (f"Choisissez le document numérisé à joindre pour « {action.upload} »." if choices else
+                           f"Aucun document dans le dossier des numérisations ({scans.folder()}) : numérisez"
+                           f" « {action.upload} », puis « Actualiser la liste ».")
+                answer = self.approver.pick(self._view(
+                    step, number, Moment.PICK, {Decision.RESUME, Decision.SKIP, Decision.STOP},
+                    message=message, choices=choices, pick_for=action.upload))
             if answer is Decision.STOP:
                 raise _Stop
             self._picked[key] = None if answer is Decision.SKIP else str(answer)
