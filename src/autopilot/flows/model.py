@@ -408,8 +408,8 @@ class InputSpec(Strict):
 
 
 class OutputSpec(Strict):
-    """A result the site gives (`numero_predemande`); with a scalar `type`, a later démarche of the
-    same visit that asks for an input of that type gets it without retyping. The journal keeps the
+    """A result the site gives (`numero_predemande`); with a scalar `type`, an input of that type
+    that names this démarche (`via:`) gets it, later in the same visit, without retyping. The journal keeps the
     references (`refs`) only: a result about the person (`journal: false`) is shown, never kept."""
 
     label: str

@@ -214,8 +214,8 @@ def create_app(desk: Desk, token: str, origin: str) -> Flask:
             "form.html", flow=flow, sections=sections, known=known, opened=sorted(opened), values=values,
             problems=problems or form.Problems(), shown=form.shown, focus=focus,
             via={name: giver for name, giver in givers.items() if giver is not None},
-            obtained={name: desk.visit.results[spec.type][1] for name, spec in flow.inputs.items()
-                      if name in known and spec.type in desk.visit.results},
+            obtained={name: found[1].title for name, spec in flow.inputs.items()
+                      if name in known and (found := desk.visit.obtained(spec)) is not None},
         )
 
     def _consent_page(problem: AutopilotError | None = None) -> str:

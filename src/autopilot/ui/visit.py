@@ -1,13 +1,14 @@
 """A visit: one citizen at the desk, their data held in memory, their agreement, their démarches, their folder.
 
-The data typed for one démarche is offered again for the next (same input name, same type):
-the citizen is asked nothing twice — except a timbre's number, which serves once. A typed result (`outputs: {numero_timbre: {type: numero_timbre}}`)
-fills the next démarche's input of that type: the timbre bought first goes into the pré-demande. A
-form left for such a démarche (`via:`) is kept as typed and reopened after it (`set_aside`). The récapitulatifs go to a per-visit folder under the cache
-folder; ending the visit forgets the data and deletes the folder, except the files the mediator
-chose to keep. A folder left behind by a crash is deleted at the next start (`forget_unfinished`).
-No démarche starts outside the scope the citizen agreed to (`Consent`); the agreement ends with
-the visit.
+The data typed for one démarche is offered again for the next (same input name, same type): the
+citizen is asked nothing twice — except a timbre's number, which pays once. A démarche's typed
+result (`outputs: {numero_timbre: {type: numero_timbre}}`) fills the input that names that
+démarche with `via:`: the timbre bought first goes into the pré-demande, whose form was kept as
+typed meanwhile (`set_aside`). The récapitulatifs go to a per-visit folder under the cache folder;
+ending the visit forgets the data and deletes the folder, except the files the mediator chose to
+keep. A folder left behind by a crash is deleted at the next start (`forget_unfinished`). No
+démarche starts outside the scope the citizen agreed to (`Consent`); the agreement ends with the
+visit.
 """
 
 from __future__ import annotations
@@ -23,10 +24,11 @@ from typing import Any
 from autopilot.dossier import MODELS, DossierError, validate_record, validate_scalar
 from autopilot.engine.runner import RunResult
 from autopilot.flows import Flow
+from autopilot.flows.model import InputSpec
 from autopilot.ui.consent import Consent
 
-UNFINISHED = ".visite-en-cours"
-SERVES_ONCE = frozenset({"numero_timbre"})  # a timbre pays for one démarche: never offered again as typed  # present in a visit's folder until the visit ends properly
+UNFINISHED = ".visite-en-cours"  # present in a visit's folder until the visit ends properly
+SERVES_ONCE = frozenset({"numero_timbre"})  # a timbre pays for one démarche: not offered again once given
 
 
 @dataclass
@@ -57,7 +59,7 @@ class Visit:
     def __init__(self, root: Path) -> None:
         self.root = root  # where visits' folders go
         self.values: dict[str, tuple[str, Any]] = {}  # input name → (type, normalised value)
-        self.results: dict[str, tuple[str, str]] = {}  # type → (normalised value, démarche title)
+        self.results: dict[str, tuple[str, Flow]] = {}  # type → (normalised value, the démarche that obtained it)
         self.spent: set[Any] = set()  # values of SERVES_ONCE types already given to a démarche
         self.reserved: dict[str, str] = {}  # input name → the only démarche its preloaded value is for
         self.aside: tuple[str, dict[str, str]] | None = None  # (flow id, the form as typed), see set_aside
@@ -72,8 +74,8 @@ class Visit:
         and those a démarche of the visit obtained (a timbre bought)."""
         found = {}
         for name, spec in flow.inputs.items():
-            obtained = self.results.get(spec.type)
-            if obtained is not None and (name not in self.values or self.values[name][1] is None):
+            obtained = self.obtained(spec)
+            if obtained is not None:
                 found[name] = obtained[0]
                 continue
             if name in self.values and self.values[name][0] == spec.type:
@@ -87,6 +89,11 @@ class Visit:
                     continue
                 found[name] = value
         return found
+
+    def obtained(self, spec: InputSpec) -> tuple[str, Flow] | None:
+        """The result a démarche of this visit obtained for an input that names it (`via:`)."""
+        found = self.results.get(spec.type)
+        return found if found is not None and found[1].id == spec.via else None
 
     def remember(self, flow: Flow, values: Mapping[str, Any]) -> None:
         """Keep the validated inputs for the next démarches of the visit."""
@@ -129,7 +136,7 @@ class Visit:
                 normalised = validate_scalar(spec.type, value, label=spec.label)
             except DossierError:
                 continue  # not what was expected: the mediator reads it on the result page
-            self.results[spec.type] = (str(normalised), flow.title)
+            self.results[spec.type] = (str(normalised), flow)
 
     def set_aside(self, flow: Flow, posted: Mapping[str, str]) -> None:
         """Keep a form as typed while another démarche obtains one of its inputs."""
