@@ -406,3 +406,15 @@ def test_the_timbre_bought_first_goes_into_the_pre_demande(browser_type, sandbox
     [record] = sandbox.received(FLOW)
     assert record["data"] == {**CAMILLE_RECEIVED, "numero_timbre": sold["numero_timbre"]}
     assert sandbox.received("timbre-achat") == []  # not bought twice
+
+
+def test_a_timbre_goes_only_into_the_demarche_waiting_for_it_and_pays_once(library, tmp_path):
+    visit = Visit(tmp_path)
+    predemande = library.find("passeport-pre-demande").flow
+    visit.remember_outputs(library.find("timbre-passeport").flow, {
+        "numero_timbre": "1234 5678 9012 3456", "reference_transaction": "ABCDEF12", "montant": "86 €"})
+    assert visit.known(predemande)["timbre"] == "1234567890123456"
+    assert "timbre" not in visit.known(library.find("permis-demande").flow)  # a passport timbre, not a permis one
+    assert "timbre" not in visit.known(library.find("cni-pre-demande").flow)
+    visit.remember(predemande, {"timbre": "1234567890123456"})
+    assert "timbre" not in visit.known(predemande)  # given once: asked again for another pré-demande
