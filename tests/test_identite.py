@@ -4,38 +4,22 @@ citizen themselves, and the suivi of a demande read back from what the sandbox h
 
 from __future__ import annotations
 
-import re
 from datetime import date
 
 import pytest
 from citizens import CAMILLE, CAMILLE_RECEIVED, citizen
+from paying import citizen_pays
 
-from autopilot.engine.approver import Moment, ScriptedApprover
+from autopilot.engine.approver import Moment
 from autopilot.engine.runner import Outcome
 from autopilot.errors import DossierError
 from autopilot.flows.inputs import validate_inputs
-
-TEST_CARD = "4111 1111 1111 1111"  # the sandbox's test card (Luhn-valid, never a real one)
 
 
 @pytest.fixture(autouse=True)
 def fixed_date(sandbox):
     """The sandbox's « today », so ages and prices do not move with the calendar."""
     sandbox.today = date(2026, 11, 15)
-
-
-def citizen_pays(page):
-    """The citizen, not autopilot, types the card on the payment page."""
-
-    def pay(view):
-        assert view.gate == "payment" and view.fields == ()
-        body = page.locator("body")
-        body.get_by_label("Numéro de carte").fill(TEST_CARD)
-        body.get_by_label("Date d'expiration (MM/AA)").fill("12/30")
-        body.get_by_label("Cryptogramme visuel").fill("123")
-        body.get_by_role("button", name=re.compile(r"^Payer \d+ €$")).click()
-
-    return ScriptedApprover(human=pay)
 
 
 def only(sandbox, kind: str) -> dict:

@@ -6,16 +6,16 @@ with their own card; autopilot never types it."""
 from __future__ import annotations
 
 import hashlib
-import re
 from datetime import date
 
 import pytest
+from paying import citizen_pays
+from test_identite import only
 
 from autopilot.engine.approver import Moment, ScriptedApprover
 from autopilot.engine.runner import Outcome
 
 TODAY = date(2026, 11, 15)
-TEST_CARD = "4111 1111 1111 1111"  # the sandbox's test card (Luhn-valid, never a real one)
 
 BERNARD_VEND = {  # Michel Bernard sells his Peugeot 208 to Camille Lefèvre
     "plaque": "ge415kl",
@@ -52,26 +52,6 @@ CAMILLE_DEMENAGE = {
 def fixed_date(sandbox):
     """The sandbox's « today »: the code de cession's 15 days and the CPI's month are counted from it."""
     sandbox.today = TODAY
-
-
-def citizen_pays(page) -> ScriptedApprover:
-    """The citizen, not autopilot, types the card on the payment page."""
-
-    def pay(view):
-        assert view.gate == "payment" and view.fields == ()
-        body = page.locator("body")
-        body.get_by_label("Numéro de carte").fill(TEST_CARD)
-        body.get_by_label("Date d'expiration (MM/AA)").fill("12/30")
-        body.get_by_label("Cryptogramme visuel").fill("123")
-        body.get_by_role("button", name=re.compile(r"^Payer [\d,]+ €$")).click()
-
-    return ScriptedApprover(human=pay)
-
-
-def only(sandbox, kind: str) -> dict:
-    records = sandbox.received(kind)
-    assert len(records) == 1, records
-    return records[0]
 
 
 def scanned(scans, name: str) -> dict:

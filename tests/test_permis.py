@@ -9,7 +9,8 @@ from datetime import date
 
 import pytest
 from citizens import CAMILLE, citizen
-from test_identite import citizen_pays, only
+from paying import citizen_pays
+from test_identite import only
 
 from autopilot.engine.approver import Moment
 from autopilot.engine.runner import Outcome

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 
 import pytest
 from citizens import CAMILLE, citizen
-from test_identite import citizen_pays
+from paying import citizen_pays
 from test_sandbox_timbres import EARLY, LATE
 
 from autopilot.engine.approver import Moment
