@@ -16,6 +16,10 @@ target still exactly one visible element — right after the group before it was
 only then filled. When a revealed field is missing or ambiguous the run stops there: what
 precedes it on the page is filled, nothing was clicked to leave the page, nothing was sent.
 Targets are looked for in the page and its same-origin frames (`locate.same_origin_frames`).
+
+Documents to upload come only from the scanner folder (ADR 0006): one the citizen's data left
+open is picked by the mediator when its step comes. Opening pages and the one click that leaves
+a page are in `navigation`.
 """
 
 from __future__ import annotations
@@ -29,11 +33,11 @@ from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from autopilot import scans
 from autopilot.engine.approver import Approver, Decision, FieldView, Moment, StepView
 from autopilot.engine.locate import FieldTarget, Found, resolve_click, resolve_fields, same_origin_frames
+from autopilot.engine.navigation import POLL_MS, click_once, open_page
 from autopilot.engine.origins import Origins
 from autopilot.engine.page_reading import closed, read_back, read_back_all, shows, site_errors, text_after
 from autopilot.errors import (
@@ -41,18 +45,14 @@ from autopilot.errors import (
     BrowserClosed,
     DomainNotAllowed,
     DossierError,
-    NoResponse,
     PageMismatch,
     RunError,
-    SiteRefused,
-    SiteUnreachable,
 )
 from autopilot.flows.inputs import source_label
 from autopilot.flows.model import Check, Choose, Expect, FillText, Flow, Press, Step, Until, Upload, holds
 from autopilot.flows.template import Template
 
 SECRET_MASK = "••••••••"
-POLL_MS = 25  # how often the outcome of a click or the expected page is looked for (one round trip each)
 SecretSource = Callable[[str], str]
 
 
@@ -439,43 +439,7 @@ class Runner:
             raise _Stop
 
     def _click_and_wait(self, button, step: Step) -> None:
-        """Click once, then wait for a new page or the site's errors; never click again."""
-        if button.count() != 1:  # the page changed while the mediator was checking it
-            raise PageMismatch(
-                f"Étape « {step.title} » : la page a changé pendant la vérification ; rien n'a été cliqué.",
-                "Regardez où en est le site, puis « Reprendre » ou arrêtez la démarche.",
-                step=step.title,
-            )
-        self.page.evaluate("() => { window.__autopilotClicked = true; }")
-        button.click(timeout=self.timeouts.page * 1000)
-        deadline = time.monotonic() + self.timeouts.response
-        while True:
-            try:
-                same_document = self.page.evaluate("() => window.__autopilotClicked === true")
-            except PlaywrightError as error:
-                if closed(error):
-                    raise
-                same_document = None  # navigating
-            if same_document is False:
-                try:
-                    self.page.wait_for_load_state("domcontentloaded", timeout=self.timeouts.response * 1000)
-                except PlaywrightTimeout:
-                    pass
-                break
-            if same_document and site_errors(self.page):
-                break
-            if time.monotonic() > deadline:
-                raise NoResponse(
-                    f"Étape « {step.title} » : le site n'a pas répondu au clic dans les {self.timeouts.response:.0f} s.",
-                    "autopilot ne clique jamais une seconde fois : regardez la page, continuez à la main si"
-                    " besoin, puis « Reprendre ».",
-                    step=step.title,
-                )
-            self.page.wait_for_timeout(POLL_MS)
-        errors = site_errors(self.page)
-        if errors:
-            quoted = " ".join(f"« {e} »" for e in errors)
-            raise SiteRefused(f"Étape « {step.title} » : le site a refusé la saisie : {quoted}", errors, step=step.title)
+        click_once(self.page, button, step.title, self.timeouts.page, self.timeouts.response)
 
     # --- views -----------------------------------------------------------------------
 
@@ -503,20 +467,6 @@ _HIGHLIGHT = """() => document.querySelectorAll('[data-autopilot-target]').forEa
 })"""
 
 
-def open_page(page: Page, origins: Origins, real_url: str, timeout_s: float) -> None:
-    """Open `real_url` (or its sandbox replica); SiteUnreachable, said in French, if it cannot."""
-    try:
-        page.goto(origins.local(real_url), wait_until="domcontentloaded", timeout=timeout_s * 1000)
-    except PlaywrightError as error:
-        if closed(error):
-            raise
-        host = real_url.split("/")[2]
-        raise SiteUnreachable(
-            f"Le site {host} est injoignable depuis ce poste ({_network_reason(error)}).",
-            "Vérifiez la connexion Internet du poste. Pour vous entraîner sans Internet : --sandbox.",
-        ) from None
-
-
 def _truthy(value: str) -> bool:
     return value.strip().lower() in ("oui", "true", "1", "vrai", "yes")
 
@@ -534,18 +484,3 @@ def _describe(expect: Expect) -> str:
     if expect.text:
         parts.append(f"texte « {expect.text} »")
     return ", ".join(parts)
-
-
-def _network_reason(error: PlaywrightError) -> str:
-    text = str(error)
-    for code, reason in (
-        ("ERR_NAME_NOT_RESOLVED", "nom de domaine introuvable"),
-        ("ERR_INTERNET_DISCONNECTED", "pas de connexion Internet"),
-        ("ERR_CONNECTION_REFUSED", "connexion refusée"),
-        ("ERR_CONNECTION_TIMED_OUT", "délai de connexion dépassé"),
-        ("ERR_ADDRESS_UNREACHABLE", "adresse injoignable"),
-        ("Timeout", "délai dépassé"),
-    ):
-        if code in text:
-            return reason
-    return text.splitlines()[0][:100]

@@ -23,9 +23,9 @@ from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from autopilot.engine.locate import library_script
+from autopilot.engine.navigation import open_page
 from autopilot.engine.origins import Origins
 from autopilot.engine.page_reading import closed
-from autopilot.engine.runner import open_page
 from autopilot.recorder.events import (
     Captured,
     ManualEnded,

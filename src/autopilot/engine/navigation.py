@@ -1,0 +1,90 @@
+"""Moving between the site's pages: opening a real URL (or its sandbox replica), and the one click
+that leaves a page — made once, then waited on, never repeated (DESIGN §4.3)."""
+
+from __future__ import annotations
+
+import time
+
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from autopilot.engine.origins import Origins
+from autopilot.engine.page_reading import closed, site_errors
+from autopilot.errors import NoResponse, PageMismatch, SiteRefused, SiteUnreachable
+
+POLL_MS = 25  # how often the outcome of a click or the expected page is looked for (one round trip each)
+
+
+def open_page(page: Page, origins: Origins, real_url: str, timeout_s: float) -> None:
+    """Open `real_url` (or its sandbox replica); SiteUnreachable, said in French, if it cannot."""
+    try:
+        page.goto(origins.local(real_url), wait_until="domcontentloaded", timeout=timeout_s * 1000)
+    except PlaywrightError as error:
+        if closed(error):
+            raise
+        host = real_url.split("/")[2]
+        raise SiteUnreachable(
+            f"Le site {host} est injoignable depuis ce poste ({_network_reason(error)}).",
+            "Vérifiez la connexion Internet du poste. Pour vous entraîner sans Internet : --sandbox.",
+        ) from None
+
+
+def click_once(page: Page, button: Locator, step: str, click_s: float, response_s: float) -> None:
+    """Click `button` once, then wait for a new page or the site's errors; never click again.
+
+    PageMismatch if the button is no longer exactly one element (the page changed while the
+    mediator was checking it), NoResponse if nothing happens within `response_s`, SiteRefused
+    with the site's own messages if it refused the input.
+    """
+    if button.count() != 1:
+        raise PageMismatch(
+            f"Étape « {step} » : la page a changé pendant la vérification ; rien n'a été cliqué.",
+            "Regardez où en est le site, puis « Reprendre » ou arrêtez la démarche.",
+            step=step,
+        )
+    page.evaluate("() => { window.__autopilotClicked = true; }")
+    button.click(timeout=click_s * 1000)
+    deadline = time.monotonic() + response_s
+    while True:
+        try:
+            same_document = page.evaluate("() => window.__autopilotClicked === true")
+        except PlaywrightError as error:
+            if closed(error):
+                raise
+            same_document = None  # navigating
+        if same_document is False:
+            try:
+                page.wait_for_load_state("domcontentloaded", timeout=response_s * 1000)
+            except PlaywrightTimeout:
+                pass
+            break
+        if same_document and site_errors(page):
+            break
+        if time.monotonic() > deadline:
+            raise NoResponse(
+                f"Étape « {step} » : le site n'a pas répondu au clic dans les {response_s:.0f} s.",
+                "autopilot ne clique jamais une seconde fois : regardez la page, continuez à la main si"
+                " besoin, puis « Reprendre ».",
+                step=step,
+            )
+        page.wait_for_timeout(POLL_MS)
+    errors = site_errors(page)
+    if errors:
+        quoted = " ".join(f"« {e} »" for e in errors)
+        raise SiteRefused(f"Étape « {step} » : le site a refusé la saisie : {quoted}", errors, step=step)
+
+
+def _network_reason(error: PlaywrightError) -> str:
+    text = str(error)
+    for code, reason in (
+        ("ERR_NAME_NOT_RESOLVED", "nom de domaine introuvable"),
+        ("ERR_INTERNET_DISCONNECTED", "pas de connexion Internet"),
+        ("ERR_CONNECTION_REFUSED", "connexion refusée"),
+        ("ERR_CONNECTION_TIMED_OUT", "délai de connexion dépassé"),
+        ("ERR_ADDRESS_UNREACHABLE", "adresse injoignable"),
+        ("Timeout", "délai dépassé"),
+    ):
+        if code in text:
+            return reason
+    return text.splitlines()[0][:100]
