@@ -214,7 +214,10 @@ def test_timbre_bought_online_by_age(logged_in, sandbox, date_naissance, montant
     [achat_record] = sandbox.received("timbre-achat")
     numero = achat_record["numero_timbre"]
     assert re.fullmatch(r"\d{16}", numero)
+    assert re.fullmatch(r"TF[A-Z0-9]{10}", achat_record["reference_transaction"])
     assert achat_record == {"kind": "timbre-achat", "numero_timbre": numero, "montant": montant, "carte_fin": "1111",
+                            "reference_transaction": achat_record["reference_transaction"],
+                            "date_achat": sandbox.today.isoformat(),
                             "received_at": achat_record["received_at"], "account": DEMO_ACCOUNT["identifiant"]}
 
     accepte = logged_in.get(paid.location)

@@ -321,17 +321,20 @@ def test_refund_search_fields_are_checked(buyer):
 
 
 def test_timbres_bought_in_a_pre_demande_are_refunded_unless_used(sandbox):
-    """The pré-demande's purchase records no reference and the real date: any reference is taken."""
+    """The pré-demande's purchase shows its reference and is dated on the sandbox's clock."""
     mediator = Client(sandbox)
     assert mediator.login().status == 303
-    sandbox.today = None  # the pré-demande's purchase is dated by its record, on the real clock
     _fill(mediator, _pages(PASSEPORT, _born("14/07/1985")))
     assert mediator.post(PASSEPORT + "/timbre", {"timbre_choix": "achat"}).status == 303
     assert mediator.post(PASSEPORT + "/timbre/achat", CARTE).status == 303
     bought = only(sandbox, "timbre-achat")
-    sold = {"reference_transaction": "PREDEMANDE1", "numero_timbre": bought["numero_timbre"], "montant": 86,
-            "date_achat": date.today().isoformat()}
-    sandbox.today = date.today() + timedelta(days=4)
+    shown = mediator.get(PASSEPORT + "/timbre/paiement-accepte").text
+    assert f"Référence de la transaction : {bought['reference_transaction']}" in shown
+    sold = {"reference_transaction": bought["reference_transaction"], "numero_timbre": bought["numero_timbre"],
+            "montant": 86, "date_achat": TODAY.isoformat()}
+    assert bought["date_achat"] == TODAY.isoformat()
+    sandbox.today = TODAY + timedelta(days=4)
+    assert alert(search(Client(sandbox), {**sold, "reference_transaction": "TFAUTRE12345"})) is not None
     assert search(Client(sandbox), sold).status == 303
     _validate(mediator, PASSEPORT)  # the pré-demande now carries the timbre
     assert alert(search(Client(sandbox), sold)) == "Ce timbre a déjà été utilisé : il ne peut pas être remboursé."

@@ -23,7 +23,8 @@ submitted: radios record their code, selects the option text, ticked checkboxes 
 ones are absent. The timbre page is the exception: it records `timbre_choix` (deja | achat),
 `numero_timbre` (16 digits, no spaces) and `timbre_montant` (euros, as a string: "86"). A purchase
 is also recorded on its own, at payment: `{"kind": "timbre-achat", "numero_timbre", "montant"
-(int), "carte_fin", "received_at", "account"}`.
+(int), "reference_transaction", "date_achat" (ISO, the sandbox's today), "carte_fin", "received_at",
+"account"}`; "Paiement accepté" shows the number, the amount and the reference.
 
 A timbre carried by an earlier recorded pré-demande is refused on the timbre page. The
 récapitulatif does not check again: a form validated twice is recorded twice, with the same
@@ -354,6 +355,7 @@ class PreDemande:
         numero = timbre.new_numero_timbre()
         state.record({
             "kind": TIMBRE_ACHAT_KIND, "numero_timbre": numero, "montant": tarif.montant,
+            "reference_transaction": timbre.new_reference(), "date_achat": today.isoformat(),
             "carte_fin": timbre.card_last_digits(check.value("numero_carte")),
             "received_at": now_iso(), "account": account,
         })
@@ -371,8 +373,10 @@ class PreDemande:
             return redirect(self.path(TIMBRE), 303)
         if request.method == "POST":  # "Continuer"
             return redirect(self.path(RECAP), 303)
+        purchase = next(r for r in reversed(state.received(TIMBRE_ACHAT_KIND))
+                        if r["numero_timbre"] == bought["numero_timbre"])
         return self._render(TIMBRE, pages, values={}, errors={}, template="predemande/paiement_accepte.html",
-                            achete=bought)
+                            achete=bought, reference=purchase["reference_transaction"])
 
     def _recap_view(self) -> Any:
         state, account = current_state(), current_account()

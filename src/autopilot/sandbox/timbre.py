@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import secrets
+import string
 from dataclasses import dataclass
 from datetime import date
 
@@ -147,6 +148,12 @@ def training() -> list[Table]:
              "d'expiration à venir (MM/AA) et 3 chiffres au choix conviennent. Rien n'est débité : seuls les "
              "4 derniers chiffres du numéro sont conservés.",
     )]
+
+
+def new_reference() -> str:
+    """A fresh transaction reference for a purchase (its real format is not published [?])."""
+    alphabet = string.ascii_uppercase + string.digits
+    return "TF" + "".join(secrets.choice(alphabet) for _ in range(10))
 
 
 def card_last_digits(raw: str) -> str:

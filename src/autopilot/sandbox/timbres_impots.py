@@ -28,7 +28,6 @@ usage), "date_achat" (AAAA-MM-JJ, the sandbox's today), "acheteur" {"nom", "pren
 from __future__ import annotations
 
 import secrets
-import string
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -293,7 +292,7 @@ def _sell(order: dict[str, dict[str, str]], today: date, carte_fin: str) -> dict
         while numero in sold_here:
             numero = timbre.new_numero_timbre()
         sold = {
-            "numero_timbre": numero, "reference_transaction": _new_reference(), "montant": tarif.montant,
+            "numero_timbre": numero, "reference_transaction": timbre.new_reference(), "montant": tarif.montant,
             "usage": tarif.usage, "date_achat": today.isoformat(),
             "acheteur": {"nom": buyer["nom"].strip(), "prenom": buyer["prenom"].strip()},
             "reception": buyer["reception"],
@@ -313,11 +312,6 @@ def _sell(order: dict[str, dict[str, str]], today: date, carte_fin: str) -> dict
     else:
         state.send_sms(sold["destinataire"], f"Timbre fiscal électronique. {text}")
     return sold
-
-
-def _new_reference() -> str:
-    alphabet = string.ascii_uppercase + string.digits
-    return "TF" + "".join(secrets.choice(alphabet) for _ in range(10))
 
 
 def _bought(reference: str) -> dict[str, Any]:

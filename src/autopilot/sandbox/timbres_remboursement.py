@@ -17,8 +17,8 @@ Record (never de-duplicated: a confirmation posted twice records twice): `{"kind
 "montant", "date_achat", "carte_fin", "received_at"}`.
 
 Refunds also find the timbres bought at the end of a pré-demande (records "timbre-achat", see
-`predemande`): those records hold no transaction reference, so none is compared, and their date
-of purchase is the date of the record. A timbre carried by a recorded pré-demande is used.
+`predemande`, with their transaction reference and date of purchase on the sandbox's clock). A
+timbre carried by a recorded pré-demande is used.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ bp = Blueprint("timbres_remboursement", __name__)
 
 
 def _known_timbre(numero: str) -> dict[str, Any] | None:
-    """The timbre with this number, sold here or at the end of a pré-demande; `reference` None when unknown."""
+    """The timbre with this number, sold here or at the end of a pré-demande."""
     with current_state().lock:
         here = site_store()["timbres"].get(numero)
         if here:
@@ -80,8 +80,8 @@ def _known_timbre(numero: str) -> dict[str, Any] | None:
     for record in current_state().received(TIMBRE_ACHAT_KIND):
         if record["numero_timbre"] == numero:
             return {
-                "numero_timbre": numero, "reference_transaction": record.get("reference_transaction"),
-                "montant": record["montant"], "date_achat": datetime.fromisoformat(record["received_at"]).date().isoformat(),
+                "numero_timbre": numero, "reference_transaction": record["reference_transaction"],
+                "montant": record["montant"], "date_achat": record["date_achat"],
                 "carte_fin": record["carte_fin"], "remboursable": True,  # a CNI or passport pré-demande's
             }
     return None
@@ -113,7 +113,7 @@ def _check_recherche(c: FormCheck) -> dict[str, Any] | None:
     found = _known_timbre(c.values["numero_timbre"])
     if (found is None or montant != found["montant"]
             or c.value("date_achat") != f"{date.fromisoformat(found['date_achat']):%d/%m/%Y}"
-            or found["reference_transaction"] not in (None, c.values["reference_transaction"])):
+            or found["reference_transaction"] != c.values["reference_transaction"]):
         c.fail("recherche", MESSAGES["introuvable"])
         return None
     refusal = _refusal(found, c.today)
