@@ -71,6 +71,7 @@ class Section:
     record: bool  # a model input: a fieldset of several fields
     fields: tuple[Field, ...]
     shown_when: tuple[Condition, ...] = ()  # the form shows it only when these hold (`InputSpec.shown_when`)
+    conditional: bool = False  # required only in some cases: blank, it is absent (checked with the others)
 
     @property
     def id(self) -> str:
@@ -99,7 +100,8 @@ class Problems:
 def sections(flow: Flow) -> list[Section]:
     """The form of `flow`, one section per declared input, in the flow's order."""
     texts = _option_texts(flow)
-    return [dataclasses.replace(_section(flow, name, spec, texts), shown_when=spec.shown_when)
+    return [dataclasses.replace(_section(flow, name, spec, texts), shown_when=spec.shown_when,
+                                conditional=not spec.always_required and spec.required is not False)
             for name, spec in flow.inputs.items()]
 
 
@@ -129,7 +131,7 @@ def _section(flow: Flow, name: str, spec: InputSpec, texts: dict[tuple[str, ...]
                             optional=not info.is_required() and not default, options=options, default=default))
     hint = spec.hint or ("Laissez ces champs vides si ces informations ne sont pas connues." if not spec.required
                          else None)
-    return Section(name, spec.type, label, _when_needed(flow, spec, hint), not spec.always_required, True,
+    return Section(name, spec.type, label, _when_needed(flow, spec, hint), spec.required is False, True,
                    tuple(fields))
 
 
@@ -139,14 +141,14 @@ def _scan_section(flow: Flow, name: str, spec: InputSpec, label: str) -> Section
     if spec.hint:
         hint = f"{spec.hint} {hint}"
     names = tuple((n, n) for n in scans.available())
-    only = Field(name, name, label, _when_needed(flow, spec, hint), not spec.required, names,
+    only = Field(name, name, label, _when_needed(flow, spec, hint), spec.required is False, names,
                  empty="Le choisir dans le panneau au moment de le joindre")
-    return Section(name, spec.type, label, None, not spec.required, False, (only,))
+    return Section(name, spec.type, label, None, spec.required is False, False, (only,))
 
 
 def _when_needed(flow: Flow, spec: InputSpec, hint: str | None) -> str | None:
     """The hint of an input needed only in some cases says which (« Obligatoire quand … »)."""
-    if not spec.conditions:
+    if spec.required is False or not spec.shown_when:
         return hint
     needed = needed_because(flow, spec)
     return f"{needed[:1].upper()}{needed[1:]} {hint or ''}".strip()
@@ -182,13 +184,14 @@ def ruled_out(section: Section, known: Mapping[str, Any]) -> bool:
 def raw_value(section: Section, form: Mapping[str, str]) -> Any:
     """What the form holds for one input, as `validate_inputs` takes it.
 
-    An optional model input left untouched (every field blank or at its default) is absent.
+    An optional or conditional model input left untouched (every field blank or at its default)
+    is absent.
     """
     if not section.record:
         return form.get(section.fields[0].key, "")
     record = {f.name: form.get(f.key, "") for f in section.fields}
-    if section.optional and all(v.strip() in ("", f.default) for f, v in zip(section.fields, record.values(),
-                                                                              strict=True)):
+    untouched = all(v.strip() in ("", f.default) for f, v in zip(section.fields, record.values(), strict=True))
+    if (section.optional or section.conditional) and untouched:
         return None
     return record
 
