@@ -11,6 +11,8 @@ timing is a ratio of two sides measured side by side, interleaved, in the same r
 1. `overhead`   — the passport pré-demande (login included) through the engine vs `handwritten.py`;
 2. `startup`    — fresh process to the first step ready for approval vs a raw Playwright launch;
 3. `validation` — `parse_flow` on 1,000 generated flows, time per flow and its growth with size;
-4. `workload`   — what each démarche of the library asks of the mediator, by hand and with autopilot;
+4. `workload`   — what each démarche of the library asks of the mediator, by hand and with autopilot
+                   (its data in `samples.yaml`, the person at its manual steps in `person.py`; a smoke
+                   run measures 4 démarches only, `workload.SMOKE`);
 5. `memory`     — peak RSS of the driving Python process, browser apart.
 """

@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--iterations", type=int, default=10, help="runs per side for overhead and start-up (10)")
     parser.add_argument("--smoke", action="store_true",
-                        help="one run of each measurement (and 20 flows): checks the code path, proves nothing")
+                        help="one run of each measurement (20 flows, the workload of 4 démarches): checks the code path, proves nothing")
     parser.add_argument("--only", default=",".join(MEASUREMENTS), help=f"some of {', '.join(MEASUREMENTS)}")
     parser.add_argument("--out", type=Path, default=Path(__file__).parent / "RESULTS.md")
     parser.add_argument("--json", type=Path, help="also write the raw figures there")
@@ -58,7 +58,7 @@ def main(argv: list[str] | None = None) -> int:
             elif name == "validation":
                 sections.append(validation.measure(20 if args.smoke else FLOWS))
             elif name == "workload":
-                sections.append(workload.measure(sandbox))
+                sections.append(workload.measure(sandbox, smoke=args.smoke))
             else:
                 sections.append(memory.measure(memory_runs, sandbox))
     seconds = time.perf_counter() - started

@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from datetime import date
 from typing import Any, Self
 
 from autopilot.engine.origins import Origins
@@ -74,10 +75,10 @@ class RemoteSandbox:
         self._log.seek(0)
         return self._log.read().decode(errors="replace").strip()
 
-    def _call(self, method: str, name: str) -> Any:
-        request = urllib.request.Request(
-            f"http://127.0.0.1:{self.port}/_sandbox/{name}", method=method, data=b"" if method == "POST" else None
-        )
+    def _call(self, method: str, name: str, body: dict[str, Any] | None = None) -> Any:
+        data = json.dumps(body).encode() if body is not None else (b"" if method == "POST" else None)
+        request = urllib.request.Request(f"http://127.0.0.1:{self.port}/_sandbox/{name}", method=method, data=data,
+                                         headers={"Content-Type": "application/json"} if body is not None else {})
         with urllib.request.urlopen(request, timeout=10) as response:
             return json.load(response)
 
@@ -92,3 +93,11 @@ class RemoteSandbox:
     def demandes(self) -> list[dict[str, Any]]:
         """The demandes de titre the suivi knows (seeded at reset)."""
         return self._call("GET", "demandes")
+
+    def today(self) -> date:
+        """The date the sites take for today."""
+        return date.fromisoformat(self._call("GET", "today")["today"])
+
+    def set_today(self, day: date | None) -> None:
+        """Pretend today is `day` on every site (None: the real date); a reset forgets it."""
+        self._call("POST", "today", {"today": day.isoformat() if day is not None else None})

@@ -70,3 +70,20 @@ def test_workload_counts_are_positive_and_hold_together(smoke):
     assert passeport["approvals"] <= passeport["pages"]
     assert passeport["login_fields"] == 2  # identifiant and password: typed by hand, never with autopilot
     assert passeport["hand_characters"] > passeport["form_characters"]
+
+
+def test_the_smoke_workload_runs_a_chain_and_lets_the_person_act(smoke):
+    _, figures = smoke
+    workload = next(data for title, data in figures["sections"].items() if title.startswith("4."))
+    assert set(workload) == {"passeport-pre-demande", "immatriculation-cession", "immatriculation-changement-titulaire",
+                             "permis-solde-points"}  # bench.workload.SMOKE
+    assert {flow: data["problem"] for flow, data in workload.items()} == dict.fromkeys(workload)
+    # the code de cession of the cession run fed the changement de titulaire, which the citizen paid:
+    # card number, expiry, cryptogram and « Payer », counted apart from the mediator's actions
+    titulaire = workload["immatriculation-changement-titulaire"]
+    assert (titulaire["person_fields"], titulaire["person_clicks"]) == (3, 1)
+    assert (workload["permis-solde-points"]["person_fields"], workload["permis-solde-points"]["person_clicks"]) == (1, 1)
+    assert (workload["passeport-pre-demande"]["person_fields"], workload["passeport-pre-demande"]["person_clicks"]) == (0, 0)
+    rows = [row for row in figures["rows"] if row["measurement"].startswith("Workload")]
+    assert len(rows) == len(workload)  # one summary row per démarche
+
