@@ -478,7 +478,7 @@ def test_catalogue_names():
     assert SCALAR_TYPES == frozenset({
         "texte", "date", "entier", "choice", "booleen", "code_postal", "telephone",
         "courriel", "numero_timbre", "numero_predemande", "numero_demande",
-        "heure", "montant", "reference_transaction", "scan",
+        "heure", "montant", "reference_transaction", "scan", "telephone_fixe_ou_portable",
         "neph", "categorie_permis", "code_ephoto", "reference_plainte",
         "plaque", "numero_formule", "code_cession", "siret", "kilometrage", "numero_dossier",
     })

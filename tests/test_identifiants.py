@@ -217,3 +217,11 @@ def test_a_montant_may_list_the_amounts_its_demarche_allows():
         validate_scalar("montant", "225", label="Montant du timbre", options=amounts)
     assert caught.value.problems == [
         ("Montant du timbre", "montant non prévu pour cette démarche ; montants possibles (€) : 17, 25, 42, 86.")]
+
+
+def test_a_companys_phone_may_be_a_landline():
+    assert ok("telephone_fixe_ou_portable", "02 99 12 34 56") == "0299123456"
+    assert ok("telephone_fixe_ou_portable", "+33 6 12 34 56 78") == "0612345678"
+    for typed in ("2 99 12 34 56", "00 99 12 34 56", "02 99 12 34"):
+        assert "10 chiffres" in refused("telephone_fixe_ou_portable", typed)
+    assert "portable" in refused("telephone", "02 99 12 34 56")  # a citizen's SMS number stays a mobile

@@ -38,6 +38,7 @@ from autopilot.dossier.types import (
     entier,
     is_blank,
     telephone,
+    telephone_fixe_ou_portable,
     texte,
 )
 from autopilot.dossier.vehicule import (
@@ -61,6 +62,7 @@ _SCALARS: Mapping[str, Callable[[Any], Any]] = {
     "booleen": booleen,
     "code_postal": code_postal,
     "telephone": telephone,
+    "telephone_fixe_ou_portable": telephone_fixe_ou_portable,
     "courriel": courriel,
     "numero_timbre": numero_timbre,
     "numero_predemande": numero_predemande,

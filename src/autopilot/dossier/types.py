@@ -27,6 +27,7 @@ _BOOLEAN_WORDS = {"oui": True, "true": True, "1": True, "non": False, "false": F
 _TAILLE = re.compile(r"(\d{2,3})\s*(?:cm)?", re.IGNORECASE)
 _CODE_POSTAL = re.compile(r"\d{5}")
 _TELEPHONE = re.compile(r"0[67]\d{8}")
+_ANY_PHONE = re.compile(r"0[1-9]\d{8}")
 _TELEPHONE_SEPARATORS = re.compile(r"[\s.\-()]")
 _INTERNATIONAL_PREFIX = re.compile(r"^(?:\+|00)33(?:0)?")  # +33 6…, 0033 6…, +33 (0)6…
 _COURRIEL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
@@ -146,6 +147,15 @@ def telephone(value: Any) -> str:
     text = _INTERNATIONAL_PREFIX.sub("0", text)
     if not _TELEPHONE.fullmatch(text):
         raise invalid(messages.TELEPHONE)
+    return text
+
+
+def telephone_fixe_ou_portable(value: Any) -> str:
+    """Any French number, landline or mobile ("02 99 12 34 56" → "0299123456"): a company's line."""
+    text = _TELEPHONE_SEPARATORS.sub("", as_text(value, messages.TELEPHONE_FIXE))
+    text = _INTERNATIONAL_PREFIX.sub("0", text)
+    if not _ANY_PHONE.fullmatch(text):
+        raise invalid(messages.TELEPHONE_FIXE)
     return text
 
 
