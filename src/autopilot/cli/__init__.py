@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -29,6 +30,9 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
     except KeyboardInterrupt:
         print("Interrompu.", file=env.stderr)
         return ExitStatus.STOPPED
+    except BrokenPipeError:  # `autopilot flows list | head`: the reader has what it wanted
+        _silence_stdout()
+        return ExitStatus.OK
     except Exception:  # noqa: BLE001 — the last resort: a bug, not a user error
         if debug:
             traceback.print_exc(file=env.stderr)
@@ -68,3 +72,9 @@ def _dispatch(args, env: Environment) -> int:
     from autopilot.cli.sandbox_command import sandbox
 
     return sandbox(args, env)
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device, so that Python's flush at exit does not fail again."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
