@@ -20,6 +20,7 @@ from playwright.sync_api import expect
 
 from autopilot.engine.runner import Outcome, RunResult, holds
 from autopilot.flows.inputs import validate_inputs
+from autopilot.journal import Journal
 from autopilot.ui.desk import Desk
 from autopilot.ui.server import create_app
 from autopilot.ui.visit import Visit
@@ -406,6 +407,12 @@ def test_the_timbre_bought_first_goes_into_the_pre_demande(browser_type, sandbox
     [record] = sandbox.received(FLOW)
     assert record["data"] == {**CAMILLE_RECEIVED, "numero_timbre": sold["numero_timbre"]}
     assert sandbox.received("timbre-achat") == []  # not bought twice
+    # the timbre's number and reference are journaled as references, beside the pseudonym only
+    entries = [e for e in Journal(app.home / "data" / "journal.sqlite3").entries() if e.flow_id]
+    assert [(e.flow_id, e.outcome) for e in entries] == [("timbre-passeport", "terminée"), (FLOW, "terminée")]
+    assert entries[0].refs == {"numero_timbre": " ".join(sold["numero_timbre"][i:i + 4] for i in range(0, 16, 4)),
+                               "reference_transaction": sold["reference_transaction"], "montant": "86 €"}
+    assert entries[1].usager == "C.L. 1985"  # the purchase asks no identity, so it carries no pseudonym
 
 
 def test_a_timbre_goes_only_into_the_demarche_waiting_for_it_and_pays_once(library, tmp_path):
