@@ -359,6 +359,15 @@ def test_the_demo_opens_the_console_with_the_fictitious_citizen(browser_type, li
         app.panel.get_by_role("button", name=document).click(timeout=20_000)
     app.approve([("Justificatifs", False), ("Récapitulatif", True)])
     expect(page.get_by_role("heading", name="Démarche terminée")).to_be_visible(timeout=20_000)
+
+    # A vehicle démarche: her car is known to the sandbox's sites, so nothing is to be typed.
+    page.get_by_role("link", name="Autre démarche pour cet usager").click()
+    page.get_by_role("link", name="Certificat de non-gage (situation administrative)", exact=True).click()
+    page.get_by_role("button", name="Commencer la démarche").click()
+    app.agree()
+    app.approve([("Le véhicule et son titulaire", False)])
+    expect(page.get_by_role("heading", name="Démarche terminée")).to_be_visible(timeout=20_000)
+    expect(page.get_by_text("aucune particularité", exact=False)).to_be_visible()
     status, out, _ = app.close_window()
     assert status == 0
     assert "Démarche terminée : Pré-demande de passeport." in out

@@ -93,6 +93,9 @@ VEHICULES = (
              nom="MOREAU", prenoms="LUCIEN",
              mentions=(("Opposition au transfert du certificat d'immatriculation (OTCI) inscrite le "
                        "03/02/2025 par le Trésor public."),)),
+    # The demo citizen's car, also known to the ANTS vehicle site (`immatriculation_vehicules`).
+    Vehicule("DB-732-MN", "RENAULT CLIO", "17/09/2020", "17/09/2020", "LEFÈVRE CAMILLE LOUISE",
+             nom="LEFÈVRE", prenoms="CAMILLE LOUISE"),
     Vehicule("KL-789-MN", "RENAULT KANGOO", "04/07/2020", "04/07/2020", "TRANSPORTS LEFÈVRE",
              raison_sociale="TRANSPORTS LEFÈVRE", siren="732829320"),
     Vehicule("PR-321-ST", "TOYOTA YARIS", "30/01/2022", "30/01/2022", "BERNARD SOPHIE",
