@@ -23,3 +23,15 @@ def citizen_pays(page) -> ScriptedApprover:
         body.get_by_role("button", name=PAY_BUTTON).click()
 
     return ScriptedApprover(human=pay)
+
+
+def assert_card_not_kept(kept: object, *, cryptogramme: str = "123") -> None:
+    """Neither the card number (whole, with or without spaces) nor its cryptogramme is in `kept`.
+
+    The whole number, never a fragment, and the cryptogramme only as a value of its own: random
+    timbre and dossier numbers may hold "4111" or "123" by chance.
+    """
+    text = str(kept)
+    for secret in (TEST_CARD, TEST_CARD.replace(" ", "")):
+        assert secret not in text, secret
+    assert not re.search(rf"(?<![\w-]){cryptogramme}(?![\w-])", text), cryptogramme

@@ -15,6 +15,7 @@ import urllib.request
 from datetime import date
 
 import pytest
+from paying import assert_card_not_kept
 from test_sandbox import Client, Reply
 from test_sandbox_identite import _text
 
@@ -299,7 +300,7 @@ def test_a_timbre_bought_during_the_demande(user, sandbox):
     _validate(user)
     data = sandbox.received("permis-demande")[0]["data"]
     assert (data["timbre_choix"], data["numero_timbre"]) == ("achat", purchase["numero_timbre"])
-    assert "4111" not in str(sandbox.received())
+    assert_card_not_kept(sandbox.received(), cryptogramme="737")
 
 
 def test_the_same_form_posted_twice_is_recorded_twice(user, sandbox):
