@@ -10,7 +10,7 @@ import pytest
 
 from autopilot.cli.run_command import sandbox_credentials
 from autopilot.engine.approver import ScriptedApprover
-from autopilot.engine.browser import BrowserSettings, launch_arguments
+from autopilot.engine.browser import BrowserSettings, launch_arguments, launch_environment
 from autopilot.engine.origins import Origins
 from autopilot.engine.runner import Timeouts
 from autopilot.engine.session import Session
@@ -27,6 +27,8 @@ def browser_type_launch_args(browser_type_launch_args):
     """The same flags as autopilot's own launch; the machine's Chromium when there is one."""
     args = dict(browser_type_launch_args)
     args["args"] = launch_arguments(BrowserSettings())
+    if launch_environment() is not None:
+        args["env"] = launch_environment()
     system_chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     if system_chromium and "executable_path" not in args and "channel" not in args:
         args["executable_path"] = system_chromium

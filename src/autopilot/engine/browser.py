@@ -18,7 +18,7 @@ from autopilot.errors import BrowserError
 
 # Without these Chromium keeps calling Google's services (sync, updates, field trials).
 QUIET_FLAGS = (
-    "--lang=fr-FR",  # the browser's own menus and print dialog in French
+    "--lang=fr-FR",  # the browser's own menus and print dialog in French (Windows, macOS; see launch_environment)
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
@@ -101,6 +101,18 @@ def launch_arguments(settings: BrowserSettings) -> list[str]:
     return flags
 
 
+def launch_environment() -> dict[str, str] | None:
+    """The environment the browser starts in: on Linux its own words follow LANGUAGE, not --lang.
+
+    Chromium on Linux picks its interface language (print dialog, form validation messages,
+    file picker) from the environment and ignores `--lang`; the French words also need the
+    browser's locale files (Debian: the `chromium-l10n` package, installed by scripts/setup).
+    """
+    if not sys.platform.startswith("linux"):
+        return None
+    return {**os.environ, "LANGUAGE": "fr_FR:fr"}
+
+
 def launch(playwright: Playwright, settings: BrowserSettings) -> Browser:
     """Launch the first browser that starts; BrowserError with the fix if none does."""
     if not settings.headless and sys.platform.startswith("linux"):
@@ -115,7 +127,7 @@ def launch(playwright: Playwright, settings: BrowserSettings) -> Browser:
     for options in candidates(playwright, settings):
         try:
             return playwright.chromium.launch(
-                headless=settings.headless, args=launch_arguments(settings), **options
+                headless=settings.headless, args=launch_arguments(settings), env=launch_environment(), **options
             )
         except Error as error:
             tried.append(options.get("channel") or options.get("executable_path") or "Chromium de Playwright")
