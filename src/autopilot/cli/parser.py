@@ -3,17 +3,52 @@
 from __future__ import annotations
 
 import argparse
+import re
 
 from autopilot import __version__
+
+# argparse's own messages, in the words a French user reads (its gettext catalogue has no French).
+_MESSAGES = (
+    (r"argument (?P<arg>.+?): invalid choice: '(?P<value>.*)' \(choose from (?P<choices>.*)\)",
+     "{arg} : « {value} » n'est pas un choix possible (choix : {choices})"),
+    (r"argument (?P<arg>.+?): invalid (?P<kind>\w+) value: '(?P<value>.*)'",
+     "{arg} : « {value} » n'est pas une valeur correcte"),
+    (r"argument (?P<arg>.+?): expected one argument", "{arg} attend une valeur"),
+    (r"argument (?P<arg>.+?): not allowed with argument (?P<other>.+)", "{arg} ne peut pas être utilisé avec {other}"),
+    (r"the following arguments are required: (?P<args>.+)", "il manque : {args}"),
+    (r"one of the arguments (?P<args>.+) is required", "indiquez l'un de : {args}"),
+    (r"unrecognized arguments: (?P<args>.+)", "arguments inconnus : {args}"),
+    (r"ambiguous option: (?P<arg>\S+) could match (?P<options>.+)", "option ambiguë : {arg} (possibles : {options})"),
+)
+
+
+def french(message: str) -> str:
+    """argparse's English error message in French (unknown messages are kept as they are)."""
+    for pattern, words in _MESSAGES:
+        found = re.fullmatch(pattern, message)
+        if found:
+            return words.format(**found.groupdict())
+    return message
+
+
+class _Formatter(argparse.HelpFormatter):
+    def add_usage(self, usage, actions, groups, prefix=None):  # type: ignore[override]
+        super().add_usage(usage, actions, groups, "utilisation : " if prefix is None else prefix)
 
 
 class _Parser(argparse.ArgumentParser):
     """argparse with French messages and our exit status for usage errors."""
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **{**kwargs, "add_help": False, "formatter_class": _Formatter})
+        self._positionals.title = "arguments"
+        self._optionals.title = "options"
+        self.add_argument("-h", "--help", action="help", help="affiche cette aide")
+
     def error(self, message: str) -> None:  # type: ignore[override]
         from autopilot.errors import UsageError
 
-        raise UsageError(f"commande incorrecte : {message}", f"Voir `{self.prog} --help`.")
+        raise UsageError(f"commande incorrecte : {french(message)}", f"Voir `{self.prog} --help`.")
 
 
 def _browser_options(parser: argparse.ArgumentParser, *, headless: bool = True) -> None:
@@ -28,7 +63,8 @@ def _browser_options(parser: argparse.ArgumentParser, *, headless: bool = True) 
 def build_parser() -> argparse.ArgumentParser:
     """The full `autopilot` command line."""
     parser = _Parser(prog="autopilot", description="Assistant du médiateur numérique pour les démarches en ligne.")
-    parser.add_argument("--version", action="version", version=f"autopilot {__version__}")
+    parser.add_argument("--version", action="version", version=f"autopilot {__version__}",
+                        help="affiche la version d'autopilot")
     parser.add_argument("--debug", action="store_true", help="affiche le détail technique des erreurs")
     commands = parser.add_subparsers(dest="command", parser_class=_Parser, metavar="COMMANDE")
 
@@ -46,7 +82,7 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--mediateur", metavar="NOM", help="qui est au bureau (par défaut : « Formation »)")
 
     run = commands.add_parser("run", help="faire une démarche")
-    run.add_argument("flow", help="identifiant de la démarche (ex. passeport-pre-demande) ou chemin d'un fichier de flow")
+    run.add_argument("flow", metavar="DEMARCHE", help="identifiant de la démarche (ex. passeport-pre-demande) ou chemin d'un fichier de flow")
     run.add_argument("--data", metavar="FILE.yaml", help="les données de l'usager")
     sandbox = run.add_mutually_exclusive_group()
     sandbox.add_argument("--sandbox", action="store_true", help="utiliser le bac à sable intégré au lieu des vrais sites")
