@@ -12,6 +12,7 @@ from autopilot.dossier.catalogue import (
     field_label,
     field_paths,
     model_for,
+    needless,
     validate_record,
     validate_scalar,
 )
@@ -42,6 +43,7 @@ __all__ = [
     "field_label",
     "field_paths",
     "model_for",
+    "needless",
     "validate_record",
     "validate_scalar",
 ]

@@ -138,6 +138,11 @@ def validate_record(
     return record.model_dump(mode="json")
 
 
+def needless(model_name: str, record: Mapping[str, Any], field: str) -> str | None:
+    """Why a field of a record is not needed given its other values (a birth abroad has no département)."""
+    return _model(model_name).needless(record, field)
+
+
 def validate_scalar(
     type_name: str,
     raw: Any,

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import Any
+
 from pydantic import ConfigDict, Field
 
 from autopilot.dossier.dates import DateNaissance
@@ -85,3 +88,11 @@ class Identite(DossierModel):
         examples=["Marron"],
         json_schema_extra={"enum": list(COULEURS_YEUX)},
     )
+
+    @classmethod
+    def needless(cls, record: Mapping[str, Any], field: str) -> str | None:
+        # The lieu de naissance is commune + département + pays (docs/teleservices.md §1): no
+        # département for a birth abroad.
+        if field == "departement_naissance" and str(record.get("pays_naissance") or "").casefold() != "france":
+            return "naissance à l'étranger"
+        return None

@@ -61,6 +61,12 @@ class DossierModel(BaseModel):
             return {k: v for k, v in data.items() if not (k in cls.model_fields and is_blank(v))}
         return data
 
+    @classmethod
+    def needless(cls, record: Mapping[str, Any], field: str) -> str | None:
+        """Why `field` is not needed given the record's other values (a démarche requiring it lets
+        it be empty then), or None; fields are needed whenever asked by default."""
+        return None
+
 
 def texte(value: Any) -> str:
     """Free text, stripped, inner runs of spaces collapsed."""

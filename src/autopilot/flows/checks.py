@@ -82,6 +82,12 @@ def _check_inputs(flow: Flow, problem: Raise) -> None:
                 raise problem((*at, "options"), f"option « {option} » : ce n'est pas un {spec.type} valide") from None
         if spec.via is not None and spec.type in MODELS:
             raise problem((*at, "via"), "« via » ne vaut que pour une donnée simple (un numéro, une date…)")
+        if spec.required_fields and spec.type not in MODELS:
+            raise problem((*at, "required_fields"), "« required_fields » ne vaut que pour un modèle (identite, adresse…)")
+        for field_name in spec.required_fields:
+            if field_name not in field_paths(spec.type):
+                raise problem((*at, "required_fields"), f"le modèle « {spec.type} » n'a pas de champ « {field_name} »",
+                              f"Champs de « {spec.type} » : {', '.join(sorted(field_paths(spec.type)))}.")
         for key, conditions in (("required", spec.conditions), ("when", spec.when)):
             for condition in conditions:
                 if condition.path[0] == name:

@@ -10,9 +10,11 @@ from autopilot.dossier import (
     MODELS,
     DossierError,
     field_label,
+    needless,
     validate_record,
     validate_scalar,
 )
+from autopilot.dossier.vehicule import is_fni
 from autopilot.flows.model import Flow, InputSpec
 
 
@@ -56,6 +58,7 @@ def validate_inputs(flow: Flow, raw: Mapping[str, Any]) -> dict[str, Any]:
             values[name], found[name] = None, []  # typed for another case (another motif): not used, not sent
         elif values.get(name) is None and name not in found and spec.type != "scan" and spec.required_for(values):
             found[name] = [(input_label(name, spec), needed_because(flow, spec))]
+    _formule_of_a_siv_plate(flow, values, found)
     problems = unknown + [problem for name in flow.inputs for problem in found.get(name, ())]
     if problems:
         raise DossierError(problems, "Corrigez ces informations puis relancez la démarche.")
@@ -75,11 +78,34 @@ def _one(name: str, spec: InputSpec, given: Any) -> Any:
             return None
         if not isinstance(given, Mapping):
             raise DossierError([(label, "un ensemble de champs est attendu.")])
-        return validate_record(spec.type, given, section=spec.label)
+        record = validate_record(spec.type, given, section=spec.label)
+        missing = [(f"{label} — {field_label(spec.type, field)}", "obligatoire pour cette démarche.")
+                   for field in spec.required_fields
+                   if record.get(field) in (None, "") and not needless(spec.type, record, field)]
+        if missing:
+            raise DossierError(missing)
+        return record
     value = validate_scalar(spec.type, given, label=label, options=spec.options, required=required)
     if spec.type == "scan" and value is not None:
         scans.find(value, label=label)
     return value
+
+
+def _formule_of_a_siv_plate(flow: Flow, values: Mapping[str, Any], found: dict[str, list]) -> None:
+    """A plate given since 2009 (AB-123-CD) is identified with its certificate's numéro de formule.
+
+    The sites ask both (docs/teleservices.md §5, §9.1); a pre-2009 plate has no formule, so the
+    input stays optional in the flow and this rule asks it only for a SIV plate.
+    """
+    plates = [values[name] for name, spec in flow.inputs.items() if spec.type == "plaque" and values.get(name)]
+    if not plates or is_fni(plates[0]):
+        return
+    for name, spec in flow.inputs.items():
+        if spec.type == "numero_formule" and values.get(name) is None and not found.get(name) and spec.applies(values):
+            found[name] = [(input_label(name, spec), FORMULE_NEEDED)]
+
+
+FORMULE_NEEDED = "obligatoire pour une immatriculation attribuée depuis 2009 (AB-123-CD) : repère I du certificat."
 
 
 def _inputs_of(spec: InputSpec) -> set[str]:

@@ -359,6 +359,13 @@ class InputSpec(Strict):
     in the syntax of `when:` (`required: {motif: [vol]}`: only for a theft). `when:` says when the
     input applies at all (otherwise it is not asked, and ignored): `{when: {motif: [changement_etat_civil]},
     required: false}` is an optional input that only that motif asks for.
+
+    `required_fields` lists the fields of a model that this démarche's site requires although the
+    model leaves them optional, so that the form asks what the site will ask:
+
+    ```yaml
+    usager: {type: identite, label: Identité, required_fields: [taille, couleur_yeux]}
+    ```
     """
 
     type: str
@@ -368,6 +375,7 @@ class InputSpec(Strict):
     when: When = ()
     options: tuple[str, ...] | None = None
     via: str | None = None  # the id of a démarche that gives this input (buy the timbre first)
+    required_fields: tuple[str, ...] = ()
 
     @field_validator("options", mode="before")
     @classmethod

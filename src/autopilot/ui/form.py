@@ -29,6 +29,9 @@ RADIO_MAX = 4  # up to this many options: radio buttons; more: a list
 BOOLEAN_OPTIONS = (("oui", "Oui"), ("non", "Non"))
 
 
+FORMULE_HINT = "Obligatoire pour une immatriculation attribuée depuis 2009 (AB-123-CD)."
+
+
 @dataclass(frozen=True)
 class Field:
     """One field of the form."""
@@ -117,7 +120,10 @@ def _section(flow: Flow, name: str, spec: InputSpec, texts: dict[tuple[str, ...]
         else:
             options = tuple((o, _option_text(texts.get((name,)), o)) for o in spec.options or ())
         hint = _when_needed(flow, spec, hint)
-        only = Field(name, name, label, hint, spec.required is False, options)
+        optional = spec.required is False
+        if spec.type == "numero_formule" and any(other.type == "plaque" for other in flow.inputs.values()):
+            optional, hint = False, f"{hint} {FORMULE_HINT}" if hint else FORMULE_HINT
+        only = Field(name, name, label, hint, optional, options)
         return Section(name, spec.type, label, None, spec.required is False, False, (only,))
     fields = []
     for field_name, info in model.model_fields.items():
@@ -127,8 +133,10 @@ def _section(flow: Flow, name: str, spec: InputSpec, texts: dict[tuple[str, ...]
         if info.examples and not options:
             hint = f"{hint} Exemple : {info.examples[0]}".strip()
         default = "" if info.default in (None, PydanticUndefined) else str(info.default)
+        asked = field_name in spec.required_fields  # the démarche's site requires it (« Taille »)
         fields.append(Field(f"{name}.{field_name}", field_name, info.title or field_name, hint or None,
-                            optional=not info.is_required() and not default, options=options, default=default))
+                            optional=not info.is_required() and not default and not asked, options=options,
+                            default=default))
     hint = spec.hint or ("Laissez ces champs vides si ces informations ne sont pas connues." if not spec.required
                          else None)
     return Section(name, spec.type, label, _when_needed(flow, spec, hint), spec.required is False, True,
