@@ -112,7 +112,8 @@ def test_messages_in_french(client):
         "La valeur sélectionnée pour le département n'est pas valide.",
     ]
     future = client.post(SIMULATEUR, {**ESSENCE, "dateMiseEnCirculation": "2026-11-16"})
-    assert future.errors() == ["La date de première mise en circulation doit être comprise entre 1900 et la date du jour."]
+    assert future.errors() == [
+        "La date de première mise en circulation doit être comprise entre 1900 et la date du jour."]
 
 
 def test_an_electric_car_is_not_asked_the_malus_questions(client):
@@ -139,6 +140,17 @@ def test_prix_cv_lists_the_rates_in_force(client, sandbox):
     reply = client.get(PRIX_CV)
     assert reply.h1() == "Prix du cheval fiscal"
     text = _text(reply.text)
-    assert "Île-de-France 68,95 € 01/03/2026 taxés" in text and "Hauts-de-France 42 € 01/01/2026 exonérés" in text
+    assert "Île-de-France 68,95 € 01/03/2026 taxés" in text
+    assert "Hauts-de-France 42 € 01/01/2026 exonérés" in text
     assert "La Réunion 60 € 01/02/2026 taxés" in text and "Guyane 42,50 € 01/01/2026 taxés" in text
     assert client.get(SIMULATEUR + "/resultat/inconnu").status == 404
+
+
+def test_the_reductions_are_explained(client, sandbox):
+    old = client.get(client.post(SIMULATEUR, {**ESSENCE, "dateMiseEnCirculation": "2016-11-15"}).location)
+    assert _taxes(old)["Taxe régionale"] == "172 €"  # 10 years to the day: 68,95 × 5 / 2 = 172,375 -> 172
+    assert "Véhicule de 10 ans ou plus : réduction de 50 %." in old.text
+    electric = {key: value for key, value in ESSENCE.items() if key not in ("TauxCO2Saisi", "poidsSaisi")}
+    hdf = client.get(client.post(SIMULATEUR, {**electric, "energie": "8", "departement": "02"}).location)
+    assert _taxes(hdf)["Taxe régionale"] == "0 €"
+    assert "Véhicule électrique : exonéré de la taxe régionale en Hauts-de-France à cette date." in hdf.text

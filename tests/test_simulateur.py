@@ -62,8 +62,8 @@ CASES = {
     "electrique-grand-est-2026": (NOVEMBRE, {**ELECTRIQUE, "departement": "67"},
                                   "60 € (Grand Est, en vigueur le 15/11/2026)", "480 €", "493,76 €"),
     # Corse 53 €: Corse-du-Sud, first registered 01/01/2010 (16 years: half); 4 × 53 / 2 = 106; 119,76
-    "corse-du-sud-vieille": (NOVEMBRE, {**VOITURE, "puissance_fiscale": 4, "date_premiere_immatriculation": "01/01/2010",
-                                        "departement": "2A"},
+    "corse-du-sud-vieille": (NOVEMBRE, {**VOITURE, "puissance_fiscale": 4,
+                                        "date_premiere_immatriculation": "01/01/2010", "departement": "2A"},
                              "53 € (Corse, en vigueur le 15/11/2026)", "106 €", "119,76 €"),
     # Haute-Corse, gazole, 5 × 53 = 265; 278,76
     "haute-corse": (NOVEMBRE, {**VOITURE, "energie": "gazole", "departement": "2B"},
@@ -150,7 +150,8 @@ def test_an_imported_vehicle_gets_no_malus_estimate_and_says_so(run_demarche, sa
     # PACA 60 €: 5 × 60 = 300; the malus is not estimated: 300 + 11 + 2,76 = 313,76
     assert result.outputs == {"taxe_regionale": "300 €", "montant_total": "313,76 €"}
     assert _answers(page)["Le véhicule est"] == "Importé en France après avoir été immatriculé dans un autre pays"
-    assert "Le malus (taxe sur les véhicules polluants) n'est pas estimé" in page.locator(".fr-alert--warning").inner_text()
+    warning = page.locator(".fr-alert--warning").inner_text()
+    assert "Le malus (taxe sur les véhicules polluants) n'est pas estimé" in warning
 
 
 def test_the_malus_questions_are_needed_unless_the_car_is_electric(library):

@@ -67,7 +67,8 @@ HOME = (Link("Immatriculation", "Calculer le coût du certificat d'immatriculati
 DEMARCHES = (("1", "Première immatriculation en France d'un véhicule"),
              ("2", "Immatriculation d’un véhicule d’occasion (changement de titulaire du certificat)"))
 CHANGEMENT_DE_TITULAIRE = "2"
-PROVENANCES = (("1", "Acheté en France"), ("2", "Importé en France après avoir été immatriculé dans un autre pays"))
+PROVENANCES = (("1", "Acheté en France"),
+               ("2", "Importé en France après avoir été immatriculé dans un autre pays"))
 EN_FRANCE = "1"
 
 
@@ -82,8 +83,8 @@ class TypeVehicule:
 
 
 TYPES = {
-    "1": TypeVehicule("Véhicule de tourisme (VT ou M1) ex-Voiture particulière (VP)", Decimal(1), Decimal("0.5"),
-                      Decimal(0)),
+    "1": TypeVehicule("Véhicule de tourisme (VT ou M1) ex-Voiture particulière (VP)",
+                      Decimal(1), Decimal("0.5"), Decimal(0)),
     "2": TypeVehicule("Camionnette, Utilitaire pour le transport de marchandises jusqu'à 3,5 tonnes (CTTE, N1)",
                       Decimal(1), Decimal("0.5"), Decimal(34)),
     "6": TypeVehicule("Moto de plus de 125 cm3 (MTT1, MTT2, L3e, L4e)", Decimal("0.5"), Decimal("0.5"), Decimal(0)),
@@ -102,8 +103,9 @@ OUI_NON = (("1", "Oui"), ("2", "Non"))
 TAXE_FIXE = Decimal(11)
 REDEVANCE_ACHEMINEMENT = Decimal("2.76")
 OLD_VEHICLE_YEARS = 10
+MALUS_FIELDS = ("TauxCO2Saisi", "vehicule_8Places", "personneMorale", "poidsSaisi")
 FIELDS = ("demarche", "franceOuImport", "typeVehicule", "dateMiseEnCirculation", "PuissanceAdmSaisie", "energie",
-          "TauxCO2Saisi", "vehicule_8Places", "personneMorale", "poidsSaisi", "departement")
+          *MALUS_FIELDS, "departement")
 
 bp = Blueprint("simulateur_cout", __name__)
 
@@ -139,13 +141,16 @@ def simulate(answers: dict[str, str], le: date) -> Simulation | None:
     if prix is None:
         return None
     kind = TYPES[answers["typeVehicule"]]
-    old = _age(date.fromisoformat(answers["dateMiseEnCirculation"]), le) >= OLD_VEHICLE_YEARS
-    part, motif = (kind.part_ancien, f"Véhicule de {OLD_VEHICLE_YEARS} ans ou plus.") if old else (kind.part, None)
+    part, motif = kind.part, None
+    if _age(date.fromisoformat(answers["dateMiseEnCirculation"]), le) >= OLD_VEHICLE_YEARS and kind.part_ancien < part:
+        part, motif = kind.part_ancien, f"Véhicule de {OLD_VEHICLE_YEARS} ans ou plus : réduction de 50 %."
     if answers["energie"] == ELECTRIQUE and electrique_exonere(prix.region, le):
-        part, motif = Decimal(0), f"Véhicule électrique : exonéré de la taxe régionale en {prix.region} à cette date."
-    malus = Decimal(0) if (answers["demarche"], answers["franceOuImport"]) == (CHANGEMENT_DE_TITULAIRE, EN_FRANCE) \
-        else None
-    return Simulation(prix, motif, _euros(prix.prix * int(answers["PuissanceAdmSaisie"]) * part), kind.formation, malus)
+        part = Decimal(0)
+        motif = f"Véhicule électrique : exonéré de la taxe régionale en {prix.region} à cette date."
+    used_in_france = (answers["demarche"], answers["franceOuImport"]) == (CHANGEMENT_DE_TITULAIRE, EN_FRANCE)
+    malus = Decimal(0) if used_in_france else None
+    taxe_regionale = _euros(prix.prix * int(answers["PuissanceAdmSaisie"]) * part)
+    return Simulation(prix, motif, taxe_regionale, kind.formation, malus)
 
 
 def euros(amount: Decimal | int) -> str:
@@ -198,9 +203,8 @@ def formulaire() -> Any:
         errors = check.errors
         if not errors:
             numero = secrets.token_urlsafe(8)
-            asked = FIELDS if check.value("energie") not in SANS_QUESTIONS_MALUS else \
-                tuple(name for name in FIELDS if name not in ("TauxCO2Saisi", "vehicule_8Places", "personneMorale",
-                                                              "poidsSaisi"))
+            malus_asked = check.value("energie") not in SANS_QUESTIONS_MALUS
+            asked = [name for name in FIELDS if malus_asked or name not in MALUS_FIELDS]
             with state.lock:
                 state.site(SITE).setdefault("simulations", {})[numero] = {
                     "reponses": {name: check.value(name) for name in asked}, "le": today}
