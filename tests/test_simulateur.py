@@ -112,7 +112,7 @@ DEPARTEMENTS = {"75": "75 - Paris", "93": "93 - Seine-Saint-Denis", "974": "974 
                 "971": "971 - Guadeloupe", "972": "972 - Martinique", "976": "976 - Mayotte", "34": "34 - Hérault",
                 "44": "44 - Loire-Atlantique", "69": "69 - Rhône", "01": "01 - Ain"}
 TYPES = {"voiture": "Véhicule de tourisme (VT ou M1) ex-Voiture particulière (VP)",
-         "camionnette": "Camionnette, Utilitaire pour le transport de marchandises jusqu'à 3,5 tonnes (CTTE, N1)"}
+         "camionnette": "Camionnette, Utilitaire pour le transport de marchandises jusqu'à 3,5 tonnnes (CTTE, N1)"}
 
 
 def _expected_answers(data: dict, rate: str) -> dict[str, str]:

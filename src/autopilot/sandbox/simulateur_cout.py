@@ -85,7 +85,7 @@ class TypeVehicule:
 TYPES = {
     "1": TypeVehicule("Véhicule de tourisme (VT ou M1) ex-Voiture particulière (VP)",
                       Decimal(1), Decimal("0.5"), Decimal(0)),
-    "2": TypeVehicule("Camionnette, Utilitaire pour le transport de marchandises jusqu'à 3,5 tonnes (CTTE, N1)",
+    "2": TypeVehicule("Camionnette, Utilitaire pour le transport de marchandises jusqu'à 3,5 tonnnes (CTTE, N1)",
                       Decimal(1), Decimal("0.5"), Decimal(34)),
     "6": TypeVehicule("Moto de plus de 125 cm3 (MTT1, MTT2, L3e, L4e)", Decimal("0.5"), Decimal("0.5"), Decimal(0)),
 }
