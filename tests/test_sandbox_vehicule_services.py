@@ -1,5 +1,5 @@
-"""The sandbox's vehicle services over real HTTP: the cost simulator (service-public), the
-certificat de situation administrative (HistoVec) and the professionals' habilitation (ANTS).
+"""The sandbox's vehicle services over real HTTP: the certificat de situation administrative
+(HistoVec) and the professionals' habilitation (ANTS); the cost simulator is in test_sandbox_simulateur.py.
 
 Driven with the stdlib client of test_sandbox; "today" is set through `Sandbox.today`.
 """
@@ -19,8 +19,6 @@ from html import unescape
 import pytest
 from test_sandbox import LOGIN, Client, Reply
 
-SIMULATEUR = "https://www.service-public.fr/simulateur/calcul/cout-certificat-immatriculation"
-PRIX_CV = "https://www.service-public.fr/simulateur/calcul/PrixCV"
 HISTOVEC = "https://histovec.interieur.gouv.fr/histovec/proprietaire"
 HABILITATION = "https://immatriculation.ants.gouv.fr/demarches-en-ligne/habilitation-professionnels"
 TODAY = date(2026, 11, 15)
@@ -82,88 +80,6 @@ def logged_in(browser) -> Browser:
 
 def _text(html: str) -> str:
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
-
-
-def _taxes(reply: Reply) -> dict[str, str]:
-    """The result table: tax -> amount."""
-    rows = re.findall(r'<th scope="row">([^<]+)</th><td>(?:<strong>)?([^<]+)<', reply.text)
-    return {unescape(label): amount for label, amount in rows}
-
-
-def _options(reply: Reply, name: str) -> list[str]:
-    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', reply.text, re.DOTALL).group(1)
-    return [unescape(o) for o in re.findall(r'<option value="([^"]*)"', select) if o]
-
-
-# -- the cost simulator -----------------------------------------------------------------------
-
-
-def test_simulator_form_wears_service_public_and_offers_the_regions_priced_today(browser, sandbox):
-    sandbox.today = date(2025, 1, 31)
-    before = browser.get(SIMULATEUR)
-    assert before.h1() == "Calculer le coût du certificat d'immatriculation"
-    assert "Service-Public.fr" in before.text and "République<br>Française" in before.text
-    assert "La Réunion" not in _options(before, "region")  # its only known price starts on 1 Feb 2025
-    sandbox.today = TODAY
-    after = browser.get(SIMULATEUR)
-    assert _options(after, "region")[-1] == "La Réunion" and len(_options(after, "region")) == 14
-    assert _options(after, "energie") == ["Essence", "Diesel (gazole)", "Hybride", "Électrique", "Hydrogène", "GPL",
-                                          "Superéthanol E85"]
-
-
-def test_simulator_result_lists_each_tax_after_a_303(browser):
-    sent = browser.post(SIMULATEUR, {"puissance_fiscale": "5", "region": "Île-de-France", "energie": "Essence",
-                                     "date_premiere_immatriculation": "01/02/2020"})
-    assert sent.status == 303 and "/resultat/" in sent.location
-    result = browser.get(sent.location)
-    assert result.h1() == "Coût de votre certificat d'immatriculation"
-    assert _taxes(result) == {  # 46,15 € × 5 CV = 230,75 € -> 231 €
-        "Taxe régionale": "231 €",
-        "Taxe pour la formation professionnelle dans les transports": "0 €",
-        "Taxe sur les véhicules polluants": "0 €",
-        "Taxe fixe": "11 €",
-        "Redevance d'acheminement": "2,76 €",
-        "Montant total": "244,76 €",
-    }
-    assert "46,15 € (Île-de-France, en vigueur le 15/11/2026)" in _text(result.text)
-
-
-@pytest.mark.parametrize("today, regional", [(date(2023, 6, 1), "207 €"), (date(2025, 2, 28), "217 €"),
-                                             (date(2025, 3, 1), "252 €")])
-def test_a_newer_price_replaces_the_older_one_from_its_start_date(browser, sandbox, today, regional):
-    sandbox.today = today  # Hauts-de-France: 34,50 € (2023), 36,20 €, then 42 € from 1 March 2025
-    sent = browser.post(SIMULATEUR, {"puissance_fiscale": "6", "region": "Hauts-de-France", "energie": "Diesel (gazole)",
-                                     "date_premiere_immatriculation": "10/10/2020"})
-    assert _taxes(browser.get(sent.location))["Taxe régionale"] == regional
-
-
-def test_simulator_reductions_are_explained(browser):
-    sent = browser.post(SIMULATEUR, {"puissance_fiscale": "8", "region": "Auvergne-Rhône-Alpes", "energie": "Hybride",
-                                     "date_premiere_immatriculation": "01/06/2015"})
-    result = browser.get(sent.location)
-    assert _taxes(result)["Taxe régionale"] == "176 €"  # 44 € × 8 = 352 €, halved: 11 years old
-    assert "Véhicule de 10 ans ou plus : réduction de 50 %." in result.text
-
-
-def test_simulator_messages(browser):
-    reply = browser.post(SIMULATEUR, {"puissance_fiscale": "0", "region": "Wallonie", "energie": "",
-                                      "date_premiere_immatriculation": "31/02/2020"})
-    assert reply.status == 200
-    assert reply.errors() == [
-        "La puissance fiscale doit être un nombre entier de chevaux fiscaux entre 1 et 100.",
-        "La valeur sélectionnée pour la région n'est pas valide.",
-        "Veuillez sélectionner l'énergie.",
-        "La date de première immatriculation n'est pas une date valide.",
-    ]
-
-
-def test_prix_cv_lists_the_prices_in_force(browser):
-    reply = browser.get(PRIX_CV)
-    assert reply.h1() == "Prix du cheval fiscal"
-    text = _text(reply.text)
-    assert "Bretagne 60 € 01/01/2025" in text and "Hauts-de-France 42 € 01/03/2025" in text
-    assert "Centre-Val de Loire 49,80 €" in text
-    assert browser.get(SIMULATEUR + "/resultat/inconnu").status == 404
 
 
 # -- HistoVec -----------------------------------------------------------------------------------

@@ -1,12 +1,11 @@
-"""Vehicle services end to end on the sandbox: the cost simulator's figure checked against the
-rate table written in TELESERVICES.md §5, the certificat de situation administrative on HistoVec,
-and a garage's habilitation request with its scanned documents."""
+"""Vehicle services end to end on the sandbox: the certificat de situation administrative on
+HistoVec and a garage's habilitation request with its scanned documents (the cost simulator:
+test_simulateur.py)."""
 
 from __future__ import annotations
 
 import hashlib
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 
@@ -19,62 +18,6 @@ CLEAN = "La situation administrative du véhicule ne fait apparaître aucune par
 @pytest.fixture(autouse=True)
 def fixed_date(sandbox):
     sandbox.today = TODAY
-
-
-# -- the cost simulator ---------------------------------------------------------------------------
-
-# Prices of the cheval fiscal as TELESERVICES.md §5 writes them (euros).
-PRIX_2023 = {"ara": "43", "bfc": "51", "bretagne": "51", "cvl": "49.80", "corse": "27", "grand_est": "48",
-             "hdf": "34.50", "idf": "46.15", "normandie": "35", "nouvelle_aquitaine": "45", "occitanie": "44",
-             "pdl": "51", "paca": "51.20"}
-PRIX_2025 = {**PRIX_2023, "bretagne": "60", "grand_est": "60", "reunion": "57", "ara": "44", "hdf": "42"}
-TAXE_FIXE, ACHEMINEMENT = Decimal(11), Decimal("2.76")
-
-
-def by_hand(prix: str, cv: int, *, reduction: int = 0) -> tuple[str, str]:
-    """(taxe régionale, montant total) as the result page prints them: Y1 rounded to the euro."""
-    y1 = (Decimal(prix) * cv * (100 - reduction) / 100).quantize(Decimal(1), rounding=ROUND_HALF_UP)
-    total = y1 + TAXE_FIXE + ACHEMINEMENT
-    return f"{y1} €", f"{total:.2f} €".replace(".", ",")
-
-
-@pytest.mark.parametrize("today, data, prix, reduction", [
-    (TODAY, {"region": "idf", "energie": "essence", "puissance_fiscale": 5,
-             "date_premiere_immatriculation": "01/02/2020"}, PRIX_2025["idf"], 0),
-    (TODAY, {"region": "bretagne", "energie": "diesel", "puissance_fiscale": 7,
-             "date_premiere_immatriculation": "12/04/2021"}, PRIX_2025["bretagne"], 0),
-    (TODAY, {"region": "cvl", "energie": "essence", "puissance_fiscale": 5,
-             "date_premiere_immatriculation": "30/06/2022"}, PRIX_2025["cvl"], 0),
-    (TODAY, {"region": "ara", "energie": "hybride", "puissance_fiscale": 8,
-             "date_premiere_immatriculation": "01/06/2015"}, PRIX_2025["ara"], 50),  # over 10 years: -50 %
-    (TODAY, {"region": "grand_est", "energie": "electrique", "puissance_fiscale": 10,
-             "date_premiere_immatriculation": "05/05/2024"}, PRIX_2025["grand_est"], 100),  # exempt
-    (TODAY, {"region": "reunion", "energie": "hydrogene", "puissance_fiscale": 4,
-             "date_premiere_immatriculation": "05/05/2025"}, PRIX_2025["reunion"], 100),  # exempt
-    (date(2025, 3, 1), {"region": "hdf", "energie": "essence", "puissance_fiscale": 6,
-                        "date_premiere_immatriculation": "10/10/2020"}, PRIX_2025["hdf"], 0),  # 42 € from 1 March 2025
-    (date(2023, 6, 1), {"region": "paca", "energie": "diesel", "puissance_fiscale": 3,
-                        "date_premiere_immatriculation": "10/10/2020"}, PRIX_2023["paca"], 0),
-    (date(2023, 6, 1), {"region": "corse", "energie": "essence", "puissance_fiscale": 4,
-                        "date_premiere_immatriculation": "01/01/2010"}, PRIX_2023["corse"], 50),
-], ids=["idf", "bretagne-2025", "cvl-centimes", "ara-vieux", "electrique", "hydrogene", "hdf-mars-2025", "paca-2023",
-        "corse-2023-vieux"])
-def test_simulator_figure_matches_the_rate_table(run_demarche, sandbox, today, data, prix, reduction):
-    sandbox.today = today
-    result, _, _ = run_demarche("immatriculation-simulateur", data)
-
-    assert result.outcome is Outcome.COMPLETED, result.error
-    taxe_regionale, total = by_hand(prix, data["puissance_fiscale"], reduction=reduction)
-    assert result.outputs == {"taxe_regionale": taxe_regionale, "montant_total": total}
-    assert sandbox.received() == []  # a simulation sends nothing to the administration
-
-
-def test_gpl_gets_the_regions_own_exemption(run_demarche):
-    # The GPL/E85 exemption by region is NOT in TELESERVICES.md (0, 50 or 100 % "by region", [?]): the
-    # replica gives Bretagne 50 % — this checks that a regional exemption reaches the figure.
-    result, _, _ = run_demarche("immatriculation-simulateur", {
-        "region": "bretagne", "energie": "gpl", "puissance_fiscale": 5, "date_premiere_immatriculation": "01/01/2022"})
-    assert result.outputs == {"taxe_regionale": "150 €", "montant_total": "163,76 €"}
 
 
 # -- the certificat de situation administrative (HistoVec) -----------------------------------------

@@ -1,31 +1,31 @@
 """Replica of service-public's « Calculer le coût du certificat d'immatriculation » (www.service-public.fr).
 
-TELESERVICES.md §5 « Coût / simulateur ». The real simulator is a multi-page application whose
-questions and path are NOT confirmed [?]; this one keeps to the components of F19211, for a
-voiture particulière d'occasion already registered in France. Pages:
+docs/teleservices.md §9.2 (the questions, their ids and order [S], the 2026 rates, electric cars)
+and §5 « Coût / simulateur » (the taxes Y1–Y6). Only the ids are known, not the labels: the labels
+here are the replica's own [?]. Pages:
 
-- `START_PATH` — h1 « Calculer le coût du certificat d'immatriculation »: « Puissance fiscale (CV) »
-  (puissance_fiscale, 1 to 100), the select « Région » (region, the regions with a price in force
-  today), the select « Énergie » (energie, `ENERGIES`' texts), « Date de première immatriculation »
-  (date_premiere_immatriculation, JJ/MM/AAAA); button « Calculer ». A valid POST -> 303 to
-  `START_PATH/resultat/<id>`.
-- `.../resultat/<id>` — h1 « Coût de votre certificat d'immatriculation »: a table of the taxes,
-  one row each: « Taxe régionale » (Y1), « Taxe pour la formation professionnelle dans les
-  transports » (Y2, 0 € for a voiture particulière), « Taxe sur les véhicules polluants » (Y3,
-  0 € for a vehicle already registered in France), « Taxe fixe » (Y4, 11 €), « Redevance
-  d'acheminement » (Y5, 2,76 €) and « Montant total » (Y6).
-- `PRIX_CV_PATH` — h1 « Prix du cheval fiscal »: the price in force today in each region.
+- `START_PATH` — h1 « Calculer le coût du certificat d'immatriculation », one form in the real
+  order: `select#demarche`, radios `franceOuImport` (_1 « Acheté en France » [?], _2 « Importé en
+  France après avoir été immatriculé dans un autre pays »), `select#typeVehicule`,
+  `input#dateMiseEnCirculation` (type=date, so the browser posts AAAA-MM-JJ), `#PuissanceAdmSaisie`
+  (type=number), `select#energie`; then, unless the énergie is 3, 8 or 12 (electric, plug-in
+  hybrids: the scraper skips them [?]), `#TauxCO2Saisi`, radios `vehicule_8Places` and
+  `personneMorale`, `#poidsSaisi` — a script hides that block (hidden inputs are not sent); then
+  `select#departement` (all départements, 2A/2B and 971–976, whose région has a rate today) and
+  `button#btn_g6k_`. A valid POST -> 303 to `START_PATH/resultat/<id>`.
+- `.../resultat/<id>` — h1 « Coût de votre certificat d'immatriculation »: « Vos réponses » (what
+  the replica received), the rate used, and the taxes Y1–Y6; the total also in `p.sp-blue strong`.
+- `PRIX_CV_PATH` — h1 « Prix du cheval fiscal » (service-public « PrixCV », §5): each région's rate
+  in force today, and whether electric cars pay it.
 
-Y1 = prix du cheval fiscal of the region (in force on the sandbox's today) × CV, rounded to the
-nearest euro, then: electric and hydrogen vehicles are exempt; GPL and E85 vehicles get the
-region's own exemption (0, 50 or 100 %); vehicles of 10 years or more get 50 % off. When two
-reductions apply, the larger one is kept — whether they add up is NOT confirmed [?].
-
-The prices are dated rows (`TARIFS`): a region's newer row replaces its older one from its start
-date. Values from TELESERVICES.md (2023 [S], 2025 [S/C]); where a source gives no start date, the
-1st of January of its year is assumed [?]. The GPL/E85 exemptions per region are NOT confirmed:
-the replica's own illustrative values [?], 0 % unless written. Nothing here is authoritative for
-2026. The simulator records nothing: it sends nothing to the administration.
+The date is the démarche's: the sandbox's today, when the form is sent. Y1 = prix du cheval fiscal
+of the département's région in force that day × CV × the vehicle type's factor (× 0,5 from 10 years
+after the first registration), rounded to the nearest euro; 0 for an electric car where
+`simulateur_tarifs.electrique_exonere`. Y2 by vehicle type, Y4 11 €, Y5 2,76 €. The malus Y3 is
+0 for a vehicle already registered in France changing hands; for a first registration or an
+imported vehicle it is NOT estimated by this replica [?] (the page says so; the total leaves it
+out). GPL/E85 and the other energies of the real list are not offered [?]. The simulator records
+nothing: it sends nothing to the administration.
 """
 
 from __future__ import annotations
@@ -38,6 +38,14 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
+from autopilot.sandbox.simulateur_tarifs import (
+    REGION_OF,
+    REGIONS,
+    PrixCheval,
+    departements_tarifes,
+    electrique_exonere,
+    prix_en_vigueur,
+)
 from autopilot.sandbox.state import current_state
 from autopilot.sandbox.training import Link
 from autopilot.sandbox.validation import FormCheck
@@ -55,74 +63,51 @@ SITE = "simulateur_cout"
 HOME = (Link("Immatriculation", "Calculer le coût du certificat d'immatriculation (Service-Public.fr)",
              HOST, START_PATH),)
 
+# Option values are the real ones where known (§9.2 [S]); the texts of the copies of its data.
+DEMARCHES = (("1", "Première immatriculation en France d'un véhicule"),
+             ("2", "Immatriculation d’un véhicule d’occasion (changement de titulaire du certificat)"))
+CHANGEMENT_DE_TITULAIRE = "2"
+PROVENANCES = (("1", "Acheté en France"),
+               ("2", "Importé en France après avoir été immatriculé dans un autre pays"))
+EN_FRANCE = "1"
+
 
 @dataclass(frozen=True)
-class PrixCheval:
-    """The price of one cheval fiscal in a region, in force from a date."""
+class TypeVehicule:
+    """A `select#typeVehicule` option: its share of Y1 (young, 10 years or more) and its Y2."""
 
-    region: str
-    prix: Decimal  # euros
-    depuis: date
-    exoneration_gpl_e85: int = 0  # percent [?]
-
-
-def _row(region: str, prix: str, depuis: date, gpl_e85: int = 0) -> PrixCheval:
-    return PrixCheval(region, Decimal(prix), depuis, gpl_e85)
+    libelle: str
+    part: Decimal
+    part_ancien: Decimal
+    formation: Decimal  # Y2, euros
 
 
-_2023, _2024, _2025 = date(2023, 1, 1), date(2024, 1, 1), date(2025, 1, 1)
-TARIFS = (
-    # 2023 (centreauto-jpm.fr [S]; F19211 checked on 01/01/2023).
-    _row("Auvergne-Rhône-Alpes", "43", _2023),
-    _row("Bourgogne-Franche-Comté", "51", _2023),
-    _row("Bretagne", "51", _2023, gpl_e85=50),
-    _row("Centre-Val de Loire", "49.80", _2023),
-    _row("Corse", "27", _2023),
-    _row("Grand Est", "48", _2023),
-    _row("Hauts-de-France", "34.50", _2023, gpl_e85=100),
-    _row("Île-de-France", "46.15", _2023, gpl_e85=100),
-    _row("Normandie", "35", _2023),
-    _row("Nouvelle-Aquitaine", "45", _2023),
-    _row("Occitanie", "44", _2023),
-    _row("Pays de la Loire", "51", _2023),
-    _row("Provence-Alpes-Côte d'Azur", "51.20", _2023, gpl_e85=100),
-    # Hauts-de-France "went from 36,20 € to 42 €" (service-public PrixCV, 01/03/2025): the start of
-    # 36,20 € is not known [?]; 42 € without the clean-vehicle exemption from 1 March 2025 [C].
-    _row("Hauts-de-France", "36.20", _2024, gpl_e85=100),
-    _row("Hauts-de-France", "42", date(2025, 3, 1)),
-    # 2025 (mesdemarchesadministratives.fr, carlaxie.fr [S]).
-    _row("Auvergne-Rhône-Alpes", "44", _2025),
-    _row("Bretagne", "60", _2025, gpl_e85=50),
-    _row("Grand Est", "60", _2025),
-    _row("La Réunion", "57", date(2025, 2, 1)),
-)
-# The order of the select (and of the PrixCV table).
-REGIONS = (
-    "Auvergne-Rhône-Alpes", "Bourgogne-Franche-Comté", "Bretagne", "Centre-Val de Loire", "Corse",
-    "Grand Est", "Hauts-de-France", "Île-de-France", "Normandie", "Nouvelle-Aquitaine", "Occitanie",
-    "Pays de la Loire", "Provence-Alpes-Côte d'Azur", "La Réunion",
-)
+TYPES = {
+    "1": TypeVehicule("Véhicule de tourisme (VT ou M1) ex-Voiture particulière (VP)",
+                      Decimal(1), Decimal("0.5"), Decimal(0)),
+    "2": TypeVehicule("Camionnette, Utilitaire pour le transport de marchandises jusqu'à 3,5 tonnnes (CTTE, N1)",
+                      Decimal(1), Decimal("0.5"), Decimal(34)),
+    "6": TypeVehicule("Moto de plus de 125 cm3 (MTT1, MTT2, L3e, L4e)", Decimal("0.5"), Decimal("0.5"), Decimal(0)),
+}
 ENERGIES = (
-    "Essence", "Diesel (gazole)", "Hybride", "Électrique", "Hydrogène", "GPL", "Superéthanol E85",
+    ("1", "Essence (ES)"), ("2", "Gazole (GO), Biogazole B100 (BL)"),
+    ("3", "Essence/électricité - hybride rechargeable (EE)"),
+    ("8", "Électricité (EL), Hydrogène (H2) ou combinaison des 2 (HE, HH)"),
+    ("12", "Gazole/électricité, Biogazole/électricité - hybride rechargeable (GL, BL)"),
+    ("13", "Gazole/électricité, Biogazole/électricité - hybride non rechargeable (GH, BH)"),
+    ("16", "Essence/électricité - hybride non rechargeable (EH)"),
 )
-EXEMPT = ("Électrique", "Hydrogène")
-REGIONAL_EXEMPTION = ("GPL", "Superéthanol E85")
+ELECTRIQUE = "8"
+SANS_QUESTIONS_MALUS = ("3", "8", "12")
+OUI_NON = (("1", "Oui"), ("2", "Non"))
 TAXE_FIXE = Decimal(11)
 REDEVANCE_ACHEMINEMENT = Decimal("2.76")
 OLD_VEHICLE_YEARS = 10
-FIELDS = ("puissance_fiscale", "region", "energie", "date_premiere_immatriculation")
+MALUS_FIELDS = ("TauxCO2Saisi", "vehicule_8Places", "personneMorale", "poidsSaisi")
+FIELDS = ("demarche", "franceOuImport", "typeVehicule", "dateMiseEnCirculation", "PuissanceAdmSaisie", "energie",
+          *MALUS_FIELDS, "departement")
 
 bp = Blueprint("simulateur_cout", __name__)
-
-
-def prix_en_vigueur(region: str, today: date) -> PrixCheval | None:
-    """The row of `region` in force on `today`, or None before its first row."""
-    rows = [row for row in TARIFS if row.region == region and row.depuis <= today]
-    return max(rows, key=lambda row: row.depuis) if rows else None
-
-
-def _regions(today: date) -> list[str]:
-    return [region for region in REGIONS if prix_en_vigueur(region, today)]
 
 
 def _euros(amount: Decimal) -> Decimal:
@@ -135,33 +120,37 @@ def _age(first: date, today: date) -> int:
 
 @dataclass(frozen=True)
 class Simulation:
-    """The taxes of one certificat d'immatriculation, in euros."""
+    """The taxes of one certificat d'immatriculation, in euros; `malus` None when not estimated."""
 
     prix: PrixCheval
-    reduction: int  # percent off the regional tax
-    motif_reduction: str | None
+    motif: str | None
     taxe_regionale: Decimal
+    formation: Decimal
+    malus: Decimal | None
     taxe_fixe: Decimal = TAXE_FIXE
     redevance: Decimal = REDEVANCE_ACHEMINEMENT
 
     @property
     def total(self) -> Decimal:
-        return self.taxe_regionale + self.taxe_fixe + self.redevance
+        return self.taxe_regionale + self.formation + (self.malus or 0) + self.taxe_fixe + self.redevance
 
 
-def simulate(cv: int, prix: PrixCheval, energie: str, premiere_immatriculation: date, today: date) -> Simulation:
-    """Y1 with its reduction, for `cv` chevaux at the price `prix`."""
-    reductions: list[tuple[int, str]] = []
-    if energie in EXEMPT:
-        reductions.append((100, f"Véhicule {energie.lower()} : exonération totale de la taxe régionale."))
-    if energie in REGIONAL_EXEMPTION and prix.exoneration_gpl_e85:
-        reductions.append((prix.exoneration_gpl_e85,
-                           f"Véhicule {energie} : exonération de {prix.exoneration_gpl_e85} % en {prix.region}."))
-    if _age(premiere_immatriculation, today) >= OLD_VEHICLE_YEARS:
-        reductions.append((50, f"Véhicule de {OLD_VEHICLE_YEARS} ans ou plus : réduction de 50 %."))
-    percent, motif = max(reductions, default=(0, None))
-    taxe = _euros(prix.prix * cv * (100 - percent) / 100)
-    return Simulation(prix, percent, motif, taxe)
+def simulate(answers: dict[str, str], le: date) -> Simulation | None:
+    """The taxes for the answers as received, on the démarche's date `le`; None without a rate then."""
+    prix = prix_en_vigueur(REGION_OF[answers["departement"]], le)
+    if prix is None:
+        return None
+    kind = TYPES[answers["typeVehicule"]]
+    part, motif = kind.part, None
+    if _age(date.fromisoformat(answers["dateMiseEnCirculation"]), le) >= OLD_VEHICLE_YEARS and kind.part_ancien < part:
+        part, motif = kind.part_ancien, f"Véhicule de {OLD_VEHICLE_YEARS} ans ou plus : réduction de 50 %."
+    if answers["energie"] == ELECTRIQUE and electrique_exonere(prix.region, le):
+        part = Decimal(0)
+        motif = f"Véhicule électrique : exonéré de la taxe régionale en {prix.region} à cette date."
+    used_in_france = (answers["demarche"], answers["franceOuImport"]) == (CHANGEMENT_DE_TITULAIRE, EN_FRANCE)
+    malus = Decimal(0) if used_in_france else None
+    taxe_regionale = _euros(prix.prix * int(answers["PuissanceAdmSaisie"]) * part)
+    return Simulation(prix, motif, taxe_regionale, kind.formation, malus)
 
 
 def euros(amount: Decimal | int) -> str:
@@ -172,65 +161,90 @@ def euros(amount: Decimal | int) -> str:
     return f"{amount:.2f} €".replace(".", ",")
 
 
-def _check(c: FormCheck, regions: list[str]) -> None:
-    c.integer_between("puissance_fiscale", "la puissance fiscale", 1, 100, "chevaux fiscaux")
-    c.choice("region", "la région", regions)
-    c.choice("energie", "l'énergie", list(ENERGIES))
-    c.date("date_premiere_immatriculation", "la date de première immatriculation")
+def _check(c: FormCheck, departements: list[str]) -> None:
+    c.choice("demarche", "la démarche", [value for value, _ in DEMARCHES])
+    c.choice("franceOuImport", "la provenance du véhicule", [value for value, _ in PROVENANCES])
+    c.choice("typeVehicule", "le type de véhicule", list(TYPES))
+    _iso_date(c, "dateMiseEnCirculation", "la date de première mise en circulation")
+    c.integer_between("PuissanceAdmSaisie", "la puissance administrative", 1, 100, "chevaux fiscaux")
+    c.choice("energie", "l'énergie", [value for value, _ in ENERGIES])
+    if c.value("energie") and c.value("energie") not in SANS_QUESTIONS_MALUS:
+        c.integer_between("TauxCO2Saisi", "le taux de CO₂", 0, 999, "grammes par kilomètre")
+        c.choice("vehicule_8Places", "si le véhicule a 8 places assises ou plus", [v for v, _ in OUI_NON])
+        c.choice("personneMorale", "si le titulaire est une personne morale", [v for v, _ in OUI_NON])
+        c.integer_between("poidsSaisi", "le poids du véhicule", 1, 9999, "kilogrammes")
+    c.choice("departement", "le département", departements)
 
 
-def _first_registration(jj_mm_aaaa: str) -> date:
-    day, month, year = (int(part) for part in jj_mm_aaaa.split("/"))
-    return date(year, month or 1, day or 1)  # 00 for an unknown day or month
+def _iso_date(c: FormCheck, name: str, what: str) -> None:
+    """A type=date input: the browser sends AAAA-MM-JJ; not after today."""
+    if not c.required(name, what):
+        return
+    try:
+        day = date.fromisoformat(c.value(name))
+    except ValueError:
+        c.fail(name, f"{what[:1].upper()}{what[1:]} n'est pas une date valide.")
+        return
+    if day > c.today or day.year < 1900:
+        c.fail(name, f"{what[:1].upper()}{what[1:]} doit être comprise entre 1900 et la date du jour.")
 
 
 @bp.route(START_PATH, methods=["GET", "POST"], host=HOST)
 def formulaire() -> Any:
     state = current_state()
     today = state.today()
-    regions = _regions(today)
+    departements = departements_tarifes(today)
     values: dict[str, str] = {}
     errors: dict[str, str] = {}
     if request.method == "POST":
         values = {name: request.form.get(name, "") for name in FIELDS}
         check = FormCheck(values, today=today)
-        _check(check, regions)
+        _check(check, [code for code, _ in departements])
         errors = check.errors
         if not errors:
             numero = secrets.token_urlsafe(8)
+            malus_asked = check.value("energie") not in SANS_QUESTIONS_MALUS
+            asked = [name for name in FIELDS if malus_asked or name not in MALUS_FIELDS]
             with state.lock:
                 state.site(SITE).setdefault("simulations", {})[numero] = {
-                    name: check.value(name) for name in FIELDS
-                } | {"le": today}
+                    "reponses": {name: check.value(name) for name in asked}, "le": today}
             return redirect(f"{START_PATH}/resultat/{numero}", 303)
     return render_template(
         "simulateur/formulaire.html", titre="Calculer le coût du certificat d'immatriculation",
-        values=values, errors=errors, regions=regions, energies=ENERGIES, prix_cv_url=PRIX_CV_PATH,
+        values=values, errors=errors, demarches=DEMARCHES, provenances=PROVENANCES,
+        types=[(value, kind.libelle) for value, kind in TYPES.items()], energies=ENERGIES,
+        sans_malus=SANS_QUESTIONS_MALUS, oui_non=OUI_NON, departements=departements, prix_cv_url=PRIX_CV_PATH,
     )
 
 
 @bp.route(START_PATH + "/resultat/<numero>", host=HOST)
 def resultat(numero: str) -> str:
-    state = current_state()
-    with state.lock:
-        found = dict(state.site(SITE).get("simulations", {}).get(numero) or {})
+    with current_state().lock:
+        found = dict(current_state().site(SITE).get("simulations", {}).get(numero) or {})
     if not found:
         abort(404)
-    prix = prix_en_vigueur(found["region"], found["le"])
-    if prix is None:  # the clock went back before the region's first price
+    answers, le = found["reponses"], found["le"]
+    simulation = simulate(answers, le)
+    if simulation is None:  # cannot happen: the département was offered because its région had a rate
         abort(404)
-    simulation = simulate(int(found["puissance_fiscale"]), prix, found["energie"],
-                          _first_registration(found["date_premiere_immatriculation"]), found["le"])
+    texts = {"demarche": dict(DEMARCHES), "franceOuImport": dict(PROVENANCES), "energie": dict(ENERGIES),
+             "typeVehicule": {value: kind.libelle for value, kind in TYPES.items()},
+             "vehicule_8Places": dict(OUI_NON), "personneMorale": dict(OUI_NON),
+             "departement": dict(departements_tarifes(le))}
+    shown = {name: texts.get(name, {}).get(value, value) for name, value in answers.items()}
+    if "dateMiseEnCirculation" in shown:
+        shown["dateMiseEnCirculation"] = date.fromisoformat(answers["dateMiseEnCirculation"]).strftime("%d/%m/%Y")
     return render_template(
         "simulateur/resultat.html", titre="Coût de votre certificat d'immatriculation",
-        d=found, s=simulation, le=found["le"].strftime("%d/%m/%Y"), euros=euros, start_url=START_PATH,
+        d=shown, s=simulation, le=le.strftime("%d/%m/%Y"), euros=euros, start_url=START_PATH,
     )
 
 
 @bp.route(PRIX_CV_PATH, host=HOST)
 def prix_cv() -> str:
     today = current_state().today()
-    rows = [row for row in (prix_en_vigueur(region, today) for region in REGIONS) if row]
+    rows = [(row, electrique_exonere(region, today)) for region in REGIONS
+            if (row := prix_en_vigueur(region, today))]
     return render_template("simulateur/prix_cv.html", titre="Prix du cheval fiscal", rows=rows,
                            le=today.strftime("%d/%m/%Y"), euros=euros, start_url=START_PATH)
 
