@@ -207,3 +207,11 @@ def test_password_and_code_never_leak(browser_type, sandbox, tmp_path, autopilot
         assert secret not in out and secret not in err
         for path in written:
             assert secret.encode() not in path.read_bytes(), f"{secret!r} found in {path}"
+
+
+def test_testing_an_account_that_is_not_stored_says_so_before_any_network():
+    done = autopilot("account", "test", "ants", "--headless")
+    assert done.returncode == 2, done.stderr
+    assert "Aucun compte « ants » n'est enregistré sur ce poste : il n'y a rien à tester." in done.stderr
+    assert "autopilot account set ants" in done.stderr
+    assert "Internet" not in done.stderr

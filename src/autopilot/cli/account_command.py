@@ -77,6 +77,11 @@ def _delete(args: argparse.Namespace, env: Environment) -> int:
 def _test(args: argparse.Namespace, env: Environment) -> int:
     from autopilot.cli.run_command import check_login
 
+    on_a_sandbox = args.sandbox or args.sandbox_url
+    if not on_a_sandbox and not (args.name in Config.load().comptes and credentials.has(args.name, PASSWORD_KEY)):
+        # Said before any browser or network: the site is not the problem.
+        raise UsageError(f"Aucun compte « {args.name} » n'est enregistré sur ce poste : il n'y a rien à tester.",
+                         f"Enregistrez-le avec `autopilot account set {args.name}`, puis relancez le test.")
     return check_login(args, env)
 
 
