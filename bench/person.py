@@ -17,8 +17,8 @@ from playwright.sync_api import Page
 
 from autopilot.engine.approver import StepView
 
-PAY_BUTTON = re.compile(r"^Payer [\d\s,]+ €$")
-"""« Payer 86 € », « Payer 253,76 € »: the amount as the page shows it."""
+PAY_BUTTON = re.compile(r"^(Payer [\d\s,]+ €|Valider)$")
+"""« Payer 86 € », « Payer 253,76 € »: the amount as the page shows it; « Valider » on the timbres' card pages."""
 
 
 @dataclass
@@ -106,5 +106,6 @@ _SCRIPTS: dict[tuple[str, str], Callable[[Person], None]] = {
     ("permis-resultats-examen", "Vérification anti-robot"): _solves_the_captcha,
     ("permis-solde-points", "Code confidentiel"): _types_the_code,
     ("timbre-remboursement", "Remboursement accepté"): _downloads_the_receipt,
+    ("timbre-remboursement-justice", "Remboursement accepté"): _downloads_the_receipt,
 }
 """The manual steps other than a payment, by (démarche, step): a new one is not run until scripted here."""

@@ -103,6 +103,8 @@ CHAINS = (
     # a timbre is refunded 3 days after its purchase at the earliest
     Chain("timbre-passeport", "timbre-remboursement", ("numero_timbre", "reference_transaction", "montant"),
           dated="date_achat", days_later=3),
+    Chain("timbre-appel-justice", "timbre-remboursement-justice", ("numero_timbre", "reference_transaction", "montant"),
+          dated="date_achat", days_later=3),
 )
 
 SMOKE = ("passeport-pre-demande", "immatriculation-cession", "immatriculation-changement-titulaire",

@@ -8,7 +8,7 @@ Replicas (`replicas.REPLICAS`): the ANTS account (`ants_compte`) and its suivi (
 passport and CNI pré-demandes (`ants_passeport`, `ants_cni`, both served by `predemande`), the driving
 licence (`ants_permis`, `ants_permis_suivi`, `resultats_permis`, `telepoints`), the vehicle
 registration (`ants_immatriculation`, `ants_immatriculation_titulaire`, `ants_habilitation`,
-`histovec`, `simulateur_cout`) and the timbres fiscaux (`timbres_impots`, `timbres_remboursement`).
+`histovec`, `simulateur_cout`) and the timbres fiscaux (`timbres_impots`, `timbres_remboursement`, `timbre_justice`).
 Not a replica: the training démarche of `exercices` (what real forms do that the replicas do
 not). A replica module exposes `bp`, its real `HOSTS`, and `SERVICES`, the header each of its
 hosts wears when it is not an ANTS one.
