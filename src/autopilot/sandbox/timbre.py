@@ -1,8 +1,8 @@
-"""Timbres fiscaux électroniques as the pré-demandes and timbres.impots.gouv.fr sell them: prices,
+"""Timbres fiscaux électroniques as the pré-demandes, timbres.impots.gouv.fr and the Justice sell them: prices,
 numbers, card payment.
 
 A timbre is a 16-digit number, shown in groups of four and checked without its spaces
-(TELESERVICES.md §3). It is not nominative; once a recorded pré-demande carries it, it is used.
+(docs/teleservices.md §3). It is not nominative; once a recorded pré-demande carries it, it is used.
 The card payment is only imitated: the card number and the cryptogramme are checked, then
 forgotten — never stored, never recorded, never shown again (only the last 4 digits are kept).
 """
@@ -30,7 +30,7 @@ class Tarif:
     depuis: date
 
 
-# The prices, in one place (TELESERVICES.md §2-3; economie.gouv.fr/particuliers/timbre-fiscal,
+# The prices, in one place (docs/teleservices.md §2-3, §9.5; economie.gouv.fr/particuliers/timbre-fiscal,
 # checked November 2026). No change is known since the timbre became electronic only (1 January
 # 2019), so that is the start date written here; a new price is a new row with its own start date,
 # and the row in force on the sandbox's "today" applies.
