@@ -309,7 +309,7 @@ def test_the_foreigners_page_shows_the_grid_in_force(buyer, sandbox):
 
 def test_acceder_asks_to_confirm_the_stamp_is_not_an_ofii_or_justice_one(buyer):
     popup = buyer.get(SITE + "/?confirmer=remboursement")
-    assert '<h1 class="fr-modal__title" id="confirmer-titre">Remboursement d\'un timbre électronique</h1>' in popup.text
+    assert '<h1 class="fr-modal__title" id="confirmer-titre">Remboursement d&#39;un timbre électronique</h1>' in popup.text
     assert "Les timbres achetés sur le site de l'OFII ou sur le site du ministère de la Justice ne sont pas " \
            "remboursés sur ce site." in _text(popup.text)
     assert re.search(r'<form method="get" action="/pages/remboursement/choixFormulaire.jsp">.*?'

@@ -6,7 +6,9 @@ message."""
 
 from __future__ import annotations
 
+import subprocess
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
 from citizens import CAMILLE, citizen
@@ -50,13 +52,29 @@ def bought(sandbox, kind: str = "timbres-achat") -> dict:
     return records[0]
 
 
-def assert_outputs_are_the_timbre(result, approver, sold: dict) -> None:
+def stamp(purchase) -> dict[str, str]:
+    """What the refund asks of a purchase's outputs (its PDFs stay in the visit's folder)."""
+    return {k: purchase.outputs[k] for k in ("numero_timbre", "reference_transaction", "montant")}
+
+
+def pdf_text(path: str) -> str:
+    """What a downloaded PDF says (poppler's pdftotext), spaces collapsed."""
+    assert Path(path).is_file(), path
+    done = subprocess.run(["pdftotext", "-layout", path, "-"], capture_output=True, text=True, check=True)
+    return " ".join(done.stdout.split())
+
+
+def assert_outputs_are_the_timbre(result, approver, sold: dict, documents: dict[str, str]) -> None:
+    """The stamp read on the page, and each PDF kept (output -> file name) naming it."""
     grouped = " ".join(sold["numero_timbre"][i:i + 4] for i in range(0, 16, 4))
-    assert result.outputs == {"numero_timbre": grouped, "reference_transaction": sold["reference_transaction"],
-                              "montant": f"{sold['montant']} €"}
-    assert approver.seen[-1].outputs == (("Numéro du timbre fiscal", grouped),
-                                         ("Référence de la transaction", sold["reference_transaction"]),
-                                         ("Montant du timbre", f"{sold['montant']} €"))
+    read = {"numero_timbre": grouped, "reference_transaction": sold["reference_transaction"],
+            "montant": f"{sold['montant']} €"}
+    assert {k: v for k, v in result.outputs.items() if k not in documents} == read
+    assert {k: Path(result.outputs[k]).name for k in documents} == documents
+    assert approver.seen[-1].outputs[:3] == (("Numéro du timbre fiscal", grouped),
+                                             ("Référence de la transaction", sold["reference_transaction"]),
+                                             ("Montant du timbre", f"{sold['montant']} €"))
+    assert grouped in pdf_text(result.outputs[next(iter(documents))])
 
 
 @pytest.mark.parametrize("demandeur, montant", [("majeur", 86), ("mineur_15_17", 42), ("mineur_moins_15", 17)])
@@ -67,7 +85,9 @@ def test_passport_timbre_sent_by_sms(run_demarche, sandbox, page, demandeur, mon
     assert result.outcome is Outcome.COMPLETED, result.error
     sold = bought(sandbox)
     assert (sold["usage"], sold["montant"], sold["destinataire"]) == (f"passeport_{demandeur}", montant, "0612345678")
-    assert_outputs_are_the_timbre(result, approver, sold)
+    assert_outputs_are_the_timbre(result, approver, sold, {"documents": "timbre-passeport.pdf"})
+    assert f"Justificatif de paiement Référence de la transaction : {sold['reference_transaction']}" \
+        in pdf_text(result.outputs["documents"])
     assert [v.title for v in approver.seen if v.moment is Moment.REVIEW][:3] == [
         "Acheter un timbre électronique", "Choix du timbre", "Questions du timbre passeport"]
     (sms,) = sandbox.sms()
@@ -85,7 +105,7 @@ def test_foreigners_timbre_of_the_amount_given_sent_to_the_mairies_mailbox(run_d
     assert result.outcome is Outcome.COMPLETED, result.error
     sold = bought(sandbox)
     assert (sold["usage"], sold["montant"], sold["reception"]) == ("etrangers", int(montant), "courriel")
-    assert_outputs_are_the_timbre(result, approver, sold)
+    assert_outputs_are_the_timbre(result, approver, sold, {"documents": "timbre-titre-etranger.pdf"})
     (mail,) = sandbox.mailbox()
     assert mail["to"] == MAIRIE and result.outputs["numero_timbre"] in mail["body"]
     assert sandbox.sms() == []
@@ -112,7 +132,10 @@ def test_appeal_timbre_of_225_euros_is_bought_on_the_justice_site(run_demarche, 
     assert sandbox.received("timbres-achat") == []  # not sold by timbres.impots.gouv.fr
     sold = bought(sandbox, "timbre-justice-achat")
     assert (sold["montant"], sold["telephone"], sold["courriel"]) == (225, "".join(sms), "".join(mail))
-    assert_outputs_are_the_timbre(result, approver, sold)
+    assert_outputs_are_the_timbre(result, approver, sold, {"timbre": "timbre-appel.pdf",
+                                                           "justificatif_paiement": "justificatif-paiement-appel.pdf"})
+    assert f"Référence de la transaction : {sold['reference_transaction']}" \
+        in pdf_text(result.outputs["justificatif_paiement"])
     assert [m["to"] for m in sandbox.sms()] == sms and [m["to"] for m in sandbox.mailbox()] == mail
     assert page.url.startswith(f"http://www.timbre.justice.gouv.fr.localhost:{sandbox.port}/pages/achat/telechargement.jsp")
     assert_card_not_kept(sandbox.received())
@@ -122,13 +145,16 @@ def test_appeal_timbre_refunded_on_the_justice_site(run_demarche, sandbox, page)
     bought_it, _, _ = run_demarche("timbre-appel-justice", {"telephone": "0612345678"}, citizen_pays(page))
     sold = bought(sandbox, "timbre-justice-achat")
     sandbox.today = TODAY + timedelta(days=3)
-    result, approver, _ = run_demarche("timbre-remboursement-justice", {**bought_it.outputs, "date_achat": "15/11/2026"})
+    result, approver, _ = run_demarche("timbre-remboursement-justice", {**stamp(bought_it), "date_achat": "15/11/2026"})
 
     assert result.outcome is Outcome.COMPLETED, result.error
     (record,) = sandbox.received("timbre-justice-remboursement")
     assert (record["numero_timbre"], record["reference_transaction"], record["montant"], record["carte_fin"]) == (
         sold["numero_timbre"], sold["reference_transaction"], 225, "1111")
+    justificatif = result.outputs.pop("justificatif")
     assert result.outputs == {"numero_remboursement": record["numero_remboursement"], "montant_rembourse": "225 €"}
+    assert Path(justificatif).name == "justificatif-remboursement.pdf"
+    assert f"Numéro de la demande de remboursement : {record['numero_remboursement']}" in pdf_text(justificatif)
     assert sandbox.received("timbres-remboursement") == []
     assert [v.title for v in approver.seen if v.gate == "submit"] == ["Confirmer le timbre à rembourser"]
 
@@ -137,7 +163,7 @@ def test_an_appeal_timbre_is_not_found_by_timbres_impots(run_demarche, sandbox, 
     """A refund on the wrong site finds nothing: the Justice's stamps are refunded by the Justice."""
     bought_it, _, _ = run_demarche("timbre-appel-justice", {}, citizen_pays(page))
     sandbox.today = TODAY + timedelta(days=5)
-    outputs = {**bought_it.outputs, "montant": "86"}  # the impots flow only takes CNI/passport amounts
+    outputs = {**stamp(bought_it), "montant": "86"}  # the impots flow only takes CNI/passport amounts
     result, approver, _ = run_demarche("timbre-remboursement", {**outputs, "date_achat": "15/11/2026"})
     assert result.outcome is Outcome.STOPPED
     assert approver.seen[-1].site_errors == (NOT_FOUND,)
@@ -161,7 +187,7 @@ def test_the_passport_timbre_feeds_the_pre_demande_then_cannot_be_refunded(run_d
     (record,) = sandbox.received("passeport-pre-demande")
     assert (record["data"]["numero_timbre"], record["data"]["timbre_montant"]) == (sold["numero_timbre"], "86")
     sandbox.today = TODAY + timedelta(days=5)
-    refund, approver, _ = run_demarche("timbre-remboursement", {**bought_it.outputs, "date_achat": "15/11/2026"})
+    refund, approver, _ = run_demarche("timbre-remboursement", {**stamp(bought_it), "date_achat": "15/11/2026"})
     assert refund.outcome is Outcome.STOPPED
     assert approver.seen[-1].site_errors == ("Ce timbre a déjà été utilisé : il ne peut pas être remboursé.",)
     assert sandbox.received("timbres-remboursement") == []
@@ -171,7 +197,7 @@ def test_refund_of_an_unused_passport_timbre(run_demarche, sandbox, page):
     bought_it, _, _ = run_demarche("timbre-passeport", {**BY_SMS, "demandeur": "mineur_15_17"}, citizen_pays(page))
     sold = bought(sandbox)
     sandbox.today = TODAY + timedelta(days=3)
-    result, approver, _ = run_demarche("timbre-remboursement", {**bought_it.outputs, "date_achat": "15/11/2026"})
+    result, approver, _ = run_demarche("timbre-remboursement", {**stamp(bought_it), "date_achat": "15/11/2026"})
 
     assert result.outcome is Outcome.COMPLETED, result.error
     assert [v.title for v in approver.seen if v.moment is Moment.REVIEW][:4] == [
@@ -180,7 +206,11 @@ def test_refund_of_an_unused_passport_timbre(run_demarche, sandbox, page):
     (record,) = sandbox.received("timbres-remboursement")
     assert (record["numero_timbre"], record["reference_transaction"], record["montant"], record["carte_fin"]) == (
         sold["numero_timbre"], sold["reference_transaction"], 42, "1111")
+    justificatif = result.outputs.pop("justificatif")
     assert result.outputs == {"numero_remboursement": record["numero_remboursement"], "montant_rembourse": "42 €"}
+    assert Path(justificatif).name == "justificatif-remboursement.pdf"
+    assert f"Numéro de la demande de remboursement : {record['numero_remboursement']}" in pdf_text(justificatif)
+    assert "Montant remboursé : 42 €" in pdf_text(justificatif)
     gates = [v.title for v in approver.seen if v.gate == "submit"]
     assert gates == ["Confirmer le timbre à rembourser"]
     assert page.get_by_role("link", name="Télécharger le justificatif de remboursement").count() == 1
@@ -192,7 +222,7 @@ def test_refund_of_an_unused_passport_timbre(run_demarche, sandbox, page):
 def test_refund_outside_its_window_is_refused_with_the_sites_message(run_demarche, sandbox, page, today, message):
     bought_it, _, _ = run_demarche("timbre-passeport", {**BY_SMS, "demandeur": "majeur"}, citizen_pays(page))
     sandbox.today = today
-    result, approver, _ = run_demarche("timbre-remboursement", {**bought_it.outputs, "date_achat": "15/11/2026"})
+    result, approver, _ = run_demarche("timbre-remboursement", {**stamp(bought_it), "date_achat": "15/11/2026"})
 
     assert result.outcome is Outcome.STOPPED
     assert approver.seen[-1].site_errors == (message,)
