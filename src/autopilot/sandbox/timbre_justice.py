@@ -118,7 +118,8 @@ def _page(template: str, number: int, **context: Any) -> str:
 
 @bp.route("/", host=HOST)
 def home() -> str:
-    return render_template("justice/home.html", choix_path=CHOIX_PATH, remboursement_path=f"{REFUND_BASE}/rechercheTimbre.jsp")
+    return render_template("justice/home.html", choix_path=CHOIX_PATH,
+                           remboursement_path=f"{REFUND_BASE}/rechercheTimbre.jsp")
 
 
 # -- the purchase ---------------------------------------------------------------------------------------
@@ -208,8 +209,8 @@ def _sell(order: dict[str, str], carte_fin: str) -> dict[str, Any]:
                 "telephone": "".join(order["telephone"].split()), "carte_fin": carte_fin}
         sold_here[numero] = dict(sold)
     state.record({"kind": ACHAT_KIND, **sold, "received_at": now_iso()})
-    text = (f"Numéro du timbre : {timbre.grouped(numero)}\nRéférence de la transaction : {sold['reference_transaction']}"
-            f"\nMontant : {sold['montant']} €\nDate d'achat : {today:%d/%m/%Y}")
+    text = (f"Numéro du timbre : {timbre.grouped(numero)}\n"
+            f"Référence de la transaction : {sold['reference_transaction']}\nMontant : {sold['montant']} €\nDate d'achat : {today:%d/%m/%Y}")
     if sold["courriel"]:
         state.send_mail(sold["courriel"], "Votre timbre électronique pour une procédure d'appel",
                         f"Bonjour,\n\n{text}\n\nTéléchargez le timbre et le justificatif de paiement sur le site.",
@@ -239,7 +240,8 @@ def telechargement() -> str:
 def timbre_pdf(reference: str) -> Response:
     sold = _bought(reference)
     lines = [Line("Timbre électronique — procédure d'appel", 18, bold=True),
-             Line(f"Numéro du timbre : {timbre.grouped(sold['numero_timbre'])}", 14), f"Montant : {sold['montant']} €",
+             Line(f"Numéro du timbre : {timbre.grouped(sold['numero_timbre'])}", 14),
+             f"Montant : {sold['montant']} €",
              f"Date d'achat : {fr_date(sold['date_achat'])}",
              Line("À joindre à l'acte d'appel. Ce timbre n'est pas nominatif.", 9)]
     return pdf_download(pdf_document(lines, code_2d=sold["numero_timbre"]), f"timbre-appel-{sold['numero_timbre']}.pdf")
@@ -282,8 +284,9 @@ def _render_refund(template: str, number: int, **context: Any) -> str:
     context.setdefault("values", {})
     context.setdefault("errors", {})
     return render_template(
-        f"timbres/{template}.html", titre_demarche="Remboursement d'un timbre électronique pour une procédure d'appel",
-        number=number, total=len(REFUND_STEPS), grouped=timbre.grouped, base=REFUND_BASE, step_title=REFUND_STEPS[number - 1],
+        f"timbres/{template}.html",
+        titre_demarche="Remboursement d'un timbre électronique pour une procédure d'appel", number=number,
+        total=len(REFUND_STEPS), grouped=timbre.grouped, base=REFUND_BASE, step_title=REFUND_STEPS[number - 1],
         next_title=REFUND_STEPS[number] if number < len(REFUND_STEPS) else None, **context)
 
 

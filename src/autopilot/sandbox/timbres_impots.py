@@ -158,7 +158,8 @@ def _choice(demarche: Demarche, c: FormCheck) -> dict[str, Any] | None:
                        "indiqué par la préfecture ou l'OFII.")
             else:
                 montant = int(found.group(1))
-                return {"usage": "etrangers", "libelle": f"Titres pour étrangers — {montant} €", "montant": montant}
+                return {"usage": "etrangers", "libelle": f"Titres pour étrangers — {montant} €",
+                        "montant": montant}
         return None
     tarifs = timbre.tarifs_en_vigueur(demarche.prefix, c.today)
     if demarche.question:
@@ -317,7 +318,7 @@ def _sell(held: dict[str, Any], today: date, carte_fin: str) -> str:
 def _text(record: dict[str, Any], today: date) -> str:
     return (f"Numéro du timbre : {timbre.grouped(record['numero_timbre'])}\nRéférence de la transaction : "
             f"{record['reference_transaction']}\nMontant : {record['montant']} € ({record['libelle']})\n"
-            f"Date d'achat : {today:%d/%m/%Y}\nValable jusqu'au {valid_until(today):%d/%m/%Y}.")
+            f"Date d'achat : {today:%d/%m/%Y}\nValable jusqu'au {_valid_until(today):%d/%m/%Y}.")
 
 
 # -- Étape 4: réception et documents ---------------------------------------------------------------
@@ -354,10 +355,12 @@ def documents(reference: str) -> Response:
     lines: list[Any] = []
     for t in sold:
         shown = _display(t)
-        lines += [Line("Timbre fiscal électronique", 18, bold=True), Line(f"Numéro du timbre : {shown['numero']}", 14),
+        lines += [Line("Timbre fiscal électronique", 18, bold=True),
+                  Line(f"Numéro du timbre : {shown['numero']}", 14),
                   f"Montant : {t['montant']} €", f"Usage : {t['libelle']}", f"Date d'achat : {shown['date_achat']}",
                   f"Valable jusqu'au : {shown['valide_jusqu_au']}",
-                  Line("Ce timbre n'est pas nominatif. Présentez ce document ou son numéro à l'administration.", 9), ""]
+                  Line("Ce timbre n'est pas nominatif. Présentez ce document ou son numéro à l'administration.", 9),
+                  ""]
     lines += [Line("Justificatif de paiement", 14, bold=True), f"Référence de la transaction : {reference}",
               f"Montant payé : {sum(t['montant'] for t in sold)} €",
               f"Payé par la carte bancaire se terminant par {sold[0]['carte_fin']}"]
@@ -369,7 +372,7 @@ def _display(sold: dict[str, Any]) -> dict[str, str]:
     return {
         "numero": timbre.grouped(sold["numero_timbre"]),
         "date_achat": f"{bought_on:%d/%m/%Y}",
-        "valide_jusqu_au": f"{valid_until(bought_on):%d/%m/%Y}",
+        "valide_jusqu_au": f"{_valid_until(bought_on):%d/%m/%Y}",
     }
 
 
@@ -395,6 +398,6 @@ def add_months(day: date, months: int) -> date:
     return date(year, month, day.day)
 
 
-def valid_until(bought_on: date) -> date:
+def _valid_until(bought_on: date) -> date:
     """The last day a stamp bought on `bought_on` may be used (12 months, docs/teleservices.md §3)."""
     return add_months(bought_on, VALIDITY_MONTHS)

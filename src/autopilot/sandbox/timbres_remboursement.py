@@ -53,7 +53,8 @@ HOSTS = (HOST,)
 REMBOURSEMENT_KIND = "timbres-remboursement"
 REMBOURSEMENT_TITRE = "Remboursement d'un timbre électronique"
 BASE = "/pages/remboursement"
-HOME = (Link("Timbres fiscaux", "Demander le remboursement d'un timbre électronique", HOST, f"{BASE}/choixFormulaire.jsp"),)
+HOME = (Link("Timbres fiscaux", "Demander le remboursement d'un timbre électronique", HOST,
+             f"{BASE}/choixFormulaire.jsp"),)
 # The format of a transaction reference is not published [?]: letters and digits, loosely checked.
 _REFERENCE = re.compile(r"[A-Z0-9-]{6,40}")
 _AMOUNT = re.compile(r"\d{1,6}(?:[.,]\d{1,2})?")
@@ -189,7 +190,8 @@ def justificatif_pdf(done: dict[str, Any]) -> Response:
 # -- the screens -------------------------------------------------------------------------------------
 
 
-REFUND_STEPS = ("Rechercher le timbre", "Confirmer le timbre à rembourser", "Télécharger le justificatif de remboursement")
+REFUND_STEPS = ("Rechercher le timbre", "Confirmer le timbre à rembourser",
+                "Télécharger le justificatif de remboursement")
 _RECHERCHE_FIELDS = ("numero_timbre", "montant", "reference_transaction", "date_achat")
 QUI = [("usager", "Usager"), ("professionnel", "Professionnel")]
 OU = [("en_ligne", "En ligne"), ("professionnel", "Auprès d'un professionnel délivrant des timbres électroniques")]
@@ -223,14 +225,14 @@ def _choice_page(name: str, legend: str, what: str, options: list[tuple[str, str
 
 @bp.route(f"{BASE}/choixFormulaire.jsp", methods=["GET", "POST"], host=HOST)
 def choix_formulaire() -> Response:
-    return _choice_page("qui", "Vous êtes", "si vous êtes un usager ou un professionnel", QUI, {"usager": f"{BASE}/choixAchat.jsp",
-                                                  "professionnel": f"{BASE}/professionnel.jsp"})
+    return _choice_page("qui", "Vous êtes", "si vous êtes un usager ou un professionnel", QUI,
+                        {"usager": f"{BASE}/choixAchat.jsp", "professionnel": f"{BASE}/professionnel.jsp"})
 
 
 @bp.route(f"{BASE}/choixAchat.jsp", methods=["GET", "POST"], host=HOST)
 def choix_achat() -> Response:
-    return _choice_page("achat", "Vous avez acheté le timbre", "où vous avez acheté le timbre", OU, {"en_ligne": f"{BASE}/rechercheTimbre.jsp",
-                                                                    "professionnel": f"{BASE}/professionnel.jsp"})
+    return _choice_page("achat", "Vous avez acheté le timbre", "où vous avez acheté le timbre", OU,
+                        {"en_ligne": f"{BASE}/rechercheTimbre.jsp", "professionnel": f"{BASE}/professionnel.jsp"})
 
 
 @bp.route(f"{BASE}/professionnel.jsp", host=HOST)
