@@ -1,6 +1,6 @@
 """The person at the desk, at the steps a flow leaves to a person: the citizen types their card
-(a payment) or their code confidentiel, someone proves they are not a robot, the mediator
-downloads a receipt. Scripted as the tests do it (tests/paying.py's `citizen_pays`,
+(a payment) or their code confidentiel, someone proves they are not a robot (a receipt is now a
+flow's `download:`, taken by autopilot). Scripted as the tests do it (tests/paying.py's `citizen_pays`,
 tests/test_permis_services.py: the captcha's code is read from the page), and counted: these
 actions are the same by hand and with autopilot (bench/workload.py's docstring says how the
 workload counts them).
@@ -17,8 +17,8 @@ from playwright.sync_api import Page
 
 from autopilot.engine.approver import StepView
 
-PAY_BUTTON = re.compile(r"^Payer [\d\s,]+ €$")
-"""« Payer 86 € », « Payer 253,76 € »: the amount as the page shows it."""
+PAY_BUTTON = re.compile(r"^(Payer [\d\s,]+ €|Valider)$")
+"""« Payer 86 € », « Payer 253,76 € »: the amount as the page shows it; « Valider » on the timbres' card pages."""
 
 
 @dataclass
@@ -94,17 +94,8 @@ def _types_the_code(person: Person) -> None:
     person.click("Accéder")
 
 
-def _downloads_the_receipt(person: Person) -> None:
-    """The mediator downloads the justificatif de remboursement to print it."""
-    with person.page.expect_download() as download:
-        person.page.locator("body").get_by_role("link", name="Télécharger le justificatif de remboursement").click()
-    download.value.delete()
-    person.done.clicks += 1
-
-
 _SCRIPTS: dict[tuple[str, str], Callable[[Person], None]] = {
     ("permis-resultats-examen", "Vérification anti-robot"): _solves_the_captcha,
     ("permis-solde-points", "Code confidentiel"): _types_the_code,
-    ("timbre-remboursement", "Remboursement accepté"): _downloads_the_receipt,
 }
 """The manual steps other than a payment, by (démarche, step): a new one is not run until scripted here."""

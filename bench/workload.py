@@ -22,8 +22,7 @@ second démarche in the same visit reuses the inputs the first one declared unde
 and model (`usager: identite`, `adresse: adresse`…).
 
 The steps a flow leaves to a person (`manual:`) are played by `person.Person`: the citizen types
-their card and their code confidentiel, the person at the desk solves the captcha, the mediator
-downloads a receipt. Those actions are the same by hand and with autopilot, and most are not the
+their card and their code confidentiel, the person at the desk solves the captcha. Those actions are the same by hand and with autopilot, and most are not the
 mediator's at all: they are counted apart ("by a person, both ways") and left out of BOTH sides
 of the ratio, which therefore compares only what autopilot changes. (Counting them on both sides
 instead moves every such ratio towards 1; the details give those ratios too.) A manual step no
@@ -102,6 +101,8 @@ CHAINS = (
     Chain("immatriculation-cession", "immatriculation-changement-titulaire", ("code_cession",)),
     # a timbre is refunded 3 days after its purchase at the earliest
     Chain("timbre-passeport", "timbre-remboursement", ("numero_timbre", "reference_transaction", "montant"),
+          dated="date_achat", days_later=3),
+    Chain("timbre-appel-justice", "timbre-remboursement-justice", ("numero_timbre", "reference_transaction", "montant"),
           dated="date_achat", days_later=3),
 )
 
@@ -386,7 +387,7 @@ def _render(section: Section, works: list[Workload], chained: list[Chain]) -> No
         ("Counted on the sandbox for the demo citizen (`autopilot demo`'s) with each démarche's sample data"
          " (`bench/samples.yaml`: seeded plates, NEPH, dossiers…), login included; the conventions are in"
          " `bench/workload.py`'s docstring. The last column is what a person does at the steps autopilot"
-         " leaves to them (the citizen's card or code confidentiel, the captcha, the download of a receipt):"
+         " leaves to them (the citizen's card or code confidentiel, the captcha):"
          " the same by hand and with autopilot, it is in neither side of the summary's ratios."),
         "",
         ("| démarche | pages | fields on those pages | by hand: fields filled | characters typed | other clicks"

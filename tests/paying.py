@@ -7,8 +7,8 @@ import re
 from autopilot.engine.approver import ScriptedApprover
 
 TEST_CARD = "4111 1111 1111 1111"  # the sandbox's test card (Luhn-valid, never a real one)
-PAY_BUTTON = re.compile(r"^Payer [\d\s,]+ €$")
-"""« Payer 86 € », « Payer 253,76 € »: the amount as the page shows it."""
+PAY_BUTTON = re.compile(r"^(Payer [\d\s,]+ €|Valider)$")
+"""« Payer 86 € », « Payer 253,76 € »: the amount as the page shows it; « Valider » on the timbres' card pages."""
 
 
 def citizen_pays(page) -> ScriptedApprover:

@@ -46,7 +46,7 @@ def candidate_solves_the_captcha(page):
         body = page.locator("body")
         code = "".join(body.locator(".fr-captcha__glyph").all_text_contents())
         body.get_by_label("Recopiez le code affiché").fill(code)
-        body.get_by_label("Je ne suis pas un robot").check()
+        body.get_by_label("Je ne suis pas un robot").check(force=True)
         body.get_by_role("button", name="Rechercher").click()
 
     return solve

@@ -466,14 +466,14 @@ def test_the_whole_pre_demande_in_chromium_by_label(page, sandbox):
     page.get_by_role("button", name="Se connecter").click()
 
     assert page.get_by_text("Étape 1 sur 6").is_visible()
-    page.get_by_role("group", name="Motif de la demande").get_by_label("Renouvellement").check()
+    page.get_by_role("group", name="Motif de la demande").get_by_label("Renouvellement").check(force=True)
     page.get_by_role("button", name="Suivant").click()
 
     assert page.get_by_role("heading", level=1).inner_text() == "État civil"
     page.get_by_label("Nom de naissance").fill("Martin")
     page.get_by_label("Nom d'usage (facultatif)").fill("Durand")
     page.get_by_label("Prénom(s)").fill("Jeanne, Marie")
-    page.get_by_role("group", name="Sexe").get_by_label("Féminin").check()
+    page.get_by_role("group", name="Sexe").get_by_label("Féminin").check(force=True)
     # The hint is part of the accessible name, as on the real DSFR pages.
     page.get_by_label("Date de naissance Format attendu : JJ/MM/AAAA", exact=True).fill("14/07/1985")
     page.get_by_label("Pays de naissance").select_option("France")
@@ -498,16 +498,16 @@ def test_the_whole_pre_demande_in_chromium_by_label(page, sandbox):
     parent1.get_by_label("Prénom(s)").fill("Paul")
     parent1.get_by_label("Date de naissance (facultatif)").fill("00/00/1950")
     parent1.get_by_label("Lieu de naissance (facultatif)").fill("Lyon")
-    page.get_by_role("group", name="Parent 2").get_by_label("Filiation inconnue").check()
+    page.get_by_role("group", name="Parent 2").get_by_label("Filiation inconnue").check(force=True)
     page.get_by_role("button", name="Suivant").click()
 
     assert page.get_by_role("heading", level=1).inner_text() == "Timbre fiscal"
-    page.get_by_role("group", name="Timbre fiscal").get_by_label("J'ai déjà un timbre fiscal électronique").check()
+    page.get_by_role("group", name="Timbre fiscal").get_by_label("J'ai déjà un timbre fiscal électronique").check(force=True)
     page.get_by_label("Numéro du timbre fiscal").fill("1234 5678 9012 3456")
     page.get_by_role("button", name="Suivant").click()
 
     assert page.get_by_role("heading", level=1).inner_text() == "Récapitulatif"
-    page.get_by_label("Je certifie sur l'honneur l'exactitude des informations fournies").check()
+    page.get_by_label("Je certifie sur l'honneur l'exactitude des informations fournies").check(force=True)
     page.get_by_role("button", name="Valider ma pré-demande").click()
 
     assert page.get_by_role("heading", level=1).inner_text() == "Votre pré-demande est enregistrée"

@@ -23,7 +23,8 @@ from autopilot.sandbox.training import Link, Table
 TODAY = date(2026, 11, 19)
 HISTOVEC_FORM = "https://histovec.interieur.gouv.fr/histovec/proprietaire"
 TIMBRES = "https://timbres.impots.gouv.fr"
-SMS = {"nom": "Martin", "prenom": "Jeanne", "reception": "sms", "telephone": "06 12 34 56 78", "courriel": ""}
+JUSTICE = "https://www.timbre.justice.gouv.fr"
+SMS = {"reception": "sms", "telephone": "0612345678", "courriel": ""}
 
 
 @pytest.fixture(autouse=True)
@@ -132,7 +133,7 @@ def test_links_and_tables_are_grouped_in_the_missions_order(home):
     assert sites == ["Compte ANTS de la mairie", "Carte d'identité", "Passeport", "Permis de conduire",
                      "Immatriculation", "Timbres fiscaux", "Exercice"]
     assert titles[len(sites):] == ["Paiement par carte bancaire", "Carte d'identité", "Passeport",
-                                   "Permis de conduire", "Immatriculation"]
+                                   "Permis de conduire", "Immatriculation", "Timbres fiscaux"]
 
 
 def test_a_link_or_table_in_an_unknown_category_is_refused():
@@ -280,11 +281,29 @@ def test_the_siret_shown_passes_the_habilitation(home, mediator):
 def test_the_test_card_shown_pays_a_timbre(home, user, sandbox):
     card = table(home, "Carte bancaire de test")[0]
     assert link(home, "Acheter un timbre fiscal électronique") == sandbox.url(TIMBRES + "/")
-    for path, data in [("/achat", {"usage": "cni"}), ("/achat/montant", {}), ("/achat/coordonnees", SMS),
-                       ("/achat/recapitulatif", {"cgv": "oui"})]:
+    for path, data in [("/pages/achat/choixTimbre.jsp?demarche=cni", {}), ("/pages/achat/panier.jsp", SMS),
+                       ("/pages/achat/paiement.jsp", {"moyen": "carte"})]:
         assert user.post(TIMBRES + path, data).status == 303, path
-    paid = user.post(TIMBRES + "/achat/paiement", {"numero_carte": card["Numéro de carte"],
-                                                    "date_expiration": card["Date d'expiration"],
-                                                    "cryptogramme": card["Cryptogramme visuel"]})
+    paid = user.post(TIMBRES + "/pages/paiement/carte.jsp", {"numero_carte": card["Numéro de carte"],
+                                                            "date_expiration": card["Date d'expiration"],
+                                                            "cryptogramme": card["Cryptogramme visuel"]})
     assert paid.status == 303, paid.errors()
     assert [r["carte_fin"] for r in sandbox.received("timbres-achat")] == [card["Numéro de carte"][-4:]]
+
+
+def test_the_justice_site_is_linked_and_its_stamp_shown_is_refunded(home, user, sandbox):
+    assert links(home)["Acheter un timbre pour une procédure d'appel (Justice)"] == (
+        sandbox.url(JUSTICE + "/"), JUSTICE + "/")
+    search = link(home, "Demander le remboursement d'un timbre pour une procédure d'appel (Justice)")
+    assert search == sandbox.url(JUSTICE + "/pages/remboursement/rechercheTimbre.jsp")
+    (row,) = table(home, "Timbre pour une procédure d'appel déjà acheté (Justice)")
+    assert row["Date d'achat"] == "09/11/2026"  # 10 days before the sandbox's today
+    found = user.post(search, {"numero_timbre": row["Numéro du timbre"], "montant": row["Montant du timbre"],
+                               "reference_transaction": row["Référence de la transaction"],
+                               "date_achat": row["Date d'achat"]})
+    assert (found.status, found.headers["Location"]) == (303, "/pages/remboursement/confirmation.jsp"), found.errors()
+    confirm = user.get(found.location)
+    jeton = re.search(r'name="jeton" value="([^"]+)"', confirm.text).group(1)
+    assert user.post(found.location, {"jeton": jeton}).status == 303
+    (refund,) = sandbox.received("timbre-justice-remboursement")
+    assert (refund["numero_timbre"], refund["montant"]) == ("".join(row["Numéro du timbre"].split()), 225)

@@ -327,7 +327,7 @@ def test_buying_a_timbre_in_chromium(logged_in, page, sandbox):
     assert page.get_by_role("heading", level=1).inner_text() == "Timbre fiscal"
     assert page.get_by_text("Montant du timbre fiscal : 17 €").is_visible()
     choice = page.get_by_role("group", name="Timbre fiscal")
-    choice.get_by_label("Je souhaite acheter un timbre fiscal électronique").check()
+    choice.get_by_label("Je souhaite acheter un timbre fiscal électronique").check(force=True)
     page.get_by_role("button", name="Suivant").click()
 
     assert page.get_by_role("heading", level=1).inner_text() == "Achat du timbre fiscal"
@@ -345,7 +345,7 @@ def test_buying_a_timbre_in_chromium(logged_in, page, sandbox):
     page.get_by_role("button", name="Continuer").click()
 
     assert page.get_by_role("heading", level=1).inner_text() == "Récapitulatif"
-    page.get_by_label("Je certifie sur l'honneur l'exactitude des informations fournies").check()
+    page.get_by_label("Je certifie sur l'honneur l'exactitude des informations fournies").check(force=True)
     page.get_by_role("button", name="Valider ma pré-demande").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Votre pré-demande est enregistrée"
     [record] = sandbox.received("passeport-pre-demande")

@@ -15,7 +15,11 @@
         ├── DomainNotAllowed  the browser left the flow's declared domains
         ├── SiteRefused       the site answered with its own error messages
         ├── NoResponse        a click had no visible outcome in time (never clicked again)
-        └── BrowserClosed     the mediator closed the browser mid-run
+        ├── BrowserClosed     the mediator closed the browser mid-run
+        ├── ButtonDisabled    the step's button stayed disabled (the site finds the form incomplete)
+        ├── PageBusy          the page kept loading: nothing was read from it
+        ├── ValueNotTaken     a field shows another value than planned (unattended runs stop)
+        └── BrowserFailure    the browser failed under a step (crash, vanished element, aborted load)
 
 A run stopped by the mediator is not an error: it ends with exit status 10.
 Messages are French (the mediator reads them); `hint` says how to fix.
@@ -167,3 +171,27 @@ class NoResponse(RunError):
     """A click had no visible outcome in time; it is never repeated automatically."""
 
     code = "pas-de-reponse"
+
+
+class ButtonDisabled(RunError):
+    """The step's button stayed disabled: the site finds its form incomplete; nothing was sent."""
+
+    code = "bouton-desactive"
+
+
+class PageBusy(RunError):
+    """The page kept loading (a loader, a busy region, changing text): nothing was read from it."""
+
+    code = "page-en-chargement"
+
+
+class ValueNotTaken(RunError):
+    """A field shows another value than the one planned (the page reformatted or refused it)."""
+
+    code = "valeur-differente"
+
+
+class BrowserFailure(RunError):
+    """The browser failed under a step (the page crashed, an element vanished, a navigation aborted)."""
+
+    code = "echec-navigateur"

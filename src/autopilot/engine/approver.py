@@ -13,7 +13,7 @@ import enum
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 if TYPE_CHECKING:
     from playwright.sync_api import Page
@@ -173,6 +173,7 @@ class ApproveAll:
     """
 
     fallback: Approver | None = None
+    unattended: ClassVar[bool] = True  # nobody checks the read-back: a value the page did not take stops the run
 
     def attach(self, page: Page) -> None:
         if self.fallback is not None:

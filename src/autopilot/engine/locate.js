@@ -1,58 +1,18 @@
 // How the mediator names form fields, and finding fields by those names (DESIGN §4.2, ADR 0002).
-// This file is ONE expression: an object of functions shared by the engine and the recorder.
-// The engine (locate.py) runs `locate` in each same-origin document of the page; the recorder
-// (recorder/capture.js) names what the person touched with `fieldLabels` / `groupLabels`, then
-// asks `locate` whether the engine would find exactly that element — so what is recorded is
-// what is replayed.
+// This file is ONE expression: a function of the shared library `dom` (dom.js) returning the
+// locating functions; `locate.library_script()` merges both into one object for the engine and
+// the recorder (recorder/capture.js names what the person touched with `fieldLabels` /
+// `groupLabels`, then asks `locate` whether the engine would find exactly that element — so what
+// is recorded is what is replayed).
 //
 // locate([specs, token], doc): specs are [{kind, text, within, option, css}]; the result is, per
 // spec, {count, near, options, scopeCount, optionCount, select}, and every unique match is marked
-// with data-autopilot-target="<token>-<index>" (its chosen radio with "<token>-<index>-option").
-// The hint (.fr-hint-text) and error text inside a DSFR label are not part of the label text.
-// Every helper works on the element's own document, so one frame may look into another.
-(() => {
-  const clean = (s) => (s || "").replace(/\s+/g, " ").trim();
-  const norm = (s) => clean(s).toLocaleLowerCase("fr");
-  const inPanel = (el) => {
-    for (let node = el; node; node = node.parentNode || node.host) {
-      if (node.nodeType === 1 && node.hasAttribute("data-autopilot-panel")) return true;
-    }
-    return false;
-  };
-  const shown = (el) => {
-    if (!el || !el.isConnected) return false;
-    const style = el.ownerDocument.defaultView.getComputedStyle(el);
-    if (style.visibility === "hidden" || style.display === "none") return false;
-    const box = el.getBoundingClientRect();
-    return box.width > 0 && box.height > 0;
-  };
-  const ownText = (el) => {
-    const copy = el.cloneNode(true);
-    copy.querySelectorAll(".fr-hint-text, .fr-error-text, .fr-message, .fr-messages-group").forEach((n) => n.remove());
-    return clean(copy.textContent);
-  };
-  const byIds = (el, ids) =>
-    (ids || "").split(/\s+/).map((id) => id && el.ownerDocument.getElementById(id)).filter(Boolean);
-  const fieldLabels = (el) => {
-    const names = [];
-    if (el.getAttribute("aria-label")) names.push(clean(el.getAttribute("aria-label")));
-    const labelled = byIds(el, el.getAttribute("aria-labelledby"));
-    if (labelled.length) names.push(labelled.map(ownText).join(" "));
-    for (const label of el.labels || []) names.push(ownText(label));
-    return names;
-  };
-  const groupLabels = (el) => {
-    const names = [];
-    if (el.getAttribute("aria-label")) names.push(clean(el.getAttribute("aria-label")));
-    const labelled = byIds(el, el.getAttribute("aria-labelledby"));
-    if (labelled.length) names.push(labelled.map(ownText).join(" "));
-    const legend = el.querySelector(":scope > legend");
-    if (legend) names.push(ownText(legend));
-    const heading = el.querySelector(":scope > h2, :scope > h3, :scope > h4");
-    if (heading && el.tagName !== "FIELDSET") names.push(ownText(heading));
-    return names;
-  };
-  const choiceShown = (input) => shown(input) || [...(input.labels || [])].some(shown);
+// with data-autopilot-target="<token>-<index>" (its chosen option with "<token>-<index>-option").
+// A choice is a radio group (plain, card or segmented radios: by its legend), a select (by its
+// label), a tab list (role=tablist, by its name; the option is a tab) or an ARIA radio group.
+// Labels are compared by their own visible words (dom.ownText, dom.norm).
+(dom) => {
+  const { clean, norm, inPanel, shown, choiceShown, ownText, fieldLabels, groupLabels } = dom;
   const GROUPS = "fieldset, [role=group], [role=radiogroup], [role=region], section";
   const FIELD_SELECTORS = {
     text: "input:not([type=hidden]):not([type=radio]):not([type=checkbox]):not([type=file]):not([type=submit]):not([type=button]):not([type=reset]):not([type=image]), textarea",
@@ -67,10 +27,15 @@
     );
     return { list, count: list.length };
   };
-  const radiosShown = (el) => [...el.querySelectorAll("input[type=radio]")].some(choiceShown);
+  // The options a choice group offers a person: radios (plain, card, segmented), tabs, ARIA radios.
+  const OPTIONS = "input[type=radio], [role=tab], [role=radio]";
+  const optionsOf = (group) => [...group.querySelectorAll(group.matches("[role=tablist]") ? "[role=tab]" : OPTIONS)]
+    .filter((o) => !o.matches("[role=tab]") || group.matches("[role=tablist]"));
+  const optionShown = (o) => (o.matches("input") ? choiceShown(o) : shown(o));
+  const offersShown = (el) => optionsOf(el).some(optionShown);
   // Whether an element a CSS fallback designates counts: visible, and of the action's kind.
   const cssMatchOk = (kind, el) => {
-    if (kind === "choose") return el.tagName === "SELECT" ? shown(el) : radiosShown(el);
+    if (kind === "choose") return el.tagName === "SELECT" ? shown(el) : offersShown(el);
     if (kind === "check") return el.matches(FIELD_SELECTORS.check) && choiceShown(el);
     return el.matches(FIELD_SELECTORS[kind]) && shown(el);
   };
@@ -111,8 +76,9 @@
         matches = designated.filter((el) => !inPanel(el) && cssMatchOk(spec.kind, el));
       } else if (spec.kind === "choose") {
         for (const group of root.querySelectorAll(GROUPS)) {
-          if (group.querySelector("input[type=radio]")) consider(group, groupLabels(group), radiosShown(group));
+          if (group.querySelector("input[type=radio], [role=radio]")) consider(group, groupLabels(group), offersShown(group));
         }
+        for (const list of root.querySelectorAll("[role=tablist]")) consider(list, groupLabels(list), offersShown(list));
         for (const select of root.querySelectorAll("select")) consider(select, fieldLabels(select), shown(select));
         matches = uniq(matches);
         // a fieldset inside a matching group is the same group seen twice: keep the innermost
@@ -137,8 +103,8 @@
           result.optionCount = options.filter((o) => norm(o.textContent) === option).length;
           result.select = true;
         } else {
-          const radios = [...target.querySelectorAll("input[type=radio]")];
-          result.options = radios.map((r) => [...(r.labels || [])].map(ownText).join(" "));
+          const radios = optionsOf(target).filter(optionShown);
+          result.options = radios.map((r) => fieldLabels(r)[0] || "");
           const chosen = radios.filter((r) => fieldLabels(r).map(norm).includes(option));
           result.optionCount = chosen.length;
           if (chosen.length === 1) chosen[0].setAttribute("data-autopilot-target", `${token}-${index}-option`);
@@ -147,7 +113,5 @@
     });
     return results;
   };
-  return Object.freeze({
-    locate, clean, norm, inPanel, shown, choiceShown, ownText, fieldLabels, groupLabels, GROUPS, FIELD_SELECTORS,
-  });
-})()
+  return Object.freeze({ locate, GROUPS, FIELD_SELECTORS });
+}

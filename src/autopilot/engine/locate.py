@@ -15,14 +15,13 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
 from typing import Any
 from urllib.parse import urlsplit
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Frame, Locator, Page
 
+from autopilot.engine import dom
 from autopilot.errors import TargetAmbiguous, TargetNotFound
 from autopilot.flows.model import Click
 
@@ -31,15 +30,13 @@ _tokens = itertools.count(1)
 KIND_WORDS = {"text": "champ", "check": "case à cocher", "upload": "champ de fichier", "choose": "choix"}
 
 
-@cache
 def library_script() -> str:
-    """locate.js: one expression, the object of naming and locating functions (shared with the recorder)."""
-    return resources.files("autopilot.engine").joinpath("locate.js").read_text(encoding="utf-8")
+    """dom.js + locate.js: one expression, the object of naming and locating functions (shared with the recorder)."""
+    return dom.with_locate()
 
 
-@cache
 def _script() -> str:
-    return f"({library_script().strip()}).locate"
+    return dom.script("(lib, arg) => lib.locate(arg)", locate=True)
 
 
 def _origin(url: str) -> tuple[str, str, int | None]:
@@ -172,15 +169,11 @@ def resolve_fields(page: Page, targets: list[FieldTarget], step: str, *, reveale
     return found
 
 
-_MARK_CLICKABLE = """(els, token) => {
-    const inPanel = (el) => { for (let n = el; n; n = n.parentNode || n.host)
-        if (n.nodeType === 1 && n.hasAttribute('data-autopilot-panel')) return true; return false; };
-    const shown = (el) => { const b = el.getBoundingClientRect(); const s = getComputedStyle(el);
-        return b.width > 0 && b.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'; };
-    const mine = els.filter((el) => !inPanel(el) && shown(el));
+_MARK_CLICKABLE = dom.script("""(dom, els, token) => {
+    const mine = els.filter((el) => !dom.inPanel(el) && dom.shown(el));
     mine.forEach((el) => el.setAttribute('data-autopilot-target', token));
     return mine.length;
-}"""
+}""")
 
 
 def resolve_click(page: Page, click: Click, step: str) -> Locator:

@@ -4,6 +4,7 @@ that leaves a page — made once, then waited on, never repeated (DESIGN §4.3).
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
@@ -11,7 +12,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from autopilot.engine.origins import Origins
 from autopilot.engine.page_reading import closed, site_errors
-from autopilot.errors import NoResponse, PageMismatch, SiteRefused, SiteUnreachable
+from autopilot.errors import ButtonDisabled, NoResponse, PageMismatch, SiteRefused, SiteUnreachable
 
 POLL_MS = 25  # how often the outcome of a click or the expected page is looked for (one round trip each)
 
@@ -30,12 +31,16 @@ def open_page(page: Page, origins: Origins, real_url: str, timeout_s: float) -> 
         ) from None
 
 
-def click_once(page: Page, button: Locator, step: str, click_s: float, response_s: float) -> None:
-    """Click `button` once, then wait for a new page or the site's errors; never click again.
+def click_once(page: Page, button: Locator, step: str, click_s: float, response_s: float, *,
+               name: str = "", arrived: Callable[[], bool] | None = None) -> None:
+    """Click `button` once, then wait for the outcome; never click again.
 
-    PageMismatch if the button is no longer exactly one element (the page changed while the
-    mediator was checking it), NoResponse if nothing happens within `response_s`, SiteRefused
-    with the site's own messages if it refused the input.
+    The outcome is a new document, the next page shown in this one (a client-side route: the
+    address changed with no load and `arrived`, the next step's `expect`, holds), or the site's
+    errors appearing (new ones, in the same document). PageMismatch
+    if the button is no longer exactly one element (the page changed while the mediator was
+    checking it), ButtonDisabled if it stays disabled (a form the site finds incomplete),
+    NoResponse if nothing happens within `response_s`, SiteRefused with the site's own messages.
     """
     if button.count() != 1:
         raise PageMismatch(
@@ -43,6 +48,9 @@ def click_once(page: Page, button: Locator, step: str, click_s: float, response_
             "Regardez où en est le site, puis « Reprendre » ou arrêtez la démarche.",
             step=step,
         )
+    _wait_enabled(page, button, step, name, click_s)
+    before = site_errors(page)
+    address = page.url
     page.evaluate("() => { window.__autopilotClicked = true; }")
     button.click(timeout=click_s * 1000)
     deadline = time.monotonic() + response_s
@@ -59,7 +67,9 @@ def click_once(page: Page, button: Locator, step: str, click_s: float, response_
             except PlaywrightTimeout:
                 pass
             break
-        if same_document and site_errors(page):
+        if same_document and arrived is not None and page.url != address and arrived():
+            return  # the next page, shown by the site's own script (pushState)
+        if same_document and _new_errors(site_errors(page), before):
             break
         if time.monotonic() > deadline:
             raise NoResponse(
@@ -70,9 +80,35 @@ def click_once(page: Page, button: Locator, step: str, click_s: float, response_
             )
         page.wait_for_timeout(POLL_MS)
     errors = site_errors(page)
+    if same_document is not False:
+        errors = _new_errors(errors, before)
     if errors:
         quoted = " ".join(f"« {e} »" for e in errors)
         raise SiteRefused(f"Étape « {step} » : le site a refusé la saisie : {quoted}", errors, step=step)
+
+
+def _new_errors(now: list[str], before: list[str]) -> list[str]:
+    """The errors shown after a click in the same document: all of them when they changed, else none."""
+    return now if now and now != before else []
+
+
+def _wait_enabled(page: Page, button: Locator, step: str, name: str, bound_s: float) -> None:
+    """Wait (bounded) for a button the site enables once its form is valid; stop clearly if it stays disabled."""
+    deadline = time.monotonic() + bound_s
+    while button.evaluate(_DISABLED):
+        if time.monotonic() > deadline:
+            errors = site_errors(page)
+            shown = (" Erreurs affichées : " + " ".join(f"« {e} »" for e in errors) + ".") if errors else ""
+            raise ButtonDisabled(
+                f"Étape « {step} » : le {name or 'bouton'} est resté désactivé : le site trouve le formulaire"
+                f" incomplet ; rien n'a été envoyé.{shown}",
+                "Complétez ou corrigez les champs signalés sur la page, puis « Reprendre ».",
+                step=step,
+            )
+        page.wait_for_timeout(POLL_MS * 4)
+
+
+_DISABLED = "(el) => el.disabled === true || el.getAttribute('aria-disabled') === 'true'"
 
 
 def _network_reason(error: PlaywrightError) -> str:

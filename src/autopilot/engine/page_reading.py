@@ -5,66 +5,35 @@ from __future__ import annotations
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Frame, Locator, Page
 
+from autopilot.engine import dom
+from autopilot.engine.failures import closed  # noqa: F401 - the callers' name for it
 from autopilot.engine.origins import Origins
 from autopilot.errors import TargetAmbiguous, TargetNotFound
 from autopilot.flows.model import Expect, Until
 
-_SITE_ERRORS = """() => {
-  // Field errors first; an alert is kept only when it says more than a summary of them.
-  const norm = (s) => (s || '').replace(/\\s+/g, ' ').trim();
-  const shown = (el) => { const b = el.getBoundingClientRect(); const s = getComputedStyle(el);
-    return b.width > 0 && b.height > 0 && s.visibility !== 'hidden' && s.display !== 'none'; };
-  const visible = (selector) => [...document.querySelectorAll(selector)]
-    .filter((el) => shown(el) && !el.closest('[data-autopilot-panel]'));
-  const found = [];
-  for (const el of visible('.fr-error-text')) {
-    const text = norm(el.innerText);
-    if (text && !found.includes(text)) found.push(text);
-  }
-  const fieldErrors = [...found];
-  for (const el of visible('.fr-alert--error, [role=alert]')) {
-    if (el.parentElement && el.parentElement.closest('.fr-alert--error, [role=alert]')) continue;
-    const text = norm(el.innerText);
-    if (!text || found.includes(text)) continue;
-    if (fieldErrors.some((e) => text.includes(e))) continue;  // « Le formulaire contient 2 erreurs : … »
-    found.push(text);
-  }
-  return found;
-}"""
+_SITE_ERRORS = dom.script("(dom) => dom.siteErrors(document)")
+_NOTICES = dom.script("(dom) => dom.siteNotices(document)")
 
-_AFTER_TEXT = """(label) => {
-  const norm = (s) => (s || '').replace(/\\s+/g, ' ').trim();
-  const key = norm(label).toLocaleLowerCase('fr');
-  const shown = (el) => { const b = el.getBoundingClientRect(); return b.width > 0 && b.height > 0; };
+# Every visible element whose text starts with the label, as a whole label (« Déclaré volé » is
+# not the start of « Déclaré volée »), the innermost only; the value is what follows it in that
+# element, else the next element's text (dt → dd, th → td).
+_AFTER_TEXT = dom.script("""(dom, label) => {
+  const key = dom.norm(label);
+  const starts = (el) => {
+    const text = dom.clean(el.innerText).toLocaleLowerCase('fr');
+    return text.startsWith(key) && !/[\\p{L}\\p{N}]/u.test(text.charAt(key.length));
+  };
   const holders = [...document.body.querySelectorAll('*')].filter((el) =>
-    shown(el) && !el.closest('[data-autopilot-panel]') &&
-    norm(el.innerText).toLocaleLowerCase('fr').startsWith(key) &&
-    ![...el.children].some((c) => norm(c.innerText).toLocaleLowerCase('fr').startsWith(key)));
+    dom.shown(el) && !dom.inPanel(el) && starts(el) && ![...el.children].some(starts));
   return holders.map((el) => {
-    let rest = norm(el.innerText).slice(key.length).replace(/^[\\s:：]+/, '');
-    if (!rest && el.nextElementSibling) rest = norm(el.nextElementSibling.innerText);
+    let rest = dom.clean(el.innerText).slice(key.length).replace(/^[\\s:：*]+/, '');
+    if (!rest && el.nextElementSibling) rest = dom.clean(el.nextElementSibling.innerText);
     return rest;
   });
-}"""
+}""")
 
-_READ_BACK = """(el) => {
-  if (el.tagName === 'SELECT') return el.selectedOptions.length ? el.selectedOptions[0].textContent.trim() : '';
-  if (el.type === 'checkbox') return el.checked ? 'oui' : 'non';
-  if (el.type === 'file') return [...el.files].map((f) => f.name).join(', ');
-  if (el.querySelectorAll) {
-    const radios = el.matches('input') ? [] : [...el.querySelectorAll('input[type=radio]')];
-    if (radios.length) {
-      const on = radios.find((r) => r.checked);
-      if (!on) return '';
-      const label = on.labels && on.labels[0];
-      if (!label) return on.value;
-      const copy = label.cloneNode(true);
-      copy.querySelectorAll('.fr-hint-text').forEach((n) => n.remove());
-      return copy.textContent.replace(/\\s+/g, ' ').trim();
-    }
-  }
-  return el.value;
-}"""
+_READ_BACK = dom.script("(dom, el) => dom.readBack(el)")
+_READ_BACK_ALL = dom.script("(dom, selectors) => selectors.map((s) => dom.readBack(document.querySelector(s)))")
 
 
 def site_errors(page: Page) -> list[str]:
@@ -97,25 +66,31 @@ def read_back_all(frames_and_selectors: list[tuple[Frame, str]]) -> list[str]:
     values = [""] * len(frames_and_selectors)
     for frame, indexes in by_frame.items():
         selectors = [frames_and_selectors[i][1] for i in indexes]
-        read = frame.evaluate(f"(selectors) => selectors.map((s) => ({_READ_BACK})(document.querySelector(s)))",
-                              selectors)
+        read = frame.evaluate(_READ_BACK_ALL, selectors)
         for index, value in zip(indexes, read, strict=True):
             values[index] = value
     return values
 
 
-_SHOWS = """([heading, text]) => {
-  const norm = (s) => (s || '').replace(/\\s+/g, ' ').trim();
+# Whether the page is the one `expect` describes: a heading's name (its text, or aria-label) equals
+# the expected one, a text appears in the page (same normalisation as labels). The panel never counts.
+SHOWS = """(dom, [heading, text]) => {
   const body = document.body;
   if (!body) return false;
   if (heading !== null) {
-    const named = (el) => norm(el.getAttribute('aria-label') || el.textContent);
+    const named = (el) => dom.norm(el.getAttribute('aria-label') || el.textContent);
     const headings = body.querySelectorAll('h1, h2, h3, h4, h5, h6, [role=heading]');
-    if (![...headings].some((el) => named(el) === norm(heading))) return false;
+    if (![...headings].some((el) => !dom.inPanel(el) && named(el) === dom.norm(heading))) return false;
   }
-  if (text !== null && !norm(body.textContent).toLowerCase().includes(norm(text).toLowerCase())) return false;
+  if (text !== null && !dom.norm(body.textContent).includes(dom.norm(text))) return false;
   return true;
 }"""
+_SHOWS = dom.script(SHOWS)
+
+
+def shows_script_arg(expect: Expect | Until) -> list[str | None]:
+    """The argument SHOWS takes for `expect`."""
+    return [expect.heading, expect.text]
 
 
 def shows(page: Page, origins: Origins, expect: Expect | Until) -> bool:
@@ -129,14 +104,8 @@ def shows(page: Page, origins: Origins, expect: Expect | Until) -> bool:
     if not (expect.heading or expect.text):
         return True
     try:
-        return bool(page.evaluate(_SHOWS, [expect.heading, expect.text]))
+        return bool(page.evaluate(_SHOWS, shows_script_arg(expect)))
     except PlaywrightError as error:
         if closed(error):
             raise
         return False  # the page was navigating; the caller checks again
-
-
-def closed(error: PlaywrightError) -> bool:
-    """Whether a Playwright error means the page, context or browser is gone."""
-    text = str(error)
-    return "has been closed" in text or "Target closed" in text or "Browser closed" in text

@@ -35,18 +35,26 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from autopilot import scans
+from autopilot.engine.acting import set_choice
 from autopilot.engine.approver import Approver, Decision, FieldView, Moment, StepView
 from autopilot.engine.locate import FieldTarget, Found, resolve_click, resolve_fields, same_origin_frames
+from autopilot.engine.downloads import download_output
+from autopilot.engine.failures import translate
 from autopilot.engine.navigation import POLL_MS, click_once, open_page
 from autopilot.engine.origins import Origins
-from autopilot.engine.page_reading import closed, read_back, read_back_all, shows, site_errors, text_after
+from autopilot.engine.settling import Traffic, look
+from autopilot.engine.shaping import as_planned, typed
+from autopilot.engine.page_reading import read_back, read_back_all, shows, site_errors, text_after
 from autopilot.errors import (
     AutopilotError,
     BrowserClosed,
     DomainNotAllowed,
     DossierError,
+    PageBusy,
     PageMismatch,
     RunError,
+    TargetNotFound,
+    ValueNotTaken,
 )
 from autopilot.flows.inputs import source_label
 from autopilot.flows.model import Check, Choose, Expect, FillText, Flow, Press, Step, Until, Upload, holds
@@ -121,6 +129,7 @@ class Runner:
         allowed_hosts: Callable[[str], bool] | None = None,
         recover: Callable[[], bool] | None = None,
         login_page: Expect | None = None,
+        save_file: Callable[[str], Path] | None = None,
     ) -> None:
         self.page = page
         self.flow = flow
@@ -133,10 +142,12 @@ class Runner:
         self.allows_host = allowed_hosts or flow.allows_host
         self.recover = recover  # called when a step fails: logs in again if the site asks for it
         self.login_page = login_page  # the account's login page: seeing it after a click means the session expired
+        self.save_file = save_file  # where a file the site gives goes, by name (the visit's folder)
         self.outputs: dict[str, str] = {}
         self._picked: dict[tuple[str, str], str | None] = {}  # (step, upload label) → the scan chosen
         self.blocked_by: RunError | None = None  # the last problem shown to the mediator
         self.steps = [s for s in flow.steps if holds(s.when, values)]
+        self.traffic = Traffic(page)  # the page's pending requests: a read waits for them (settling.py)
 
     # --- the run -------------------------------------------------------------------
 
@@ -155,11 +166,11 @@ class Runner:
             return RunResult(Outcome.STOPPED, dict(self.outputs), step.title if step else None, self.blocked_by)
         except BrowserClosed as error:
             return RunResult(Outcome.STOPPED, dict(self.outputs), step.title if step else None, error)
-        except PlaywrightError as error:
-            if closed(error):
-                gone = BrowserClosed("La fenêtre du navigateur a été fermée : la démarche est interrompue.")
-                return RunResult(Outcome.STOPPED, dict(self.outputs), step.title if step else None, gone)
-            raise
+        except PlaywrightError as error:  # the one place Playwright's failures become ours (failures.py)
+            failure = translate(error, step.title if step else None)
+            self.report(failure.message)
+            outcome = Outcome.STOPPED if isinstance(failure, BrowserClosed) else Outcome.FAILED
+            return RunResult(outcome, dict(self.outputs), step.title if step else None, failure)
         except AutopilotError as error:
             return RunResult(Outcome.FAILED, dict(self.outputs), step.title if step else None, error)
         if announce:
@@ -217,34 +228,55 @@ class Runner:
     def _perform(self, step: Step, number: int, refill: bool) -> bool:
         """One attempt; True when the step is done, False when the mediator takes the hand."""
         self._check_domain(step)
-        if step.expect:
-            self._wait_for(step.expect, step)
+        if step.expect or step.extract:
+            self._wait_for(step.expect, step)  # a settled page: nothing is read from one still loading
         if step.manual:
             self._manual(step, number)
         first, *revealed = self._plan(step, number)
         found = resolve_fields(self.page, [p.target for p in first.planned], step.title)
         buttons = [resolve_click(self.page, press.click, step.title) for press in first.presses]
-        next_button = resolve_click(self.page, step.next, step.title) if step.next else None
+        next_button = None
+        if step.next is not None:
+            try:
+                next_button = resolve_click(self.page, step.next, step.title)
+            except TargetNotFound:
+                if not revealed:
+                    raise
+                # created by an earlier action of the step (a card picked): looked for after it (ADR 0011)
         if refill:
-            self._fill(first.planned, found, buttons)
+            self._fill(first.planned, found, buttons, step.title)
         planned, presses = list(first.planned), list(first.presses)
         for group in revealed:  # shown by what was just done: looked for only now (ADR 0005)
             more = resolve_fields(self.page, [p.target for p in group.planned], step.title, revealed=True)
             clicks = [resolve_click(self.page, press.click, step.title) for press in group.presses]
             if refill:
-                self._fill(group.planned, more, clicks)
+                self._fill(group.planned, more, clicks, step.title)
             planned += group.planned
             presses += group.presses
             found += more
+        if step.next is not None and next_button is None:
+            next_button = resolve_click(self.page, step.next, step.title)
         for name, where in step.extract.items():
             self.outputs[name] = self._extract(where, step)
+        if step.download is not None and step.download.output not in self.outputs:
+            self.outputs[step.download.output] = str(download_output(
+                self.page, step.download, step.title, self.timeouts.response, self.save_file))
         if not planned and not presses and next_button is None:
             return True
         actual = read_back_all([(f.frame or self.page.main_frame, f.selector) for f in found])
         fields = tuple(
-            FieldView(p.target.label, p.shown, p.source, None if p.secret else value, p.secret)
-            for p, value in zip(planned, actual, strict=True)
+            FieldView(p.target.label, p.shown, p.source,
+                      None if p.secret else as_planned(f.input_type, value, p.value), p.secret)
+            for p, f, value in zip(planned, found, actual, strict=True)
         )
+        differing = [f.label for f in fields if f.differs]
+        if differing and getattr(self.approver, "unattended", False):
+            raise ValueNotTaken(  # labels only: the values are the citizen's
+                f"Étape « {step.title} » : la page n'affiche pas la valeur prévue pour "
+                + ", ".join(f"« {label} »" for label in differing) + " ; rien n'a été validé.",
+                "Vérifiez ces champs sur la page (format, valeur refusée par le site), puis « Reprendre ».",
+                step=step.title,
+            )
         self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : {len(fields)} champ(s) rempli(s),"
                     " en attente de validation.")
         allowed = {Decision.APPROVE, Decision.SKIP, Decision.TAKEOVER, Decision.STOP}
@@ -357,20 +389,21 @@ class Runner:
                             value.rsplit("/", 1)[-1], source)
         return _Planned(FieldTarget("text", action.label, action.within, css=action.css), action, value, value, source)
 
-    def _fill(self, planned: list[_Planned], found: list[Found], buttons: list) -> None:
+    def _fill(self, planned: list[_Planned], found: list[Found], buttons: list, step: str) -> None:
         for item, target in zip(planned, found, strict=True):
             kind = item.target.kind
             if kind == "text":
                 if not item.secret and target.input_type == "password":
                     raise RunError(f"« {item.target.text} » est un mot de passe : le flow doit utiliser « secret: ».")
-                target.locator.fill(item.value)
+                target.locator.fill(typed(target.input_type, item.value))
             elif kind == "choose":
                 if target.is_select:
                     target.locator.select_option(label=_option_text(target, item.value))
                 else:
-                    target.option.check()
+                    set_choice(target.frame or self.page.main_frame, target.option, True, item.value, step)
             elif kind == "check":
-                target.locator.set_checked(item.value == "oui")
+                set_choice(target.frame or self.page.main_frame, target.locator, item.value == "oui", item.target.text,
+                           step)
             elif kind == "upload":
                 target.locator.set_input_files(self._scan_path(item))
         for button in buttons:
@@ -407,16 +440,32 @@ class Runner:
     def _shows(self, expect: Expect | Until) -> bool:
         return shows(self.page, self.origins, expect)
 
-    def _wait_for(self, expect: Expect, step: Step) -> None:
+    def _wait_for(self, expect: Expect | None, step: Step) -> None:
+        """Wait until the page is the expected one AND settled (settling.py); a clear stop past the bound."""
         deadline = time.monotonic() + self.timeouts.page
-        while not self._shows(expect):
+        previous = None
+        while True:
+            seen = look(self.page, self.origins, expect)
+            if seen.shows and not seen.busy and self.traffic.quiet and seen.text == previous:
+                return
+            previous = seen.text if seen.shows else None
             if time.monotonic() > deadline:
-                shown = self._headings()
-                raise PageMismatch(
-                    f"Étape « {step.title} » : la page affichée n'est pas celle attendue ({_describe(expect)})."
-                    + (f" Titre de la page : « {shown} »." if shown else ""),
-                    "Le site a peut-être changé, ou la page précédente n'a pas été validée."
-                    " Rien n'a été rempli sur cette page.",
+                if not seen.shows:
+                    shown = self._headings()
+                    raise PageMismatch(
+                        f"Étape « {step.title} » : la page affichée n'est pas celle attendue ({_describe(expect)})."
+                        + (f" Titre de la page : « {shown} »." if shown else ""),
+                        "Le site a peut-être changé, ou la page précédente n'a pas été validée."
+                        " Rien n'a été rempli sur cette page.",
+                        step=step.title,
+                    )
+                why = ("un indicateur de chargement est toujours affiché" if seen.busy
+                       else "le site attend encore des données" if not self.traffic.quiet
+                       else "son contenu change encore")
+                raise PageBusy(
+                    f"Étape « {step.title} » : la page est toujours en cours de chargement ({why}) après"
+                    f" {self.timeouts.page:.0f} s ; rien n'y a été lu ni rempli.",
+                    "Attendez que la page soit complète, puis « Reprendre ».",
                     step=step.title,
                 )
             self.page.wait_for_timeout(POLL_MS)
@@ -439,7 +488,12 @@ class Runner:
             raise _Stop
 
     def _click_and_wait(self, button, step: Step) -> None:
-        click_once(self.page, button, step.title, self.timeouts.page, self.timeouts.response)
+        following = next((s for s in self.steps[self.steps.index(step) + 1:]), None)
+        arrived = None
+        if following is not None and following.expect is not None:
+            arrived = lambda: self._shows(following.expect)  # noqa: E731 - the next page, by a client-side route
+        click_once(self.page, button, step.title, self.timeouts.page, self.timeouts.response,
+                   name=step.next.description if step.next else "", arrived=arrived)
 
     # --- views -----------------------------------------------------------------------
 

@@ -9,6 +9,7 @@ mid-run (session expired), it is replayed on the spot and the interrupted step r
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
@@ -47,6 +48,7 @@ class Session:
         self.report = report
         self.timeouts = timeouts
         self._open: set[str] = set()
+        self.save_file: Callable[[str], Path] | None = None  # where a file a flow keeps goes (the visit's folder)
 
     def run(self, flow: Flow, values: Mapping[str, Any]) -> RunResult:
         """Run one démarche, after the login its account needs."""
@@ -61,6 +63,7 @@ class Session:
             allowed_hosts=lambda host: flow.allows_host(host) or (account is not None and account.allows_host(host)),
             recover=(lambda: self._relogin(account)) if account is not None else None,
             login_page=account.steps[0].expect if account is not None else None,
+            save_file=self.save_file,
         )
         return runner.run()
 

@@ -217,10 +217,21 @@ class FillText(_FieldAction):
 
 
 class Choose(_FieldAction):
-    """Pick an option of a radio group (by its legend) or a select (by its label).
+    """Pick an option of a choice group found by its name, whatever the control (ADR 0011).
 
+    The group is a radio group (by its legend: plain radios, DSFR rich or card radios whose
+    0×0 input is drawn by its label, segmented controls), a select (by its label), a tab list
+    (`role=tablist`, by its accessible name; the option is a tab's text) or an ARIA radio group.
+    The runner clicks the option where a person would and reads the choice back.
     `options` maps the input's values to the texts the page shows:
-    `{choose: "Sexe", value: "{{ usager.sexe }}", options: {F: "Féminin", M: "Masculin"}}`.
+
+    ```yaml
+    - {choose: "Sexe", value: "{{ usager.sexe }}", options: {F: "Féminin", M: "Masculin"}}
+    - {choose: "Sélectionner le type de votre plaque d'immatriculation", value: "{{ format }}",
+       options: {siv: "Immatriculation depuis 2009", fni: "Immatriculation avant 2009"}}
+    - {choose: "Type de titulaire", value: "{{ titulaire }}",          # a tab list
+       options: {particulier: "Particulier", personne_morale: "Personne morale"}, revealed: true}
+    ```
     """
 
     choose: str
@@ -334,6 +345,40 @@ class Extract(Strict):
         return self
 
 
+class Download(Strict):
+    """A file the site gives (a certificate, a receipt) kept as an output of the démarche.
+
+    The runner clicks the button or link once the step's page is settled, waits for the file
+    the site sends, saves it in the visit's folder under `name`, and lists it at the end with
+    the other results; the output's value is that file name. Nothing is sent to the site.
+
+    ```yaml
+    outputs:
+      certificat: {label: "Certificat de situation administrative", journal: false}
+    steps:
+      - title: Rapport
+        expect: {heading: "Rapport de votre véhicule"}
+        download: {button: "Imprimer le CSA", output: certificat, name: "certificat-situation-administrative.pdf"}
+    ```
+    """
+
+    button: str | None = None
+    link: str | None = None
+    output: str
+    name: str = Field(pattern=r"^[^/\\:*?\"<>|]+\.[A-Za-z0-9]{1,5}$")  # a file name with its extension, no folder
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Download:
+        if (self.button is None) == (self.link is None):
+            raise ValueError("indiquez soit « button », soit « link »")
+        return self
+
+    @property
+    def click(self) -> Click:
+        """The button or link that gives the file."""
+        return Click(button=self.button, link=self.link)
+
+
 # --- Steps, inputs, flows ----------------------------------------------------------
 
 
@@ -350,6 +395,7 @@ class Step(Strict):
     gate: Literal["submit", "payment"] | None = None
     next: Click | None = None
     extract: dict[str, Extract] = Field(default_factory=dict)
+    download: Download | None = None  # a file the site gives, kept as an output (after extract, before next)
 
 
 class InputSpec(Strict):
@@ -441,6 +487,14 @@ class Flow(Strict):
     logged_in: Expect | None = None  # account flows only: how to tell the session is open
     logout: Click | None = None  # account flows only: what ends the session
     steps: tuple[Step, ...] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _downloads_are_outputs(self) -> Flow:
+        for step in self.steps:
+            if step.download is not None and step.download.output not in self.outputs:
+                raise ValueError(f"étape « {step.title} » : « download.output: {step.download.output} » n'est pas"
+                                 " déclaré dans « outputs »")
+        return self
 
     def allows_host(self, host: str) -> bool:
         """True when `host` is one of the declared domains (`*.x` covers subdomains of x)."""

@@ -21,6 +21,7 @@ from autopilot.sandbox import (
     simulateur_cout,
     telepoints,
     timbre,
+    timbre_justice,
     timbres_impots,
     timbres_remboursement,
 )
@@ -29,12 +30,12 @@ from autopilot.sandbox import (
 REPLICAS = (
     ants_compte, ants_suivi, ants_passeport, ants_cni, ants_permis, ants_permis_suivi, resultats_permis,
     telepoints, ants_immatriculation, ants_immatriculation_titulaire, ants_habilitation, histovec,
-    simulateur_cout, timbres_impots, timbres_remboursement,
+    simulateur_cout, timbres_impots, timbres_remboursement, timbre_justice,
 )
 # What the training home page collects `HOME` links and `training()` tables from (`training`), in
 # the order it shows them within a category: the replicas, the card payment they share, the exercise.
 ON_HOME_PAGE = (
     ants_compte, timbre, ants_cni, ants_passeport, ants_suivi, ants_permis, ants_permis_suivi, resultats_permis,
     telepoints, ants_immatriculation, ants_immatriculation_titulaire, ants_habilitation, histovec, simulateur_cout,
-    timbres_impots, timbres_remboursement, exercices,
+    timbres_impots, timbres_remboursement, timbre_justice, exercices,
 )

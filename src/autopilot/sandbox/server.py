@@ -8,7 +8,7 @@ Replicas (`replicas.REPLICAS`): the ANTS account (`ants_compte`) and its suivi (
 passport and CNI pré-demandes (`ants_passeport`, `ants_cni`, both served by `predemande`), the driving
 licence (`ants_permis`, `ants_permis_suivi`, `resultats_permis`, `telepoints`), the vehicle
 registration (`ants_immatriculation`, `ants_immatriculation_titulaire`, `ants_habilitation`,
-`histovec`, `simulateur_cout`) and the timbres fiscaux (`timbres_impots`, `timbres_remboursement`).
+`histovec`, `simulateur_cout`) and the timbres fiscaux (`timbres_impots`, `timbres_remboursement`, `timbre_justice`).
 Not a replica: the training démarche of `exercices` (what real forms do that the replicas do
 not). A replica module exposes `bp`, its real `HOSTS`, and `SERVICES`, the header each of its
 hosts wears when it is not an ANTS one.
@@ -21,11 +21,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from flask import Flask, Response, render_template, send_from_directory
+from flask import Flask, Response, abort, render_template, send_from_directory
 from werkzeug.exceptions import HTTPException
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from autopilot.sandbox import ants_cni, ants_compte, ants_passeport, control, exercices
+from autopilot.sandbox import ants_cni, ants_compte, ants_passeport, control, dsfr, exercices
 from autopilot.sandbox.demandes import new_demande
 from autopilot.sandbox.faults import SERVER_ERROR_TITLE, Faults, apply_request_faults
 from autopilot.sandbox.hosts import (
@@ -91,11 +91,19 @@ def _template_context() -> dict[str, Any]:
         },
         "values": {},
         "errors": {},
+        "dsfr_official": dsfr.dist_dir() is not None,
     }
 
 
 def _static(filename: str) -> Response:
     return send_from_directory(STATIC_DIR, filename)
+
+
+def _official_dsfr(filename: str) -> Response:
+    folder = dsfr.dist_dir()
+    if folder is None:
+        abort(404)
+    return send_from_directory(folder, filename, max_age=3600)
 
 
 def _error_page(exc: HTTPException) -> tuple[str, int]:
@@ -124,6 +132,7 @@ def create_app(state: SandboxState) -> Flask:
         app.register_blueprint(blueprint)
     for host in (CONTROL_HOST, *SITE_HOSTS):
         app.add_url_rule("/static/<path:filename>", f"static:{host}", _static, host=host)
+        app.add_url_rule("/static/dsfr/<path:filename>", f"dsfr:{host}", _official_dsfr, host=host)
     app.before_request(lambda: apply_request_faults(state.faults))
     app.after_request(_no_store)
     app.context_processor(_template_context)
@@ -165,6 +174,7 @@ class Sandbox:
         """Serve on 127.0.0.1 from a daemon thread; ready when this returns."""
         if self._server is not None:
             raise RuntimeError("the sandbox is already started")
+        dsfr.tell_if_missing()
         self._server = make_server(
             "127.0.0.1", self._requested_port, self._app, threaded=True, request_handler=_QuietHandler
         )

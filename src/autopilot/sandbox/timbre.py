@@ -1,8 +1,8 @@
-"""Timbres fiscaux électroniques as the pré-demandes and timbres.impots.gouv.fr sell them: prices,
+"""Timbres fiscaux électroniques as the pré-demandes, timbres.impots.gouv.fr and the Justice sell them: prices,
 numbers, card payment.
 
 A timbre is a 16-digit number, shown in groups of four and checked without its spaces
-(TELESERVICES.md §3). It is not nominative; once a recorded pré-demande carries it, it is used.
+(docs/teleservices.md §3). It is not nominative; once a recorded pré-demande carries it, it is used.
 The card payment is only imitated: the card number and the cryptogramme are checked, then
 forgotten — never stored, never recorded, never shown again (only the last 4 digits are kept).
 """
@@ -30,7 +30,7 @@ class Tarif:
     depuis: date
 
 
-# The prices, in one place (TELESERVICES.md §2-3; economie.gouv.fr/particuliers/timbre-fiscal,
+# The prices, in one place (docs/teleservices.md §2-3, §9.5; economie.gouv.fr/particuliers/timbre-fiscal,
 # checked November 2026). No change is known since the timbre became electronic only (1 January
 # 2019), so that is the start date written here; a new price is a new row with its own start date,
 # and the row in force on the sandbox's "today" applies.
@@ -40,19 +40,43 @@ TARIFS = (
     Tarif("passeport_mineur_moins_15", "Passeport, demandeur mineur de moins de 15 ans", 17, date(2019, 1, 1)),
     Tarif("cni_perte_vol", "Carte d'identité perdue ou volée", 25, date(2019, 1, 1)),
     Tarif("permis_perte_vol", "Permis de conduire perdu ou volé", 25, date(2019, 1, 1)),
-    # R55925: "Montant du timbre : 225 €" for the stamp of a procédure d'appel.
+    # R55925: "Montant du timbre : 225 €" for the stamp of a procédure d'appel, sold by the Ministry of
+    # Justice (`timbre_justice`), not by timbres.impots.gouv.fr (docs/teleservices.md §9.5).
     Tarif("droit_appel", "Droit d'appel (procédure d'appel avec avocat obligatoire)", 225, date(2019, 1, 1)),
-    # OFII / titres de séjour: only the "en général" 225 € is confirmed; the grid by title is NOT
-    # ([?] TELESERVICES.md §3, §8). Dated from 2024 so that a corrected grid is a new set of rows.
-    Tarif("ofii_carte_sejour", "Carte de séjour temporaire ou pluriannuelle (cas général)", 225, date(2024, 1, 1)),
-    Tarif("ofii_carte_resident", "Carte de résident", 225, date(2024, 1, 1)),
-    Tarif("ofii_etudiant", "Carte de séjour « étudiant »", 75, date(2024, 1, 1)),
-    Tarif("ofii_vls_ts", "Validation du visa long séjour valant titre de séjour (VLS-TS)", 200, date(2024, 1, 1)),
-    Tarif("ofii_vls_ts_etudiant", "Validation du VLS-TS « étudiant »", 50, date(2024, 1, 1)),
-    Tarif("ofii_dcem", "Document de circulation pour étranger mineur (DCEM)", 50, date(2024, 1, 1)),
-    Tarif("ofii_titre_voyage_refugie", "Titre de voyage pour réfugié (majeur)", 45, date(2024, 1, 1)),
-    Tarif("ofii_duplicata", "Duplicata d'un titre de séjour perdu, volé ou détérioré", 225, date(2024, 1, 1)),
 )
+
+@dataclass(frozen=True)
+class Grille:
+    """The foreigners' stamp amounts in force from a date: (what the stamp pays, euros) rows."""
+
+    depuis: date
+    lignes: tuple[tuple[str, int], ...]
+
+
+# Foreigners' stamps are bought for the amount the préfecture or the OFII gives (docs/teleservices.md
+# §9.5 [S]); the grid only tells which amounts exist. Loi de finances 2026 art. 128 (unafo.org [S]) set
+# the rows below; the date they apply from is NOT confirmed [?]: one constant, a later grid is a new row.
+ETRANGERS_2026_DEPUIS = date(2026, 3, 1)
+GRILLES_ETRANGERS = (
+    # before: only the « en général » 225 € was confirmed (docs/teleservices.md §3, [?] for the rest)
+    Grille(date(2024, 1, 1), (
+        ("Carte de séjour temporaire ou pluriannuelle (cas général)", 225), ("Carte de séjour « étudiant »", 75),
+        ("Validation du visa long séjour valant titre de séjour (VLS-TS)", 200),
+        ("Document de circulation pour étranger mineur (DCEM)", 50), ("Titre de voyage pour réfugié (majeur)", 45),
+    )),
+    Grille(ETRANGERS_2026_DEPUIS, (
+        ("Première délivrance d'un titre de séjour", 300), ("Première délivrance, tarif réduit", 100),
+        ("Renouvellement d'un titre de séjour", 200), ("Renouvellement, tarif réduit", 50),
+        ("Droit de timbre", 50), ("Naturalisation", 255),
+    )),
+)
+
+
+def grille_etrangers(today: date) -> Grille:
+    """The foreigners' grid in force on `today` (the first one before any)."""
+    in_force = [g for g in sorted(GRILLES_ETRANGERS, key=lambda g: g.depuis) if g.depuis <= today]
+    return in_force[-1] if in_force else GRILLES_ETRANGERS[0]
+
 
 CHOIX = [
     ("deja", "J'ai déjà un timbre fiscal électronique"),
@@ -72,7 +96,7 @@ def tarif(usage: str, today: date) -> Tarif:
 
 
 def tarifs_en_vigueur(prefix: str, today: date) -> list[Tarif]:
-    """The rows in force on `today` whose usage starts with `prefix` ("ofii_"), in table order."""
+    """The rows in force on `today` whose usage starts with `prefix` ("passeport_"), in table order."""
     usages = dict.fromkeys(t.usage for t in TARIFS if t.usage.startswith(prefix))
     return [tarif(usage, today) for usage in usages]
 

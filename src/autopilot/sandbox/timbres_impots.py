@@ -1,34 +1,36 @@
-"""Replica of timbres.impots.gouv.fr: buying a timbre fiscal électronique (its refund is in
-`timbres_remboursement`).
+"""Replica of timbres.impots.gouv.fr: buying timbres fiscaux électroniques as a basket (the refund
+is in `timbres_remboursement`; the droit d'appel stamp is sold by the Justice, `timbre_justice`).
 
-What is known is in TELESERVICES.md §2-3 (prices, 16-digit number, PDF and 2D code sent by e-mail
-or SMS, card payment, R55925's refund rules). The real paths, labels and page split were NOT
-found ([?]): these pages are hand-written from the public descriptions. No login: a visitor's
-purchase and refund are kept server-side, under a cookie.
+The purchase follows the steps a public tutorial names (docs/teleservices.md §9.5 [S],
+solidarite-numerique.fr 2021): « Acheter un timbre électronique » → « Débuter l'achat » → « Étape 1
+Choix du timbre » (the démarche, then its questions) → « Ajouter au panier » → « Voir mon panier » →
+« Étape 2 Validation du panier » (reception by e-mail or SMS) → « Valider le panier » → the card type
+« Carte VISA, MasterCard ou Carte Bleue » → the card page, « Valider » → « Télécharger les documents ».
+Mobile numbers « au format 0600000000 ou 0700000000 » only (the site's guided tour, [S]). Stamps are not
+nominative: no name is asked. The paths (`/pages/…jsp`, as the site's known pages are named), the
+headings, the question wordings and the modal are [?]. No login: a visitor's basket and purchases are
+kept server-side, under a cookie.
 
-- `/` "Timbres fiscaux électroniques": a card per use, each with its own "Acheter un timbre …"
-  link (`/achat?usage=…`), and "Demander le remboursement d'un timbre électronique" with
-  "Accéder au remboursement".
-- The purchase, 5 pages with a `fr-stepper` and Post/Redirect/Get: `/achat` "Usage du timbre";
-  `/achat/montant` "Montant du timbre" (the passport asks "Âge du demandeur", the OFII "Titre ou
-  démarche"; quantity 1); `/achat/coordonnees` "Vos coordonnées" (nom, prénom, "Mode de
-  réception": "Par courriel" with "Adresse électronique", or "Par SMS" with "Numéro de téléphone
-  portable"); `/achat/recapitulatif` "Récapitulatif de la commande" (general terms to accept,
-  "Procéder au paiement"); `/achat/paiement` "Paiement" (the card, "Payer N €": `timbre.check_card`).
-  A paid order leads to `/timbre/<reference>` "Paiement accepté": "Numéro du timbre" (grouped by
-  4), "Référence de la transaction", "Montant", "Date d'achat", a 2D code (`…/code-2d.svg`) and
-  the PDF (`…/timbre.pdf`), and the timbre is sent by `send_mail` or `send_sms`.
+- `/pages/achat/choixTimbre.jsp` "Choix du timbre": a link per démarche (`?demarche=…`), which shows
+  its questions (passport: « Âge du demandeur »; « Titres pour étrangers »: the « Montant du timbre »
+  communicated by the préfecture or the OFII, typed, one of `timbre.grille_etrangers`) and « Ajouter
+  au panier »; then (`?ajoute=1`) a modal « Timbre ajouté au panier » with « Voir mon panier ».
+- `/pages/achat/panier.jsp` "Validation du panier": the stamps (« Supprimer »), « Mode de réception »,
+  « Valider le panier »; `/pages/achat/paiement.jsp` "Paiement": the card type; `/pages/paiement/carte.jsp`
+  "Paiement par carte bancaire" (`timbre.check_card`, « Valider »); `/pages/achat/reception.jsp?transaction=…`
+  "Votre achat est validé": each stamp's number, the transaction's reference, « Télécharger les
+  documents » (`/pages/achat/documents/<reference>.pdf`: the stamps and the justificatif de paiement).
 
-Record (never de-duplicated: a payment posted twice records twice): `{"kind": "timbres-achat",
-"numero_timbre", "reference_transaction", "montant" (int euros), "usage" (a `timbre.TARIFS`
-usage), "date_achat" (AAAA-MM-JJ, the sandbox's today), "acheteur" {"nom", "prenom"},
-"reception" (courriel | sms), "destinataire", "carte_fin", "received_at"}`.
+Record, one per stamp (never de-duplicated: a payment posted twice records twice): `{"kind":
+"timbres-achat", "numero_timbre", "reference_transaction" (shared by the basket's stamps), "montant"
+(int euros), "usage" (`timbre.TARIFS` usage, or "etrangers"), "libelle", "date_achat" (AAAA-MM-JJ, the
+sandbox's today), "reception" (courriel | sms), "destinataire", "carte_fin", "received_at"}`.
 """
 
 from __future__ import annotations
 
+import re
 import secrets
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -52,95 +54,48 @@ SERVICES = {HOST: {
 HOME = (Link("Timbres fiscaux", "Acheter un timbre fiscal électronique", HOST, "/"),)
 ACHAT_KIND = "timbres-achat"
 VISITOR_COOKIE = "timbres_visiteur"
-ACHAT_TITRE = "Achat d'un timbre fiscal électronique"
+ACHAT_TITRE = "Achat de timbres électroniques"
+CHOIX_PATH = "/pages/achat/choixTimbre.jsp"
+PANIER_PATH = "/pages/achat/panier.jsp"
+PAIEMENT_PATH = "/pages/achat/paiement.jsp"
+CARTE_PATH = "/pages/paiement/carte.jsp"
+RECEPTION_PATH = "/pages/achat/reception.jsp"
+STEPS = ("Choix du timbre", "Validation du panier", "Paiement", "Réception des timbres")
 RECEPTIONS = [("courriel", "Par courriel"), ("sms", "Par SMS")]
+CARTE_TYPE = "Carte VISA, MasterCard ou Carte Bleue"
 VALIDITY_MONTHS = 12
 SENDER = "ne-pas-repondre@timbres.impots.gouv.fr"  # [?] the real sender address is not known
+_MOBILE = re.compile(r"0[67]\d{8}")  # « 0600000000 ou 0700000000 »: no spaces (the guided tour)
+_EUROS = re.compile(r"(\d{1,4})(?:[.,]00?)?")
 
 bp = Blueprint("timbres_impots", __name__)
 
 
 @dataclass(frozen=True)
-class Usage:
-    """One use a timbre is bought for: its `timbre.TARIFS` rows start with `prefix`."""
+class Demarche:
+    """A démarche of « Choix du timbre »: its `timbre.TARIFS` rows start with `prefix`."""
 
     code: str
     nom: str
-    lien: str  # the home page's link to buy one
     prefix: str
-    question: str | None = None  # what the "Montant du timbre" page asks when several prices apply
-    remboursable: bool = False
+    question: str | None = None  # when several prices apply
 
 
-USAGES = (
-    Usage("passeport", "Passeport", "Acheter un timbre passeport", "passeport_", "Âge du demandeur", True),
-    Usage("cni", "Carte d'identité perdue ou volée", "Acheter un timbre carte d'identité", "cni_", None, True),
-    Usage("ofii", "Titres de séjour et démarches OFII", "Acheter un timbre OFII", "ofii_", "Titre ou démarche"),
-    Usage("appel", "Droit d'appel", "Acheter un timbre droit d'appel", "droit_appel"),
-    Usage("permis", "Permis de conduire perdu ou volé", "Acheter un timbre permis de conduire", "permis_"),
+DEMARCHES = (
+    Demarche("passeport", "Passeport", "passeport_", "Âge du demandeur"),
+    Demarche("cni", "Carte nationale d'identité (perte ou vol)", "cni_"),
+    Demarche("etrangers", "Titres pour étrangers", "", "Montant du timbre"),
+    Demarche("permis", "Permis de conduire (perte ou vol)", "permis_"),
 )
-_USAGES = {u.code: u for u in USAGES}
-# How the passport's "Âge du demandeur" words each price.
-AGES = {
+_DEMARCHES = {d.code: d for d in DEMARCHES}
+AGES = {  # how the passport's « Âge du demandeur » words each price
     "passeport_majeur": "Majeur",
     "passeport_mineur_15_17": "Mineur de 15 à 17 ans",
     "passeport_mineur_moins_15": "Mineur de moins de 15 ans",
 }
 
 
-# -- the purchase pages --------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Page:
-    slug: str
-    title: str
-    path: str
-    fields: tuple[str, ...]
-
-
-PAGES = (
-    Page("usage", "Usage du timbre", "/achat", ("usage",)),
-    Page("montant", "Montant du timbre", "/achat/montant", ("tarif",)),
-    Page("coordonnees", "Vos coordonnées", "/achat/coordonnees", ("nom", "prenom", "reception", "courriel", "telephone")),
-    Page("recapitulatif", "Récapitulatif de la commande", "/achat/recapitulatif", ("cgv",)),
-    Page("paiement", "Paiement", "/achat/paiement", ()),
-)
-_PAGE = {p.slug: p for p in PAGES}
-
-
-def _tarifs(usage: Usage, today: date) -> list[timbre.Tarif]:
-    return timbre.tarifs_en_vigueur(usage.prefix, today)
-
-
-def _check_usage(c: FormCheck) -> None:
-    c.choice("usage", "l'usage du timbre", list(_USAGES))
-
-
-def _check_montant(c: FormCheck, usage: Usage) -> None:
-    tarifs = _tarifs(usage, c.today)
-    if usage.code == "ofii":  # a select posts its option's text
-        c.choice("tarif", "le titre ou la démarche", [t.libelle for t in tarifs])
-        chosen = next((t.usage for t in tarifs if t.libelle == c.value("tarif")), "")
-        c.values["tarif"] = chosen
-    elif usage.question:
-        c.choice("tarif", "l'âge du demandeur", [t.usage for t in tarifs])
-    else:
-        c.values["tarif"] = tarifs[0].usage
-
-
-def _check_coordonnees(c: FormCheck) -> None:
-    c.person_name("nom", "le nom")
-    c.person_name("prenom", "le prénom")
-    c.choice("reception", "le mode de réception du timbre", [code for code, _ in RECEPTIONS])
-    if c.value("reception") == "courriel":
-        c.email("courriel", required=True)
-    elif c.value("reception") == "sms":
-        c.mobile("telephone")
-
-
-def _check_recapitulatif(c: FormCheck) -> None:
-    c.ticked("cgv", "Vous devez accepter les conditions générales de vente pour payer votre commande.")
+# -- the visitor and what the site keeps of them ----------------------------------------------
 
 
 def current_visitor() -> str:
@@ -157,8 +112,8 @@ def with_visitor(response: Any, visitor: str) -> Response:
 
 
 def site_store() -> dict[str, Any]:
-    """This replica's memory: sold `timbres` by number, `visiteurs` (their order, purchases,
-    refunds), the refunds' `recherches` by jeton."""
+    """This replica's memory: sold `timbres` by number, `visiteurs` (basket, purchases, refunds),
+    the refunds' `recherches` by jeton."""
     state = current_state()
     with state.lock:
         store = state.site("timbres")
@@ -168,197 +123,267 @@ def site_store() -> dict[str, Any]:
         return store
 
 
-def _order(visitor: str) -> dict[str, dict[str, str]]:
-    """A copy of the visitor's order: the pages filled, by slug."""
+def _visitor(visitor: str) -> dict[str, Any]:
+    """A copy of what the site holds for this visitor: `panier` (list of stamps), `reception`."""
     with current_state().lock:
-        found = site_store()["visiteurs"].get(visitor, {}).get("commande", {})
-        return {slug: dict(values) for slug, values in found.items()}
+        entry = site_store()["visiteurs"].get(visitor, {})
+        return {"panier": [dict(t) for t in entry.get("panier", [])], "reception": dict(entry.get("reception", {}))}
 
 
-def _save(visitor: str, slug: str, values: dict[str, str]) -> None:
+def _update(visitor: str, **changes: Any) -> None:
     with current_state().lock:
-        entry = site_store()["visiteurs"].setdefault(visitor, {})
-        entry.setdefault("commande", {})[slug] = dict(values)
+        site_store()["visiteurs"].setdefault(visitor, {}).update(changes)
 
 
-def _missing(order: dict[str, dict[str, str]], upto: Page, today: date) -> Page | None:
-    """The first page before `upto` that the order does not hold (a new usage voids its price)."""
-    for page in PAGES:
-        if page is upto:
-            return None
-        if page.slug not in order:
-            return page
-        if page.slug == "montant":
-            usage = _USAGES[order["usage"]["usage"]]
-            if order["montant"]["tarif"] not in [t.usage for t in _tarifs(usage, today)]:
-                return page
-    return None
-
-
-def _context(order: dict[str, dict[str, str]], today: date) -> dict[str, Any]:
-    usage = _USAGES.get(order.get("usage", {}).get("usage", ""))
-    code = order.get("montant", {}).get("tarif")
-    return {
-        "usage": usage,
-        "tarifs": _tarifs(usage, today) if usage else [],
-        "tarif": timbre.tarif(code, today) if code else None,
-        "coordonnees": order.get("coordonnees", {}),
-    }
-
-
-def _render(page: Page, order: dict[str, dict[str, str]], today: date, *, values: dict[str, str],
-            errors: dict[str, str]) -> str:
-    index = PAGES.index(page)
+def _page(template: str, number: int, **context: Any) -> str:
+    context.setdefault("values", {})
+    context.setdefault("errors", {})
     return render_template(
-        f"timbres/{page.slug}.html", titre_demarche=ACHAT_TITRE, step_title=page.title, number=index + 1,
-        total=len(PAGES), next_title=PAGES[index + 1].title if index + 1 < len(PAGES) else None,
-        previous_url=PAGES[index - 1].path if index else "/", values=values, errors=errors,
-        usage_options=[(u.code, u.nom) for u in USAGES], age_options=list(AGES.items()), receptions=RECEPTIONS,
-        **_context(order, today),
+        f"timbres/{template}.html", titre_demarche=ACHAT_TITRE, step_title=STEPS[number - 1], number=number,
+        total=len(STEPS), next_title=STEPS[number] if number < len(STEPS) else None, **context,
     )
 
 
-def _page_view(page: Page) -> Callable[[], Response]:
-    def view() -> Response:
-        visitor, state = current_visitor(), current_state()
-        today = state.today()
-        order = _order(visitor)
-        missing = _missing(order, page, today)
-        if missing:
-            return with_visitor(redirect(missing.path, 303), visitor)
-        if request.method == "GET":
-            values = dict(order.get(page.slug, {}))
-            if page.slug == "usage" and request.args.get("usage") in _USAGES:
-                values["usage"] = request.args["usage"]
-            if page.slug == "montant" and values and order["usage"]["usage"] == "ofii":  # the select shows texts
-                values["tarif"] = timbre.tarif(values["tarif"], today).libelle
-            return with_visitor(_render(page, order, today, values=values, errors={}), visitor)
-        values = {name: request.form[name] for name in page.fields if name in request.form}
-        check = FormCheck(dict(values), today=today)
-        if page.slug == "montant":
-            _check_montant(check, _USAGES[order["usage"]["usage"]])
-        else:
-            {"usage": _check_usage, "coordonnees": _check_coordonnees, "recapitulatif": _check_recapitulatif}[
-                page.slug](check)
-        if check.errors:
-            return with_visitor(_render(page, order, today, values=values, errors=check.errors), visitor)
-        _save(visitor, page.slug, {**values, **check.values} if page.slug == "montant" else values)
-        return with_visitor(redirect(PAGES[PAGES.index(page) + 1].path, 303), visitor)
-
-    view.__name__ = f"achat_{page.slug}"
-    return view
+# -- Étape 1: choix du timbre -------------------------------------------------------------------
 
 
-for _page in PAGES[:-1]:
-    bp.add_url_rule(_page.path, view_func=_page_view(_page), methods=["GET", "POST"], host=HOST)
+def _choice(demarche: Demarche, c: FormCheck) -> dict[str, Any] | None:
+    """The stamp the questions of `demarche` describe, or None (errors in `c`)."""
+    if demarche.code == "etrangers":
+        if c.required("montant", "le montant du timbre"):
+            found = _EUROS.fullmatch(re.sub(r"\s|€", "", c.value("montant")))
+            grille = timbre.grille_etrangers(c.today)
+            if not found or int(found.group(1)) not in {montant for _, montant in grille.lignes}:
+                c.fail("montant", "Ce montant ne correspond à aucun timbre pour étrangers. Saisissez le montant "
+                       "indiqué par la préfecture ou l'OFII.")
+            else:
+                montant = int(found.group(1))
+                return {"usage": "etrangers", "libelle": f"Titres pour étrangers — {montant} €",
+                        "montant": montant}
+        return None
+    tarifs = timbre.tarifs_en_vigueur(demarche.prefix, c.today)
+    if demarche.question:
+        c.choice("tarif", "l'âge du demandeur", [t.usage for t in tarifs])
+        chosen = next((t for t in tarifs if t.usage == c.value("tarif")), None)
+    else:
+        chosen = tarifs[0]
+    if c.errors or chosen is None:
+        return None
+    return {"usage": chosen.usage, "libelle": chosen.libelle, "montant": chosen.montant}
 
 
-@bp.route("/", host=HOST)
-def home() -> str:
-    return render_template("timbres/home.html", usages=USAGES, tarifs=_tarifs, today=current_state().today())
+@bp.route(CHOIX_PATH, methods=["GET", "POST"], host=HOST)
+def choix() -> Response:
+    visitor, today = current_visitor(), current_state().today()
+    held = _visitor(visitor)
+    demarche = _DEMARCHES.get(request.args.get("demarche", ""))
+    shown: dict[str, Any] = {"demarches": DEMARCHES, "panier": held["panier"], "demarche": demarche,
+                             "ages": list(AGES.items()), "grille": timbre.grille_etrangers(today),
+                             "tarifs": timbre.tarifs_en_vigueur(demarche.prefix, today) if demarche and demarche.prefix
+                             else []}
+    if request.method == "GET" or demarche is None:
+        return with_visitor(_page("choix", 1, ajoute=request.args.get("ajoute") == "1" and held["panier"], **shown),
+                            visitor)
+    values = {name: request.form.get(name, "") for name in ("tarif", "montant")}
+    check = FormCheck(dict(values), today=today)
+    chosen = _choice(demarche, check)
+    if chosen is None:
+        return with_visitor(_page("choix", 1, values=values, errors=check.errors, **shown), visitor)
+    _update(visitor, panier=[*held["panier"], {"demarche": demarche.nom, **chosen}])
+    return with_visitor(redirect(f"{CHOIX_PATH}?ajoute=1", 303), visitor)
 
 
-@bp.route(_PAGE["paiement"].path, methods=["GET", "POST"], host=HOST)
-def paiement() -> Response:
-    visitor, state = current_visitor(), current_state()
-    today = state.today()
-    order = _order(visitor)
-    page = _PAGE["paiement"]
-    missing = _missing(order, page, today)
-    if missing:
-        return with_visitor(redirect(missing.path, 303), visitor)
+# -- Étape 2: validation du panier ----------------------------------------------------------------
+
+
+def _check_reception(c: FormCheck) -> None:
+    c.choice("reception", "le mode de réception des timbres", [code for code, _ in RECEPTIONS])
+    if c.value("reception") == "courriel":
+        c.email("courriel", required=True)
+    elif c.value("reception") == "sms" and c.required("telephone", "le numéro de téléphone portable") \
+            and not _MOBILE.fullmatch(c.value("telephone")):
+        c.fail("telephone", "Seuls les numéros de téléphone portable au format 0600000000 ou 0700000000 "
+               "sont acceptés.")
+
+
+@bp.route(PANIER_PATH, methods=["GET", "POST"], host=HOST)
+def panier() -> Response:
+    visitor = current_visitor()
+    held = _visitor(visitor)
     if request.method == "GET":
-        return with_visitor(_render(page, order, today, values={}, errors={}), visitor)
-    check = FormCheck({name: request.form.get(name, "") for name in timbre.CARD_FIELDS}, today=today)
+        return with_visitor(_page("panier", 2, panier=held["panier"], values=held["reception"], receptions=RECEPTIONS),
+                            visitor)
+    if "supprimer" in request.form:
+        index = request.form["supprimer"]
+        kept = [t for i, t in enumerate(held["panier"]) if str(i) != index]
+        _update(visitor, panier=kept)
+        return with_visitor(redirect(PANIER_PATH, 303), visitor)
+    values = {name: request.form.get(name, "") for name in ("reception", "courriel", "telephone")}
+    check = FormCheck(dict(values), today=current_state().today())
+    if not held["panier"]:
+        check.fail("panier", "Votre panier est vide : ajoutez un timbre avant de valider.")
+    else:
+        _check_reception(check)
+    if check.errors:
+        return with_visitor(_page("panier", 2, panier=held["panier"], values=values, errors=check.errors,
+                                  receptions=RECEPTIONS), visitor)
+    _update(visitor, reception=values)
+    return with_visitor(redirect(PAIEMENT_PATH, 303), visitor)
+
+
+def _ready(held: dict[str, Any]) -> str | None:
+    """Where a visitor must go back to before paying, if anywhere."""
+    if not held["panier"]:
+        return CHOIX_PATH
+    return None if held["reception"] else PANIER_PATH
+
+
+def _total(held: dict[str, Any]) -> int:
+    return sum(t["montant"] for t in held["panier"])
+
+
+# -- Étape 3: paiement ------------------------------------------------------------------------------
+
+
+@bp.route(PAIEMENT_PATH, methods=["GET", "POST"], host=HOST)
+def paiement() -> Response:
+    visitor = current_visitor()
+    held = _visitor(visitor)
+    back = _ready(held)
+    if back:
+        return with_visitor(redirect(back, 303), visitor)
+    if request.method == "POST" and request.form.get("moyen") == "carte":
+        return with_visitor(redirect(CARTE_PATH, 303), visitor)
+    return with_visitor(_page("paiement", 3, panier=held["panier"], total_paye=_total(held), carte_type=CARTE_TYPE),
+                        visitor)
+
+
+@bp.route(CARTE_PATH, methods=["GET", "POST"], host=HOST)
+def carte() -> Response:
+    visitor, state = current_visitor(), current_state()
+    held = _visitor(visitor)
+    back = _ready(held)
+    if back:
+        return with_visitor(redirect(back, 303), visitor)
+    context = {"montant": _total(held), "detail": f"{len(held['panier'])} timbre(s) électronique(s).",
+               "cartes": CARTE_TYPE}
+    if request.method == "GET":
+        return with_visitor(render_template("timbres/carte.html", values={}, errors={}, **context), visitor)
+    check = FormCheck({name: request.form.get(name, "") for name in timbre.CARD_FIELDS}, today=state.today())
     timbre.check_card(check)
     if check.errors:  # the card number and the cryptogramme are never shown again
         shown = {"date_expiration": check.value("date_expiration")}
-        return with_visitor(_render(page, order, today, values=shown, errors=check.errors), visitor)
-    sold = _sell(order, today, timbre.card_last_digits(check.value("numero_carte")))
+        return with_visitor(render_template("timbres/carte.html", values=shown, errors=check.errors, **context),
+                            visitor)
+    reference = _sell(held, state.today(), timbre.card_last_digits(check.value("numero_carte")))
     with state.lock:
-        site_store()["visiteurs"].setdefault(visitor, {}).setdefault("achats", []).append(sold["reference_transaction"])
-    return with_visitor(redirect(f"/timbre/{sold['reference_transaction']}", 303), visitor)
+        entry = site_store()["visiteurs"].setdefault(visitor, {})
+        entry.setdefault("achats", []).append(reference)
+        entry["panier"], entry["reception"] = [], {}
+    return with_visitor(redirect(f"{RECEPTION_PATH}?transaction={reference}", 303), visitor)
 
 
-def _sell(order: dict[str, dict[str, str]], today: date, carte_fin: str) -> dict[str, Any]:
-    """Issue a timbre for a paid order: keep it, record it, send it by e-mail or SMS."""
+def _sell(held: dict[str, Any], today: date, carte_fin: str) -> str:
+    """Issue the basket's stamps in one transaction: keep, record and send them; its reference."""
     state = current_state()
-    tarif = timbre.tarif(order["montant"]["tarif"], today)
-    buyer = order["coordonnees"]
-    by_mail = buyer["reception"] == "courriel"
+    reception = held["reception"]
+    by_mail = reception["reception"] == "courriel"
+    destinataire = reception["courriel"].strip() if by_mail else reception["telephone"]
+    reference, sold = timbre.new_reference(), []
     with state.lock:
         sold_here = site_store()["timbres"]
-        numero = timbre.new_numero_timbre()
-        while numero in sold_here:
+        for item in held["panier"]:
             numero = timbre.new_numero_timbre()
-        sold = {
-            "numero_timbre": numero, "reference_transaction": timbre.new_reference(), "montant": tarif.montant,
-            "usage": tarif.usage, "date_achat": today.isoformat(),
-            "acheteur": {"nom": buyer["nom"].strip(), "prenom": buyer["prenom"].strip()},
-            "reception": buyer["reception"],
-            "destinataire": buyer["courriel"].strip() if by_mail else "".join(buyer["telephone"].split()),
-            "carte_fin": carte_fin,
-        }
-        sold_here[numero] = dict(sold)
-    state.record({"kind": ACHAT_KIND, **sold, "received_at": now_iso()})
-    text = (f"Numéro du timbre : {timbre.grouped(numero)}\nRéférence de la transaction : "
-            f"{sold['reference_transaction']}\nMontant : {tarif.montant} € ({tarif.libelle})\n"
-            f"Date d'achat : {today:%d/%m/%Y}\nValable jusqu'au {_valid_until(today):%d/%m/%Y}.")
+            while numero in sold_here:
+                numero = timbre.new_numero_timbre()
+            record = {"numero_timbre": numero, "reference_transaction": reference, "montant": item["montant"],
+                      "usage": item["usage"], "libelle": item["libelle"], "date_achat": today.isoformat(),
+                      "reception": reception["reception"], "destinataire": destinataire, "carte_fin": carte_fin}
+            sold_here[numero] = dict(record)
+            sold.append(record)
+    for record in sold:
+        state.record({"kind": ACHAT_KIND, **record, "received_at": now_iso()})
+    texts = [_text(record, today) for record in sold]
     if by_mail:
-        state.send_mail(sold["destinataire"], "Votre timbre fiscal électronique",
-                        f"Bonjour,\n\nVoici votre timbre fiscal électronique.\n{text}\n\nLe timbre est "
-                        "joint à ce message au format PDF. Il n'est pas nominatif : conservez-le.",
-                        attachment=f"timbre-{numero}.pdf", sender=SENDER)
+        state.send_mail(destinataire, "Vos timbres fiscaux électroniques",
+                        "Bonjour,\n\nVoici vos timbres fiscaux électroniques.\n\n" + "\n\n".join(texts)
+                        + "\n\nLes timbres sont joints à ce message au format PDF. Ils ne sont pas nominatifs : "
+                          "conservez-les.", attachment=f"timbres-{reference}.pdf", sender=SENDER)
     else:
-        state.send_sms(sold["destinataire"], f"Timbre fiscal électronique. {text}")
-    return sold
+        for text in texts:
+            state.send_sms(destinataire, f"Timbre fiscal électronique. {text}")
+    return reference
 
 
-def _bought(reference: str) -> dict[str, Any]:
-    """A timbre the visitor bought (else 404: a reference alone does not show a timbre)."""
+def _text(record: dict[str, Any], today: date) -> str:
+    return (f"Numéro du timbre : {timbre.grouped(record['numero_timbre'])}\nRéférence de la transaction : "
+            f"{record['reference_transaction']}\nMontant : {record['montant']} € ({record['libelle']})\n"
+            f"Date d'achat : {today:%d/%m/%Y}\nValable jusqu'au {_valid_until(today):%d/%m/%Y}.")
+
+
+# -- Étape 4: réception et documents ---------------------------------------------------------------
+
+
+def _transaction(reference: str) -> list[dict[str, Any]]:
+    """The stamps of a transaction the visitor made (else 404: a reference alone shows nothing)."""
     with current_state().lock:
         store = site_store()
         if reference not in store["visiteurs"].get(current_visitor(), {}).get("achats", []):
             abort(404)
-        return next(dict(t) for t in store["timbres"].values() if t["reference_transaction"] == reference)
+        return [dict(t) for t in store["timbres"].values() if t["reference_transaction"] == reference]
 
 
-@bp.route("/timbre/<reference>", host=HOST)
-def paid(reference: str) -> str:
-    sold = _bought(reference)
-    return render_template("timbres/confirmation.html", t=sold, **_display(sold))
+@bp.route(RECEPTION_PATH, host=HOST)
+def reception() -> str:
+    reference = request.args.get("transaction", "")
+    sold = _transaction(reference)
+    return _page("reception", 4, timbres=[{**t, **_display(t)} for t in sold], reference=reference,
+                 total_paye=sum(t["montant"] for t in sold), vendu=sold[0])
 
 
-@bp.route("/timbre/<reference>/code-2d.svg", host=HOST)
-def code_2d(reference: str) -> Response:
-    return Response(qr_svg(_bought(reference)["numero_timbre"]), mimetype="image/svg+xml")
+@bp.route("/pages/achat/code2d/<reference>/<numero>.svg", host=HOST)
+def code_2d(reference: str, numero: str) -> Response:
+    if numero not in [t["numero_timbre"] for t in _transaction(reference)]:
+        abort(404)
+    return Response(qr_svg(numero), mimetype="image/svg+xml")
 
 
-@bp.route("/timbre/<reference>/timbre.pdf", host=HOST)
-def timbre_pdf(reference: str) -> Response:
-    sold = _bought(reference)
-    shown = _display(sold)
-    lines = [
-        Line("Timbre fiscal électronique", 18, bold=True),
-        Line(f"Numéro du timbre : {shown['numero']}", 14),
-        f"Référence de la transaction : {sold['reference_transaction']}",
-        f"Montant : {sold['montant']} €",
-        f"Usage : {shown['libelle']}",
-        f"Date d'achat : {shown['date_achat']}",
-        f"Valable jusqu'au : {shown['valide_jusqu_au']}",
-        Line("Ce timbre n'est pas nominatif. Présentez ce document ou son numéro à l'administration.", 9),
-    ]
-    return pdf_download(pdf_document(lines, code_2d=sold["numero_timbre"]), f"timbre-{sold['numero_timbre']}.pdf")
+@bp.route("/pages/achat/documents/<reference>.pdf", host=HOST)
+def documents(reference: str) -> Response:
+    """« Télécharger les documents »: each stamp, then the justificatif de paiement, in one PDF."""
+    sold = _transaction(reference)
+    lines: list[Any] = []
+    for t in sold:
+        shown = _display(t)
+        lines += [Line("Timbre fiscal électronique", 18, bold=True),
+                  Line(f"Numéro du timbre : {shown['numero']}", 14),
+                  f"Montant : {t['montant']} €", f"Usage : {t['libelle']}", f"Date d'achat : {shown['date_achat']}",
+                  f"Valable jusqu'au : {shown['valide_jusqu_au']}",
+                  Line("Ce timbre n'est pas nominatif. Présentez ce document ou son numéro à l'administration.", 9),
+                  ""]
+    lines += [Line("Justificatif de paiement", 14, bold=True), f"Référence de la transaction : {reference}",
+              f"Montant payé : {sum(t['montant'] for t in sold)} €",
+              f"Payé par la carte bancaire se terminant par {sold[0]['carte_fin']}"]
+    return pdf_download(pdf_document(lines, code_2d=sold[0]["numero_timbre"]), f"timbres-{reference}.pdf")
 
 
 def _display(sold: dict[str, Any]) -> dict[str, str]:
     bought_on = date.fromisoformat(sold["date_achat"])
     return {
         "numero": timbre.grouped(sold["numero_timbre"]),
-        "libelle": timbre.tarif(sold["usage"], bought_on).libelle,
         "date_achat": f"{bought_on:%d/%m/%Y}",
         "valide_jusqu_au": f"{_valid_until(bought_on):%d/%m/%Y}",
     }
+
+
+# -- the home page ----------------------------------------------------------------------------------
+
+
+@bp.route("/", host=HOST)
+def home() -> Response:
+    visitor = current_visitor()
+    confirmer = request.args.get("confirmer") == "remboursement"  # the refund's pop-up (`timbres_remboursement`)
+    return with_visitor(render_template("timbres/home.html", confirmer=confirmer, choix_path=CHOIX_PATH), visitor)
 
 
 def add_months(day: date, months: int) -> date:
@@ -374,4 +399,5 @@ def add_months(day: date, months: int) -> date:
 
 
 def _valid_until(bought_on: date) -> date:
+    """The last day a stamp bought on `bought_on` may be used (12 months, docs/teleservices.md §3)."""
     return add_months(bought_on, VALIDITY_MONTHS)

@@ -1,16 +1,17 @@
-"""Replica of timbres.impots.gouv.fr: the refund of a timbre fiscal électronique (R55925).
+"""Replica of timbres.impots.gouv.fr: the refund of a CNI or passport timbre électronique (R55925).
 
-What is known is in TELESERVICES.md §2-3; the real paths, labels and page split were NOT found
-([?]). No login: like the purchase (`timbres_impots`), a visitor's refund is kept server-side,
-under the same cookie.
-
-- `/remboursement` "Rechercher le timbre" (référence de la transaction, numéro du timbre,
-  montant, date d'achat; button "Rechercher") -> `/remboursement/confirmation` "Confirmer le
-  timbre à rembourser" (credited to the card of the purchase; button "Confirmer le
-  remboursement") -> `/remboursement/<numero>` "Remboursement accepté", with "Télécharger le
-  justificatif de remboursement" (`…/justificatif.pdf`). No e-mail is sent (economie.gouv.fr).
-  Refused, with the site's message: a timbre bought less than 3 days or more than 18 months ago
-  (sandbox clock), used, already refunded, or bought for anything but a CNI or a passport.
+The screens follow a public user guide and R55925 (docs/teleservices.md §3, §9.5): the home page's
+« Accéder » (`timbres_impots.home`) opens a pop-up asking to confirm the stamp was not bought on the
+OFII or Justice sites (« OK ») → `/pages/remboursement/choixFormulaire.jsp` (the only path seen in a
+public page, [S]) « Vous êtes » « Usager » → « Poursuivre » → « En ligne » (or « Auprès d'un
+professionnel délivrant des timbres électroniques », not reproduced: it needs a RIB and an ID) →
+« Poursuivre » → R55925's steps: « Rechercher le timbre » (numéro du timbre, montant, référence de
+la transaction, date d'achat; « Rechercher ») → « Confirmer le timbre à rembourser » (credited to the
+card of the purchase; « Confirmer le remboursement ») → « Remboursement accepté » with « Télécharger le
+justificatif de remboursement ». No e-mail is sent (economie.gouv.fr). The other paths, headings and
+wordings are [?]. Refused with the site's message: a timbre bought less than 3 days or more than 18
+months ago (sandbox clock), used, already refunded, or bought for anything but a CNI or a passport.
+No login: like the purchase, a visitor's refund is kept server-side, under the same cookie.
 
 Record (never de-duplicated: a confirmation posted twice records twice): `{"kind":
 "timbres-remboursement", "numero_remboursement", "numero_timbre", "reference_transaction",
@@ -18,13 +19,16 @@ Record (never de-duplicated: a confirmation posted twice records twice): `{"kind
 
 Refunds also find the timbres bought at the end of a pré-demande (records "timbre-achat", see
 `predemande`, with their transaction reference and date of purchase on the sandbox's clock). A
-timbre carried by a recorded pré-demande is used.
+timbre carried by a recorded pré-demande is used. `Refund` and `check_recherche` also serve the
+Justice's refund (`timbre_justice`).
 """
 
 from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -47,10 +51,10 @@ from autopilot.sandbox.validation import FormCheck
 
 HOSTS = (HOST,)
 REMBOURSEMENT_KIND = "timbres-remboursement"
-REMBOURSEMENT_TITRE = "Remboursement d'un timbre fiscal électronique"
-REFUND_AFTER_DAYS = 3
-HOME = (Link("Timbres fiscaux", "Demander le remboursement d'un timbre fiscal électronique", HOST, "/remboursement"),)
-REFUND_WITHIN_MONTHS = 18
+REMBOURSEMENT_TITRE = "Remboursement d'un timbre électronique"
+BASE = "/pages/remboursement"
+HOME = (Link("Timbres fiscaux", "Demander le remboursement d'un timbre électronique", HOST,
+             f"{BASE}/choixFormulaire.jsp"),)
 # The format of a transaction reference is not published [?]: letters and digits, loosely checked.
 _REFERENCE = re.compile(r"[A-Z0-9-]{6,40}")
 _AMOUNT = re.compile(r"\d{1,6}(?:[.,]\d{1,2})?")
@@ -62,11 +66,23 @@ MESSAGES = {
     "utilise": "Ce timbre a déjà été utilisé : il ne peut pas être remboursé.",
     "usage": "Seuls les timbres achetés pour une carte d'identité ou un passeport peuvent être "
     "remboursés en ligne.",
-    "trop_tot": "Un timbre ne peut être remboursé que 3 jours après son achat. Vous pourrez demander "
+    "trop_tot": "Un timbre ne peut être remboursé que {jours} jours après son achat. Vous pourrez demander "
     "le remboursement de ce timbre à partir du {date}.",
-    "trop_tard": "Le délai de remboursement de 18 mois après l'achat est dépassé : ce timbre ne peut "
+    "trop_tard": "Le délai de remboursement de {mois} mois après l'achat est dépassé : ce timbre ne peut "
     "plus être remboursé.",
 }
+
+
+@dataclass(frozen=True)
+class Refund:
+    """A site's refund rules: its record kind, its window (R55925), how it finds a stamp it sold."""
+
+    kind: str
+    after_days: int
+    within_months: int
+    known: Callable[[str], dict[str, Any] | None]  # number -> {numero_timbre, reference_transaction, montant,
+    # date_achat, carte_fin, remboursable}
+
 
 bp = Blueprint("timbres_remboursement", __name__)
 
@@ -87,13 +103,11 @@ def _known_timbre(numero: str) -> dict[str, Any] | None:
     return None
 
 
-def _check_recherche(c: FormCheck) -> dict[str, Any] | None:
+IMPOTS = Refund(REMBOURSEMENT_KIND, after_days=3, within_months=18, known=_known_timbre)
+
+
+def check_recherche(c: FormCheck, rules: Refund) -> dict[str, Any] | None:
     """The "Rechercher le timbre" form; returns the timbre when it may be refunded."""
-    if c.required("reference_transaction", "la référence de la transaction"):
-        c.values["reference_transaction"] = "".join(c.value("reference_transaction").split()).upper()
-        if not _REFERENCE.fullmatch(c.values["reference_transaction"]):
-            c.fail("reference_transaction", "La référence de la transaction ne doit contenir que des lettres "
-                   "et des chiffres (6 caractères au moins).")
     if c.required("numero_timbre", "le numéro du timbre"):
         c.values["numero_timbre"] = timbre.normalise_numero(c.value("numero_timbre"))
         if not re.fullmatch(r"\d{16}", c.values["numero_timbre"]):
@@ -107,41 +121,80 @@ def _check_recherche(c: FormCheck) -> dict[str, Any] | None:
             montant = None
         if montant is None:
             c.fail("montant", "Le montant doit être un nombre d'euros, par exemple 86 ou 86,00.")
+    if c.required("reference_transaction", "la référence de la transaction"):
+        c.values["reference_transaction"] = "".join(c.value("reference_transaction").split()).upper()
+        if not _REFERENCE.fullmatch(c.values["reference_transaction"]):
+            c.fail("reference_transaction", "La référence de la transaction ne doit contenir que des lettres "
+                   "et des chiffres (6 caractères au moins).")
     c.date("date_achat", "la date d'achat")
     if c.errors:
         return None
-    found = _known_timbre(c.values["numero_timbre"])
+    found = rules.known(c.values["numero_timbre"])
     if (found is None or montant != found["montant"]
             or c.value("date_achat") != f"{date.fromisoformat(found['date_achat']):%d/%m/%Y}"
             or found["reference_transaction"] != c.values["reference_transaction"]):
         c.fail("recherche", MESSAGES["introuvable"])
         return None
-    refusal = _refusal(found, c.today)
+    refusal = _refusal(found, c.today, rules)
     if refusal:
         c.fail("recherche", refusal)
         return None
     return found
 
 
-def _refusal(found: dict[str, Any], today: date) -> str | None:
+def _refusal(found: dict[str, Any], today: date, rules: Refund) -> str | None:
     """Why this timbre cannot be refunded today, in the site's words (R55925), or None."""
     numero = found["numero_timbre"]
-    if any(r["numero_timbre"] == numero for r in current_state().received(REMBOURSEMENT_KIND)):
+    if any(r["numero_timbre"] == numero for r in current_state().received(rules.kind)):
         return MESSAGES["rembourse"]
     if numero in used_timbres():
         return MESSAGES["utilise"]
     if not found["remboursable"]:
         return MESSAGES["usage"]
     bought_on = date.fromisoformat(found["date_achat"])
-    if today < bought_on + timedelta(days=REFUND_AFTER_DAYS):
-        return MESSAGES["trop_tot"].format(date=f"{bought_on + timedelta(days=REFUND_AFTER_DAYS):%d/%m/%Y}")
-    if today > add_months(bought_on, REFUND_WITHIN_MONTHS):
-        return MESSAGES["trop_tard"]
+    if today < bought_on + timedelta(days=rules.after_days):
+        return MESSAGES["trop_tot"].format(jours=rules.after_days,
+                                           date=f"{bought_on + timedelta(days=rules.after_days):%d/%m/%Y}")
+    if today > add_months(bought_on, rules.within_months):
+        return MESSAGES["trop_tard"].format(mois=rules.within_months)
     return None
 
 
-REFUND_STEPS = ("Rechercher le timbre", "Confirmer le timbre à rembourser", "Télécharger le justificatif de remboursement")
-_RECHERCHE_FIELDS = ("reference_transaction", "numero_timbre", "montant", "date_achat")
+def record_refund(found: dict[str, Any], rules: Refund) -> str:
+    """Record the refund of `found` (credited to the card of its purchase); its number."""
+    state = current_state()
+    numero = f"R{state.today():%Y%m%d}{secrets.randbelow(10**6):06d}"
+    state.record({
+        "kind": rules.kind, "numero_remboursement": numero, "numero_timbre": found["numero_timbre"],
+        "reference_transaction": found["reference_transaction"], "montant": found["montant"],
+        "date_achat": found["date_achat"], "carte_fin": found["carte_fin"], "received_at": now_iso(),
+    })
+    return numero
+
+
+def justificatif_pdf(done: dict[str, Any]) -> Response:
+    """The justificatif de remboursement of a recorded refund, as a download."""
+    numero = done["numero_remboursement"]
+    lines = [
+        Line("Justificatif de remboursement d'un timbre fiscal électronique", 14, bold=True),
+        f"Numéro de la demande de remboursement : {numero}",
+        f"Numéro du timbre : {timbre.grouped(done['numero_timbre'])}",
+        f"Montant remboursé : {done['montant']} €",
+        f"Date d'achat du timbre : {fr_date(done['date_achat'])}",
+        f"Remboursé sur la carte bancaire se terminant par {done['carte_fin']}",
+        f"Demande enregistrée le {datetime.fromisoformat(done['received_at']):%d/%m/%Y}",
+    ]
+    return pdf_download(pdf_document(lines), f"justificatif-remboursement-{numero}.pdf")
+
+
+# -- the screens -------------------------------------------------------------------------------------
+
+
+REFUND_STEPS = ("Rechercher le timbre", "Confirmer le timbre à rembourser",
+                "Télécharger le justificatif de remboursement")
+_RECHERCHE_FIELDS = ("numero_timbre", "montant", "reference_transaction", "date_achat")
+QUI = [("usager", "Usager"), ("professionnel", "Professionnel")]
+OU = [("en_ligne", "En ligne"), ("professionnel", "Auprès d'un professionnel délivrant des timbres électroniques")]
 
 
 def _render_refund(template: str, number: int, **context: Any) -> str:
@@ -149,20 +202,52 @@ def _render_refund(template: str, number: int, **context: Any) -> str:
     context.setdefault("errors", {})
     return render_template(
         f"timbres/{template}.html", titre_demarche=REMBOURSEMENT_TITRE, number=number, total=len(REFUND_STEPS),
-        grouped=timbre.grouped,
+        grouped=timbre.grouped, base=BASE,
         step_title=REFUND_STEPS[number - 1], next_title=REFUND_STEPS[number] if number < len(REFUND_STEPS) else None,
         **context,
     )
 
 
-@bp.route("/remboursement", methods=["GET", "POST"], host=HOST)
+def _choice_page(name: str, legend: str, what: str, options: list[tuple[str, str]], nexts: dict[str, str]) -> Response:
+    """A page of one radio group and « Poursuivre », leading to `nexts[choice]`."""
+    visitor = current_visitor()
+    values = {name: request.form.get(name, "")} if request.method == "POST" else {}
+    errors = {}
+    if request.method == "POST":
+        check = FormCheck(dict(values), today=current_state().today())
+        check.choice(name, what, [code for code, _ in options])
+        if not check.errors:
+            return with_visitor(redirect(nexts[values[name]], 303), visitor)
+        errors = check.errors
+    return with_visitor(render_template("timbres/choix_remboursement.html", name=name, legend=legend, options=options,
+                                        values=values, errors=errors), visitor)
+
+
+@bp.route(f"{BASE}/choixFormulaire.jsp", methods=["GET", "POST"], host=HOST)
+def choix_formulaire() -> Response:
+    return _choice_page("qui", "Vous êtes", "si vous êtes un usager ou un professionnel", QUI,
+                        {"usager": f"{BASE}/choixAchat.jsp", "professionnel": f"{BASE}/professionnel.jsp"})
+
+
+@bp.route(f"{BASE}/choixAchat.jsp", methods=["GET", "POST"], host=HOST)
+def choix_achat() -> Response:
+    return _choice_page("achat", "Vous avez acheté le timbre", "où vous avez acheté le timbre", OU,
+                        {"en_ligne": f"{BASE}/rechercheTimbre.jsp", "professionnel": f"{BASE}/professionnel.jsp"})
+
+
+@bp.route(f"{BASE}/professionnel.jsp", host=HOST)
+def professionnel() -> str:
+    return render_template("timbres/professionnel.html")
+
+
+@bp.route(f"{BASE}/rechercheTimbre.jsp", methods=["GET", "POST"], host=HOST)
 def recherche() -> Response:
     visitor, state = current_visitor(), current_state()
     if request.method == "GET":
         return with_visitor(_render_refund("recherche", 1), visitor)
     values = {name: request.form.get(name, "") for name in _RECHERCHE_FIELDS}
     check = FormCheck(dict(values), today=state.today())
-    found = _check_recherche(check)
+    found = check_recherche(check, IMPOTS)
     if found is None:
         refusal = check.errors.pop("recherche", None)
         return with_visitor(_render_refund("recherche", 1, values=values, errors=check.errors, refus=refusal), visitor)
@@ -170,10 +255,10 @@ def recherche() -> Response:
     with state.lock:
         site_store()["recherches"][jeton] = found
         site_store()["visiteurs"].setdefault(visitor, {})["recherche"] = jeton
-    return with_visitor(redirect("/remboursement/confirmation", 303), visitor)
+    return with_visitor(redirect(f"{BASE}/confirmation.jsp", 303), visitor)
 
 
-@bp.route("/remboursement/confirmation", methods=["GET", "POST"], host=HOST)
+@bp.route(f"{BASE}/confirmation.jsp", methods=["GET", "POST"], host=HOST)
 def confirmation() -> Response:
     visitor, state = current_visitor(), current_state()
     with state.lock:
@@ -182,19 +267,14 @@ def confirmation() -> Response:
             else store["visiteurs"].get(visitor, {}).get("recherche", "")
         found = dict(store["recherches"].get(jeton) or {})
     if not found:
-        return with_visitor(redirect("/remboursement", 303), visitor)
+        return with_visitor(redirect(f"{BASE}/rechercheTimbre.jsp", 303), visitor)
     if request.method == "GET":
         return with_visitor(_render_refund("remboursement", 2, r=found, jeton=jeton,
-                                            date_achat=_fr_date(found["date_achat"])), visitor)
-    numero = f"R{state.today():%Y%m%d}{secrets.randbelow(10**6):06d}"
-    state.record({
-        "kind": REMBOURSEMENT_KIND, "numero_remboursement": numero, "numero_timbre": found["numero_timbre"],
-        "reference_transaction": found["reference_transaction"], "montant": found["montant"],
-        "date_achat": found["date_achat"], "carte_fin": found["carte_fin"], "received_at": now_iso(),
-    })
+                                            date_achat=fr_date(found["date_achat"])), visitor)
+    numero = record_refund(found, IMPOTS)
     with state.lock:
         store["visiteurs"].setdefault(visitor, {}).setdefault("remboursements", []).append(numero)
-    return with_visitor(redirect(f"/remboursement/{numero}", 303), visitor)
+    return with_visitor(redirect(f"{BASE}/{numero}", 303), visitor)
 
 
 def _refund(numero: str) -> dict[str, Any]:
@@ -204,27 +284,16 @@ def _refund(numero: str) -> dict[str, Any]:
     return next(r for r in current_state().received(REMBOURSEMENT_KIND) if r["numero_remboursement"] == numero)
 
 
-@bp.route("/remboursement/<numero>", host=HOST)
+@bp.route(f"{BASE}/<numero>", host=HOST)
 def rembourse(numero: str) -> str:
-    done = _refund(numero)
-    return _render_refund("rembourse", 3, r=done)
+    return _render_refund("rembourse", 3, r=_refund(numero))
 
 
-@bp.route("/remboursement/<numero>/justificatif.pdf", host=HOST)
+@bp.route(f"{BASE}/<numero>/justificatif.pdf", host=HOST)
 def justificatif(numero: str) -> Response:
-    done = _refund(numero)
-    lines = [
-        Line("Justificatif de remboursement d'un timbre fiscal électronique", 14, bold=True),
-        f"Numéro de la demande de remboursement : {numero}",
-        f"Numéro du timbre : {timbre.grouped(done['numero_timbre'])}",
-        f"Montant remboursé : {done['montant']} €",
-        f"Date d'achat du timbre : {_fr_date(done['date_achat'])}",
-        f"Remboursé sur la carte bancaire se terminant par {done['carte_fin']}",
-        f"Demande enregistrée le {datetime.fromisoformat(done['received_at']):%d/%m/%Y}",
-    ]
-    return pdf_download(pdf_document(lines), f"justificatif-remboursement-{numero}.pdf")
+    return justificatif_pdf(_refund(numero))
 
 
-def _fr_date(iso: str) -> str:
+def fr_date(iso: str) -> str:
+    """`2026-11-15` -> `15/11/2026`."""
     return f"{date.fromisoformat(iso):%d/%m/%Y}"
-

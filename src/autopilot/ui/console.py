@@ -38,6 +38,7 @@ from autopilot.engine.runner import Outcome
 from autopilot.engine.session import Session
 from autopilot.errors import AutopilotError, ExitStatus
 from autopilot.ui.desk import Desk
+from autopilot.engine import downloads
 from autopilot.ui.recapitulatif import print_document, save_pdf
 from autopilot.ui.server import LocalServer
 from autopilot.ui.visit import Demarche, forget_unfinished
@@ -112,9 +113,12 @@ class Console:
     def _open_tab(self) -> None:
         self.session, self.panel = self.open_tab()
         self.session.page.on("download", self._save_download)
+        self.session.save_file = self.desk.download_path  # a flow's `download:` output, listed with the results
 
     def _save_download(self, download: Download) -> None:
         """A file the site gives goes to the visit's folder, and nowhere else (the browser's copy is deleted)."""
+        if downloads.claimed(self.session.page):
+            return  # a flow's `download:` output: the engine saves it under the flow's name
         try:
             download.save_as(self.desk.download_path(download.suggested_filename))
         except PlaywrightError as error:

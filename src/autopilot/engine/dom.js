@@ -1,0 +1,212 @@
+// The one browser-side definition of what a person sees (DESIGN §4c, ADR 0011): visibility, a
+// label's own words and their normalisation, what a control holds, where a person clicks a
+// choice, the site's errors and whether the page has settled. This file is ONE expression, an
+// object of functions; `dom.py` composes it into every script the engine, the read-back, the page
+// reading and the recorder run (never a copy of these rules elsewhere).
+// Every helper works on the element's own document, so one frame may look into another.
+(() => {
+  // Zero-width characters real sites put inside acronyms (« S\u200bI\u200bR\u200bE\u200bN »), and the soft hyphen.
+  const INVISIBLE = /[\u200b\u200c\u200d\u2060\ufeff\u00ad]/g;
+  const clean = (s) =>
+    (s || "").normalize("NFC").replace(INVISIBLE, "").replace(/[\u2019\u2018\u02bc]/g, "'").replace(/\s+/g, " ").trim();
+  // A required marker left at either end of a label (« Nom * », « * Nom ») is not one of its words.
+  const unmarked = (s) => s.replace(/^\*\s*/, "").replace(/\s*\*$/, "");
+  const norm = (s) => unmarked(clean(s)).toLocaleLowerCase("fr");
+
+  const inPanel = (el) => {
+    for (let node = el; node; node = node.parentNode || node.host) {
+      if (node.nodeType === 1 && node.hasAttribute("data-autopilot-panel")) return true;
+    }
+    return false;
+  };
+  const styleOf = (el) => el.ownerDocument.defaultView.getComputedStyle(el);
+  // Visible: connected, rendered, not hidden, with a box a person can see.
+  const shown = (el) => {
+    if (!el || !el.isConnected) return false;
+    const style = styleOf(el);
+    if (style.visibility === "hidden" || style.display === "none") return false;
+    const box = el.getBoundingClientRect();
+    return box.width > 0 && box.height > 0;
+  };
+  // Text only screen readers get (DSFR .fr-sr-only: a 1px clipped box) is not seen.
+  const screenReaderOnly = (el) => {
+    if (el.classList.contains("fr-sr-only") || el.classList.contains("sr-only")) return true;
+    const box = el.getBoundingClientRect();
+    return box.width <= 1 && box.height <= 1 && styleOf(el).overflow === "hidden";
+  };
+  // Inside a label but not its name: the DSFR hint and messages, a required marker, a nested help button.
+  const NOT_LABEL = [
+    ".fr-hint-text", ".fr-error-text", ".fr-valid-text", ".fr-info-text", ".fr-message", ".fr-messages-group",
+    ".fr-required", "[role=button]", "button", "[role=tooltip]", ".fr-tooltip", "[aria-hidden=true]",
+  ].join(", ");
+  const marker = (el) => el.tagName === "EM" || el.tagName === "ABBR" || el.tagName === "SUP" ? clean(el.textContent) === "*" : false;
+  // A label's own words: its visible text, without what NOT_LABEL lists (hidden parts are skipped
+  // when the label itself is shown; a hidden label keeps its written words).
+  const ownText = (el) => {
+    const rendered = shown(el);
+    const parts = [];
+    const walk = (node) => {
+      for (const child of node.childNodes) {
+        if (child.nodeType === 3) parts.push(child.data);
+        else if (child.nodeType === 1) {
+          if (child.matches(NOT_LABEL) || marker(child)) continue;
+          if (child.tagName === "SCRIPT" || child.tagName === "STYLE" || child.tagName === "TEMPLATE") continue;
+          if (rendered) {
+            const style = styleOf(child);
+            if (style.display === "none" || style.visibility === "hidden" || screenReaderOnly(child)) continue;
+          }
+          if (child.tagName === "IMG") parts.push(" ");
+          else {
+            parts.push(" ");
+            walk(child);
+            parts.push(" ");
+          }
+        }
+      }
+    };
+    walk(el);
+    return unmarked(clean(parts.join("")));
+  };
+  const byIds = (el, ids) =>
+    (ids || "").split(/\s+/).map((id) => id && el.ownerDocument.getElementById(id)).filter(Boolean);
+  const fieldLabels = (el) => {
+    const names = [];
+    if (el.getAttribute("aria-label")) names.push(clean(el.getAttribute("aria-label")));
+    const labelled = byIds(el, el.getAttribute("aria-labelledby"));
+    if (labelled.length) names.push(labelled.map(ownText).join(" "));
+    for (const label of el.labels || []) names.push(ownText(label));
+    if (!names.length && el.matches("[role=tab], [role=radio], [role=option]")) names.push(ownText(el));
+    return names.filter(Boolean);
+  };
+  const groupLabels = (el) => {
+    const names = [];
+    if (el.getAttribute("aria-label")) names.push(clean(el.getAttribute("aria-label")));
+    const labelled = byIds(el, el.getAttribute("aria-labelledby"));
+    if (labelled.length) names.push(labelled.map(ownText).join(" "));
+    const legend = el.querySelector(":scope > legend");
+    if (legend) names.push(ownText(legend));
+    const heading = el.querySelector(":scope > h2, :scope > h3, :scope > h4");
+    if (heading && el.tagName !== "FIELDSET") names.push(ownText(heading));
+    return names.filter(Boolean);
+  };
+  // A radio or checkbox a person can see: itself, or (DSFR, card radios) its label drawn over it.
+  const choiceShown = (input) => shown(input) || [...(input.labels || [])].some(shown);
+
+  // Where a person clicks to pick a choice: the control when it is the element at its own centre
+  // (a plain radio, a tab), else a point of its visible label that is the label or plain text in
+  // it, never a link or button inside it (DSFR draws the box on the label, which takes the
+  // pointer; a card radio's input is 0×0). Marks that element data-autopilot-click=<token> and
+  // returns {x, y} in it, or null when nothing a person could click is there.
+  const INTERACTIVE = "a, button, [role=button], input, select, textarea";
+  const hitsSelf = (el, x, y, accept) => {
+    const box = el.getBoundingClientRect();
+    const hit = el.ownerDocument.elementFromPoint(box.left + x, box.top + y);
+    return hit !== null && accept(hit);
+  };
+  const clickPoint = (control, token) => {
+    const mark = (el, x, y) => {
+      el.setAttribute("data-autopilot-click", token);
+      return { x, y };
+    };
+    control.scrollIntoView({ block: "center", inline: "nearest" });
+    const box = control.getBoundingClientRect();
+    if (shown(control) && hitsSelf(control, box.width / 2, box.height / 2, (hit) => hit === control || control.contains(hit))) {
+      return mark(control, box.width / 2, box.height / 2);
+    }
+    for (const label of control.labels || []) {
+      if (!shown(label)) continue;
+      const area = label.getBoundingClientRect();
+      const points = [[4, 4], [area.width / 2, area.height / 2], [4, area.height / 2], [area.width - 4, area.height / 2]];
+      const plain = (hit) => {
+        if (hit === label || hit === control) return true;
+        if (!label.contains(hit)) return false;
+        const active = hit.closest(INTERACTIVE);
+        return !(active && label.contains(active));
+      };
+      for (const [x, y] of points) {
+        if (x > 0 && y > 0 && x < area.width && y < area.height && hitsSelf(label, x, y, plain)) return mark(label, x, y);
+      }
+    }
+    return null;
+  };
+  // Whether a choice is on: a ticked radio or checkbox, a selected tab, a checked ARIA radio.
+  const isOn = (control) => {
+    if (control.matches("input")) return control.checked;
+    if (control.matches("[role=tab]")) return control.getAttribute("aria-selected") === "true";
+    return control.getAttribute("aria-checked") === "true";
+  };
+
+  // What a control holds now, as the page shows it (the read-back the mediator checks).
+  const readBack = (el) => {
+    if (!el) return "";
+    if (el.tagName === "SELECT") return el.selectedOptions.length ? clean(el.selectedOptions[0].textContent) : "";
+    if (el.type === "checkbox") return el.checked ? "oui" : "non";
+    if (el.type === "file") return [...el.files].map((f) => f.name).join(", ");
+    if (el.matches("input, textarea")) return el.value;
+    if (el.matches("[role=tablist]")) {
+      const on = [...el.querySelectorAll("[role=tab]")].find((t) => t.getAttribute("aria-selected") === "true");
+      return on ? ownText(on) : "";
+    }
+    const radios = [...el.querySelectorAll("input[type=radio]")];
+    if (radios.length) {
+      const on = radios.find((r) => r.checked);
+      if (!on) return "";
+      return fieldLabels(on)[0] || on.value;
+    }
+    const aria = [...el.querySelectorAll("[role=radio]")].find((r) => r.getAttribute("aria-checked") === "true");
+    return aria ? fieldLabels(aria)[0] || "" : "";
+  };
+
+  // The site's own error messages now shown: field errors first (DSFR .fr-error-text, and in 1.15
+  // .fr-message--error inside .fr-messages-group), then an error alert when it says more than a
+  // summary of them. A warning or info alert, even with role="alert", is not a refusal.
+  const FIELD_ERRORS = ".fr-error-text, .fr-message--error";
+  const ERROR_ALERTS = ".fr-alert--error";
+  const visibleIn = (doc, selector) => [...doc.querySelectorAll(selector)].filter((el) => shown(el) && !inPanel(el));
+  const CALM = ".fr-alert--warning, .fr-alert--info, .fr-alert--success, .fr-notice";
+  // A control marked invalid points (aria-describedby) at its error message: that message counts.
+  const describedErrors = (doc) => [...doc.querySelectorAll("[aria-invalid=true][aria-describedby]")].flatMap((el) =>
+    byIds(el, el.getAttribute("aria-describedby")).filter((m) =>
+      /err/i.test(`${m.id} ${m.className}`) && !m.matches(".fr-hint-text") && shown(m) && !inPanel(m)));
+  const siteErrors = (doc = document) => {
+    const found = [];
+    for (const el of [...visibleIn(doc, FIELD_ERRORS), ...describedErrors(doc)]) {
+      const text = clean(el.innerText);
+      if (text && !found.includes(text)) found.push(text);
+    }
+    const fieldErrors = [...found];
+    for (const el of visibleIn(doc, `${ERROR_ALERTS}, [role=alert]`)) {
+      if (el.parentElement && el.parentElement.closest(`${ERROR_ALERTS}, [role=alert]`)) continue;
+      if (!el.matches(ERROR_ALERTS) && (el.closest(CALM) || el.querySelector(CALM))) continue;
+      const text = clean(el.innerText);
+      if (!text || found.includes(text)) continue;
+      if (fieldErrors.some((e) => text.includes(e))) continue; // « Le formulaire contient 2 erreurs : … »
+      found.push(text);
+    }
+    return found;
+  };
+  // Alerts shown to the mediator, never obeyed: warnings and infos (« Fraîcheur des données »).
+  const siteNotices = (doc = document) =>
+    visibleIn(doc, ".fr-alert--warning, .fr-alert--info").map((el) => clean(el.innerText)).filter(Boolean);
+
+  // Still loading: a busy region, or a visible loader (ADR 0011 lists these).
+  const LOADERS = [
+    "[aria-busy=true]", ".loader", ".loader-container", ".loading", ".spinner", ".fr-spinner",
+    "[role=progressbar]:not(progress):not([aria-valuenow])", ".v-overlay--active", ".overlay-loading",
+  ].join(", ");
+  const busy = (doc = document) => {
+    if (!doc.body) return "document";
+    for (const el of doc.querySelectorAll(LOADERS)) {
+      if (inPanel(el)) continue;
+      const flagged = el.getAttribute("aria-busy") === "true";
+      if (shown(el) || (flagged && (el === doc.body || el === doc.documentElement))) return flagged ? "aria-busy" : "loader";
+    }
+    return "";
+  };
+  const pageText = (doc = document) => (doc.body ? clean(doc.body.innerText) : "");
+
+  return Object.freeze({
+    clean, norm, inPanel, shown, choiceShown, ownText, fieldLabels, groupLabels, clickPoint, isOn, readBack,
+    siteErrors, siteNotices, busy, pageText, LOADERS,
+  });
+})()
