@@ -331,7 +331,8 @@ def paid(reference: str) -> str:
 
 @bp.route("/timbre/<reference>/code-2d.svg", host=HOST)
 def code_2d(reference: str) -> Response:
-    return Response(qr_svg(_bought(reference)["numero_timbre"]), mimetype="image/svg+xml")
+    numero = _bought(reference)["numero_timbre"]
+    return Response(qr_svg(numero, title=f"Code 2D du timbre {numero}"), mimetype="image/svg+xml")
 
 
 @bp.route("/timbre/<reference>/timbre.pdf", host=HOST)
