@@ -21,7 +21,8 @@ def recapitulatif_pdf(*, nom: str, numero: str, received_on: str, valid_until: s
         Line(f"Enregistrée le {received_on}. Valable 1 an, jusqu'au {valid_until}.", 10),
     ]
     for title, rows in summary_sections(summary_html):
-        lines += [Line("", 4), Line(title, 12, bold=True), *(Line(f"{label} : {value}", 10) for label, value in rows)]
+        # 9-point rows under 11-point titles: the longest récapitulatif still fits on one page
+        lines += [Line("", 0), Line(title, 11, bold=True), *(Line(f"{label} : {value}", 9) for label, value in rows)]
     lines += ["", Line(NOTICE, 8)]
     return pdf_document(lines, code_2d=numero, code_beside=True,
                         title=f"Récapitulatif de la pré-demande {numero}")
