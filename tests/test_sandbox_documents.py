@@ -6,6 +6,8 @@ the others from the replicas' own pages."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from datetime import date, datetime
 from pathlib import Path
 
@@ -143,3 +145,14 @@ def test_the_csa_reads_back_and_its_qr_code_leads_back_to_the_report(sandbox):
     assert {"Titulaire : MARTIN JEANNE MARIE", "Numéro d'immatriculation : AB-123-CD", CLEAN} <= set(lines)
     assert codes_in_pdf(pdf) == [("QRCode", address)]
     assert browser.get(address).text == rapport.text  # the code's address is the report itself
+
+
+def test_without_the_sandbox_extra_the_command_says_how_to_install_it():
+    """`autopilot sandbox` on an install without the extra: a French message, no traceback."""
+    hide_fpdf = "import sys; sys.modules['fpdf'] = None; from autopilot.cli import main; sys.exit(main(['sandbox']))"
+    done = subprocess.run([sys.executable, "-c", hide_fpdf], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.splitlines() == [
+        "Erreur : le bac à sable a besoin de son extra « sandbox » (documents PDF et QR codes).",
+        "  → Relancez scripts/setup, ou : .venv/bin/pip install -e '.[sandbox]'.",
+    ]
