@@ -36,16 +36,17 @@ class Line(NamedTuple):
 def pdf_document(lines: Sequence[str | Line], *, code_2d: str | None = None, code_beside: bool = False,
                  title: str | None = None) -> bytes:
     """An A4 PDF: one line of DejaVu Sans per item, a `str` being an 11-point line ("" leaves a blank
-    line), and, when `code_2d` is given, a QR code carrying exactly that text: under the text, or in
-    the first page's top right corner with `code_beside`. Text longer than a page goes on to the next.
+    line), and, when `code_2d` is given, a QR code carrying exactly that text: under the text, or
+    with `code_beside` in the top right corner, under the first line. Text longer than a page goes on
+    to the next.
     """
     pdf = _page(title)
-    if code_2d and code_beside:
-        _draw_code(pdf, code_2d, _WIDTH - _LEFT - _MODULE * len(qr_matrix(code_2d)), _TOP)
     y = _TOP
-    for line in lines:
+    for number, line in enumerate(lines):
         text, size, bold = Line(line) if isinstance(line, str) else line
         y += size + 10  # each line moves down by its own leading, then shows its text
+        if number == 1 and code_2d and code_beside:  # under the title, which may be long, beside the rest
+            _draw_code(pdf, code_2d, _WIDTH - _LEFT - _MODULE * len(qr_matrix(code_2d)), y - size)
         if y > _HEIGHT - _TOP:
             pdf.add_page()
             y = _TOP + size + 10
