@@ -15,6 +15,8 @@ import pytest
 from citizens import CAMILLE, citizen
 from documents import codes_in_pdf, codes_in_picture, pdf_lines, pdf_pages
 from paying import citizen_pays
+from test_sandbox import ADRESSE, FILIATION, LOGIN
+from test_sandbox_identite import CNI, ETAT_CIVIL_CNI, _fill, _validate
 from test_sandbox_timbres import MAIL, SITE, buy, download, only, refund
 from test_sandbox_vehicule_services import CLEAN, HISTOVEC, MARTIN, Browser
 
@@ -156,3 +158,29 @@ def test_without_the_sandbox_extra_the_command_says_how_to_install_it():
         "Erreur : le bac à sable a besoin de son extra « sandbox » (documents PDF et QR codes).",
         "  → Relancez scripts/setup, ou : .venv/bin/pip install -e '.[sandbox]'.",
     ]
+
+
+def test_the_cni_recapitulatif_has_no_timbre_and_needs_the_account(sandbox):
+    user = Browser(sandbox)
+    assert user.login().status == 303
+    adresse = {**ADRESSE, "complement": "chez Nguyễn Văn Đức"}
+    _fill(user, [(CNI, {"motif": "premiere_demande"}), (CNI + "/etat-civil", ETAT_CIVIL_CNI),
+                 (CNI + "/adresse", adresse), (CNI + "/filiation", FILIATION)])
+    done = _validate(user, CNI)
+    (record,) = sandbox.received("cni-pre-demande")
+    numero = record["numero_predemande"]
+    assert done.location == sandbox.url(f"{CNI}/confirmation/{numero}")
+    address = f"{CNI}/confirmation/{numero}/recapitulatif.pdf"
+
+    status, headers, pdf = user.raw(address)
+    assert (status, headers["Content-Type"]) == (200, "application/pdf") and pdf_pages(pdf) == 1
+    lines = pdf_lines(pdf)
+    assert lines[:2] == ["Récapitulatif de pré-demande de carte d'identité", f"Numéro de pré-demande : {numero}"]
+    assert [line for line in lines[3:-1] if ":" not in line] == ["Motif de la demande", "État civil", "Adresse",
+                                                                 "Filiation"]  # the section titles: no timbre
+    assert f"Nom de naissance : {ETAT_CIVIL_CNI['nom_naissance']}" in lines
+    assert "Complément d'adresse : chez Nguyễn Văn Đức" in lines and "Couleur des yeux" not in " ".join(lines)
+    assert codes_in_pdf(pdf) == [("QRCode", numero)]
+    stranger = Browser(sandbox).get(address, follow=False)
+    assert stranger.status == 303 and stranger.location.startswith(sandbox.url(LOGIN))
+    assert user.get(address.replace(numero, "AAAAAAAAAA")).status == 404
