@@ -37,13 +37,13 @@ def pdf_pages(pdf: bytes) -> int:
     return int(next(line.split()[-1] for line in info.splitlines() if line.startswith("Pages:")))
 
 
-def codes_in_pdf(pdf: bytes) -> list[tuple[str, str]]:
-    """The 2D codes found on the PDF's first page rendered at 150 dpi: (symbology, content)."""
+def codes_in_pdf(pdf: bytes, page: int = 1) -> list[tuple[str, str]]:
+    """The 2D codes found on a page of the PDF rendered at 150 dpi: (symbology, content)."""
     with tempfile.TemporaryDirectory() as folder:
         source, root = Path(folder) / "document.pdf", Path(folder) / "page"
         source.write_bytes(pdf)
-        subprocess.run([_tool("pdftoppm"), "-r", "150", "-png", "-singlefile", "-f", "1", str(source), str(root)],
-                       check=True, capture_output=True)
+        subprocess.run([_tool("pdftoppm"), "-r", "150", "-png", "-singlefile", "-f", str(page),
+                        str(source), str(root)], check=True, capture_output=True)
         return codes_in_picture(root.with_suffix(".png").read_bytes())
 
 

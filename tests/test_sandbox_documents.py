@@ -22,6 +22,7 @@ from test_sandbox_vehicule_services import CLEAN, HISTOVEC, MARTIN, Browser
 
 from autopilot.engine.runner import Outcome
 from autopilot.sandbox import timbre
+from autopilot.sandbox.pdf import Line, pdf_document
 
 TODAY = date(2026, 11, 15)
 MAIRIE = "mairie.demo@ants.bac-a-sable.fr"
@@ -76,11 +77,13 @@ def test_the_predemande_recapitulatif_reads_back_and_its_qr_code_recalls_the_pre
         "Adresse", "Numéro et libellé de la voie : 12 rue du Cœur-Volant",
         "Complément d'adresse : Résidence « Les Œillets », chez Łukasz Nguyễn", "Code postal : 35000",
         "Commune : Rennes", "Numéro de téléphone portable : 0612345678", "Adresse électronique : Non renseigné",
-        "Filiation", "Parent 1 : Jean Lefèvre", "Date et lieu de naissance du parent 1 : 02/03/1955, Łódź (Pologne)",
+        "Filiation", "Parent 1 : Jean Lefèvre",
+        "Date et lieu de naissance du parent 1 : 02/03/1955, Łódź (Pologne)",
         "Parent 2 : Anne Morvan", "Date et lieu de naissance du parent 2 : Non renseigné",
         "Timbre fiscal", "Timbre fiscal : Timbre fiscal électronique déjà acheté",
         "Numéro du timbre fiscal : 1234 5678 9012 3456", "Montant : 86 €",
-        "Document à présenter en mairie avec les pièces justificatives. Ce récapitulatif ne vaut pas titre d'identité.",
+        "Document à présenter en mairie avec les pièces justificatives. "
+        "Ce récapitulatif ne vaut pas titre d'identité.",
     ]
     # The recueil station scans the printed QR code, or the one on the citizen's phone.
     assert codes_in_pdf(pdf) == [("QRCode", numero)]
@@ -184,3 +187,15 @@ def test_the_cni_recapitulatif_has_no_timbre_and_needs_the_account(sandbox):
     stranger = Browser(sandbox).get(address, follow=False)
     assert stranger.status == 303 and stranger.location.startswith(sandbox.url(LOGIN))
     assert user.get(address.replace(numero, "AAAAAAAAAA")).status == 404
+
+
+def test_a_line_too_wide_wraps_and_a_long_document_goes_on_to_a_second_page():
+    """Nothing a citizen typed runs off the page: long values wrap, long documents go on."""
+    address = "Résidence « Les Œillets », bâtiment B, escalier 4, chez Łukasz Nguyễn, " * 3
+    pdf = pdf_document([Line("Titre", 16, bold=True), f"Complément d'adresse : {address.strip()}",
+                        *(f"Ligne {n}" for n in range(40))], code_2d="1234567890123456")
+    assert pdf_pages(pdf) == 2
+    text = " ".join(pdf_lines(pdf))
+    assert f"Complément d'adresse : {address.strip()}" in text  # its parts, one after the other
+    assert text.endswith("Ligne 38 Ligne 39")
+    assert codes_in_pdf(pdf) == [] and codes_in_pdf(pdf, page=2) == [("QRCode", "1234567890123456")]

@@ -20,6 +20,8 @@ from autopilot.sandbox.qr import qr_matrix
 
 _WIDTH, _HEIGHT = 595, 842  # an A4 page, in points
 _LEFT, _TOP = 56, 42  # points from the page's left and top edges
+_RIGHT = 28  # points kept free at the right edge: a line wider than the rest wraps
+_TEXT_WIDTH = _WIDTH - _LEFT - _RIGHT
 _MODULE = 4  # points per module of the 2D code
 _CODE_GAP = 16  # points between the last line's baseline and the top of the 2D code
 _FAMILY = "DejaVu"
@@ -37,23 +39,30 @@ def pdf_document(lines: Sequence[str | Line], *, code_2d: str | None = None, cod
                  title: str | None = None) -> bytes:
     """An A4 PDF: one line of DejaVu Sans per item, a `str` being an 11-point line ("" leaves a blank
     line), and, when `code_2d` is given, a QR code carrying exactly that text: under the text, or
-    with `code_beside` in the top right corner, under the first line. Text longer than a page goes on
-    to the next.
+    with `code_beside` in the top right corner, under the first line. A line too wide for the page
+    wraps at its spaces; text longer than a page goes on to the next.
     """
     pdf = _page(title)
+    code_side = _MODULE * len(qr_matrix(code_2d)) if code_2d else 0
+    code_bottom = 0.0  # where the code beside the text ends: lines above it leave it room
     y = _TOP
     for number, line in enumerate(lines):
         text, size, bold = Line(line) if isinstance(line, str) else line
-        y += size + 10  # each line moves down by its own leading, then shows its text
-        if number == 1 and code_2d and code_beside:  # under the title, which may be long, beside the rest
-            _draw_code(pdf, code_2d, _WIDTH - _LEFT - _MODULE * len(qr_matrix(code_2d)), y - size)
-        if y > _HEIGHT - _TOP:
-            pdf.add_page()
-            y = _TOP + size + 10
-        if text:
-            pdf.set_font(_FAMILY, "B" if bold else "", size)
-            pdf.text(_LEFT, y, text)
+        pdf.set_font(_FAMILY, "B" if bold else "", size)
+        beside = y + 10 < code_bottom
+        for part in _wrapped(pdf, text, _TEXT_WIDTH - (code_side + _CODE_GAP if beside else 0)):
+            y += size + 10  # each line moves down by its own leading, then shows its text
+            if y > _HEIGHT - _TOP:
+                pdf.add_page()
+                y = _TOP + size + 10
+            pdf.text(_LEFT, y, part)
+        if number == 0 and code_2d and code_beside:  # under the title, which may be long, beside the rest
+            _draw_code(pdf, code_2d, _WIDTH - _RIGHT - code_side, y + _CODE_GAP / 2)
+            code_bottom = y + _CODE_GAP / 2 + code_side
     if code_2d and not code_beside:
+        if y + _CODE_GAP + code_side > _HEIGHT - _TOP:
+            pdf.add_page()
+            y = _TOP - _CODE_GAP
         _draw_code(pdf, code_2d, _LEFT, y + _CODE_GAP)
     return bytes(pdf.output())
 
@@ -77,6 +86,18 @@ def _page(title: str | None) -> FPDF:
     pdf.set_creator("Bac à sable de formation autopilot")
     pdf.add_page()
     return pdf
+
+
+def _wrapped(pdf: FPDF, text: str, width: float) -> list[str]:
+    """`text` cut at spaces into parts no wider than `width` in the current font (a longer word stays whole)."""
+    parts = [""]
+    for word in text.split(" "):
+        joined = f"{parts[-1]} {word}" if parts[-1] else word
+        if parts[-1] and pdf.get_string_width(joined) > width:
+            parts.append(word)
+        else:
+            parts[-1] = joined
+    return parts
 
 
 def _draw_code(pdf: FPDF, content: str, left: float, top: float) -> None:

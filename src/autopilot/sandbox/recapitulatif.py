@@ -9,7 +9,8 @@ from html.parser import HTMLParser
 
 from autopilot.sandbox.pdf import Line, pdf_document
 
-NOTICE = "Document à présenter en mairie avec les pièces justificatives. Ce récapitulatif ne vaut pas titre d'identité."
+NOTICE = ("Document à présenter en mairie avec les pièces justificatives. "
+          "Ce récapitulatif ne vaut pas titre d'identité.")
 
 
 def recapitulatif_pdf(*, nom: str, numero: str, received_on: str, valid_until: str, summary_html: str) -> bytes:
