@@ -11,6 +11,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from documents import pdf_text
 from test_sandbox import Client, Reply
 from test_sandbox_identite import (
     CARTE,
@@ -205,8 +206,10 @@ def test_by_email_the_stamps_go_to_the_mailbox_and_the_documents_are_one_pdf(buy
     pdf, content_type = download(buyer, SITE + link)
     assert content_type == "application/pdf"
     assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
-    for shown in (timbre.grouped(sold["numero_timbre"]), "Justificatif de paiement", sold["reference_transaction"]):
-        assert shown.encode() in pdf, shown
+    text = pdf_text(pdf)
+    for shown in (f"Numéro du timbre : {timbre.grouped(sold['numero_timbre'])}", "Montant : 86 €",
+                  "Justificatif de paiement", sold["reference_transaction"]):
+        assert shown in text, shown
     svg = buyer.get(SITE + f"/pages/achat/code2d/{sold['reference_transaction']}/{sold['numero_timbre']}.svg")
     assert svg.status == 200 and svg.headers["Content-Type"].startswith("image/svg+xml")
 
@@ -377,7 +380,8 @@ def test_a_refund_is_confirmed_recorded_and_its_justificatif_downloaded(buyer, s
     assert f"Numéro de la demande de remboursement {record['numero_remboursement']}" in _text(done.text)
     body, content_type = download(buyer, REFUND + f"/{record['numero_remboursement']}/justificatif.pdf")
     assert content_type == "application/pdf" and body.startswith(b"%PDF")
-    assert timbre.grouped(sold["numero_timbre"]).encode() in body and b"se terminant par 1111" in body
+    text = pdf_text(body)
+    assert f"Numéro du timbre : {timbre.grouped(sold['numero_timbre'])}" in text and "se terminant par 1111" in text
     assert sandbox.mailbox() == [] and len(sandbox.sms()) == 1  # no e-mail for a refund, only the purchase SMS
     assert alert(search(buyer, sold)) == "Ce timbre a déjà été remboursé."
     assert Client(sandbox).get(REFUND + f"/{record['numero_remboursement']}").status == 404

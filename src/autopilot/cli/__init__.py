@@ -12,6 +12,9 @@ from autopilot.cli.parser import build_parser
 from autopilot.errors import AutopilotError, ExitStatus
 
 
+SANDBOX_EXTRA = {"fpdf", "segno"}  # what the sandbox imports from its optional extra (pyproject.toml)
+
+
 def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> int:
     """Run `autopilot` with `argv`; return the exit status."""
     env = env or Environment()
@@ -33,7 +36,12 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
     except BrokenPipeError:  # `autopilot flows list | head`: the reader has what it wanted
         _silence_stdout()
         return ExitStatus.OK
-    except Exception:  # noqa: BLE001 — the last resort: a bug, not a user error
+    except Exception as error:  # noqa: BLE001 — the last resort: a bug, not a user error
+        if isinstance(error, ModuleNotFoundError) and error.name in SANDBOX_EXTRA:
+            print("Erreur : le bac à sable a besoin de son extra « sandbox » (documents PDF et QR codes).",
+                  file=env.stderr)
+            print("  → Relancez scripts/setup, ou : .venv/bin/pip install -e '.[sandbox]'.", file=env.stderr)
+            return ExitStatus.USAGE
         if debug:
             traceback.print_exc(file=env.stderr)
         else:

@@ -19,7 +19,8 @@ d'immatriculation). No login: only the holder knows what the certificate prints.
   d'édition » (the sandbox's today), « Valable pour une vente jusqu'au » (+15 days), and under
   « Situation administrative » either `CLEAN` or the vehicle's mentions (gage, oppositions,
   vol); the link « Télécharger le certificat de situation administrative (PDF) » ->
-  `RAPPORT_PATH/<id>/csa.pdf`, a one-page PDF with the same text and its edition date.
+  `RAPPORT_PATH/<id>/csa.pdf`, a one-page PDF with the same text, its edition date and a QR
+  code carrying the report's address.
 
 Each report shown is recorded: `{"kind": "histovec-csa", "rapport", "plaque", "edite_le"
 (JJ/MM/AAAA), "situation" (list of texts), "received_at", "data"}`, `data` being the form as
@@ -280,4 +281,7 @@ def rapport_pdf(rapport: str) -> Response:
               "", "Document édité par HistoVec (bac à sable de formation).",
               "À remettre à l'acheteur : il doit dater de moins de 15 jours lors de la vente."]
     name = f"CSA-{vehicule.plaque.replace(' ', '-')}-{edited:%Y%m%d}.pdf"
-    return pdf_download(pdf_document([Line("Certificat de situation administrative", 16, bold=True), *lines]), name)
+    # The real CSA's QR code leads back to the report on HistoVec (docs/adr/0012-sandbox-documents.md).
+    report = f"https://{HOST}{RAPPORT_PATH}/{rapport}"
+    return pdf_download(pdf_document([Line("Certificat de situation administrative", 16, bold=True), *lines],
+                                     code_2d=report), name)

@@ -15,7 +15,8 @@ hand-written from the paper Cerfa's list. Under the démarche's start path S (lo
   "Achat du timbre fiscal" (the citizen's card, button "Payer N €"), then to
   `S/timbre/paiement-accepte` "Paiement accepté" (button "Continuer" -> récapitulatif).
 - `S/confirmation/<numero>` "Votre pré-demande est enregistrée", the printable
-  `S/confirmation/<numero>/recapitulatif` and its `.../qr-code.svg`.
+  `S/confirmation/<numero>/recapitulatif` and its `.../qr-code.svg`; "Télécharger le récapitulatif"
+  gives `.../recapitulatif.pdf`, the same récapitulatif with its QR code (`recapitulatif`).
 
 Each validation appends one record `{"kind", "numero_predemande", "received_at", "account",
 "data"}`. `data` holds the fields of the pages that apply (form field name = key), kept exactly as
@@ -52,7 +53,9 @@ from autopilot.sandbox.ants_compte import (
 )
 from autopilot.sandbox.hosts import local_url
 from autopilot.sandbox.nomenclatures import COULEURS_YEUX, NATIONALITES, PAYS
+from autopilot.sandbox.pdf import pdf_download
 from autopilot.sandbox.qr import qr_svg
+from autopilot.sandbox.recapitulatif import recapitulatif_pdf
 from autopilot.sandbox.state import current_state, now_iso
 from autopilot.sandbox.validation import FormCheck
 
@@ -303,6 +306,7 @@ class PreDemande:
             (self.confirmation_path("<numero>"), "confirmation", self._confirmation_view, ["GET"]),
             (self.confirmation_path("<numero>") + "/recapitulatif", "printable", self._printable_view, ["GET"]),
             (self.confirmation_path("<numero>") + "/qr-code.svg", "qr_code", self._qr_view, ["GET"]),
+            (self.confirmation_path("<numero>") + "/recapitulatif.pdf", "recapitulatif_pdf", self._pdf_view, ["GET"]),
         ]
         for path, endpoint, view, methods in rules:
             bp.add_url_rule(path, endpoint, login_required(view), methods=methods, host=self.host)
@@ -427,7 +431,7 @@ class PreDemande:
         return render_template(
             "predemande/confirmation.html", demarche=self, numero=numero, d=record["data"],
             valid_until=_valid_until(record["received_at"]), grouped=timbre.grouped,
-            qr_url=f"{base}/qr-code.svg", printable_url=f"{base}/recapitulatif", start_url=self.start_path,
+            qr_url=f"{base}/qr-code.svg", printable_url=f"{base}/recapitulatif.pdf", start_url=self.start_path,
         )
 
     def _printable_view(self, numero: str) -> str:
@@ -443,7 +447,18 @@ class PreDemande:
 
     def _qr_view(self, numero: str) -> Response:
         self._own_record(numero)
-        return Response(qr_svg(numero), mimetype="image/svg+xml")
+        return Response(qr_svg(numero, title=f"QR code de la pré-demande {numero}"), mimetype="image/svg+xml")
+
+    def _pdf_view(self, numero: str) -> Response:
+        record = self._own_record(numero)
+        summary = render_template("predemande/_summary.html", demarche=self, editable=False, d=record["data"],
+                                  timbre_applies="timbre_choix" in record["data"], labels=LABELS,
+                                  grouped=timbre.grouped)
+        content = recapitulatif_pdf(
+            nom=self.nom, numero=numero, summary_html=summary, valid_until=_valid_until(record["received_at"]),
+            received_on=datetime.fromisoformat(record["received_at"]).strftime("%d/%m/%Y à %H:%M"),
+        )
+        return pdf_download(content, f"recapitulatif-predemande-{numero}.pdf")
 
 
 def _submitted(step: Step) -> dict[str, str]:

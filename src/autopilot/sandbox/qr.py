@@ -1,41 +1,35 @@
-"""The QR-code-looking picture printed on a pré-demande's confirmation and récapitulatif."""
+"""The QR codes printed on the replicas' documents, made with segno: real codes a phone or the
+mairie's scanner reads.
+
+What each document's code carries, and how sure we are of it, is listed in
+docs/adr/0012-sandbox-documents.md (pré-demande: its numéro; timbre: its 16 digits; CSA: the
+report's address). Error correction is segno's default, raised as far as the symbol's size
+allows, as printed documents need.
+"""
 
 from __future__ import annotations
 
-import hashlib
+import io
+
+import segno
+
+_QUIET_ZONE = 4  # modules of white around the code, as the QR standard asks
 
 
-def qr_svg(numero: str) -> str:
-    """A QR-code-looking picture drawn from the number.
-
-    It is NOT a scannable QR code (no encoding, no error correction): three finder squares and
-    modules taken from a hash of the number, enough to look like the real récapitulatif and to
-    differ from one pré-demande to the next.
-    """
-    size, quiet = 25, 2
-    bits = "".join(f"{byte:08b}" for byte in hashlib.sha256(numero.encode()).digest() * 3)
-    finders = [(0, 0), (size - 7, 0), (0, size - 7)]
-
-    def in_finder(x: int, y: int) -> bool | None:
-        for fx, fy in finders:
-            if fx - 1 <= x <= fx + 7 and fy - 1 <= y <= fy + 7:
-                dx, dy = x - fx, y - fy
-                if not (0 <= dx <= 6 and 0 <= dy <= 6):
-                    return False
-                return max(abs(dx - 3), abs(dy - 3)) != 2
-        return None
-
-    squares = []
-    for y in range(size):
-        for x in range(size):
-            dark = in_finder(x, y)
-            if dark is None:
-                dark = bits[y * size + x] == "1"
-            if dark:
-                squares.append(f'<rect x="{x + quiet}" y="{y + quiet}" width="1" height="1"/>')
-    side = size + 2 * quiet
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {side} {side}" width="200" height="200" '
-        f'shape-rendering="crispEdges" role="img" aria-label="QR code de la pré-demande {numero}">'
-        f'<rect width="{side}" height="{side}" fill="#fff"/><g fill="#000">{"".join(squares)}</g></svg>'
+def qr_svg(numero: str, *, title: str | None = None) -> str:
+    """The QR code carrying `numero`, as an SVG picture that scales to the size it is shown at."""
+    out = io.BytesIO()
+    _code(numero).save(
+        out, kind="svg", xmldecl=False, omitsize=True, border=_QUIET_ZONE, light="#fff",
+        title=title or f"QR code {numero}", svgclass="fr-qr-code", lineclass=None,
     )
+    return out.getvalue().decode()
+
+
+def qr_matrix(content: str) -> list[list[bool]]:
+    """The modules of the QR code carrying `content`, row by row, dark = True (no quiet zone)."""
+    return [[bool(module) for module in row] for row in _code(content).matrix]
+
+
+def _code(content: str) -> segno.QRCode:
+    return segno.make_qr(content, error="m")

@@ -345,7 +345,7 @@ def reception() -> str:
 def code_2d(reference: str, numero: str) -> Response:
     if numero not in [t["numero_timbre"] for t in _transaction(reference)]:
         abort(404)
-    return Response(qr_svg(numero), mimetype="image/svg+xml")
+    return Response(qr_svg(numero, title=f"Code 2D du timbre {numero}"), mimetype="image/svg+xml")
 
 
 @bp.route("/pages/achat/documents/<reference>.pdf", host=HOST)
