@@ -6,6 +6,7 @@ the others from the replicas' own pages."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from datetime import date, datetime
@@ -15,9 +16,9 @@ import pytest
 from citizens import CAMILLE, citizen
 from documents import codes_in_pdf, codes_in_picture, pdf_lines, pdf_pages
 from paying import citizen_pays
-from test_sandbox import ADRESSE, FILIATION, LOGIN
+from test_sandbox import ADRESSE, FILIATION, LOGIN, Client
 from test_sandbox_identite import CNI, ETAT_CIVIL_CNI, _fill, _validate
-from test_sandbox_timbres import MAIL, SITE, buy, download, only, refund
+from test_sandbox_timbres import MAIL, PASSPORT_ADULT, REFUND, SITE, buy, download, only, search
 from test_sandbox_vehicule_services import CLEAN, HISTOVEC, MARTIN, Browser
 
 from autopilot.engine.runner import Outcome
@@ -91,39 +92,47 @@ def test_the_predemande_recapitulatif_reads_back_and_its_qr_code_recalls_the_pre
 
 
 def test_the_timbre_reads_back_and_its_code_carries_its_number(run_demarche, sandbox, page):
-    buyer = {"nom": "Lefèvre", "prenom": "Camille", "reception": "courriel", "courriel": MAIRIE, "demandeur": "majeur"}
+    buyer = {"reception": "courriel", "courriel": MAIRIE, "demandeur": "majeur"}
     result, _, _ = run_demarche("timbre-passeport", buyer, citizen_pays(page))
     assert result.outcome is Outcome.COMPLETED, result.error
     sold = only(sandbox, "timbres-achat")
-    assert sold["acheteur"] == {"nom": "Lefèvre", "prenom": "Camille"}
-    paid = page.url
+    assert "acheteur" not in sold  # a timbre is not nominative
 
-    pdf, name = downloaded(page, "Télécharger le timbre (PDF)")
-    assert name == f"timbre-{sold['numero_timbre']}.pdf" and pdf_pages(pdf) == 1
+    # « Télécharger les documents »: saved by the démarche into the visit's folder.
+    saved = Path(result.outputs["documents"])
+    pdf = saved.read_bytes()
+    assert pdf_pages(pdf) == 1
     assert pdf_lines(pdf) == [
         "Timbre fiscal électronique",
         f"Numéro du timbre : {timbre.grouped(sold['numero_timbre'])}",
-        f"Référence de la transaction : {sold['reference_transaction']}",
         "Montant : 86 €",
-        f"Usage : {timbre.tarif(sold['usage'], TODAY).libelle}",
+        f"Usage : {sold['libelle']}",
         "Date d'achat : 15/11/2026",
         "Valable jusqu'au : 15/11/2027",
         "Ce timbre n'est pas nominatif. Présentez ce document ou son numéro à l'administration.",
+        "Justificatif de paiement",
+        f"Référence de la transaction : {sold['reference_transaction']}",
+        "Montant payé : 86 €",
+        f"Payé par la carte bancaire se terminant par {sold['carte_fin']}",
     ]
     assert codes_in_pdf(pdf) == [("QRCode", sold["numero_timbre"])]
-    assert scanned_on_screen(page, paid + "/code-2d.svg") == [("QRCode", sold["numero_timbre"])]
+    svg = f"{SITE}/pages/achat/code2d/{sold['reference_transaction']}/{sold['numero_timbre']}.svg"
+    assert scanned_on_screen(page, sandbox.url(svg)) == [("QRCode", sold["numero_timbre"])]
 
 
 def test_the_refund_justificatif_reads_back_and_carries_no_code(sandbox):
-    buyer = Browser(sandbox)
-    buy(buyer, "passeport", "passeport_majeur", MAIL)
+    buyer = Client(sandbox)
+    buy(buyer, PASSPORT_ADULT, reception=MAIL)
     sold = only(sandbox, "timbres-achat")
     sandbox.today = date(2026, 11, 20)
-    refund(buyer, sold)
+    assert search(buyer, sold).status == 303
+    confirm = buyer.get(REFUND + "/confirmation.jsp")
+    jeton = re.search(r'name="jeton" value="([^"]+)"', confirm.text).group(1)
+    buyer.post(REFUND + "/confirmation.jsp", {"jeton": jeton})
     record = only(sandbox, "timbres-remboursement")
     numero = record["numero_remboursement"]
 
-    pdf, content_type = download(buyer, SITE + f"/remboursement/{numero}/justificatif.pdf")
+    pdf, content_type = download(buyer, REFUND + f"/{numero}/justificatif.pdf")
     assert content_type == "application/pdf" and pdf_pages(pdf) == 1
     assert pdf_lines(pdf) == [
         "Justificatif de remboursement d'un timbre fiscal électronique",
