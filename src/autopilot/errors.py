@@ -8,6 +8,7 @@
     ├── SiteUnreachable       the teleservice cannot be reached         (exit 6)
     ├── CredentialsError      keyring missing, locked or without entry  (exit 7)
     ├── JournalError          the journal cannot be written             (exit 9)
+    ├── Terminated            the system asked autopilot to stop (SIGTERM) (exit 10)
     └── RunError              a démarche could not go on               (exit 8)
         ├── PageMismatch      the page is not the one the step expects
         ├── TargetNotFound    a field or button is not on the page
@@ -167,3 +168,10 @@ class NoResponse(RunError):
     """A click had no visible outcome in time; it is never repeated automatically."""
 
     code = "pas-de-reponse"
+
+
+class Terminated(AutopilotError):
+    """The system asked autopilot to stop (SIGTERM: shutdown, session closed) in the middle of a run."""
+
+    code = "arret-du-programme"
+    exit_status = ExitStatus.STOPPED

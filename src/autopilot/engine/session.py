@@ -18,7 +18,7 @@ from autopilot.engine.approver import Approver
 from autopilot.engine.origins import Origins
 from autopilot.engine.page_reading import closed, shows
 from autopilot.engine.runner import Outcome, Runner, RunResult, SecretSource, Timeouts
-from autopilot.errors import CredentialsError, RunError
+from autopilot.errors import CredentialsError, RunError, SiteUnreachable
 from autopilot.flows.library import Library
 from autopilot.flows.model import Flow
 
@@ -98,7 +98,10 @@ class Session:
         runner = Runner(self.page, account, values, self.approver, origins=self.origins, secrets=self.secrets,
                         report=self.report, timeouts=self.timeouts)
         if navigate and account.steps[0].goto:
-            runner.goto(account.steps[0])
+            try:
+                runner.goto(account.steps[0])
+            except SiteUnreachable as error:  # a result like any other end of a run: it is journalled
+                return RunResult(Outcome.FAILED, step=account.steps[0].title, error=error)
             if account.logged_in is not None and shows(self.page, self.origins, account.logged_in):
                 self._open.add(account.id)
                 return None

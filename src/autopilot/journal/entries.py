@@ -90,14 +90,12 @@ def pseudonym(values: Mapping[str, Any], mode: str = "initiales_annee") -> str |
 
 
 def run_entry(flow: Flow, values: Mapping[str, Any], result: RunLike, *, mediateur: str | None, sandbox: bool,
-              duration_s: float, pseudonyms: str = "initiales_annee", consent_hash: str | None = None,
-              details: Mapping[str, Any] | None = None) -> Entry:
+              duration_s: float, pseudonyms: str = "initiales_annee", consent_hash: str | None = None) -> Entry:
     """The entry for one démarche run: outcome, where it ended, references — the citizen pseudonymised.
 
     `consent_hash`: the SHA-256 of the agreement's text the citizen accepted (the console).
     """
     completed = str(result.outcome) == COMPLETED
-    extra = {"erreur": result.error.code} if result.error is not None else {}
     return Entry(
         DEMARCHE,
         mediateur=mediateur,
@@ -110,7 +108,7 @@ def run_entry(flow: Flow, values: Mapping[str, Any], result: RunLike, *, mediate
               if name not in flow.outputs or flow.outputs[name].journal},
         duration_s=round(duration_s, 1),
         usager=pseudonym(values, pseudonyms),
-        details={**extra, **(details or {})},
+        details={"erreur": result.error.code} if result.error is not None else {},
         consent_hash=consent_hash,
     )
 
