@@ -36,7 +36,7 @@ from autopilot.engine.browser import BrowserSettings
 from autopilot.engine.panel import PanelApprover
 from autopilot.engine.runner import Outcome
 from autopilot.engine.session import Session
-from autopilot.errors import AutopilotError, ExitStatus
+from autopilot.errors import AutopilotError, ExitStatus, JournalError
 from autopilot.ui.desk import Desk
 from autopilot.ui.recapitulatif import print_document, save_pdf
 from autopilot.ui.server import LocalServer
@@ -86,6 +86,10 @@ class Console:
                 if not self.session.page.is_closed():
                     self.session.close()
         self.say("Console fermée : les données de la visite ont été effacées de ce poste.")
+        if self.desk.not_journalled_count:
+            self.say(f"{self.desk.not_journalled_count} démarche(s) manquent au journal : notez-les dans le registre"
+                     " de la mairie et signalez-le au responsable de la mairie.")
+            return ExitStatus.JOURNAL
         return ExitStatus.STOPPED if interrupted else ExitStatus.OK
 
     # --- what the web application asks of the browser (`Desk.window`), from its threads ---
@@ -174,8 +178,12 @@ class Console:
             except (PlaywrightError, AutopilotError) as error:
                 problem = f"Le récapitulatif n'a pas pu être enregistré ({str(error).splitlines()[0][:120]})."
         self.desk.finished(demarche, result, pdf, problem)
-        self.on_finished(demarche, time.monotonic() - started)
-        self._report(demarche)
+        self._report(demarche)  # what the site gave, said before anything that can fail
+        try:
+            self.on_finished(demarche, time.monotonic() - started)
+        except JournalError as error:  # the démarche is done on the site: its result stays, the failure is said
+            self.desk.not_journalled(demarche, error)
+            self.say(f"Le journal n'a pas pu enregistrer la démarche « {demarche.flow.title} » : {error.message}")
         self.panel.clear()  # the console's own pages show no panel
         if not page.is_closed():
             try:

@@ -44,6 +44,7 @@ class Demarche:
     kept: bool = False  # the mediator chose to keep the PDF after the visit
     consent_hash: str | None = None  # the agreement's text it was done under (journal)
     downloads: list[Path] = field(default_factory=list)  # what the site gave, in the visit's folder
+    journal_problem: str | None = None  # why the journal could not record it (the result stands)
 
     @property
     def outputs(self) -> list[tuple[str, str]]:
