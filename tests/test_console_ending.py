@@ -1,13 +1,17 @@
-"""The console when the journal fails right after a submission: the numéro and the récapitulatif
-are shown and kept, the failure is said as it is (issue 21, item 5)."""
+"""The console's last second: when the journal fails right after a submission, the numéro and the
+récapitulatif are shown and kept and the failure is said as it is; a SIGTERM mid-démarche leaves
+its journal entry (issue 21, items 5 and 9)."""
 
 from __future__ import annotations
 
+import signal
 import time
 
 from citizens import CAMILLE
 from playwright.sync_api import expect
 from test_console import FLOW, Console, reviews
+
+from autopilot.journal import Journal
 
 
 def test_a_journal_failure_after_the_submission_keeps_the_result(browser_type, sandbox, library, tmp_path):
@@ -42,3 +46,24 @@ def test_a_journal_failure_after_the_submission_keeps_the_result(browser_type, s
     assert status == 9, out + err
     [kept] = app.visits.rglob(f"{FLOW}-*.pdf")  # the récapitulatif outlives the visit
     assert kept.read_bytes().startswith(b"%PDF-")
+
+
+def test_sigterm_during_a_demarche_leaves_its_journal_entry(browser_type, sandbox, library, tmp_path):
+    home = tmp_path / "home"
+    app = Console(browser_type, sandbox, home)
+    page = app.page
+    page.get_by_role("link", name="Pré-demande de passeport", exact=True).click()
+    app.type_citizen(CAMILLE)
+    page.get_by_role("button", name="Commencer la démarche").click()
+    app.agree()
+    app.approve([("Connexion", False)])
+    app.panel.get_by_role("heading", name="Motif de la demande", exact=True).wait_for(timeout=20_000)
+    app.process.send_signal(signal.SIGTERM)  # the session closes, the PC shuts down
+    out, err = app.process.communicate(timeout=60)
+
+    assert app.process.returncode == 10, out + err
+    assert "Traceback" not in err and "Erreur interne" not in err
+    entries = [e for e in Journal(home / "data" / "journal.sqlite3").entries() if e.flow_id]
+    assert [(e.flow_id, e.outcome, e.step, e.details) for e in entries] == [
+        (FLOW, "interrompue", "Motif de la demande", {"erreur": "arret-du-programme"})]
+    assert list(app.visits.iterdir()) == []  # the visit's data went with it

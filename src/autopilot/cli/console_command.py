@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from autopilot.cli import browsing
+from autopilot.cli import browsing, ending
 from autopilot.cli.account_command import choose_mediateur
 from autopilot.cli.demo import DEMO_FLOW
 from autopilot.cli.environment import Environment
@@ -77,5 +77,6 @@ def console(args: argparse.Namespace, env: Environment, *, preload: Mapping[str,
                               accounts=sites.accounts, report=env.say)
             return session, panel
 
-        return Console(desk, open_tab, window.playwright, window.settings, on_finished=journalled,
-                       say=env.say).serve()
+        with ending.stop_on_sigterm():  # a démarche under way is journalled as stopped
+            return Console(desk, open_tab, window.playwright, window.settings, on_finished=journalled,
+                           say=env.say).serve()

@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
-from collections.abc import Iterator, Mapping
-from dataclasses import replace
+from collections.abc import Iterator
 from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
@@ -43,17 +42,6 @@ def stop_on_sigterm() -> Iterator[None]:
         yield
     finally:
         signal.signal(signal.SIGTERM, previous)
-
-
-def run_to_an_end(session: Session, flow: Flow, values: Mapping[str, Any]) -> RunResult:
-    """`session.run`, always returning a result to journal: an error or SIGTERM ends it as failed or stopped."""
-    try:
-        result = session.run(flow, values)
-    except AutopilotError as error:  # raised outside the runner's own steps
-        result = RunResult(Outcome.FAILED, error=error)
-    if isinstance(result.error, Terminated):
-        result = replace(result, outcome=Outcome.STOPPED)
-    return result
 
 
 def journalled(journal: Journal, entry: Entry) -> JournalError | None:

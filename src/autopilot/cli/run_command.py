@@ -122,7 +122,7 @@ def _drive(library: Library, flow: Flow, values: dict, args: argparse.Namespace,
                           accounts=sites.accounts, report=env.say)
         started = time.monotonic()
         with ending.stop_on_sigterm():
-            result = ending.run_to_an_end(session, flow, values)
+            result = session.run(flow, values)
         _announce(flow, result, env)  # what the site gave, shown before anything that can fail
         problem = ending.journalled(journal, run_entry(
             flow, values, result, mediateur=mediateur, sandbox=sites.origins.sandbox,

@@ -9,6 +9,7 @@ mid-run (session expired), it is replayed on the spot and the interrupted step r
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
@@ -18,7 +19,7 @@ from autopilot.engine.approver import Approver
 from autopilot.engine.origins import Origins
 from autopilot.engine.page_reading import closed, shows
 from autopilot.engine.runner import Outcome, Runner, RunResult, SecretSource, Timeouts
-from autopilot.errors import CredentialsError, RunError, SiteUnreachable
+from autopilot.errors import AutopilotError, CredentialsError, RunError, SiteUnreachable, Terminated
 from autopilot.flows.library import Library
 from autopilot.flows.model import Flow
 
@@ -49,7 +50,20 @@ class Session:
         self._open: set[str] = set()
 
     def run(self, flow: Flow, values: Mapping[str, Any]) -> RunResult:
-        """Run one démarche, after the login its account needs."""
+        """Run one démarche, after the login its account needs; always a result to journal.
+
+        An error raised outside the runner's steps ends it as failed; the system's order to stop
+        (`Terminated`, from SIGTERM) as stopped, at the step where it came.
+        """
+        try:
+            result = self._run(flow, values)
+        except AutopilotError as error:
+            result = RunResult(Outcome.FAILED, error=error)
+        if isinstance(result.error, Terminated):
+            result = replace(result, outcome=Outcome.STOPPED)
+        return result
+
+    def _run(self, flow: Flow, values: Mapping[str, Any]) -> RunResult:
         account = self._account(flow)
         if account is not None:
             failed = self.login(flow.account)

@@ -36,7 +36,7 @@ from autopilot.engine.browser import BrowserSettings
 from autopilot.engine.panel import PanelApprover
 from autopilot.engine.runner import Outcome
 from autopilot.engine.session import Session
-from autopilot.errors import AutopilotError, ExitStatus, JournalError
+from autopilot.errors import AutopilotError, ExitStatus, JournalError, Terminated
 from autopilot.ui.desk import Desk
 from autopilot.ui.recapitulatif import print_document, save_pdf
 from autopilot.ui.server import LocalServer
@@ -77,6 +77,8 @@ class Console:
                 while (demarche := self._next_start()) is not None:
                     page = self.session.page
                     self._run(demarche, page, server)
+                    if isinstance(demarche.result.error, Terminated):
+                        raise demarche.result.error  # SIGTERM: journalled, now the console quits
                     if page.is_closed():
                         interrupted = demarche.result is not None and demarche.result.outcome is not Outcome.COMPLETED
                         break
