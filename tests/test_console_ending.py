@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import signal
 import time
+from datetime import date
 
 from citizens import CAMILLE
 from playwright.sync_api import expect
 from test_console import FLOW, Console, reviews
 
 from autopilot.journal import Journal
+from autopilot.ui.visit import forget_expired
 
 
 def test_a_journal_failure_after_the_submission_keeps_the_result(browser_type, sandbox, library, tmp_path):
@@ -67,3 +69,16 @@ def test_sigterm_during_a_demarche_leaves_its_journal_entry(browser_type, sandbo
     assert [(e.flow_id, e.outcome, e.step, e.details) for e in entries] == [
         (FLOW, "interrompue", "Motif de la demande", {"erreur": "arret-du-programme"})]
     assert list(app.visits.iterdir()) == []  # the visit's data went with it
+
+
+def test_kept_recapitulatifs_go_after_the_retention_period(tmp_path):
+    old = tmp_path / "2025-10-02-101500-a1b2c3"
+    recent = tmp_path / "2026-11-15-090000-d4e5f6"
+    for folder in (old, recent):
+        folder.mkdir()
+        (folder / "passeport-pre-demande-AB12CD34EF.pdf").write_bytes(b"%PDF-1.4")
+    (tmp_path / "notes.txt").write_text("pas une visite")  # only visits' folders are touched
+
+    forget_expired(tmp_path, months=12, today=date(2026, 12, 6))
+
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["2026-11-15-090000-d4e5f6", "notes.txt"]

@@ -40,7 +40,7 @@ from autopilot.errors import AutopilotError, ExitStatus, JournalError, Terminate
 from autopilot.ui.desk import Desk
 from autopilot.ui.recapitulatif import print_document, save_pdf
 from autopilot.ui.server import LocalServer
-from autopilot.ui.visit import Demarche, forget_unfinished
+from autopilot.ui.visit import Demarche, forget_expired, forget_unfinished
 
 TICK_MS = 100  # how often the idle console looks for a démarche to start
 HANDOVER_MS = 5_000  # how long the form's answer may take to show before the site replaces it
@@ -67,6 +67,7 @@ class Console:
         """Show the launcher and run démarches until the window is closed."""
         self._open_tab()
         forget_unfinished(self.desk.visit.root)
+        forget_expired(self.desk.visit.root, months=self.desk.retention_months)
         interrupted = False
         self.desk.window = self
         with LocalServer(self.desk) as server:
