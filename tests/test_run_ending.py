@@ -101,3 +101,21 @@ def test_sigterm_mid_run_leaves_one_entry_and_exits_as_interrupted(sandbox, tmp_
     assert entry.step and entry.details == {"erreur": "arret-du-programme"}
     assert sandbox.received() == []
     assert journal_of(home).verify().ok
+
+
+def test_training_on_a_machine_without_keyring_is_journalled_apart_unsigned(sandbox, tmp_path, camille_file):
+    """The demo runs anywhere: with no keyring there is no key to sign with, so the sandbox's runs go
+    to a training journal of their own (the mairie's signed journal is never mixed with unsigned entries)."""
+    home = tmp_path / "home"
+    done = subprocess.run(
+        [sys.executable, "-m", "autopilot", "run", "passeport-pre-demande", "--data", str(camille_file),
+         "--sandbox-url", sandbox.home_url, "--headless", "--approve-all"],
+        capture_output=True, text=True, cwd=ROOT, timeout=120,
+        env={**os.environ, "AUTOPILOT_HOME": str(home), "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
+
+    assert done.returncode == 0, done.stderr
+    assert "Pas de trousseau sur ce poste : l'entraînement est inscrit, sans signature" in done.stdout
+    assert not (home / "data" / "journal.sqlite3").exists()
+    training = Journal(home / "data" / "journal-formation.sqlite3", signed=False)
+    [entry] = training.entries()
+    assert (entry.flow_id, entry.outcome, entry.sandbox) == ("passeport-pre-demande", "terminée", True)

@@ -98,3 +98,14 @@ def generated(account: str, key: str) -> str:
     if value is None:
         raise _keyring_problem(KeyringError("écriture perdue"))
     return value
+
+
+def keyring_available() -> bool:
+    """Whether this machine has a keyring at all (a locked one counts: it can be unlocked)."""
+    try:
+        keyring.get_password(_service(SERVICE), "sonde")
+    except NoKeyringError:
+        return False
+    except KeyringError:
+        return True
+    return True

@@ -33,8 +33,10 @@ def console(args: argparse.Namespace, env: Environment, *, preload: Mapping[str,
     sandboxed = args.sandbox or args.sandbox_url is not None
     mediateur = choose_mediateur(args.mediateur, sandbox=sandboxed)
     config = Config.load()
-    journal = Journal()
+    journal = Journal.for_runs(sandbox=sandboxed)
     journal.check_writable()  # a démarche that could not be journalled does not start
+    if not journal.signed:
+        env.say(f"Pas de trousseau sur ce poste : l'entraînement est inscrit, sans signature, dans {journal.path}.")
 
     def consented(consent: Consent, values: Mapping[str, Any]) -> int | None:
         entry = consent_entry(consent.scope, consent.text.version, consent.text.sha256, values, mediateur=mediateur,

@@ -114,8 +114,10 @@ def _browser(args: argparse.Namespace, *, approve_all: bool) -> Iterator[tuple[P
 
 def _drive(library: Library, flow: Flow, values: dict, args: argparse.Namespace, env: Environment, sites: Sites,
            mediateur: str) -> int:
-    journal = Journal()
+    journal = Journal.for_runs(sandbox=sites.origins.sandbox)
     journal.check_writable()  # a run that could not be journalled does not start
+    if not journal.signed:
+        env.say(f"Pas de trousseau sur ce poste : l'entraînement est inscrit, sans signature, dans {journal.path}.")
     env.say(f"Médiateur au bureau : {mediateur}.")
     with _browser(args, approve_all=args.approve_all) as (page, approver):
         session = Session(page, library, approver, origins=sites.origins, secrets=sites.secrets,

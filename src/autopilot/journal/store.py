@@ -61,17 +61,28 @@ _LEGACY_DELETE_GUARD = ("CREATE TRIGGER entries_no_delete BEFORE DELETE ON entri
 class Journal:
     """The journal file; each call opens its own short transaction (several processes may write)."""
 
-    def __init__(self, path: Path | None = None, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
+    def __init__(self, path: Path | None = None, *, clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 signed: bool = True):
         self.path = path or data_dir() / "journal.sqlite3"
         self.clock = clock
+        self.signed = signed  # False: the training journal of a machine without keyring (`for_runs`)
         self._key: bytes | None = None
+
+    @classmethod
+    def for_runs(cls, *, sandbox: bool) -> Journal:
+        """The journal runs write to: the signed one; for the sandbox on a machine without any keyring
+        (the demo on a bare server), a training journal of its own, unsigned, beside it."""
+        if sandbox and not credentials.keyring_available():
+            return cls(data_dir() / "journal-formation.sqlite3", signed=False)
+        return cls()
 
     # --- writing --------------------------------------------------------------------
 
     def check_writable(self) -> None:
         """JournalError now, before a démarche starts, if no entry could be written at its end."""
-        self._signing_key()
-        self._head()
+        if self.signed:
+            self._signing_key()
+            self._head()
         with self._writing() as connection:
             connection.execute("INSERT INTO entries (created_at, action, prev_hash, hash) VALUES ('', '', '', '')")
             connection.execute("ROLLBACK")
@@ -101,9 +112,10 @@ class Journal:
             return self._append(connection, Entry(PURGE, mediateur=mediateur, details=details))
 
     def _append(self, connection: sqlite3.Connection, entry: Entry) -> Entry:
+        if not self.signed:
+            return self._insert(connection, None, entry, _last(connection), None)
         key = self._signing_key()
-        row = connection.execute("SELECT * FROM entries ORDER BY id DESC LIMIT 1").fetchone()
-        last = _entry(row) if row is not None else None
+        last = _last(connection)
         head = self._head()
         if last is not None and head is None and not signed(last, key):
             # a journal from before the key: its entries are bound as they are, by a signed anchor
@@ -114,14 +126,15 @@ class Journal:
         credentials.store(KEYRING, self.head_name(), Head(stored.id, stored.hash).encode())
         return stored
 
-    def _insert(self, connection: sqlite3.Connection, key: bytes, entry: Entry, last: Entry | None,
+    def _insert(self, connection: sqlite3.Connection, key: bytes | None, entry: Entry, last: Entry | None,
                 head: Head | None) -> Entry:
         """Insert `entry` after `last`, numbered after every number ever given (the head's included)."""
         sequence = connection.execute("SELECT seq FROM sqlite_sequence WHERE name = 'entries'").fetchone()
         number = max(sequence[0] if sequence else 0, last.id if last else 0, head.id if head else 0) + 1
         prev_hash = last.hash if last is not None else GENESIS
         stamped = entry.replace(id=number, created_at=entry.created_at or self.clock().isoformat(timespec="seconds"))
-        stored = stamped.replace(prev_hash=prev_hash, hash=stamped.mac(key, prev_hash))
+        digest = stamped.mac(key, prev_hash) if key is not None else stamped.legacy_digest(prev_hash)
+        stored = stamped.replace(prev_hash=prev_hash, hash=digest)
         connection.execute(
             f"INSERT INTO entries (id, {', '.join(FIELDS)}, prev_hash, hash) VALUES ({', '.join('?' * (len(FIELDS) + 3))})",
             (stored.id, *[export.column(stored, name) for name in FIELDS], stored.prev_hash, stored.hash),
@@ -219,6 +232,9 @@ class Journal:
     @contextlib.contextmanager
     def _head_restored_on_failure(self) -> Iterator[None]:
         """The head goes back to what it was if the transaction that moved it did not commit."""
+        if not self.signed:
+            yield
+            return
         before = credentials.lookup(KEYRING, self.head_name())
         try:
             yield
@@ -240,6 +256,8 @@ class Journal:
         return "tete-" + hashlib.sha256(str(self.path.resolve()).encode("utf-8")).hexdigest()[:16]
 
     def _head(self) -> Head | None:
+        if not self.signed:
+            return None
         return Head.decode(credentials.lookup(KEYRING, self.head_name()))
 
 
@@ -254,6 +272,11 @@ def _prepare(connection: sqlite3.Connection) -> None:
         connection.execute("DROP TRIGGER entries_no_delete")
         connection.execute(GUARDS["entries_no_delete"])
     connection.execute("DROP TABLE IF EXISTS purge_in_progress")
+
+
+def _last(connection: sqlite3.Connection) -> Entry | None:
+    row = connection.execute("SELECT * FROM entries ORDER BY id DESC LIMIT 1").fetchone()
+    return _entry(row) if row is not None else None
 
 
 def _guard_sql(connection: sqlite3.Connection, name: str) -> str | None:
