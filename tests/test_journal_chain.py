@@ -16,6 +16,7 @@ from test_cli import autopilot
 from test_journal import Clock, entry, forget
 
 from autopilot.journal import PURGE, Journal
+from autopilot.journal.export import witnesses
 
 
 @pytest.fixture
@@ -179,7 +180,8 @@ def test_the_monthly_export_carries_the_head_as_a_witness(journal):
     last = journal.append(entry())
     text = journal.export_month("2026-11")
     assert text.endswith(f"\ntemoin;entree;empreinte\njournal;{last.id};{last.hash}\n")
-    assert journal.verify(witnesses=[(last.id, last.hash)]).ok
+    assert witnesses(text) == [(last.id, last.hash)]
+    assert journal.verify(witnesses=witnesses(text)).ok
     sql(journal, *UNGUARDED, f"DELETE FROM entries WHERE id = {last.id}")
     assert f"l'entrée {last.id} a été supprimée" in message(journal)
 

@@ -79,6 +79,6 @@ def console(args: argparse.Namespace, env: Environment, *, preload: Mapping[str,
                               accounts=sites.accounts, report=env.say)
             return session, panel
 
-        with ending.stop_on_sigterm():  # a démarche under way is journalled as stopped
+        with ending.stop_on_sigterm():  # a démarche under way is stopped, then journalled
             return Console(desk, open_tab, window.playwright, window.settings, on_finished=journalled,
                            say=env.say).serve()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
@@ -24,22 +24,27 @@ from autopilot.journal import Entry, Journal
 
 
 @contextlib.contextmanager
-def stop_on_sigterm() -> Iterator[None]:
+def stop_on_sigterm() -> Iterator[Callable[[], None]]:
     """Within the block, SIGTERM stops the run like « Arrêter la démarche » (once), instead of killing
-    the process before the journal is written; outside it, the previous handler is back."""
-    fired = False
+    the process before the journal is written. Calling the yielded `disarm` turns later signals into
+    nothing until the block ends (the entry is being written); then the previous handler is back."""
+    armed = True
 
     def stop(signum: int, frame: Any) -> None:
-        nonlocal fired
-        if not fired:
-            fired = True
+        nonlocal armed
+        if armed:
+            armed = False
             raise Terminated("Interrompu : le système a demandé l'arrêt d'autopilot pendant la démarche.",
                              "Si l'étape en cours envoyait la demande, vérifiez sur le site qu'elle est partie"
                              " avant d'en faire une autre.")
 
+    def disarm() -> None:
+        nonlocal armed
+        armed = False
+
     previous = signal.signal(signal.SIGTERM, stop)
     try:
-        yield
+        yield disarm
     finally:
         signal.signal(signal.SIGTERM, previous)
 

@@ -123,17 +123,21 @@ def _drive(library: Library, flow: Flow, values: dict, args: argparse.Namespace,
         session = Session(page, library, approver, origins=sites.origins, secrets=sites.secrets,
                           accounts=sites.accounts, report=env.say)
         started = time.monotonic()
-        with ending.stop_on_sigterm():
+        with ending.stop_on_sigterm() as disarm:
             result = session.run(flow, values)
-        _announce(flow, result, env)  # what the site gave, shown before anything that can fail
-        problem = ending.journalled(journal, run_entry(
-            flow, values, result, mediateur=mediateur, sandbox=sites.origins.sandbox,
-            duration_s=time.monotonic() - started, pseudonyms=Config.load().pseudonyme))
-        if problem is not None or args.headless or result.outcome is not Outcome.COMPLETED:
-            ending.close_quietly(session)
-        else:
-            env.say("Fermez la fenêtre du navigateur quand vous avez fini (la session se ferme avec elle).")
-            page.wait_for_event("close", timeout=0)
+            if args.headless or result.outcome is not Outcome.COMPLETED:
+                ending.close_quietly(session)  # logged out before the last lines, which keep the numéro
+            disarm()  # from here a SIGTERM no longer interrupts: the entry gets written
+            _announce(flow, result, env)  # what the site gave, shown before anything that can fail
+            problem = ending.journalled(journal, run_entry(
+                flow, values, result, mediateur=mediateur, sandbox=sites.origins.sandbox,
+                duration_s=time.monotonic() - started, pseudonyms=Config.load().pseudonyme))
+        if not args.headless and result.outcome is Outcome.COMPLETED:
+            if problem is not None:
+                ending.close_quietly(session)
+            else:
+                env.say("Fermez la fenêtre du navigateur quand vous avez fini (la session se ferme avec elle).")
+                page.wait_for_event("close", timeout=0)
     if problem is not None:
         raise ending.not_journalled(problem, flow, result)
     return _render(result)
