@@ -89,13 +89,13 @@ class Journal:
 
     def append(self, entry: Entry) -> Entry:
         """Write one entry at the end of the chain; returns it with its number, date and signature."""
-        with self._head_restored_on_failure(), self._writing() as connection:
-            return self._append(connection, entry)
+        with self._head_restored_on_failure() as moved, self._writing() as connection:
+            return self._append(connection, entry, moved)
 
     def purge(self, *, months: int, mediateur: str | None = None) -> Entry:
         """Delete entries older than `months`, and record the purge (its signature anchors the chain)."""
         cutoff = _months_before(self.clock(), months).isoformat(timespec="seconds")
-        with self._head_restored_on_failure(), self._writing() as connection:
+        with self._head_restored_on_failure() as moved, self._writing() as connection:
             if _guard_sql(connection, "entries_no_delete") != _normal(GUARDS["entries_no_delete"]):
                 raise JournalError("Le garde-fou du journal a été modifié : la purge est refusée.",
                                    "Lancez `autopilot journal verify` et signalez-le au responsable de la mairie.")
@@ -109,20 +109,23 @@ class Journal:
                 connection.execute("DELETE FROM entries WHERE id <= ?", (old[-1]["id"],))
                 connection.execute(GUARDS["entries_no_delete"])
                 details.update(jusqua=old[-1]["id"], ancre=old[-1]["hash"])
-            return self._append(connection, Entry(PURGE, mediateur=mediateur, details=details))
+            return self._append(connection, Entry(PURGE, mediateur=mediateur, details=details), moved)
 
-    def _append(self, connection: sqlite3.Connection, entry: Entry) -> Entry:
+    def _append(self, connection: sqlite3.Connection, entry: Entry, moved: list[str | None]) -> Entry:
+        """Sign and insert `entry`; the head moves to it (its previous value noted in `moved`)."""
         if not self.signed:
             return self._insert(connection, None, entry, _last(connection), None)
         key = self._signing_key()
         last = _last(connection)
-        head = self._head()
+        previous = credentials.lookup(KEYRING, self.head_name())
+        head = Head.decode(previous)
         if last is not None and head is None and not signed(last, key):
             # a journal from before the key: its entries are bound as they are, by a signed anchor
             count = connection.execute("SELECT COUNT(*) FROM entries").fetchone()[0]
             anchor = Entry(ANCHOR, details={"anterieures": count, "jusqua": last.id, "empreinte": last.hash})
             last = self._insert(connection, key, anchor, last, None)
         stored = self._insert(connection, key, entry, last, head)
+        moved.append(previous)
         credentials.store(KEYRING, self.head_name(), Head(stored.id, stored.hash).encode())
         return stored
 
@@ -230,20 +233,17 @@ class Journal:
             connection.close()
 
     @contextlib.contextmanager
-    def _head_restored_on_failure(self) -> Iterator[None]:
+    def _head_restored_on_failure(self) -> Iterator[list[str | None]]:
         """The head goes back to what it was if the transaction that moved it did not commit."""
-        if not self.signed:
-            yield
-            return
-        before = credentials.lookup(KEYRING, self.head_name())
+        moved: list[str | None] = []  # the head's value before this transaction moved it
         try:
-            yield
+            yield moved
         except JournalError:
-            if credentials.lookup(KEYRING, self.head_name()) != before:
-                if before is None:
+            if moved:
+                if moved[0] is None:
                     credentials.delete(KEYRING, self.head_name())
                 else:
-                    credentials.store(KEYRING, self.head_name(), before)
+                    credentials.store(KEYRING, self.head_name(), moved[0])
             raise
 
     def _signing_key(self) -> bytes:
