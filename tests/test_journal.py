@@ -13,8 +13,10 @@ import yaml
 from citizens import CAMILLE
 from test_cli import autopilot
 
+from autopilot import credentials
 from autopilot.errors import JournalError
 from autopilot.journal import DEMARCHE, PURGE, Entry, Journal, pseudonym
+from autopilot.journal.store import KEYRING
 
 
 class Clock:
@@ -94,7 +96,13 @@ def test_journal_verify_command_fails_on_a_tampered_journal(autopilot_home):
     done = autopilot("journal", "verify")
     assert done.returncode == 9
     assert "ne correspond plus à son empreinte (son contenu a été modifié)" in done.stderr
-    journal.path.unlink()  # the session-wide folder goes back to a clean journal
+    forget(journal)  # the session-wide folder goes back to a clean journal
+
+
+def forget(journal: Journal) -> None:
+    """Remove a test's journal file and the head the keyring keeps for it (a fresh journal)."""
+    journal.path.unlink()
+    credentials.delete(KEYRING, journal.head_name())
 
 
 def test_purge_removes_old_entries_and_records_itself(journal):
@@ -129,6 +137,9 @@ def test_the_monthly_export_has_counts_and_no_personal_data(journal):
         "2026-11;cni-pre-demande;terminée;1\n"
         "2026-11;passeport-pre-demande;interrompue;1\n"
         "2026-11;passeport-pre-demande;terminée;2\n"
+        "\n"
+        "temoin;entree;empreinte\n"  # the journal's head, a witness kept outside the database (ADR 0009)
+        f"journal;6;{journal.entries()[-1].hash}\n"
     )
 
 

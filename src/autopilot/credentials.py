@@ -7,6 +7,8 @@ plaintext fallback: without a working keyring, autopilot says how to get one.
 
 from __future__ import annotations
 
+import secrets
+
 import keyring
 from keyring.errors import KeyringError, NoKeyringError
 
@@ -77,3 +79,33 @@ def not_stored(account: str) -> CredentialsError:
         f"Le mot de passe du compte « {account} » n'est pas enregistré sur ce poste.",
         f"Enregistrez-le avec `autopilot account set {account}`.",
     )
+
+
+def lookup(account: str, key: str) -> str | None:
+    """A value of the keyring, or None when it holds none (no error for an absent entry)."""
+    try:
+        return keyring.get_password(_service(account), key)
+    except KeyringError as error:
+        raise _keyring_problem(error) from None
+
+
+def generated(account: str, key: str) -> str:
+    """A random secret made once on this machine and kept in the keyring (the journal's key)."""
+    value = lookup(account, key)
+    if value is None:
+        store(account, key, secrets.token_hex(32))
+        value = lookup(account, key)  # what the keyring holds, should another process have raced us
+    if value is None:
+        raise _keyring_problem(KeyringError("écriture perdue"))
+    return value
+
+
+def keyring_available() -> bool:
+    """Whether this machine has a keyring at all (a locked one counts: it can be unlocked)."""
+    try:
+        keyring.get_password(_service(SERVICE), "sonde")
+    except NoKeyringError:
+        return False
+    except KeyringError:
+        return True
+    return True

@@ -8,6 +8,7 @@
     ├── SiteUnreachable       the teleservice cannot be reached         (exit 6)
     ├── CredentialsError      keyring missing, locked or without entry  (exit 7)
     ├── JournalError          the journal cannot be written             (exit 9)
+    ├── Terminated            the system asked autopilot to stop (SIGTERM) (exit 10)
     └── RunError              a démarche could not go on               (exit 8)
         ├── PageMismatch      the page is not the one the step expects
         ├── TargetNotFound    a field or button is not on the page
@@ -195,3 +196,10 @@ class BrowserFailure(RunError):
     """The browser failed under a step (the page crashed, an element vanished, a navigation aborted)."""
 
     code = "echec-navigateur"
+
+
+class Terminated(AutopilotError):
+    """The system asked autopilot to stop (SIGTERM: shutdown, session closed) in the middle of a run."""
+
+    code = "arret-du-programme"
+    exit_status = ExitStatus.STOPPED

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from autopilot.cli import browsing
+from autopilot.cli import browsing, ending
 from autopilot.cli.account_command import choose_mediateur
 from autopilot.cli.demo import DEMO_FLOW
 from autopilot.cli.environment import Environment
@@ -33,8 +33,10 @@ def console(args: argparse.Namespace, env: Environment, *, preload: Mapping[str,
     sandboxed = args.sandbox or args.sandbox_url is not None
     mediateur = choose_mediateur(args.mediateur, sandbox=sandboxed)
     config = Config.load()
-    journal = Journal()
+    journal = Journal.for_runs(sandbox=sandboxed)
     journal.check_writable()  # a démarche that could not be journalled does not start
+    if not journal.signed:
+        env.say(f"Pas de trousseau sur ce poste : l'entraînement est inscrit, sans signature, dans {journal.path}.")
 
     def consented(consent: Consent, values: Mapping[str, Any]) -> int | None:
         entry = consent_entry(consent.scope, consent.text.version, consent.text.sha256, values, mediateur=mediateur,
@@ -77,5 +79,6 @@ def console(args: argparse.Namespace, env: Environment, *, preload: Mapping[str,
                               accounts=sites.accounts, report=env.say)
             return session, panel
 
-        return Console(desk, open_tab, window.playwright, window.settings, on_finished=journalled,
-                       say=env.say).serve()
+        with ending.stop_on_sigterm():  # a démarche under way is stopped, then journalled
+            return Console(desk, open_tab, window.playwright, window.settings, on_finished=journalled,
+                           say=env.say).serve()

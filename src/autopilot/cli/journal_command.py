@@ -42,11 +42,12 @@ def _list(args: argparse.Namespace, env: Environment) -> int:
 def _verify(args: argparse.Namespace, env: Environment) -> int:
     verdict = Journal().verify()
     if not verdict.ok:
-        raise JournalError(
-            f"Journal altéré : l'entrée {verdict.broken_at} ne correspond plus à son empreinte ({verdict.reason}).",
-            "Ne réparez rien : conservez le fichier et signalez-le au responsable de la mairie.",
-        )
-    env.say(f"Journal intact : {verdict.checked} entrée(s) vérifiée(s).")
+        raise JournalError(verdict.message,
+                           "Ne réparez rien : conservez le fichier et signalez-le au responsable de la mairie.")
+    env.say(verdict.message)
+    if verdict.head is not None:
+        env.say(f"Tête du journal : entrée {verdict.head.id}, empreinte {verdict.head.mac}"
+                " (à comparer au témoin du dernier export mensuel).")
     return ExitStatus.OK
 
 

@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 from playwright.sync_api import BrowserContext, Page
 
-from autopilot.cli import browsing
+from autopilot.cli import browsing, ending
 from autopilot.cli.account_command import choose_mediateur
 from autopilot.cli.browsing import Sites, sandbox_credentials, window  # noqa: F401 — sandbox_credentials: tests, bench
 from autopilot.cli import demo as demo_data
@@ -22,7 +22,7 @@ from autopilot.engine.approver import ApproveAll, Approver
 from autopilot.engine.panel import PanelApprover
 from autopilot.engine.runner import Outcome, RunResult
 from autopilot.engine.session import Session
-from autopilot.errors import AutopilotError, ExitStatus, UsageError
+from autopilot.errors import AutopilotError, ExitStatus, Terminated, UsageError
 from autopilot.flows import Flow, Library
 from autopilot.flows.inputs import validate_inputs
 from autopilot.journal import Journal, run_entry
@@ -114,22 +114,33 @@ def _browser(args: argparse.Namespace, *, approve_all: bool) -> Iterator[tuple[P
 
 def _drive(library: Library, flow: Flow, values: dict, args: argparse.Namespace, env: Environment, sites: Sites,
            mediateur: str) -> int:
-    journal = Journal()
+    journal = Journal.for_runs(sandbox=sites.origins.sandbox)
     journal.check_writable()  # a run that could not be journalled does not start
+    if not journal.signed:
+        env.say(f"Pas de trousseau sur ce poste : l'entraînement est inscrit, sans signature, dans {journal.path}.")
     env.say(f"Médiateur au bureau : {mediateur}.")
     with _browser(args, approve_all=args.approve_all) as (page, approver):
         session = Session(page, library, approver, origins=sites.origins, secrets=sites.secrets,
                           accounts=sites.accounts, report=env.say)
         started = time.monotonic()
-        result = session.run(flow, values)
-        journal.append(run_entry(flow, values, result, mediateur=mediateur, sandbox=sites.origins.sandbox,
-                                 duration_s=time.monotonic() - started, pseudonyms=Config.load().pseudonyme))
-        if args.headless or result.outcome is not Outcome.COMPLETED:
-            session.close()
-        else:
-            env.say("Fermez la fenêtre du navigateur quand vous avez fini (la session se ferme avec elle).")
-            page.wait_for_event("close", timeout=0)
-    return _render(flow, result, env)
+        with ending.stop_on_sigterm() as disarm:
+            result = session.run(flow, values)
+            if args.headless or result.outcome is not Outcome.COMPLETED:
+                ending.close_quietly(session)  # logged out before the last lines, which keep the numéro
+            disarm()  # from here a SIGTERM no longer interrupts: the entry gets written
+            _announce(flow, result, env)  # what the site gave, shown before anything that can fail
+            problem = ending.journalled(journal, run_entry(
+                flow, values, result, mediateur=mediateur, sandbox=sites.origins.sandbox,
+                duration_s=time.monotonic() - started, pseudonyms=Config.load().pseudonyme))
+        if not args.headless and result.outcome is Outcome.COMPLETED:
+            if problem is not None:
+                ending.close_quietly(session)
+            else:
+                env.say("Fermez la fenêtre du navigateur quand vous avez fini (la session se ferme avec elle).")
+                page.wait_for_event("close", timeout=0)
+    if problem is not None:
+        raise ending.not_journalled(problem, flow, result)
+    return _render(result)
 
 
 def _approver(context: BrowserContext, headless: bool, approve_all: bool) -> Approver:
@@ -138,15 +149,24 @@ def _approver(context: BrowserContext, headless: bool, approve_all: bool) -> App
     return PanelApprover(context)
 
 
-def _render(flow, result: RunResult, env: Environment) -> int:
+def _announce(flow: Flow, result: RunResult, env: Environment) -> None:
+    """The outcome and the references obtained, said as soon as the run ends."""
     if result.outcome is Outcome.COMPLETED:
         env.say(f"Démarche terminée : {flow.title}.")
         for name, value in result.outputs.items():
             env.say(f"{flow.outputs[name].label} : {value}")
-        return ExitStatus.OK
-    if result.outcome is Outcome.STOPPED:
-        env.say(f"Démarche interrompue à l'étape « {result.step} » : rien d'autre n'a été envoyé.")
+    elif result.outcome is Outcome.STOPPED:
+        env.say(ending.stopped_sentence(result))
         if isinstance(result.error, AutopilotError):
             env.say(result.error.message)
+
+
+def _render(result: RunResult) -> int:
+    """The exit status of a run already announced; the error of a failed one."""
+    if result.outcome is Outcome.COMPLETED:
+        return ExitStatus.OK
+    if result.outcome is Outcome.STOPPED and isinstance(result.error, Terminated):
+        raise result.error
+    if result.outcome is Outcome.STOPPED:
         return ExitStatus.STOPPED
     raise result.error

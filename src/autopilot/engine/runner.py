@@ -92,6 +92,10 @@ class _Stop(Exception):
     """The mediator chose « Arrêter la démarche »."""
 
 
+class _ExpiredAfterSubmit(RunError):
+    """The login page showed right after a submit gate's click: the site may have the démarche."""
+
+
 @dataclass
 class _Planned:
     """One field action of a step, with its value ready."""
@@ -195,6 +199,8 @@ class Runner:
             except RunError as error:
                 if self.recover is not None and not recovered and self.recover():
                     recovered = True  # once per step: a second problem goes to the mediator
+                    if isinstance(error, _ExpiredAfterSubmit):
+                        return self._after_lost_submission(step, number)
                     navigate = step.goto is not None
                     continue
                 self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : {error.message}")
@@ -294,9 +300,33 @@ class Runner:
         if next_button is not None:
             self._click_and_wait(next_button, step)
             if self.login_page is not None and self._shows(self.login_page):
-                raise RunError(f"Étape « {step.title} » : le site demande de se reconnecter.", step=step.title)
+                expired = _ExpiredAfterSubmit if step.gate == "submit" else RunError
+                raise expired(f"Étape « {step.title} » : le site demande de se reconnecter.", step=step.title)
         self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : validée.")
         return True
+
+    def _after_lost_submission(self, step: Step, number: int) -> None:
+        """The session expired as a submit gate's click was sent, and was opened again: the site may
+        have the démarche. Its confirmation shown (the site brings the login back to it) lets the run
+        go on and read the reference; otherwise the run stops — the gate is never offered again."""
+        following = self.steps[number] if number < len(self.steps) else None
+        deadline = time.monotonic() + self.timeouts.page
+        while following is not None and following.expect is not None and not self._shows(following.expect):
+            if time.monotonic() > deadline:
+                following = None
+                break
+            self.page.wait_for_timeout(POLL_MS)
+        if following is not None and following.expect is not None:
+            self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : la session avait expiré juste après"
+                        " l'envoi, mais la demande avait bien été reçue (page de confirmation affichée).")
+            return
+        raise RunError(
+            f"La session du compte a expiré pendant l'envoi de « {step.title} » : l'administration a peut-être"
+            " reçu la demande.",
+            "Ne refaites pas la démarche avant d'avoir vérifié dans l'espace du compte (« Mes démarches ») si"
+            " elle y figure.",
+            step=step.title,
+        )
 
     def _extract(self, where, step: Step) -> str:
         if where.after_text:

@@ -9,6 +9,7 @@ mid-run (session expired), it is replayed on the spot and the interrupted step r
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from autopilot.engine.approver import Approver
 from autopilot.engine.origins import Origins
 from autopilot.engine.page_reading import closed, shows
 from autopilot.engine.runner import Outcome, Runner, RunResult, SecretSource, Timeouts
-from autopilot.errors import CredentialsError, RunError
+from autopilot.errors import AutopilotError, CredentialsError, RunError, SiteUnreachable, Terminated
 from autopilot.flows.library import Library
 from autopilot.flows.model import Flow
 
@@ -51,7 +52,20 @@ class Session:
         self.save_file: Callable[[str], Path] | None = None  # where a file a flow keeps goes (the visit's folder)
 
     def run(self, flow: Flow, values: Mapping[str, Any]) -> RunResult:
-        """Run one démarche, after the login its account needs."""
+        """Run one démarche, after the login its account needs; always a result to journal.
+
+        An error raised outside the runner's steps ends it as failed; the system's order to stop
+        (`Terminated`, from SIGTERM) as stopped, at the step where it came.
+        """
+        try:
+            result = self._run(flow, values)
+        except AutopilotError as error:
+            result = RunResult(Outcome.FAILED, error=error)
+        if isinstance(result.error, Terminated):
+            result = replace(result, outcome=Outcome.STOPPED)
+        return result
+
+    def _run(self, flow: Flow, values: Mapping[str, Any]) -> RunResult:
         account = self._account(flow)
         if account is not None:
             failed = self.login(flow.account)
@@ -101,7 +115,10 @@ class Session:
         runner = Runner(self.page, account, values, self.approver, origins=self.origins, secrets=self.secrets,
                         report=self.report, timeouts=self.timeouts)
         if navigate and account.steps[0].goto:
-            runner.goto(account.steps[0])
+            try:
+                runner.goto(account.steps[0])
+            except SiteUnreachable as error:  # a result like any other end of a run: it is journalled
+                return RunResult(Outcome.FAILED, step=account.steps[0].title, error=error)
             if account.logged_in is not None and shows(self.page, self.origins, account.logged_in):
                 self._open.add(account.id)
                 return None

@@ -2,7 +2,8 @@
 
 The knobs are generic. Latency and server errors are applied to every request on a site host
 (`apply_request_faults`); relabelled and duplicated labels are applied by the shared field macros
-(`templates/fields.html`); expired sessions are checked by `state.SandboxState`. No page and no test
+(`templates/fields.html`); expired sessions are checked by `state.SandboxState`, which also
+expires them right after a recorded submission when `expire_after_submission` is on. No page and no test
 is special-cased.
 """
 
@@ -29,10 +30,18 @@ class Faults:
     server_error_paths: set[str] = field(default_factory=set)
     # How many times expire_sessions() was called: a session opened before the last call is dead.
     session_generation: int = 0
+    # Expire every session as the next submission is recorded: its confirmation asks for the login.
+    expire_after_submission: bool = False
 
     def expire_sessions(self) -> None:
         """Invalidate every logged-in session from now on (drafts are kept)."""
         self.session_generation += 1
+
+    def submitted(self) -> None:
+        """A submission was just recorded: expire the sessions if the knob says so (once)."""
+        if self.expire_after_submission:
+            self.expire_after_submission = False
+            self.expire_sessions()
 
     def clear(self) -> None:
         """Back to no fault at all, in place (holders of this object see the change)."""
@@ -40,6 +49,7 @@ class Faults:
         self.relabel.clear()
         self.duplicate_label.clear()
         self.server_error_paths.clear()
+        self.expire_after_submission = False
 
     def label(self, label: str) -> str:
         """The label text as the page shows it, after a possible renaming."""
@@ -49,6 +59,7 @@ class Faults:
         """Apply a JSON body of `POST /_sandbox/faults`; unknown keys are refused."""
         unknown = set(changes) - {
             "latency_ms", "relabel", "duplicate_label", "server_error_paths", "expire_sessions",
+            "expire_after_submission",
         }
         if unknown:
             raise ValueError(f"unknown fault knob(s): {', '.join(sorted(unknown))}")
@@ -62,6 +73,8 @@ class Faults:
             self.server_error_paths = {str(v) for v in changes["server_error_paths"]}
         if changes.get("expire_sessions"):
             self.expire_sessions()
+        if "expire_after_submission" in changes:
+            self.expire_after_submission = bool(changes["expire_after_submission"])
 
     def to_json(self) -> dict[str, Any]:
         """The knobs as JSON-friendly values."""
@@ -71,6 +84,7 @@ class Faults:
             "duplicate_label": sorted(self.duplicate_label),
             "server_error_paths": sorted(self.server_error_paths),
             "session_generation": self.session_generation,
+            "expire_after_submission": self.expire_after_submission,
         }
 
 

@@ -99,6 +99,7 @@ class SandboxState:
         """Append one submission; never de-duplicated."""
         with self._lock:
             self._received.append(copy.deepcopy(record))
+            self.faults.submitted()
 
     def received(self, kind: str | None = None) -> list[dict[str, Any]]:
         """Deep copies of the records, oldest first, optionally of one kind."""

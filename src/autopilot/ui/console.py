@@ -36,12 +36,12 @@ from autopilot.engine.browser import BrowserSettings
 from autopilot.engine.panel import PanelApprover
 from autopilot.engine.runner import Outcome
 from autopilot.engine.session import Session
-from autopilot.errors import AutopilotError, ExitStatus
+from autopilot.errors import AutopilotError, ExitStatus, JournalError, Terminated
 from autopilot.ui.desk import Desk
 from autopilot.engine import downloads
 from autopilot.ui.recapitulatif import print_document, save_pdf
 from autopilot.ui.server import LocalServer
-from autopilot.ui.visit import Demarche, forget_unfinished
+from autopilot.ui.visit import Demarche, forget_expired, forget_unfinished
 
 TICK_MS = 100  # how often the idle console looks for a démarche to start
 HANDOVER_MS = 5_000  # how long the form's answer may take to show before the site replaces it
@@ -68,6 +68,7 @@ class Console:
         """Show the launcher and run démarches until the window is closed."""
         self._open_tab()
         forget_unfinished(self.desk.visit.root)
+        forget_expired(self.desk.visit.root, months=self.desk.retention_months)
         interrupted = False
         self.desk.window = self
         with LocalServer(self.desk) as server:
@@ -78,6 +79,8 @@ class Console:
                 while (demarche := self._next_start()) is not None:
                     page = self.session.page
                     self._run(demarche, page, server)
+                    if isinstance(demarche.result.error, Terminated):
+                        raise demarche.result.error  # SIGTERM: journalled, now the console quits
                     if page.is_closed():
                         interrupted = demarche.result is not None and demarche.result.outcome is not Outcome.COMPLETED
                         break
@@ -87,6 +90,10 @@ class Console:
                 if not self.session.page.is_closed():
                     self.session.close()
         self.say("Console fermée : les données de la visite ont été effacées de ce poste.")
+        if self.desk.not_journalled_count:
+            self.say(f"{self.desk.not_journalled_count} démarche(s) manquent au journal : notez-les dans le registre"
+                     " de la mairie et signalez-le au responsable de la mairie.")
+            return ExitStatus.JOURNAL
         return ExitStatus.STOPPED if interrupted else ExitStatus.OK
 
     # --- what the web application asks of the browser (`Desk.window`), from its threads ---
@@ -178,8 +185,12 @@ class Console:
             except (PlaywrightError, AutopilotError) as error:
                 problem = f"Le récapitulatif n'a pas pu être enregistré ({str(error).splitlines()[0][:120]})."
         self.desk.finished(demarche, result, pdf, problem)
-        self.on_finished(demarche, time.monotonic() - started)
-        self._report(demarche)
+        self._report(demarche)  # what the site gave, said before anything that can fail
+        try:
+            self.on_finished(demarche, time.monotonic() - started)
+        except JournalError as error:  # the démarche is done on the site: its result stays, the failure is said
+            self.desk.not_journalled(demarche, error)
+            self.say(f"Le journal n'a pas pu enregistrer la démarche « {demarche.flow.title} » : {error.message}")
         self.panel.clear()  # the console's own pages show no panel
         if not page.is_closed():
             try:

@@ -76,6 +76,7 @@ class Desk:
         self.month_counts = month_counts  # flow id → {outcome: count}, this month (the journal)
         self.retention_months = retention_months  # what the agreement's text says of the journal
         self.initials = initials
+        self.not_journalled_count = 0  # démarches done on the site that the journal could not record
         self.lock = threading.Lock()
 
     def flow(self, flow_id: str) -> Flow | None:
@@ -103,6 +104,13 @@ class Desk:
             demarche.recapitulatif = recapitulatif
             demarche.recapitulatif_problem = problem
             self.running = None
+
+    def not_journalled(self, demarche: Demarche, error: Exception) -> None:
+        """The journal could not record `demarche`, done on the site: its récapitulatif is kept, the page says so."""
+        with self.lock:
+            demarche.journal_problem = str(error)
+            demarche.kept = demarche.recapitulatif is not None
+            self.not_journalled_count += 1
 
     def download_path(self, suggested: str) -> Path:
         """Where to save a file the site gives; listed with the running démarche's results."""

@@ -6,7 +6,8 @@ result (`outputs: {numero_timbre: {type: numero_timbre}}`) fills the input that 
 démarche with `via:`: the timbre bought first goes into the pré-demande, whose form was kept as
 typed meanwhile (`set_aside`). The récapitulatifs go to a per-visit folder under the cache folder;
 ending the visit forgets the data and deletes the folder, except the files the mediator chose to
-keep. A folder left behind by a crash is deleted at the next start (`forget_unfinished`). No
+keep. A folder left behind by a crash is deleted at the next start (`forget_unfinished`), kept files
+once the journal's retention period is over (`forget_expired`). No
 démarche starts outside the scope the citizen agreed to (`Consent`); the agreement ends with the
 visit.
 """
@@ -17,7 +18,7 @@ import secrets
 import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +45,7 @@ class Demarche:
     kept: bool = False  # the mediator chose to keep the PDF after the visit
     consent_hash: str | None = None  # the agreement's text it was done under (journal)
     downloads: list[Path] = field(default_factory=list)  # what the site gave, in the visit's folder
+    journal_problem: str | None = None  # why the journal could not record it (the result stands)
 
     @property
     def outputs(self) -> list[tuple[str, str]]:
@@ -229,3 +231,22 @@ def forget_unfinished(root: Path) -> None:
         if (folder / UNFINISHED).exists():
             shutil.rmtree(folder, ignore_errors=True)
 
+
+
+def forget_expired(root: Path, *, months: int, today: date | None = None) -> None:
+    """Delete visits' folders (files the mediator kept) older than the retention period (`conservation_mois`).
+
+    A folder's date is in its name (`Visit.folder`); anything else under `root` is left alone.
+    """
+    if not root.is_dir():
+        return
+    today = today or date.today()
+    total = today.year * 12 + today.month - 1 - months
+    limit = date(total // 12, total % 12 + 1, min(today.day, 28))
+    for folder in root.iterdir():
+        try:
+            made = datetime.strptime(folder.name[:10], "%Y-%m-%d").date()
+        except ValueError:
+            continue
+        if folder.is_dir() and made < limit:
+            shutil.rmtree(folder, ignore_errors=True)
