@@ -13,6 +13,7 @@ docs/mrz.md with `mrz`'s own check-digit function: the truth is made apart from 
 from __future__ import annotations
 
 import base64
+import dataclasses
 import random
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -93,7 +94,8 @@ def cni_2021_mrz(person: Person) -> list[str]:
 
 
 def old_cni_mrz(person: Person, rng: random.Random) -> list[str]:
-    """The two 36-character lines of the French identity card issued until 2021 (docs/mrz.md)."""
+    """The two 36-character lines of the French identity card issued until 2021 (docs/mrz.md); its
+    number (issue month, office, sequence) replaces `person.numero`."""
     office = f"{rng.randrange(1, 96):02d}{rng.randrange(10)}"
     line1 = ("IDFRA" + person.nom.replace(" ", "<").replace("-", "<")).ljust(30, "<")[:30] + office + \
         f"{rng.randrange(1000):03d}"
@@ -228,7 +230,7 @@ class Made:
 def make(kind: str, folder: Path, rng: random.Random, *, person: Person | None = None, pdf: bool = False,
          dpi: int | None = None) -> Made:
     """One document of `kind` for `person` (a random one if None), saved in `folder`."""
-    person = person or fictitious(rng)
+    person = dataclasses.replace(person, extra=dict(person.extra)) if person else fictitious(rng)
     dpi = dpi or rng.choice([150, 200, 300])
     angle = rng.uniform(-1.5, 1.5)
     name = f"{kind}-{rng.randrange(10**6):06d}.{'pdf' if pdf else 'png'}"
