@@ -71,7 +71,7 @@ def _fit(line: str, length: int) -> str:
 
 def _names(field: str) -> tuple[str, list[str]]:
     """(surname, given names) from « DURAND<<SOPHIE<JULIETTE<<<… », the trailing fillers' misreads cut off."""
-    field = _letters(field)
+    field = re.sub(r"(?<=<)[KXCSEL5](?=<)", FILLER, _letters(field))  # a lone letter amid fillers is a filler
     tail = len(field)
     while tail > 0 and field[tail - 1] in FILLER_LOOKALIKES:
         tail -= 1
@@ -125,13 +125,27 @@ class _Zone:
         return sum(1 for f in fields if f)
 
 
+def _from(line: str, start: str) -> str:
+    """The line from its document code on: OCR may add a speck before it."""
+    found = line.find(start, 0, 3)
+    return line[found:] if found > 0 else line
+
+
+def _fillers_between(line: str, head: int, tail: int, length: int) -> str:
+    """`line` at `length` when the part between its first `head` and last `tail` characters is a run of
+    fillers OCR made longer or shorter: the check digits at the end stay where they belong."""
+    middle = line[head:len(line) - tail]
+    if len(line) >= head + tail and set(middle) <= FILLER_LOOKALIKES:
+        return line[:head] + FILLER * (length - head - tail) + line[len(line) - tail:]
+    return _fit(line, length)
+
+
 def _td3(lines: list[str]) -> _Zone:
-    one, two = _fit(lines[0], 44), _fit(lines[1], 44)
+    one, two = _fit(_from(lines[0], "P"), 44), lines[1]
     surname, given = _names(one[5:44])
-    middle = two[28:42]
-    if set(middle) <= FILLER_LOOKALIKES:
-        middle = FILLER * 14  # no personal number: a run of fillers
-    two = two[:28] + middle + two[42:]
+    two = _fillers_between(two, 28, 2, 44)  # no personal number: a run of fillers, then two check digits
+    if set(two[28:42]) <= set(FILLER) and two[42] in FILLER_LOOKALIKES:
+        two = two[:42] + FILLER + two[43]
     number, birth, expiry = _checked(two[0:9], two[9]), _checked(two[13:19], two[19], numeric=True), \
         _checked(two[21:27], two[27], numeric=True)
     composite = check_digit(number.text + two[9] + birth.text + two[19] + expiry.text + two[27] + two[28:43])
@@ -140,11 +154,10 @@ def _td3(lines: list[str]) -> _Zone:
 
 
 def _td1(lines: list[str]) -> _Zone:
-    one, two, three = _fit(lines[0], 30), _fit(lines[1], 30), _fit(lines[2], 30)
+    one, three = _fit(_from(lines[0], "ID"), 30), _fit(lines[2], 30)
     if set(one[15:30]) <= FILLER_LOOKALIKES:
         one = one[:15] + FILLER * 15
-    if set(two[18:29]) <= FILLER_LOOKALIKES:
-        two = two[:18] + FILLER * 11 + two[29]
+    two = _fillers_between(lines[1], 18, 1, 30)
     surname, given = _names(three)
     number, birth, expiry = _checked(one[5:14], one[14]), _checked(two[0:6], two[6], numeric=True), \
         _checked(two[8:14], two[14], numeric=True)
@@ -154,7 +167,7 @@ def _td1(lines: list[str]) -> _Zone:
 
 
 def _old_cni(lines: list[str]) -> _Zone:
-    one, two = lines[0], lines[1]
+    one, two = _from(lines[0], "ID"), lines[1]
     if len(one) != 36:  # the surname's fillers were shortened or lengthened: the six digits end the line
         one = _fit(one[:-6], 30) + one[-6:]
     one = one[:30] + _digits(one[30:36])
@@ -181,19 +194,22 @@ def candidates(text: str) -> list[str]:
 
 
 def best_zone(lines: list[str]) -> _Zone | None:
-    """The layout that explains the last lines best: most checks holding, then closest lengths."""
+    """The layout that explains the last lines best: its document code (P, ID) first, then most checks
+    holding, then closest lengths."""
     found = []
     for (count, length), layout in LAYOUTS.items():
         if len(lines) < count:
             continue
         chosen = lines[-count:]
         distance = sum(abs(len(line) - length) for line in chosen)
-        if distance > 8 * count:
+        if distance > 14 * count:  # OCR shortens runs of fillers a lot, rarely the rest
             continue
-        found.append((layout(chosen).score, -distance, layout(chosen)))
+        code = "P" if length == 44 else "ID"
+        zone = layout(chosen)
+        found.append((code in chosen[0][:3], zone.score, -distance, zone))
     if not found:
         return None
-    return max(found, key=lambda item: item[:2])[2]
+    return max(found, key=lambda item: item[:3])[3]
 
 
 def proposals(zone: _Zone) -> Reading:
