@@ -118,6 +118,14 @@ def _px(mm: float, dpi: int) -> int:
     return round(mm / MM_PER_INCH * dpi)
 
 
+def _plain(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
+    """The visual zone's text face: DejaVu where installed, else Pillow's own."""
+    try:
+        return ImageFont.truetype(PLAIN, size)
+    except OSError:
+        return ImageFont.load_default(size)
+
+
 def _mrz_font(dpi: int) -> ImageFont.FreeTypeFont:
     """OCR-B at the size whose advance is the MRZ's pitch at `dpi`."""
     probe = ImageFont.truetype(str(FONT), 100)
@@ -131,7 +139,7 @@ def card_image(lines: list[str], *, title: str, size_mm: tuple[float, float], dp
     width, height = _px(size_mm[0], dpi), _px(size_mm[1], dpi)
     card = Image.new("L", (width, height), 236)
     draw = ImageDraw.Draw(card)
-    plain = ImageFont.truetype(PLAIN, max(8, _px(3, dpi)))
+    plain = _plain(max(8, _px(3, dpi)))
     draw.text((_px(6, dpi), _px(4, dpi)), f"RÉPUBLIQUE FRANÇAISE — {title}", fill=60, font=plain)
     draw.rectangle((_px(6, dpi), _px(12, dpi), _px(32, dpi), _px(size_mm[1] - 24, dpi)), fill=170)  # the photo
     for row, text in enumerate(("Nom / Surname", "Prénoms / Given names", "Sexe / Sex", "Date de naissance")):
@@ -189,7 +197,7 @@ def bill_image(code: str, person: Person, *, dpi: int, angle: float, rng: random
     width, height = _px(210, dpi), _px(297, dpi)
     page = Image.new("L", (width, height), 250)
     draw = ImageDraw.Draw(page)
-    plain = ImageFont.truetype(PLAIN, _px(3.5, dpi))
+    plain = _plain(_px(3.5, dpi))
     lines = ["ÉNERGIES D'EXEMPLE — Facture d'électricité", "",
              f"{'MME' if person.sexe == 'F' else 'M'} {person.prenoms[0]} {person.nom}", person.complement,
              person.voie, f"{person.code_postal} {person.commune}", "", "Montant TTC : 84,12 €"]

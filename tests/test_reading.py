@@ -84,6 +84,20 @@ def test_the_2021_card_and_the_older_card():
     assert values(mrz.proposals(mrz.best_zone(name_misread)))["identite.nom_naissance"][1] is Check.TO_CONFIRM
 
 
+def test_what_a_check_digit_cannot_see_is_never_proposed_as_checked():
+    """Found by the bench: OCR reads the '<' after a name as 'K' (« SIMONK »), and K (20) weighs what
+    '<' (0) weighs modulo 10 — the older card's final digit still holds; likewise G and 6 in a number."""
+    old = factory.old_cni_mrz(dataclasses.replace(CLAIRE, nom="SIMON"), random.Random(4))
+    misread = [old[0].replace("SIMON<", "SIMONK"), old[1]]
+    zone = mrz.best_zone(misread)
+    assert zone.composite  # the check digit is blind to it
+    found = values(mrz.proposals(zone))
+    assert found["identite.nom_naissance"] == ("SIMONK", Check.TO_CONFIRM)
+    assert found["identite.date_naissance"] == ("14/07/1985", Check.CHECKED)
+    six = values(mrz.proposals(mrz.best_zone(factory.passport_mrz(dataclasses.replace(CLAIRE, numero="X46TBPFW4")))))
+    assert six["document.numero"] == ("X46TBPFW4", Check.TO_CONFIRM)
+
+
 def test_a_bill_2d_doc_gives_name_and_address():
     code = factory.two_d_doc(CLAIRE, issued=date(2026, 11, 2))
     doc = twoddoc.decode(code)
@@ -121,10 +135,15 @@ def test_a_generated_scan_proposes_the_truth_or_says_it_cannot(kind, pdf, tmp_pa
         assert checked["adresse.voie"] == "12 RUE DES LILAS"
 
 
-def test_without_tesseract_the_bill_still_reads_and_the_card_says_what_to_install(tmp_path, monkeypatch):
+def test_without_tesseract_the_bill_still_reads_and_the_card_says_what_to_install(library, tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", str(tmp_path / "nothing"))  # a desk where tesseract is not installed
     monkeypatch.delenv(ocr.ENV, raising=False)
     assert not ocr.available()
+    desk = Desk(library, mediateur="Camille Martin", sandbox=False, mairie=None, visits=tmp_path / "visites")
+    form = html.unescape(create_app(desk, "jeton", "http://127.0.0.1:5555").test_client().get(
+        f"/jeton/demarches/{FLOW}", headers=HERE).text)
+    assert "demande le logiciel Tesseract OCR, absent de ce poste. Sous Windows, installez" in form
+    assert "Les codes 2D-Doc des factures se lisent sans lui." in form
     bill = factory.make("facture", tmp_path, random.Random(3), person=CLAIRE)
     assert values(read_document(bill.path))["adresse.commune"] == ("RENNES", Check.CHECKED)
     card = factory.make("passeport", tmp_path, random.Random(3), person=CLAIRE)

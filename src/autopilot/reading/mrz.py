@@ -27,6 +27,11 @@ SOURCES = {"passeport": "lu dans la bande MRZ du passeport",
            "cni-ancienne": "lu dans la bande MRZ de la carte d'identité (modèle d'avant 2021)"}
 DOCUMENTS = {"passeport": "passeport", "cni-2021": "carte d'identité", "cni-ancienne": "carte d'identité"}
 NO_KEY = "aucune clé de contrôle ne couvre le nom ; la bande ne porte pas les accents"
+# Characters whose values differ by 10 weigh the same modulo 10: the check digit cannot tell them
+# apart. Among them, the pairs OCR confuses (docs/mrz.md §What is proposed as checked): a value
+# holding one is proposed for comparison, not as checked.
+BLIND = (("<", "K"), ("6", "G"))
+BLIND_NOTE = "la clé de contrôle ne distingue pas « {} » de « {} »"
 
 
 def check_digit(text: str) -> str:
@@ -217,9 +222,13 @@ def proposals(zone: _Zone) -> Reading:
     reading = Reading(DOCUMENTS[zone.kind], SOURCES[zone.kind])
     whole = "la clé de contrôle générale de la bande ne correspond pas"
 
-    def checked(target: tuple[str, str], label: str, value: str | None, own: bool | None, what: str) -> None:
+    def checked(target: tuple[str, str], label: str, value: str | None, own: bool | None, what: str,
+                alphanumeric: bool = False) -> None:
+        blind = next((pair for pair in BLIND[1:] if alphanumeric and value and set(pair) & set(value)), None)
         if value is None or own is False:
             reading.proposals.append(Proposal(target, label, "", Check.UNREADABLE, f"{what} illisible"))
+        elif own and zone.composite and blind:
+            reading.proposals.append(Proposal(target, label, value, Check.TO_CONFIRM, BLIND_NOTE.format(*blind)))
         elif own and zone.composite:
             reading.proposals.append(Proposal(target, label, value, Check.CHECKED, "clé de contrôle correcte"))
         else:
@@ -227,6 +236,8 @@ def proposals(zone: _Zone) -> Reading:
 
     names_check = Check.CHECKED if zone.names_checked else Check.TO_CONFIRM
     names_note = "clé de contrôle correcte ; la bande ne porte pas les accents" if zone.names_checked else NO_KEY
+    if zone.names_checked and BLIND[0][1] in zone.surname + "".join(zone.given):
+        names_check, names_note = Check.TO_CONFIRM, BLIND_NOTE.format(*BLIND[0])
     if zone.surname:
         reading.proposals.append(Proposal(("identite", "nom_naissance"), "Nom de naissance", zone.surname,
                                           names_check, names_note))
@@ -245,7 +256,7 @@ def proposals(zone: _Zone) -> Reading:
         reading.proposals.append(Proposal(("identite", "nationalite"), "Nationalité", NATIONALITIES[zone.nationality],
                                           Check.TO_CONFIRM, f"code {zone.nationality} de la bande"))
     checked(("document", "numero"), "Numéro du document", zone.number.text.rstrip(FILLER) or None,
-            zone.number.holds, "numéro du document")
+            zone.number.holds, "numéro du document", alphanumeric=zone.kind != "cni-ancienne")
     if zone.expiry is not None:
         expires = _date(zone.expiry.text, past=False)
         checked(("document", "date_expiration"), "Date d'expiration", expires and f"{expires:%d/%m/%Y}",
