@@ -10,6 +10,7 @@ from tests/documents_factory.py: fictitious people, 150–300 dpi, tilted, noisy
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import sys
@@ -131,8 +132,12 @@ def render(figures: dict, seconds: float) -> str:
     lines += ["", "A value is proposed as checked only when check digits cover it (MRZ: the field's own digit and"
               " the zone's overall digit; the older card's last digit covers both lines, names included) or when it"
               " comes from a decoded 2D-Doc; names, sex and nationality of passports and 2021 cards are covered by no"
-              " digit and are always proposed « à comparer avec le document ». The time is the machine's (2 CPUs"
-              " shared with other work): tesseract dominates, run up to three times on a card whose checks fail."]
+              " digit and are always proposed « à comparer avec le document ». A check digit cannot tell apart"
+              " characters whose values differ by 10 (`<` and `K`, `6` and `G`): the first run of this bench found"
+              " three older cards whose name, read « SIMONK » for SIMON, passed the final check; such values are"
+              " now proposed « à comparer » (docs/mrz.md). The time is the machine's (2 CPUs shared with other"
+              f" work; load average {os.getloadavg()[0]:.1f} at the end): tesseract dominates, run up to three"
+              " times on a card whose checks fail."]
     if figures["wrong_checked"]:
         lines += ["", "**Checked values that were wrong:**", *[f"- {w}" for w in figures["wrong_checked"]]]
     return "\n".join(lines + [END]) + "\n"

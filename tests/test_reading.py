@@ -185,7 +185,7 @@ def test_the_form_reads_a_bill_and_takes_only_the_accepted_values(library, scann
 
     read = html.unescape(client.post(f"/jeton/demarches/{FLOW}", headers=HERE, data={
         "_lecture_document": bill.path.name, "lire": "1", "usager.taille": "168"}).text)
-    assert "Valeurs lu dans le 2D-Doc de la facture." in read
+    assert "Lu dans le 2D-Doc de la facture." in read
     assert "Signature non vérifiée" in read
     assert typed(read, "_lu.adresse.voie") == "12 RUE DES LILAS"
     assert typed(read, "usager.taille") == "168"  # what was typed stays
