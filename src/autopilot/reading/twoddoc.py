@@ -115,7 +115,7 @@ def proposals(doc: TwoDDoc) -> Reading:
     f = doc.fields
     ok = "en-tête et type du 2D-Doc reconnus"
     # The service point's address (lines 20–26) is where the citizen lives; the invoice's addressee
-    # (27–2D) may be someone else's address: it is only the fallback (docs/2d-doc.md §Champs).
+    # (27–2D) may be someone else's address: it is only the fallback (docs/2d-doc.md §Field identifiers used).
     service = any(key in f for key in ("22", "24", "25"))
     keys = ("20", "21", "22", "23", "24", "25", "26") if service else ("27", "28", "29", "2A", "2B", "2C", "2D")
     complement, building, street, place, postcode, town, country = (f.get(k, "") for k in keys)
