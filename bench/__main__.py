@@ -16,6 +16,7 @@ from bench.sandbox import RemoteSandbox
 COMMAND = ".venv/bin/python -m bench"
 MEASUREMENTS = ("overhead", "startup", "validation", "workload", "memory")
 FLOWS = 1000
+READING = "<!-- lecture: python -m bench.reading -->"  # kept as it is: `python -m bench.reading` writes it
 
 
 def _clean(value):
@@ -64,7 +65,10 @@ def main(argv: list[str] | None = None) -> int:
     seconds = time.perf_counter() - started
     command = COMMAND + (" --smoke" if args.smoke else "")
     runs = f"{iterations} runs per side for the overhead and the start-up, {memory_runs} for the memory"
-    args.out.write_text(render(sections, command=command, runs=runs, seconds=seconds), encoding="utf-8")
+    previous = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+    reading = previous[previous.index(READING):] if READING in previous else ""  # bench.reading's own section
+    args.out.write_text(render(sections, command=command, runs=runs, seconds=seconds)
+                        + ("\n" + reading if reading else ""), encoding="utf-8")
     if args.json:
         rows = [{"measurement": r.measurement, "ratio": r.ratio, "target": r.target, "met": r.met,
                  "autopilot": r.subject.as_dict(), "baseline": r.baseline.as_dict() if r.baseline else None}

@@ -7,6 +7,7 @@ comptes:
   ants: {identifiant: espace-numerique@saint-exemple.fr}
 journal: {pseudonyme: initiales_annee, conservation_mois: 12}   # pseudonyme: initiales_annee | aucun
 numerisations: C:/Users/Public/Documents/Scans   # the scanner folder (`autopilot.scans`)
+numerisations_lues: effacer   # effacer (default) | garder: the scans read in a visit, at its end
 ```
 """
 
@@ -33,11 +34,17 @@ class Config:
     comptes: dict[str, dict[str, str]] = field(default_factory=dict)
     journal: dict[str, Any] = field(default_factory=dict)
     numerisations: str | None = None
+    numerisations_lues: str = "effacer"
 
     @property
     def pseudonyme(self) -> str:
         """How the journal names the citizen: initiales_annee (default) or aucun."""
         return str(self.journal.get("pseudonyme", "initiales_annee"))
+
+    @property
+    def garder_numerisations_lues(self) -> bool:
+        """Whether the scans read in a visit are kept at its end by default (else deleted unless kept)."""
+        return self.numerisations_lues == "garder"
 
     @property
     def conservation_mois(self) -> int:
@@ -57,7 +64,8 @@ class Config:
         if not isinstance(raw, dict):
             raise UsageError(f"{path} : fichier de réglages illisible.", "Corrigez-le ou supprimez-le.")
         return cls(raw.get("mairie"), list(raw.get("mediateurs") or []), dict(raw.get("comptes") or {}),
-                   dict(raw.get("journal") or {}), raw.get("numerisations"))
+                   dict(raw.get("journal") or {}), raw.get("numerisations"),
+                   str(raw.get("numerisations_lues") or "effacer"))
 
     def save(self, path: Path | None = None) -> None:
         path = path or config_path()
@@ -67,4 +75,6 @@ class Config:
             data["journal"] = self.journal
         if self.numerisations:
             data["numerisations"] = self.numerisations
+        if self.numerisations_lues != "effacer":
+            data["numerisations_lues"] = self.numerisations_lues
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -9,6 +9,7 @@ Windows' « Télécopie et numérisation » saves).
 from __future__ import annotations
 
 import os
+from collections.abc import Collection
 from pathlib import Path
 
 from autopilot.config import Config
@@ -50,3 +51,34 @@ def find(name: str, *, label: str) -> Path:
         raise DossierError([(label, f"le fichier « {name} » n'est pas dans le dossier des numérisations ({where}).")],
                            HINT)
     return path
+
+
+class Read:
+    """The scans read during a visit (« Lire un document numérisé »): at the visit's end they are
+    deleted from the scanner folder, except those the mediator keeps — nothing of the citizen stays
+    on the PC, the scanner folder included. `keep_by_default` is the setting `numerisations_lues: garder`.
+    """
+
+    def __init__(self, *, keep_by_default: bool = False) -> None:
+        self.keep_by_default = keep_by_default
+        self.names: list[str] = []
+
+    def add(self, name: str) -> None:
+        """Remember that `name` was read during this visit."""
+        if name not in self.names:
+            self.names.append(name)
+
+    def end(self, keep: Collection[str] | None = None) -> tuple[list[str], list[str]]:
+        """Delete the scans read, except `keep` (None: the setting's default). Returns (deleted, kept)."""
+        kept = [n for n in self.names if (self.keep_by_default if keep is None else n in keep)]
+        deleted = []
+        for name in self.names:
+            if name in kept:
+                continue
+            try:
+                find(name, label=name).unlink()
+            except (DossierError, OSError):
+                continue  # already gone, or moved out of the folder: nothing of ours to delete
+            deleted.append(name)
+        self.names = []
+        return deleted, kept

@@ -59,7 +59,7 @@ def console(args: argparse.Namespace, env: Environment, *, preload: Mapping[str,
 
     desk = Desk(library, mediateur=mediateur, sandbox=sandboxed, mairie=config.mairie, visits=cache_dir() / "visites",
                 on_consent=consented, month_counts=this_month, retention_months=config.conservation_mois,
-                initials=config.pseudonyme != "aucun")
+                initials=config.pseudonyme != "aucun", keep_scans_read=config.garder_numerisations_lues)
     if preload is not None:
         desk.visit.preload([entry.flow for entry in library.demarches], preload, main=library.find(DEMO_FLOW).flow)
 

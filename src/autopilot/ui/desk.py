@@ -22,6 +22,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
+from autopilot import scans
 from autopilot.engine.runner import RunResult
 from autopilot.flows import Flow, Library
 from autopilot.ui.catalogue import Category, categories
@@ -59,7 +60,7 @@ class Desk:
     def __init__(self, library: Library, *, mediateur: str, sandbox: bool, mairie: str | None, visits: Path,
                  on_consent: Callable[[Consent, Mapping[str, Any]], int | None] = lambda consent, values: None,
                  month_counts: Callable[[], Mapping[str, Mapping[str, int]]] = _no_counts,
-                 retention_months: int = 12, initials: bool = True) -> None:
+                 retention_months: int = 12, initials: bool = True, keep_scans_read: bool = False) -> None:
         self.library = library
         self.mediateur = mediateur
         self.sandbox = sandbox
@@ -77,6 +78,7 @@ class Desk:
         self.retention_months = retention_months  # what the agreement's text says of the journal
         self.initials = initials
         self.not_journalled_count = 0  # démarches done on the site that the journal could not record
+        self.scans_read = scans.Read(keep_by_default=keep_scans_read)  # « Lire un document numérisé »
         self.lock = threading.Lock()
 
     def flow(self, flow_id: str) -> Flow | None:
@@ -125,13 +127,19 @@ class Desk:
         with self.lock:
             demarche.kept = demarche.recapitulatif is not None
 
-    def end_visit(self, *, force: bool = False) -> None:
-        """« Terminer la visite »: forget the citizen; `force` at exit, even mid-run."""
+    def end_visit(self, *, force: bool = False, keep_scans: list[str] | None = None) -> None:
+        """« Terminer la visite »: forget the citizen; `force` at exit, even mid-run; the scans read
+        are deleted except `keep_scans` (None: as the setting says)."""
         had_visit, kept = self._end_visit(force=force)
-        if had_visit:
+        deleted, scans_kept = self.scans_read.end(keep_scans)
+        if had_visit or deleted or scans_kept:
             self.notice = "Visite terminée : les données de l'usager ont été effacées de ce poste."
             if kept:
                 self.notice += " Fichier gardé : " + ", ".join(str(path) for path in kept) + "."
+            if deleted:
+                self.notice += " Documents numérisés effacés : " + ", ".join(deleted) + "."
+            if scans_kept:
+                self.notice += " Documents numérisés gardés : " + ", ".join(scans_kept) + "."
 
     def _end_visit(self, *, force: bool) -> tuple[bool, list[Path]]:
         """Forget the citizen; then (not at exit) a fresh browser context for the next one."""
@@ -209,6 +217,7 @@ class Desk:
                 self.pending = None
         if first:
             self._end_visit(force=False)  # the data was typed in this browser context: it goes too
+            self.scans_read.end()
             self.notice = ("L'usager n'a pas donné son accord : aucune démarche n'a été faite et les informations"
                            " saisies ont été effacées de ce poste.")
         elif pending is not None:

@@ -18,9 +18,10 @@ from flask import Blueprint, Flask, Response, abort, redirect, render_template, 
 from playwright.sync_api import Error as PlaywrightError
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from autopilot import scans
 from autopilot.errors import AutopilotError
 from autopilot.flows import Flow
-from autopilot.ui import form
+from autopilot.ui import form, reading
 from autopilot.ui.catalogue import month_line, search_text
 from autopilot.ui.consent import Consent, current_text, french_date
 from autopilot.ui.desk import Busy, ConsentNeeded, Desk
@@ -80,6 +81,8 @@ def create_app(desk: Desk, token: str, origin: str) -> Flask:
         if request.form.get("modifier") in flow.inputs:  # « Modifier »: open it, keep everything typed
             opened.add(request.form["modifier"])
             return _form_page(flow, posted, opened=opened, focus=request.form["modifier"])
+        if reading.READ in request.form or reading.TAKE in request.form:  # « Lire un document numérisé »
+            return _reading_step(flow, posted, opened)
         via = flow.inputs.get(request.form.get("via", ""))
         if via is not None and via.via is not None and desk.flow(via.via) is not None:
             desk.visit.set_aside(flow, posted)  # « Obtenir d'abord » : the form waits, as typed
@@ -177,7 +180,8 @@ def create_app(desk: Desk, token: str, origin: str) -> Flask:
     @console.post("/visite/terminer")
     def end_visit() -> Any:
         try:
-            desk.end_visit()
+            keep = request.form.getlist("garder") if "numerisations" in request.form else None
+            desk.end_visit(keep_scans=keep)
         except Busy:
             return _busy()
         # With a browser, the launcher opens in a fresh context (the notice goes there); this page is closed.
@@ -195,8 +199,23 @@ def create_app(desk: Desk, token: str, origin: str) -> Flask:
             abort(404)
         return demarche
 
+    def _reading_step(flow: Flow, posted: dict[str, str], opened: set[str]) -> str:
+        """Read the chosen scan and show its proposals; or take the accepted ones into the form."""
+        known = {name: value for name, value in desk.visit.known(flow).items() if name not in opened}
+        sections = form.sections(flow)
+        if reading.TAKE in request.form:
+            keys = [item.key for section in sections for item in section.fields]
+            filled, taken = reading.take(posted, request.form.getlist(reading.ACCEPTED), keys)
+            said = (f"{taken} valeur{'s' if taken > 1 else ''} reprise{'s' if taken > 1 else ''} du document lu :"
+                    " vérifiez le formulaire avant de commencer." if taken else "Aucune valeur acceptée : rien n'a été repris.")
+            return _form_page(flow, filled, opened=opened, read_notice=said)
+        shown = reading.read(request.form.get(reading.CHOSEN, ""), sections, known, desk.scans_read)
+        filled, _ = reading.take(posted, [], [])
+        return _form_page(flow, filled, opened=opened, shown=shown)
+
     def _form_page(flow: Flow, posted: dict[str, str], *, opened: set[str], problems: form.Problems | None = None,
-                   focus: str | None = None) -> str:
+                   focus: str | None = None, shown: reading.Shown | None = None,
+                   read_notice: str | None = None) -> str:
         known = {name: value for name, value in desk.visit.known(flow).items() if name not in opened}
         sections = [section for section in form.sections(flow) if not form.ruled_out(section, known)]
         values: dict[str, str] = {}
@@ -216,6 +235,8 @@ def create_app(desk: Desk, token: str, origin: str) -> Flask:
             via={name: giver for name, giver in givers.items() if giver is not None},
             obtained={name: found[1].title for name, spec in flow.inputs.items()
                       if name in known and (found := desk.visit.obtained(spec)) is not None},
+            lecture=shown, read_notice=read_notice, scanned=scans.available(), ocr_missing=reading.ocr_missing(),
+            readable=any(reading.targets(sections, known)),
         )
 
     def _consent_page(problem: AutopilotError | None = None) -> str:
