@@ -12,7 +12,7 @@ from urllib.parse import urljoin
 import pytest
 from test_sandbox import Client, Reply
 
-RESULTATS = "https://www.securite-routiere.gouv.fr/resultats-examen-permis"
+RESULTATS = "https://www.securite-routiere.gouv.fr/resultats-du-permis-de-conduire"
 TELEPOINTS = "https://tele7.interieur.gouv.fr/tlp/"
 SOLDE = "https://tele7.interieur.gouv.fr/tlp/solde"
 RELEVE = "https://tele7.interieur.gouv.fr/tlp/releve"
@@ -88,7 +88,7 @@ def test_results_search_page_asks_neph_birth_date_category_and_a_human_check(use
 def test_a_favourable_result_with_its_cepc(user, sandbox):
     found = search(user, "2106 9210 6990", "12/04/2006", "B")
     assert found.status == 303
-    assert re.fullmatch(r"/resultats-examen-permis/resultat/[\w-]+", found.headers["Location"])
+    assert re.fullmatch(r"/resultats-du-permis-de-conduire/resultat/[\w-]+", found.headers["Location"])
     result = user.get(found.location)
     assert result.h1() == "Résultat de votre examen"
     words = text(result)
@@ -121,14 +121,15 @@ def test_a_birth_date_with_an_unknown_day_and_month_and_one_result_per_category(
 
 
 @pytest.mark.parametrize("neph, born, categorie, examined, published", [
-    ("240175100318", "19/01/2008", "AM", "18/11/2026", "20/11/2026"),
-    ("230594400276", "30/05/1999", "BE", "19/11/2026", "23/11/2026"),  # published after the weekend
-], ids=["examen-hier", "examen-aujourd-hui"])
+    ("240175100318", "19/01/2008", "AM", "18/11/2026", "24/11/2026"),
+    ("230594400276", "30/05/1999", "BE", "19/11/2026", "25/11/2026"),  # 4 working days: over the weekend
+    ("250317800524", "03/03/2009", "B", "16/11/2026", "20/11/2026"),  # 3 working days on, still within 4
+], ids=["examen-hier", "examen-aujourd-hui", "examen-il-y-a-3-jours"])
 def test_a_result_examined_too_recently_is_not_available_yet(user, neph, born, categorie, examined, published):
     result = user.get(search(user, neph, born, categorie).location)
     assert alerts(result) == [
-        ("Votre résultat n'est pas encore disponible. Les résultats sont publiés environ 48 heures "
-        f"(jours ouvrés) après l'examen : revenez à partir du {published}.")
+        ("Votre résultat n'est pas encore disponible. Les résultats sont publiés entre 2 et 4 jours "
+        f"ouvrables après l'examen : le vôtre le sera au plus tard le {published}.")
     ]
     assert f"Date de l'examen : {examined} Résultat : En attente de publication" in text(result)
     assert "CEPC" not in result.text
