@@ -14,6 +14,7 @@ from test_sandbox import Client, Reply
 
 RESULTATS = "https://www.securite-routiere.gouv.fr/resultats-du-permis-de-conduire"
 TELEPOINTS = "https://tele7.interieur.gouv.fr/tlp/"
+CONNEXION = "https://tele7.interieur.gouv.fr/tlp/connexion"
 SOLDE = "https://tele7.interieur.gouv.fr/tlp/solde"
 RELEVE = "https://tele7.interieur.gouv.fr/tlp/releve"
 TODAY = date(2026, 11, 19)  # a Thursday: 1 working day before is the 18th, 5 are the 12th
@@ -201,18 +202,29 @@ def test_an_unknown_result_page_is_not_found(user):
 # -- Télépoints ----------------------------------------------------------------------------------
 
 
+def boxes(neph: str, cuts: tuple[int, int] = (4, 8)) -> dict[str, str]:
+    """The licence number as typed in the three boxes, cut where `cuts` say."""
+    first, second = cuts
+    return {"input_numero_permis_1": neph[:first], "input_numero_permis_2": neph[first:second],
+            "input_numero_permis_3": neph[second:]}
+
+
 def login(user: Client, neph: str, code: str) -> Reply:
-    return user.post(TELEPOINTS, {"neph": neph, "code": code})
+    return user.post(CONNEXION, {**boxes(neph), "code": code})
 
 
-def test_telepoints_asks_the_neph_and_the_code_or_franceconnect(user):
+def test_telepoints_asks_first_how_to_log_in_then_the_number_in_three_boxes_and_the_code(user):
     page = user.get(TELEPOINTS)
     assert page.h1() == "Consulter le solde de vos points"
     assert "Télépoints — Ministère de l'Intérieur" in unescape(page.text)
+    link = re.search(r'href="([^"]+)">Se connecter avec son code confidentiel Télépoints</a>', unescape(page.text))
+    connexion = user.get(urljoin(page.url, link.group(1)))
+    assert connexion.h1() == "Connexion avec le code confidentiel Télépoints"
+    for n in (1, 2, 3):
+        assert f'<label class="fr-label" for="input_numero_permis_{n}">Numéro de permis, partie {n}' in connexion.text
     assert re.search(r'<input class="fr-input" type="password" id="code" name="code" autocomplete="off">',
-                     page.text)
-    assert '<label class="fr-label" for="neph">Numéro de dossier (NEPH)' in page.text
-    assert ">Accéder</button>" in page.text
+                     connexion.text)
+    assert ">Accéder</button>" in connexion.text
     franceconnect = user.get(urljoin(page.url, re.search(r'<a class="fr-connect" href="([^"]+)"', page.text).group(1)))
     assert franceconnect.h1() == "Service indisponible dans le bac à sable"
 
@@ -235,6 +247,13 @@ def test_the_right_code_shows_the_balance_and_only_the_consultation_is_recorded(
     record = sandbox.received("telepoints-consultation")
     assert [r["data"] for r in record] == [{"neph": neph.replace(" ", "")}]
     assert code not in str(sandbox.received())
+
+
+@pytest.mark.parametrize("cuts", [(6, 12), (2, 4), (12, 12)], ids=["6-6-0", "2-2-8", "tout-dans-la-premiere"])
+def test_the_site_reads_the_three_boxes_end_to_end_whatever_the_split(user, sandbox, cuts):
+    # How the real site splits the number is not known (docs/teleservices.md §9.3 [?]).
+    assert user.post(CONNEXION, {**boxes("120575300418", cuts), "code": "K7Q2MZ"}).status == 303
+    assert [r["data"] for r in sandbox.received("telepoints-consultation")] == [{"neph": "120575300418"}]
 
 
 def test_the_restricted_record_lists_categories_losses_and_recoveries(user):
@@ -280,6 +299,7 @@ def test_the_login_form_is_checked_by_the_site(user, sandbox, neph, code, errors
 
 def test_the_balance_needs_a_consultation_and_ends_with_it(user):
     assert user.get(SOLDE, follow=False).headers["Location"] == "/tlp/"
+    assert user.get(TELEPOINTS).h1() == "Consulter le solde de vos points"
     login(user, "120575300418", "K7Q2MZ")
     assert user.get(SOLDE).h1() == "Solde de points"
     out = user.post("https://tele7.interieur.gouv.fr/tlp/deconnexion", {})
