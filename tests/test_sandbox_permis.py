@@ -162,7 +162,7 @@ def test_each_motif_goes_through_its_own_pages_and_records_them(user, sandbox, m
     assert len(pages) + 1 == total
     first = user.get(START)
     assert first.h1() == "Ma demande" and "Étape 1 sur 8" in _text(first.text)
-    for number, ((url, data, files), following) in enumerate(zip(pages, [p[0] for p in pages[1:]] + [RECAP]), 1):
+    for number, ((url, data, files), following) in enumerate(zip(pages, [p[0] for p in pages[1:]] + [RECAP], strict=True), 1):
         reply = user.send(url, data, files)
         assert (reply.status, reply.location) == (303, sandbox.url(following)), (url, reply.errors())
         known = total if number >= 2 else 8  # the number of pages is known once the motif is chosen
@@ -370,7 +370,7 @@ def test_mon_espace_conduite_links_the_demande_and_the_suivi(user, sandbox):
     assert 'href="/moncompte/mon-espace-conduite"' in space.text
     page = user.get(ESPACE_CONDUITE)
     assert page.h1() == "Mon espace conduite"
-    assert f'href="{sandbox.url(START)}">Faire une demande de permis de conduire</a>' in page.text
+    assert f'href="{sandbox.url(SPACE)}">Faire une demande de permis de conduire</a>' in page.text
     assert 'href="/moncompte/mon-espace-conduite/suivi-permis">Suivre ma demande de permis de conduire</a>' in page.text
 
 
