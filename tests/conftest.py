@@ -56,6 +56,7 @@ def autopilot_home(tmp_path_factory):
 SCANNED = ("justificatif-domicile.pdf", "piece-identite.pdf", "declaration-vol.pdf", "rib.pdf", "mandat.pdf",
            "kbis.pdf", "acte-mariage.pdf", "casier-judiciaire.pdf")
 """The documents waiting in the test scanner folder (`scans`)."""
+SCANNED += ("permis-deteriore.pdf",)  # the recto-verso copy of a damaged driving licence
 
 
 def _scanned_pdf(name: str) -> bytes:

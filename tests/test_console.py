@@ -350,11 +350,14 @@ def test_the_demo_opens_the_console_with_the_fictitious_citizen(browser_type, li
     page.get_by_role("link", name="Autre démarche pour cet usager").click()
     page.get_by_role("link", name="Demande de permis de conduire", exact=True).click()
     expect(page.get_by_role("textbox")).to_have_count(0)
-    page.get_by_label("Motif de la demande", exact=True).select_option(label="Détérioration")
+    page.get_by_label("Motif de la demande", exact=True).select_option(label="Détérioration du permis")
     page.get_by_role("button", name="Commencer la démarche").click()
     app.agree()
     app.approve([(title, False) for title in
-                 ("Motif de la demande", "Permis de conduire", "État civil", "Adresse", "Photo et signature")])
+                 ("Mon espace", "Nouvelle demande", "Le permis de conduire", "Ma demande", "Motif du renouvellement")])
+    app.panel.get_by_role("button", name="permis-deteriore-exemple.pdf").click(timeout=20_000)
+    app.approve([(title, False) for title in
+                 ("Permis détérioré", "Permis de conduire", "État civil", "Adresse", "Photo et signature")])
     for document in ("justificatif-domicile-exemple.pdf", "piece-identite-exemple.pdf"):
         app.panel.get_by_role("button", name=document).click(timeout=20_000)
     app.approve([("Justificatifs", False), ("Récapitulatif", True)])

@@ -95,7 +95,7 @@ INVALID = [
         variant("usager.nom_naissance | majuscules", "usager.nom_naissance | capitalize"),
         "essai.yaml:17: étape 1 « État civil » : champ « Nom de naissance » : « value » : filtre inconnu « capitalize » ; filtres possibles :"
         " aaaa_mm_jj, annee, chiffres, jj_mm_aaaa, jour, majuscules, minuscules, mois, premier, sans_accents,"
-        " sans_espaces",
+        " sans_espaces, tiers_1, tiers_2, tiers_3",
         id="unknown-filter",
     ),
     pytest.param(

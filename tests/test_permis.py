@@ -1,6 +1,7 @@
 """Driving-licence démarches end to end on the sandbox: the demande for each of its five motifs
-(each takes another path through the site), the timbre bought by the citizen themselves, the
-scans attached from the scanner folder, and the suivi read back from what the sandbox holds."""
+(each takes another path through the site, docs/teleservices.md §9.3), the 25 € paid by the
+citizen themselves at the end for a loss or a theft, the scans attached from the scanner folder,
+and the suivi read back from what the sandbox holds."""
 
 from __future__ import annotations
 
@@ -32,12 +33,14 @@ BASE = {
     "piece_identite": "piece-identite.pdf",
 }
 BY_MOTIF = {
-    "vol": {"reference_plainte": "2026/001234", "date_plainte": "02/11/2026", "timbre": "1234 5678 9012 3456"},
+    "vol": {"declaration_vol": "declaration-vol.pdf"},
     "perte": {"date_perte": "28/10/2026", "circonstances": "Perdu au marché du samedi."},
-    "deterioration": {"neph": None},
+    "deterioration": {"neph": None, "copie_permis": "permis-deteriore.pdf"},
     "expiration": {},
     "changement_etat_civil": {"nouveau_nom": "Durand", "justificatif_etat_civil": "acte-mariage.pdf"},
 }
+WAY_IN = ["Mon espace", "Nouvelle demande", "Le permis de conduire", "Ma demande", "Motif du renouvellement"]
+"""The way in of docs/teleservices.md §9.3, as the mediator sees it step by step."""
 
 
 def demande(motif: str) -> dict:
@@ -53,7 +56,7 @@ def scanned(scans, name: str) -> dict:
 def received(scans, motif: str, **motif_fields) -> dict:
     """What the form must have sent for Camille, written by hand from the data as typed."""
     return {
-        "motif": motif, **motif_fields,
+        "objet": "fabrication", "type_demande": "renouvellement", "motif": motif, **motif_fields,
         "neph": "123456789012", "nom_naissance": "Lefèvre", "nom_usage": "", "prenoms": "Camille, Louise",
         "sexe": "F", "date_naissance": "14/07/1985", "pays_naissance": "France", "departement_naissance": "35",
         "commune_naissance": "Rennes", "voie": "12 rue des Lilas", "complement": "", "code_postal": "35000",
@@ -63,54 +66,75 @@ def received(scans, motif: str, **motif_fields) -> dict:
     }
 
 
-def test_theft_with_the_citizens_timbre(run_demarche, sandbox, scans):
-    result, approver, _ = run_demarche("permis-demande", demande("vol"))
+def demarche_titles(approver) -> list[str]:
+    """The steps the mediator reviewed, from the démarche's first one (the login before it left out)."""
+    titles = [v.title for v in approver.seen if v.moment is Moment.REVIEW]
+    return titles[titles.index(WAY_IN[0]):]
+
+
+def paid(sandbox, numero: str) -> dict:
+    """The one payment the sandbox received for this dossier."""
+    [payment] = [p for p in sandbox.received("permis-paiement") if p["numero_dossier"] == numero]
+    return payment
+
+
+def test_theft_uploads_the_declaration_and_the_citizen_pays_at_the_end(run_demarche, sandbox, scans, page):
+    result, approver, _ = run_demarche("permis-demande", demande("vol"), citizen_pays(page))
 
     assert result.outcome is Outcome.COMPLETED, result.error
     record = only(sandbox, "permis-demande")
-    assert record["data"] == received(
-        scans, "vol", reference_plainte="2026/001234", date_plainte="02/11/2026",
-        timbre_choix="deja", numero_timbre="1234567890123456", timbre_montant="25",
-    )
+    assert record["data"] == received(scans, "vol", declaration_vol=scanned(scans, "declaration-vol.pdf"))
+    payment = paid(sandbox, record["numero_dossier"])
+    assert (payment["montant"], payment["carte_fin"]) == (25, "1111")
     assert result.outputs == {"numero_dossier": record["numero_dossier"]}
-    titles = [v.title for v in approver.seen if v.moment is Moment.REVIEW]
-    assert "Déclaration de vol" in titles and "Déclaration de perte" not in titles
+    titles = demarche_titles(approver)
+    assert titles[:6] == [*WAY_IN, "Déclaration de vol"]
+    # The payment comes after the submission: the last thing the citizen does on the site.
+    assert [v.title for v in approver.seen if v.moment is Moment.MANUAL] == ["Paiement du permis"]
+    everything = [v.title for v in approver.seen]
+    assert everything.index("Récapitulatif") < everything.index("Paiement du permis")
     assert sandbox.received("timbre-achat") == []
+    assert_card_not_kept(sandbox.received())
 
 
-def test_loss_declared_in_the_demande_with_a_timbre_bought_by_the_citizen(run_demarche, sandbox, scans, page):
+def test_loss_declared_on_the_motif_page_then_paid_by_the_citizen(run_demarche, sandbox, scans, page):
     result, approver, _ = run_demarche("permis-demande", demande("perte"), citizen_pays(page))
 
     assert result.outcome is Outcome.COMPLETED, result.error
-    purchase = only(sandbox, "timbre-achat")
-    assert (purchase["montant"], purchase["carte_fin"]) == (25, "1111")
     record = only(sandbox, "permis-demande")
     assert record["data"] == received(
         scans, "perte", date_perte="28/10/2026", circonstances="Perdu au marché du samedi.",
-        declaration_honneur="oui", timbre_choix="achat", numero_timbre=purchase["numero_timbre"],
-        timbre_montant="25",
+        declaration_honneur="oui",
     )
-    assert result.outputs == {
-        "numero_dossier": record["numero_dossier"],
-        "numero_timbre": " ".join(purchase["numero_timbre"][i:i + 4] for i in range(0, 16, 4)),
-        "attestation_perte": "15/01/2027",
-    }
-    assert [v.title for v in approver.seen if v.moment is Moment.MANUAL] == ["Paiement du timbre"]
+    assert paid(sandbox, record["numero_dossier"])["montant"] == 25
+    assert result.outputs == {"numero_dossier": record["numero_dossier"], "attestation_perte": "15/01/2027"}
+    titles = demarche_titles(approver)
+    assert titles[:6] == [*WAY_IN, "Permis de conduire"]  # no page of its own: declared with the motif
+    assert [v.title for v in approver.seen if v.moment is Moment.MANUAL] == ["Paiement du permis"]
     assert page.get_by_role("heading", name="Attestation de perte du permis de conduire").is_visible()
     assert_card_not_kept(sandbox.received())
 
 
-@pytest.mark.parametrize("motif", ["deterioration", "expiration"])
-def test_deterioration_and_expiration_need_no_declaration_and_no_timbre(run_demarche, sandbox, scans, motif):
-    result, approver, _ = run_demarche("permis-demande", demande(motif))
+def test_deterioration_uploads_the_copy_of_the_damaged_licence_and_pays_nothing(run_demarche, sandbox, scans):
+    result, approver, _ = run_demarche("permis-demande", demande("deterioration"))
 
     assert result.outcome is Outcome.COMPLETED, result.error
-    expected = received(scans, motif)
-    if motif == "deterioration":  # the citizen does not know their NEPH: the field is left empty
-        expected["neph"] = ""
+    expected = received(scans, "deterioration", copie_permis=scanned(scans, "permis-deteriore.pdf"))
+    expected["neph"] = ""  # the citizen does not know their NEPH: the field is left empty
     assert only(sandbox, "permis-demande")["data"] == expected
+    assert sandbox.received("permis-paiement") == []
     titles = {v.title for v in approver.seen}
-    assert not titles & {"Déclaration de vol", "Déclaration de perte", "Nouvel état civil", "Timbre fiscal"}
+    assert "Permis détérioré" in titles and not titles & {"Déclaration de vol", "Paiement du permis"}
+
+
+def test_expiration_needs_no_declaration_and_no_payment(run_demarche, sandbox, scans):
+    result, approver, _ = run_demarche("permis-demande", demande("expiration"))
+
+    assert result.outcome is Outcome.COMPLETED, result.error
+    assert only(sandbox, "permis-demande")["data"] == received(scans, "expiration")
+    assert sandbox.received("permis-paiement") == []
+    titles = {v.title for v in approver.seen}
+    assert not titles & {"Déclaration de vol", "Permis détérioré", "Nouvel état civil", "Paiement du permis"}
 
 
 def test_changement_detat_civil_sends_the_new_name_and_its_proof(run_demarche, sandbox, scans):
@@ -152,7 +176,6 @@ def test_suivi_of_an_unknown_number_shows_the_sites_message(run_demarche):
 
 
 @pytest.mark.parametrize("motif, missing", [
-    ("vol", ["Référence de la déclaration de vol", "Date de la déclaration de vol"]),
     ("perte", ["Date de la perte", "Circonstances de la perte"]),
     ("changement_etat_civil", ["Nouveau nom de famille"]),  # a scan left open is picked in the panel
 ])

@@ -13,6 +13,7 @@ from autopilot.engine.approver import Decision, Moment, ScriptedApprover, StepVi
 from autopilot.engine.runner import Outcome
 from autopilot.errors import DossierError
 from autopilot.flows.inputs import validate_inputs
+from autopilot.flows.template import parse
 from autopilot.journal import Journal, run_entry
 
 TODAY = date(2026, 11, 19)  # a Thursday
@@ -157,7 +158,11 @@ def test_points_balance_with_the_code_typed_by_the_citizen(run_demarche, library
     assert result.outcome is Outcome.COMPLETED, result.error
     assert result.outputs == {"solde": solde}
     assert only(sandbox, "telepoints-consultation")["data"] == {"neph": neph.replace(" ", "")}
-    assert reviewed(approver, "Numéro de dossier") == {"Numéro de dossier (NEPH)": neph.replace(" ", "")}
+    compact = neph.replace(" ", "")  # typed in three boxes, a third in each (the real split is not known)
+    assert reviewed(approver, "Numéro de permis") == {
+        "Numéro de permis, partie 1": compact[:4], "Numéro de permis, partie 2": compact[4:8],
+        "Numéro de permis, partie 3": compact[8:],
+    }
     manual = [v for v in approver.seen if v.moment is Moment.MANUAL]
     assert [v.title for v in manual] == ["Code confidentiel"]
     assert "il tape lui-même son code confidentiel" in manual[0].message
@@ -165,6 +170,16 @@ def test_points_balance_with_the_code_typed_by_the_citizen(run_demarche, library
     nothing_written_holds(code, lines, approver, autopilot_home)
     [entry] = [e for e in Journal().entries() if e.flow_id == "permis-solde-points"][-1:]
     assert entry.refs == {}  # the balance is shown to the mediator, never kept
+
+
+@pytest.mark.parametrize("neph, thirds", [
+    ("120575300418", ("1205", "7530", "0418")),
+    ("150469 300227", ("1504", "6930", "0227")),  # as printed, two groups of 6
+    ("85AB310245", ("85AB", "310", "245")),  # an old number: the first boxes take the extra characters
+])
+def test_the_licence_number_is_cut_in_three_for_the_three_boxes(neph, thirds):
+    template = parse("{{ neph | tiers_1 }}|{{ neph | tiers_2 }}|{{ neph | tiers_3 }}")
+    assert tuple(template.render({"neph": neph}).split("|")) == thirds
 
 
 def test_a_wrong_code_first_then_the_right_one(run_demarche, library, sandbox, page, autopilot_home):

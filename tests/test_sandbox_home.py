@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from html import unescape
+from urllib.parse import urljoin
 
 import pytest
 from test_sandbox import LOGIN, Client, Reply
@@ -164,9 +165,13 @@ def test_each_exam_candidate_shown_finds_the_result_shown(home, user):
 
 def test_each_telepoints_code_shown_opens_the_balance_shown(home, sandbox):
     start = link(home, "Solde des points du permis de conduire (Télépoints)")
+    connexion = urljoin(start, re.search(r'href="([^"]+)">Se connecter avec son code confidentiel Télépoints',
+                                         Client(sandbox).get(start).text).group(1))
     for row in table(home, "Permis à consulter sur Télépoints"):
         citizen = Client(sandbox)
-        opened = citizen.post(start, {"neph": row["Numéro de dossier (NEPH)"], "code": row["Code confidentiel"]})
+        neph = row["Numéro de dossier (NEPH)"]
+        opened = citizen.post(connexion, {"input_numero_permis_1": neph[:4], "input_numero_permis_2": neph[4:8],
+                                          "input_numero_permis_3": neph[8:], "code": row["Code confidentiel"]})
         assert opened.status == 303, (row, opened.errors())
         balance = citizen.get(opened.location)
         assert re.search(r'<span id="solde">([^<]*)</span>', balance.text).group(1) == row["Solde"]
@@ -175,7 +180,9 @@ def test_each_telepoints_code_shown_opens_the_balance_shown(home, sandbox):
 def test_each_telepoints_mobile_shown_receives_the_forgotten_code(home, sandbox, user):
     start = link(home, "Solde des points du permis de conduire (Télépoints)")
     row = table(home, "Permis à consulter sur Télépoints")[0]
-    forgotten = re.search(r'href="([^"]+)">Code confidentiel oublié', user.get(start).text).group(1)
+    connexion = urljoin(start, re.search(r'href="([^"]+)">Se connecter avec son code confidentiel Télépoints',
+                                         user.get(start).text).group(1))
+    forgotten = re.search(r'href="([^"]+)">Code confidentiel oublié', user.get(connexion).text).group(1)
     user.post(start.rsplit("/tlp/", 1)[0] + forgotten,
               {"neph": row["Numéro de dossier (NEPH)"], "telephone": row["Téléphone portable"]})
     assert [(m["to"], row["Code confidentiel"] in m["body"]) for m in sandbox.sms()] == [

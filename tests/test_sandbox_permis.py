@@ -1,8 +1,10 @@
 """The sandbox's driving-licence request and its suivi in « Mon espace conduite », over real HTTP.
 
-Pages depend on the motif (a theft asks for the police declaration, a loss is declared in the
-request, a change of civil status asks for the new one and its proof; a timbre of 25 € for a
-theft or a loss only); uploads are recorded by name, size and SHA-256.
+The way in and the pages follow docs/teleservices.md §9.3: « Mon espace » → « Nouvelle demande » →
+« Le permis de conduire » → « Je commence la demande » → the request; a theft uploads the police
+declaration, a loss is declared on the motif page, a deterioration uploads the copy of the damaged
+licence, a change of civil status asks for the new one and its proof; a loss or a theft is paid
+25 € by card at the end. Uploads are recorded by name, size and SHA-256.
 """
 
 from __future__ import annotations
@@ -21,7 +23,9 @@ from test_sandbox_identite import _text
 
 from autopilot.sandbox import DEMO_ACCOUNT
 
-START = "https://permisdeconduire.ants.gouv.fr/demarches-en-ligne/demande-permis"
+SPACE = "https://permisdeconduire.ants.gouv.fr/monespace/"
+START = "https://permisdeconduire.ants.gouv.fr/monespace/demande-permis"
+MOTIF = START + "/motif"
 RECAP = START + "/recapitulatif"
 ESPACE_CONDUITE = "https://ants.gouv.fr/moncompte/mon-espace-conduite"
 SUIVI = ESPACE_CONDUITE + "/suivi-permis"
@@ -30,8 +34,10 @@ TODAY = date(2026, 11, 15)
 DOMICILE = ("facture-edf.pdf", b"%PDF-1.4 facture d'electricite\n")
 IDENTITE = ("carte-identite.jpg", b"\xff\xd8\xff jpeg de la carte")
 ACTE = ("acte-mariage.pdf", b"%PDF-1.4 acte de mariage\n")
+DECLARATION_VOL = ("recepisse-vol.pdf", b"%PDF-1.4 recepisse de declaration de vol\n")
+COPIE_PERMIS = ("permis-abime.jpg", b"\xff\xd8\xff recto et verso du permis")
 
-VOL = {"reference_plainte": "2026/001234", "date_plainte": "02/11/2026"}
+DEMANDE = {"objet": "fabrication", "type_demande": "renouvellement"}
 PERTE = {"date_perte": "28/10/2026", "circonstances": "Perdu au marché du samedi.", "declaration_honneur": "oui"}
 NOUVEL_ETAT_CIVIL = {"nouveau_nom": "Durand", "nouveaux_prenoms": ""}
 PERMIS = {"neph": "123456 789012"}
@@ -43,7 +49,7 @@ ETAT_CIVIL = {
 ADRESSE = {"voie": "12 rue de la Mairie", "complement": "", "code_postal": "33000", "commune": "Bordeaux",
            "telephone": "06 12 34 56 78", "courriel": ""}
 PHOTO = {"code_ephoto": "ab12-cd34-ef56-gh78-ij90-kl"}
-TIMBRE = {"timbre_choix": "deja", "numero_timbre": "1234 5678 9012 3456"}
+CARD = {"numero_carte": "4111 1111 1111 1111", "date_expiration": "12/28", "cryptogramme": "737"}
 
 
 def _file(name: str, content: bytes) -> dict:
@@ -52,10 +58,9 @@ def _file(name: str, content: bytes) -> dict:
 
 # What every demande records, whatever the motif: the common pages, identifiers normalised.
 COMMON_RECEIVED = {
-    "neph": "123456789012", **ETAT_CIVIL, **ADRESSE, "code_ephoto": "AB12CD34EF56GH78IJ90KL",
+    **DEMANDE, "neph": "123456789012", **ETAT_CIVIL, **ADRESSE, "code_ephoto": "AB12CD34EF56GH78IJ90KL",
     "justificatif_domicile": _file(*DOMICILE), "piece_identite": _file(*IDENTITE), "certification": "oui",
 }
-TIMBRE_RECEIVED = {"timbre_choix": "deja", "numero_timbre": "1234567890123456", "timbre_montant": "25"}
 
 
 class Uploader(Client):
@@ -90,17 +95,16 @@ def user(sandbox) -> Uploader:
 def _pages(motif: str) -> list[tuple[str, dict, dict]]:
     """(url, fields, files) of every page before the récapitulatif, for `motif`."""
     by_motif = {
-        "vol": [(START + "/declaration-vol", VOL, {})],
-        "perte": [(START + "/declaration-perte", PERTE, {})],
+        "vol": [(START + "/declaration-vol", {}, {"declaration_vol": DECLARATION_VOL})],
+        "deterioration": [(START + "/permis-deteriore", {}, {"copie_permis": COPIE_PERMIS})],
         "changement_etat_civil": [(START + "/nouvel-etat-civil", NOUVEL_ETAT_CIVIL, {"justificatif_etat_civil": ACTE})],
     }
-    timbre = [(START + "/timbre", TIMBRE, {})] if motif in ("vol", "perte") else []
     return [
-        (START, {"motif": motif}, {}), *by_motif.get(motif, []),
+        (START, DEMANDE, {}), (MOTIF, {"motif": motif, **(PERTE if motif == "perte" else {})}, {}),
+        *by_motif.get(motif, []),
         (START + "/permis", PERMIS, {}), (START + "/etat-civil", ETAT_CIVIL, {}), (START + "/adresse", ADRESSE, {}),
         (START + "/photo", PHOTO, {}),
         (START + "/justificatifs", {}, {"justificatif_domicile": DOMICILE, "piece_identite": IDENTITE}),
-        *timbre,
     ]
 
 
@@ -115,32 +119,56 @@ def _validate(user: Uploader) -> Reply:
     assert recap.h1() == "Récapitulatif", recap.h1()
     jeton = re.search(r'name="jeton" value="([^"]+)"', recap.text).group(1)
     done = user.send(RECAP, {"jeton": jeton, "certification": "oui"}, {})
-    assert done.status == 303 and "/confirmation/" in done.location, done.errors()
+    assert done.status == 303 and re.search(r"/(confirmation|paiement)/PC", done.location), done.errors()
+    return done
+
+
+def _validate_and_pay(user: Uploader) -> Reply:
+    """Validate, and pay by card when the site asks (a loss or a theft): the confirmation's redirect."""
+    done = _validate(user)
+    if "/paiement/" in done.location:
+        done = user.post(done.location, CARD)
+        assert done.status == 303 and "/confirmation/" in done.location, done.errors()
     return done
 
 
 MOTIF_RECEIVED = {
-    "vol": {**VOL, **TIMBRE_RECEIVED},
-    "perte": {**PERTE, **TIMBRE_RECEIVED},
-    "deterioration": {},
+    "vol": {"declaration_vol": _file(*DECLARATION_VOL)},
+    "perte": PERTE,
+    "deterioration": {"copie_permis": _file(*COPIE_PERMIS)},
     "expiration": {},
     "changement_etat_civil": {**NOUVEL_ETAT_CIVIL, "justificatif_etat_civil": _file(*ACTE)},
 }
 
 
-@pytest.mark.parametrize("motif, total", [("vol", 9), ("perte", 9), ("deterioration", 7), ("expiration", 7),
-                                          ("changement_etat_civil", 8)])
+def test_the_way_in_leads_from_mon_espace_to_the_request(user, sandbox):
+    page = user.get(SPACE)
+    steps = [("Mon espace", "Nouvelle demande"), ("Nouvelle demande", "Le permis de conduire"),
+             ("Le permis de conduire", "Je commence la demande")]
+    for heading, link in steps:
+        assert page.h1() == heading, page.h1()
+        href = re.search(rf'href="([^"]+)">{re.escape(link)}</a>', page.text).group(1)
+        page = user.get(href if href.startswith("http") else sandbox.url(SPACE).split("/monespace")[0] + href)
+    assert page.h1() == "Ma demande" and "Étape 1 sur 8" in _text(page.text)
+    text = _text(page.text)
+    assert "Je demande la fabrication d'un titre de permis de conduire" in text and "Renouvellement de titre" in text
+    assert user.get("https://permisdeconduire.ants.gouv.fr/", follow=False).location == sandbox.url(SPACE)
+
+
+@pytest.mark.parametrize("motif, total", [("vol", 9), ("perte", 8), ("deterioration", 9), ("expiration", 8),
+                                          ("changement_etat_civil", 9)])
 def test_each_motif_goes_through_its_own_pages_and_records_them(user, sandbox, motif, total):
     pages = _pages(motif)
     assert len(pages) + 1 == total
     first = user.get(START)
-    assert first.h1() == "Motif de la demande" and "Étape 1 sur 7" in _text(first.text)
-    for number, ((url, data, files), following) in enumerate(zip(pages, [p[0] for p in pages[1:]] + [RECAP]), 1):
+    assert first.h1() == "Ma demande" and "Étape 1 sur 8" in _text(first.text)
+    for number, ((url, data, files), following) in enumerate(zip(pages, [p[0] for p in pages[1:]] + [RECAP], strict=True), 1):
         reply = user.send(url, data, files)
         assert (reply.status, reply.location) == (303, sandbox.url(following)), (url, reply.errors())
-        assert f"Étape {number + 1} sur {total}" in _text(user.get(following).text)
+        known = total if number >= 2 else 8  # the number of pages is known once the motif is chosen
+        assert f"Étape {number + 1} sur {known}" in _text(user.get(following).text)
 
-    done = _validate(user)
+    done = _validate_and_pay(user)
     [record] = sandbox.received("permis-demande")
     assert record["data"] == {"motif": motif, **MOTIF_RECEIVED[motif], **COMMON_RECEIVED}
     assert record["account"] == DEMO_ACCOUNT["identifiant"] and record["enregistree_le"] == "2026-11-15"
@@ -150,6 +178,9 @@ def test_each_motif_goes_through_its_own_pages_and_records_them(user, sandbox, m
     assert confirmation.h1() == "Votre demande est enregistrée"
     assert f"Numéro de dossier : {record['numero_dossier']}" in _text(confirmation.text)
     assert ("Télécharger l'attestation de perte" in _text(confirmation.text)) == (motif == "perte")
+    payments = sandbox.received("permis-paiement")
+    assert [(p["numero_dossier"], p["montant"]) for p in payments] == (
+        [(record["numero_dossier"], 25)] if motif in ("vol", "perte") else [])
     assert sandbox.sms()[-1]["to"] == "0612345678"
     assert record["numero_dossier"] in sandbox.sms()[-1]["body"]
 
@@ -158,16 +189,37 @@ def test_the_recap_shows_what_will_be_sent_and_the_files(user):
     _fill(user, _pages("vol"))
     recap = _text(user.get(RECAP).text)
     assert "Étape 9 sur 9" in recap
-    assert "Référence de la déclaration de vol 2026/001234 Date de la déclaration de vol 02/11/2026" in recap
+    assert "Motif Vol du permis" in recap
+    assert "Déclaration de vol recepisse-vol.pdf (41 octets)" in recap
     assert "Numéro de permis (NEPH) 123456 789012" in recap
     assert "Justificatif de domicile facture-edf.pdf (31 octets)" in recap
-    assert "Numéro du timbre fiscal 1234 5678 9012 3456 Montant 25 €" in recap
-    assert "Nouvel état civil" not in recap and "Déclaration de perte" not in recap
+    assert "Nouvel état civil" not in recap and "Date de la perte" not in recap and "timbre" not in recap.lower()
+
+
+def test_a_theft_is_paid_at_the_end_by_card_and_the_card_is_not_kept(user, sandbox):
+    _fill(user, _pages("vol"))
+    done = _validate(user)
+    [record] = sandbox.received("permis-demande")
+    assert done.location == sandbox.url(START + "/paiement/" + record["numero_dossier"])
+    # Unpaid: the confirmation sends back to the payment.
+    assert user.get(START + "/confirmation/" + record["numero_dossier"], follow=False).location == done.location
+    payment = user.get(done.location)
+    assert payment.h1() == "Paiement du permis de conduire" and ">Payer 25 €</button>" in payment.text
+    refused = user.post(done.location, {**CARD, "numero_carte": "4111 1111 1111 1112"})
+    assert refused.status == 200 and refused.errors() and sandbox.received("permis-paiement") == []
+    paid = user.post(done.location, CARD)
+    assert paid.location == sandbox.url(START + "/confirmation/" + record["numero_dossier"])
+    [payment] = sandbox.received("permis-paiement")
+    assert (payment["numero_dossier"], payment["montant"], payment["carte_fin"]) == (record["numero_dossier"], 25, "1111")
+    assert "Le paiement du nouveau permis (25 €) a été accepté." in _text(user.get(paid.location).text)
+    # Paid once: the payment page now leads to the confirmation, not to a second payment.
+    assert user.get(done.location, follow=False).location == paid.location
+    assert_card_not_kept(sandbox.received(), cryptogramme="737")
 
 
 def test_a_loss_gives_an_attestation_valid_two_months_from_the_sandbox_date(user, sandbox):
     _fill(user, _pages("perte"))
-    done = _validate(user)
+    done = _validate_and_pay(user)
     attestation = user.get(done.location + "/attestation-perte")
     assert attestation.h1() == "Attestation de perte du permis de conduire"
     text = _text(attestation.text)
@@ -177,37 +229,46 @@ def test_a_loss_gives_an_attestation_valid_two_months_from_the_sandbox_date(user
 
 def test_no_attestation_de_perte_for_another_motif(user):
     _fill(user, _pages("vol"))
-    done = _validate(user)
+    done = _validate_and_pay(user)
     assert user.get(done.location + "/attestation-perte").status == 404
 
 
-@pytest.mark.parametrize("url, data, messages", [
-    (START + "/declaration-vol", {"reference_plainte": "", "date_plainte": "31/02/2026"},
-     ["Veuillez renseigner la référence de la déclaration de vol.",
-      "La date de la déclaration de vol n'est pas une date valide."]),
-    (START + "/declaration-vol", {"reference_plainte": "N°12", "date_plainte": "16/11/2026"},
-     [("La référence de la déclaration de vol ne doit contenir que des lettres, des chiffres, des espaces et les "
-      "signes / . - (entre 4 et 40 caractères)."),
-      "La date de la déclaration de vol ne peut pas être postérieure à la date du jour."]),
+@pytest.mark.parametrize("url, slug, files, message", [
+    (START + "/declaration-vol", "vol", {}, "Veuillez joindre la déclaration de vol."),
+    (START + "/declaration-vol", "vol", {"declaration_vol": ("plainte.docx", b"PK")},
+     "La déclaration de vol doit être un fichier pdf, jpg ou png."),
+    (START + "/permis-deteriore", "deterioration", {},
+     "Veuillez joindre la copie recto-verso du permis détérioré."),
 ])
-def test_the_theft_page_checks_the_declaration(user, url, data, messages):
-    user.send(START, {"motif": "vol"}, {})
-    reply = user.send(url, data, {})
-    assert (reply.status, reply.errors()) == (200, messages)
+def test_theft_and_deterioration_need_their_document(user, url, slug, files, message):
+    _fill(user, _pages(slug)[:2])
+    reply = user.send(url, {}, files)
+    assert (reply.status, reply.errors()) == (200, [message])
 
 
-def test_the_loss_must_be_sworn_and_described(user):
-    user.send(START, {"motif": "perte"}, {})
-    reply = user.send(START + "/declaration-perte", {"date_perte": "01/11/2026", "circonstances": "x" * 501}, {})
+def test_the_loss_is_declared_on_the_motif_page_sworn_and_described(user, sandbox):
+    user.send(START, DEMANDE, {})
+    reply = user.send(MOTIF, {"motif": "perte", "date_perte": "01/11/2026", "circonstances": "x" * 501}, {})
     assert reply.errors() == ["Les circonstances de la perte ne doivent pas dépasser 500 caractères.",
                               "Vous devez déclarer sur l'honneur la perte de votre permis de conduire."]
+    # Another motif ignores the loss fields, and does not record them.
+    assert user.send(MOTIF, {"motif": "expiration", "date_perte": "", "circonstances": "x"}, {}).status == 303
+    _fill(user, _pages("expiration")[2:])
+    _validate(user)
+    assert "circonstances" not in sandbox.received("permis-demande")[0]["data"]
+
+
+def test_the_first_page_asks_for_the_fabrication_and_the_renouvellement(user):
+    reply = user.send(START, {}, {})
+    assert reply.errors() == ["Veuillez sélectionner l'objet de votre demande.",
+                              "Veuillez sélectionner le type de demande."]
 
 
 @pytest.mark.parametrize("neph, recorded", [("", ""), ("1234 5678 9012", "123456789012"), ("85ab31 0245", "85AB310245")])
 def test_the_neph_is_optional_and_lenient_for_old_numbers(user, sandbox, neph, recorded):
-    user.send(START, {"motif": "expiration"}, {})
+    _fill(user, _pages("expiration")[:2])
     assert user.send(START + "/permis", {"neph": neph}, {}).status == 303
-    pages = _pages("expiration")[2:]
+    pages = _pages("expiration")[3:]
     _fill(user, pages)
     _validate(user)
     assert sandbox.received("permis-demande")[0]["data"]["neph"] == recorded
@@ -222,12 +283,12 @@ def test_the_neph_is_optional_and_lenient_for_old_numbers(user, sandbox, neph, r
                                                      "planche photo.")),
 ])
 def test_identifiers_are_checked_loosely_with_the_sites_messages(user, url, data, message):
-    _fill(user, _pages("deterioration")[:4])
+    _fill(user, _pages("deterioration")[:6])
     assert user.send(url, data, {}).errors() == [message]
 
 
 def test_justificatifs_must_be_attached_as_pdf_jpg_or_png(user, sandbox):
-    _fill(user, _pages("deterioration")[:5])
+    _fill(user, _pages("deterioration")[:7])
     url = START + "/justificatifs"
     assert user.send(url, {}, {}).errors() == ["Veuillez joindre le justificatif de domicile.",
                                                "Veuillez joindre la pièce d'identité."]
@@ -245,7 +306,7 @@ def test_justificatifs_must_be_attached_as_pdf_jpg_or_png(user, sandbox):
 
 
 def test_the_changement_detat_civil_needs_the_new_name_and_its_proof(user):
-    user.send(START, {"motif": "changement_etat_civil"}, {})
+    _fill(user, _pages("changement_etat_civil")[:2])
     reply = user.send(START + "/nouvel-etat-civil", {"nouveau_nom": "", "nouveaux_prenoms": "Léa1"}, {})
     assert reply.errors() == [
         "Veuillez renseigner le nouveau nom de famille.",
@@ -255,52 +316,20 @@ def test_the_changement_detat_civil_needs_the_new_name_and_its_proof(user):
     ]
 
 
-def test_no_timbre_for_a_deterioration_and_pages_cannot_be_skipped(user, sandbox):
-    user.send(START, {"motif": "deterioration"}, {})
+def test_pages_cannot_be_skipped_and_a_page_of_another_motif_leads_to_the_recap(user, sandbox):
+    _fill(user, _pages("deterioration")[:2])
     skipped = user.get(START + "/photo", follow=False)
-    assert (skipped.status, skipped.location) == (303, sandbox.url(START + "/permis"))
-    _fill(user, _pages("deterioration"))
-    timbre = user.get(START + "/timbre", follow=False)
-    assert (timbre.status, timbre.location) == (303, sandbox.url(RECAP))
+    assert (skipped.status, skipped.location) == (303, sandbox.url(START + "/permis-deteriore"))
+    _fill(user, _pages("deterioration")[2:])
     assert user.get(START + "/declaration-vol", follow=False).location == sandbox.url(RECAP)
 
 
-def test_changing_the_motif_to_a_theft_asks_for_the_declaration_and_the_timbre(user, sandbox):
+def test_changing_the_motif_to_a_theft_asks_for_the_declaration(user, sandbox):
     _fill(user, _pages("expiration"))
-    assert user.send(START + "?retour=recapitulatif", {"motif": "vol"}, {}).location == sandbox.url(RECAP)
+    assert user.send(MOTIF + "?retour=recapitulatif", {"motif": "vol"}, {}).location == sandbox.url(RECAP)
     assert user.get(RECAP).h1() == "Déclaration de vol"  # sent to the first page the new motif needs
-    user.send(START + "/declaration-vol?retour=recapitulatif", VOL, {})
-    assert user.get(RECAP).h1() == "Timbre fiscal"
-
-
-def test_the_timbre_costs_25_euros_and_a_used_one_is_refused(user, sandbox):
-    _fill(user, _pages("vol"))
-    _validate(user)
-    _fill(user, _pages("perte")[:-1])
-    timbre = user.get(START + "/timbre")
-    assert "Montant du timbre fiscal : 25 € Permis de conduire perdu ou volé." in _text(timbre.text)
-    reply = user.send(START + "/timbre", TIMBRE, {})
-    assert reply.errors() == ["Ce timbre fiscal a déjà été utilisé."]
-
-
-def test_a_timbre_bought_during_the_demande(user, sandbox):
-    _fill(user, _pages("perte")[:-1])
-    reply = user.send(START + "/timbre", {"timbre_choix": "achat"}, {})
-    assert reply.location == sandbox.url(START + "/timbre/achat")
-    achat = user.get(START + "/timbre/achat")
-    assert achat.h1() == "Achat du timbre fiscal" and ">Payer 25 €</button>" in achat.text
-    paid = user.send(START + "/timbre/achat",
-                     {"numero_carte": "4111 1111 1111 1111", "date_expiration": "12/28", "cryptogramme": "737"}, {})
-    assert paid.location == sandbox.url(START + "/timbre/paiement-accepte")
-    [purchase] = sandbox.received("timbre-achat")
-    assert (purchase["montant"], purchase["carte_fin"]) == (25, "1111")
-    accepted = user.get(START + "/timbre/paiement-accepte")
-    assert accepted.h1() == "Paiement accepté" and purchase["numero_timbre"][:4] in accepted.text
-    assert user.send(START + "/timbre/paiement-accepte", {}, {}).location == sandbox.url(RECAP)
-    _validate(user)
-    data = sandbox.received("permis-demande")[0]["data"]
-    assert (data["timbre_choix"], data["numero_timbre"]) == ("achat", purchase["numero_timbre"])
-    assert_card_not_kept(sandbox.received(), cryptogramme="737")
+    user.send(START + "/declaration-vol?retour=recapitulatif", {}, {"declaration_vol": DECLARATION_VOL})
+    assert user.get(RECAP).h1() == "Récapitulatif"
 
 
 def test_the_same_form_posted_twice_is_recorded_twice(user, sandbox):
@@ -326,7 +355,7 @@ def test_the_recap_requires_the_certification(user, sandbox):
 
 
 def test_the_pages_need_the_ants_login(client_anonymous):
-    for url in (START, ESPACE_CONDUITE, SUIVI):
+    for url in (SPACE, START, ESPACE_CONDUITE, SUIVI):
         reply = client_anonymous.get(url, follow=False)
         assert reply.status == 303 and "/moncompte/se-connecter?next=" in reply.location
 
@@ -341,7 +370,7 @@ def test_mon_espace_conduite_links_the_demande_and_the_suivi(user, sandbox):
     assert 'href="/moncompte/mon-espace-conduite"' in space.text
     page = user.get(ESPACE_CONDUITE)
     assert page.h1() == "Mon espace conduite"
-    assert f'href="{sandbox.url(START)}">Faire une demande de permis de conduire</a>' in page.text
+    assert f'href="{sandbox.url(SPACE)}">Faire une demande de permis de conduire</a>' in page.text
     assert 'href="/moncompte/mon-espace-conduite/suivi-permis">Suivre ma demande de permis de conduire</a>' in page.text
 
 
@@ -362,11 +391,11 @@ def test_the_suivi_shows_the_seeded_dossiers(user, sandbox, numero, statut, etap
 
 def test_a_recorded_demande_is_found_as_enregistree(user, sandbox):
     _fill(user, _pages("vol"))
-    _validate(user)
+    _validate_and_pay(user)
     numero = sandbox.received("permis-demande")[0]["numero_dossier"]
     result = user.get(user.send(SUIVI, {"numero_dossier": numero.lower()}, {}).location)
     text = _text(result.text)
-    assert f"Numéro de dossier : {numero}" in text and "motif : Vol" in text
+    assert f"Numéro de dossier : {numero}" in text and "motif : Vol du permis" in text
     assert "Statut : Demande enregistrée" in text and "Demande enregistrée le 15/11/2026" in text
 
 

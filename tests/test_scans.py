@@ -55,7 +55,7 @@ def test_the_mediator_picks_each_document_from_the_scanner_folder(run_demarche, 
         ("Justificatif de domicile", "rib.pdf", "choisi par le médiateur"),
         ("Pièce d'identité", "kbis.pdf", "choisi par le médiateur"),
     ]
-    assert "Étape 6/8 « Justificatifs » : document à choisir pour « Justificatif de domicile »." in lines
+    assert "Étape 11/13 « Justificatifs » : document à choisir pour « Justificatif de domicile »." in lines
 
 
 def test_a_document_scanned_while_the_panel_waits_is_listed_again(run_demarche, sandbox, scans):
@@ -124,7 +124,9 @@ def test_a_scan_removed_after_the_data_was_checked_blocks_the_step(run_demarche,
     assert sandbox.received("permis-demande") == []
 
 
-REVIEWS = ["Connexion", "Motif de la demande", "Permis de conduire", "État civil", "Adresse", "Photo et signature"]
+REVIEWS = ["Connexion", "Mon espace", "Nouvelle demande", "Le permis de conduire", "Ma demande",
+           "Motif du renouvellement", "Permis détérioré", "Permis de conduire", "État civil", "Adresse",
+           "Photo et signature"]
 
 
 def test_picking_a_scan_in_the_panel(browser_type, sandbox, scans, tmp_path):

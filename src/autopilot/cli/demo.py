@@ -32,6 +32,10 @@ DOCUMENTS = {
     "mandat-cerfa-13757-exemple.pdf": ["Mandat d'immatriculation (cerfa n° 13757)",
                                        "Mandant : Camille Lefèvre", "Mandataire : Mairie de démonstration"],
     "kbis-exemple.pdf": ["Extrait Kbis", "Garage de démonstration SARL", "SIRET : 732 829 320 00074"],
+    "declaration-vol-exemple.pdf": ["Récépissé de déclaration de vol", "Déclarante : Camille Lefèvre",
+                                    "Objet : permis de conduire", "Commissariat de Rennes, le 02/11/2026"],
+    "permis-deteriore-exemple.pdf": ["Permis de conduire détérioré (copie recto-verso)", "LEFÈVRE Camille, Louise",
+                                     "Recto : photo illisible", "Verso : catégorie B"],
 }
 
 

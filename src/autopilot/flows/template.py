@@ -33,6 +33,14 @@ def _iso(value: str) -> str:
     return f"{_date_part(value, 3)}-{_date_part(value, 2)}-{_date_part(value, 1)}"
 
 
+def _third(value: str, part: int) -> str:
+    """Part 1, 2 or 3 of `value` without spaces cut in three, the first parts one longer when it does not divide."""
+    compact = "".join(value.split())
+    size, extra = divmod(len(compact), 3)
+    start = sum(size + (i < extra) for i in range(part - 1))
+    return compact[start:start + size + (part - 1 < extra)]
+
+
 def _strip_accents(value: str) -> str:
     decomposed = unicodedata.normalize("NFKD", value)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
@@ -50,6 +58,9 @@ FILTERS: Mapping[str, Callable[[str], str]] = {
     "jour": lambda v: _date_part(v, 1),
     "mois": lambda v: _date_part(v, 2),
     "annee": lambda v: _date_part(v, 3),
+    "tiers_1": lambda v: _third(v, 1),  # a number typed in three boxes (Télépoints, flows/permis/solde-points.yaml)
+    "tiers_2": lambda v: _third(v, 2),
+    "tiers_3": lambda v: _third(v, 3),
 }
 """The only filters a flow may use, each str -> str."""
 

@@ -4,7 +4,7 @@ ants.gouv.fr (login with the ANTS account); the demande itself is `ants_permis`.
 The paths, the labels and the statuses are NOT confirmed [?] (TELESERVICES.md §4):
 
 - `/moncompte/mon-espace-conduite` "Mon espace conduite": links "Faire une demande de permis de
-  conduire" (the start of `ants_permis`), "Suivre ma demande de permis de conduire".
+  conduire" (the way in of `ants_permis`, its "Mon espace"), "Suivre ma demande de permis de conduire".
 - `.../suivi-permis` "Suivre ma demande de permis de conduire": field "Numéro de dossier" (case,
   spaces and dashes do not count), button "Rechercher"; Post/Redirect/Get to the result.
 - `.../suivi-permis/<NUMERO>` "Suivi de votre demande": "Statut : …", an explanation and the dated
@@ -103,7 +103,7 @@ def _route(path: str, **options: Any) -> Callable[[Callable[..., Any]], Callable
 @_route(DRIVING_SPACE_PATH)
 def espace_conduite() -> str:
     return render_template("permis/espace.html", titre="Mon espace conduite", space_url=SPACE_PATH,
-                           demande_url=local_url(ants_permis.PERMIS_HOST, ants_permis.START_PATH),
+                           demande_url=local_url(ants_permis.PERMIS_HOST, ants_permis.SPACE_PATH),
                            suivi_url=SUIVI_PATH)
 
 

@@ -1,21 +1,24 @@
 """Replica of the driving-licence exam results on www.securite-routiere.gouv.fr (no account).
 
-TELESERVICES.md §4: the candidate gives the NEPH (12 digits), the date de naissance and the
-catégorie, and proves to be a person ("Je ne suis pas un robot"); the result is the CEPC
-("favorable" / "insuffisant"), published about 48 h (working days) after the practical test. The
-current URL (Sécurité routière or RdvPermis) and the field labels are NOT confirmed [?]: the path
-below and the wording of the pages are hand-written from the public descriptions.
+docs/teleservices.md §4 and §9.3: the candidate gives the NEPH (12 digits), the date de naissance
+and the catégorie, and proves to be a person [S]; the result is the CEPC ("favorable" /
+"insuffisant"). The page is `https://www.securite-routiere.gouv.fr/resultats-du-permis-de-conduire`
+with the client-side route `#/step-connexion` [C]; results come « entre 2 et 4 jours ouvrables »
+after the exam [C]. The real page is a single-page application: here it is server-rendered at
+that path (the fragment never reaches a server, so the same page answers with or without it). The
+result page's path and the wording of the pages are hand-written [?].
 
-- `/resultats-examen-permis` — h1 "Résultats de l'examen du permis de conduire": "Numéro NEPH",
-  "Date de naissance" (JJ/MM/AAAA, 00 for an unknown day or month), "Catégorie" (select), an image
-  showing a code with "Recopiez le code affiché", the checkbox "Je ne suis pas un robot", button
-  "Rechercher". Each code shown is good for one try: every POST draws a new one. Invalid POST ->
-  the page again with its errors; a NEPH, date and catégorie matching no exam -> the page again
-  with the alert `MESSAGES["unknown"]`; a match -> 303 to the result.
-- `/resultats-examen-permis/resultat/<jeton>` — h1 "Résultat de votre examen": "Catégorie : B",
-  "Date de l'examen : JJ/MM/AAAA", "Résultat : Favorable" (or "Insuffisant"; or "En attente de
-  publication" with "Votre résultat n'est pas encore disponible…" before the publication day);
-  a favourable result links to its CEPC, `<result>/cepc` (h1 "Certificat d'examen du permis de
+- `/resultats-du-permis-de-conduire` — h1 "Résultats de l'examen du permis de conduire": "Numéro
+  NEPH", "Date de naissance" (JJ/MM/AAAA, 00 for an unknown day or month), "Catégorie" (select),
+  an image showing a code with "Recopiez le code affiché", the checkbox "Je ne suis pas un
+  robot", button "Rechercher". Each code shown is good for one try: every POST draws a new one.
+  Invalid POST -> the page again with its errors; a NEPH, date and catégorie matching no exam ->
+  the page again with the alert `MESSAGES["unknown"]`; a match -> 303 to the result.
+- `/resultats-du-permis-de-conduire/resultat/<jeton>` [?] — h1 "Résultat de votre examen":
+  "Catégorie : B", "Date de l'examen : JJ/MM/AAAA", "Résultat : Favorable" (or "Insuffisant"; or
+  "En attente de publication" with "Votre résultat n'est pas encore disponible…" until its
+  publication day, 2 to 4 working days after the exam, each seeded exam with its own delay); a
+  favourable result links to its CEPC, `<result>/cepc` (h1 "Certificat d'examen du permis de
   conduire"), printable, which serves as a provisional licence.
 
 Each search that finds an exam records `{"kind": "resultat-examen", "received_at", "data":
@@ -40,7 +43,8 @@ from autopilot.sandbox.validation import FormCheck
 
 HOST = "www.securite-routiere.gouv.fr"
 HOSTS = (HOST,)
-SEARCH_PATH = "/resultats-examen-permis"  # [?] unconfirmed
+SEARCH_PATH = "/resultats-du-permis-de-conduire"  # docs/teleservices.md §9.3 [C]
+CLIENT_ROUTE = "#/step-connexion"  # the real page's route to its form [C]; served here without it
 SERVICES = {HOST: {
     "name": "Sécurité routière",
     "tagline": "Résultats de l'examen du permis de conduire",
@@ -52,7 +56,7 @@ SITE = "resultats_permis"
 CATEGORIES = ["AM", "A1", "A2", "A", "B1", "B", "BE", "C1", "C1E", "C", "CE", "D1", "D1E", "D", "DE"]
 FAVORABLE, INSUFFISANT = "Favorable", "Insuffisant"
 PENDING = "En attente de publication"
-PUBLICATION_DELAY = 2  # working days after the exam (« environ 48 h, jours ouvrés »)
+PUBLICATION_DELAYS = (2, 4)  # « entre 2 et 4 jours ouvrables » after the exam (docs/teleservices.md §9.3 [C])
 # Letters and digits a person cannot confuse (no 0/O, 1/I/L).
 CAPTCHA_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CAPTCHA_LENGTH = 6
@@ -77,15 +81,17 @@ class Examen:
     categorie: str
     jours_ouvres: int  # taken this many working days before the sandbox's today
     resultat: str  # FAVORABLE or INSUFFISANT
+    delai: int = 2  # published this many working days after the exam, within PUBLICATION_DELAYS
 
 
 # Fictitious candidates (public demo values, shown to trainees by the training material).
 SEEDED = (
-    Examen("210692106990", "12/04/2006", "B", 5, FAVORABLE),
-    Examen("230133700482", "28/02/2007", "B", 3, INSUFFISANT),
+    Examen("210692106990", "12/04/2006", "B", 5, FAVORABLE, delai=4),
+    Examen("230133700482", "28/02/2007", "B", 3, INSUFFISANT, delai=3),
     Examen("180869300127", "00/00/1986", "C", 10, FAVORABLE),
-    Examen("180869300127", "00/00/1986", "CE", 4, INSUFFISANT),
-    Examen("220433500961", "05/09/2008", "A2", PUBLICATION_DELAY, FAVORABLE),
+    Examen("180869300127", "00/00/1986", "CE", 4, INSUFFISANT, delai=4),
+    Examen("220433500961", "05/09/2008", "A2", 2, FAVORABLE, delai=2),
+    Examen("250317800524", "03/03/2009", "B", 3, FAVORABLE, delai=4),  # 3 days on, still unpublished
     Examen("240175100318", "19/01/2008", "AM", 1, FAVORABLE),
     Examen("230594400276", "30/05/1999", "BE", 0, INSUFFISANT),
 )
@@ -223,7 +229,7 @@ def _consulted(jeton: str) -> tuple[Examen, dict[str, Any]]:
         "neph": examen.neph,
         "categorie": examen.categorie,
         "date_examen": passed_on.strftime("%d/%m/%Y"),
-        "publie_le": working_days_after(passed_on, PUBLICATION_DELAY).strftime("%d/%m/%Y"),
+        "publie_au_plus_tard": working_days_after(passed_on, PUBLICATION_DELAYS[1]).strftime("%d/%m/%Y"),
         "resultat": _shown_result(examen, today),
     }
     return examen, shown
@@ -231,7 +237,7 @@ def _consulted(jeton: str) -> tuple[Examen, dict[str, Any]]:
 
 def _shown_result(examen: Examen, today: date) -> str:
     """The exam's result, or `PENDING` until its publication day."""
-    published_on = working_days_after(working_days_before(today, examen.jours_ouvres), PUBLICATION_DELAY)
+    published_on = working_days_after(working_days_before(today, examen.jours_ouvres), examen.delai)
     return examen.resultat if published_on <= today else PENDING
 
 

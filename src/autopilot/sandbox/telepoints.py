@@ -6,11 +6,19 @@ code confidentiel Télépoints"; the code is on the letter sent with the card li
 gives the "relevé d'information restreint". The format of the code, the labels, the paths under
 /tlp/ and the lockout rule are NOT confirmed [?]: hand-written here, the code checked loosely.
 
+docs/teleservices.md §9.3 [S] (the webview code of a public app): first « Se connecter avec son
+code confidentiel Télépoints », then the licence number in three boxes (`input_numero_permis_1`,
+`_2`, `_3`), then the code confidentiel. How the number is split across the boxes is NOT known
+[?]: the boxes here have no length limit and the site reads their concatenation.
+
 - `/tlp/` — h1 "Consulter le solde de vos points": a FranceConnect button (`/tlp/franceconnect`,
-  not available in the sandbox), "Numéro de dossier (NEPH)", "Code confidentiel" (a password
-  field), button "Accéder", link "Code confidentiel oublié ?". A wrong pair -> the page again with
-  `MESSAGES["bad_code"]`; the 3rd wrong code in a row for a NEPH locks it `LOCK_SECONDS`. A good
-  pair opens a consultation (a cookie on this host) -> 303 to the balance.
+  not available in the sandbox) and the link "Se connecter avec son code confidentiel Télépoints".
+- `/tlp/connexion` — h1 "Connexion avec le code confidentiel Télépoints": the group "Numéro de
+  permis de conduire" of three boxes `input_numero_permis_1/2/3` (labels "Numéro de permis, partie
+  1", "… partie 2", "… partie 3" [?]), "Code confidentiel" (a password field), button "Accéder",
+  link "Code confidentiel oublié ?". A wrong pair -> the page again with `MESSAGES["bad_code"]`;
+  the 3rd wrong code in a row for a NEPH locks it `LOCK_SECONDS`. A good pair opens a
+  consultation (a cookie on this host) -> 303 to the balance.
 - `/tlp/solde` — h1 "Solde de points": "Votre solde : 12 points", the probatory period when there
   is one; link "Consulter le relevé d'information restreint" (`/tlp/releve`, h1 "Relevé
   d'information restreint": catégories, solde, every loss and recovery); button "Se déconnecter".
@@ -38,6 +46,8 @@ from autopilot.sandbox.validation import FormCheck
 HOST = "tele7.interieur.gouv.fr"
 HOSTS = (HOST,)
 HOME_PATH = "/tlp/"
+LOGIN_PATH = "/tlp/connexion"
+NUMBER_BOXES = ("input_numero_permis_1", "input_numero_permis_2", "input_numero_permis_3")
 SOLDE_PATH = "/tlp/solde"
 RELEVE_PATH = "/tlp/releve"
 SERVICES = {HOST: {
@@ -161,21 +171,27 @@ def _open_consultation(permis: Permis) -> Response:
 # -- pages ---------------------------------------------------------------------------------
 
 
-@_route(HOME_PATH, methods=["GET", "POST"])
-def home() -> Any:
+@_route(HOME_PATH)
+def home() -> str:
+    info = "Vous êtes déconnecté." if request.args.get("deconnecte") else None
+    return render_template("telepoints/accueil.html", info=info, login_url=LOGIN_PATH)
+
+
+@_route(LOGIN_PATH, methods=["GET", "POST"])
+def login() -> Any:
     if request.method == "GET":
-        info = "Vous êtes déconnecté." if request.args.get("deconnecte") else None
-        return render_template("telepoints/accueil.html", values={}, errors={}, info=info)
+        return render_template("telepoints/connexion.html", values={}, errors={})
     state = current_state()
-    values = {"neph": request.form.get("neph", "")}
-    code = request.form.get("code", "")
-    check = FormCheck(values, today=state.today())
+    boxes = {name: request.form.get(name, "") for name in NUMBER_BOXES}
+    check = FormCheck({"neph": "".join(boxes.values())}, today=state.today())
     _check_neph(check)
+    code = request.form.get("code", "")
     if not code.strip():
         check.fail("code", "Veuillez renseigner votre code confidentiel.")
+    errors = {NUMBER_BOXES[0] if name == "neph" else name: message for name, message in check.errors.items()}
     alert = None
-    if not check.errors:
-        neph = normalise_neph(values["neph"])
+    if not errors:
+        neph = normalise_neph(check.value("neph"))
         key = f"telepoints:{neph}"
         permis = _permis(neph)
         if state.is_locked(key):
@@ -186,7 +202,7 @@ def home() -> Any:
         else:
             state.clear_failures(key)
             return _open_consultation(permis)
-    return render_template("telepoints/accueil.html", values=values, errors=check.errors, alert=alert)
+    return render_template("telepoints/connexion.html", values=boxes, errors=errors, alert=alert)
 
 
 @_route(SOLDE_PATH)
