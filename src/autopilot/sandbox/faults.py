@@ -27,6 +27,8 @@ class Faults:
     relabel: dict[str, str] = field(default_factory=dict)
     duplicate_label: set[str] = field(default_factory=set)
     server_error_paths: set[str] = field(default_factory=set)
+    # Seconds a replica's data API (HistoVec's report) waits before answering: its page shows a loader.
+    data_delay_s: float = 0.0
     # How many times expire_sessions() was called: a session opened before the last call is dead.
     session_generation: int = 0
 
@@ -40,6 +42,7 @@ class Faults:
         self.relabel.clear()
         self.duplicate_label.clear()
         self.server_error_paths.clear()
+        self.data_delay_s = 0.0
 
     def label(self, label: str) -> str:
         """The label text as the page shows it, after a possible renaming."""
@@ -49,6 +52,7 @@ class Faults:
         """Apply a JSON body of `POST /_sandbox/faults`; unknown keys are refused."""
         unknown = set(changes) - {
             "latency_ms", "relabel", "duplicate_label", "server_error_paths", "expire_sessions",
+            "data_delay_s",
         }
         if unknown:
             raise ValueError(f"unknown fault knob(s): {', '.join(sorted(unknown))}")
@@ -60,6 +64,8 @@ class Faults:
             self.duplicate_label = {str(v) for v in changes["duplicate_label"]}
         if "server_error_paths" in changes:
             self.server_error_paths = {str(v) for v in changes["server_error_paths"]}
+        if "data_delay_s" in changes:
+            self.data_delay_s = float(changes["data_delay_s"])
         if changes.get("expire_sessions"):
             self.expire_sessions()
 
@@ -70,6 +76,7 @@ class Faults:
             "relabel": dict(self.relabel),
             "duplicate_label": sorted(self.duplicate_label),
             "server_error_paths": sorted(self.server_error_paths),
+            "data_delay_s": self.data_delay_s,
             "session_generation": self.session_generation,
         }
 
