@@ -287,7 +287,7 @@
           panels[other].classList.toggle('fr-tabs__panel--selected', other === id);
         }
       }}, text)));
-    const print = h('button', {type: 'button', class: 'fr-btn fr-btn--secondary fr-icon-printer-line fr-btn--icon-left',
+    const print = h('button', {type: 'button', class: 'fr-btn fr-btn--secondary',
       disabled: true}, 'Imprimer le CSA');
     app.append(
       h('h1', {}, 'Rapport de votre véhicule'),
