@@ -1,0 +1,133 @@
+"""The engine on a page that behaves like a real State front end (DESIGN §4c, ADR 0011), on the
+official DSFR stylesheet: tests/assets/front-end.html, served at https://vehicule.test/ by routes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import BrowserContext, Page, Route
+
+from autopilot.engine.approver import ApproveAll, ScriptedApprover
+from autopilot.engine.origins import Origins
+from autopilot.engine.runner import Outcome, Runner, Timeouts
+from autopilot.flows.model import Flow
+from autopilot.sandbox import dsfr
+
+ASSETS = Path(__file__).parent / "assets"
+ORIGIN = "https://vehicule.test"
+FAST = Timeouts(page=6, response=8)
+
+FLOW = {
+    "id": "front-end", "title": "Rapport", "category": "Test", "version": 1, "domains": ["vehicule.test"],
+    "inputs": {"format": "texte", "titulaire": "texte", "nom": "texte", "siren": {"type": "texte", "required": False},
+               "date": "texte"},
+    "outputs": {"gage": {"label": "Gages"}, "vole": {"label": "Déclaré volé"}, "csa": {"label": "Certificat"}},
+    "steps": [
+        {"title": "Recherche", "goto": f"{ORIGIN}/front-end.html", "expect": {"heading": "Rassurez vos acheteurs"},
+         "fill": [
+             {"choose": "Type de plaque", "value": "{{ format }}",
+              "options": {"siv": "Immatriculation depuis 2009", "fni": "Immatriculation avant 2009"}},
+             {"choose": "Type de titulaire", "value": "{{ titulaire }}", "revealed": True,
+              "options": {"particulier": "Particulier", "morale": "Personne morale"}},
+             {"label": "Numéro SIREN", "value": "{{ siren }}", "revealed": True, "when": "siren"},
+             {"label": "Nom de naissance", "value": "{{ nom }}"},
+             {"label": "Date d'émission du certificat", "value": "{{ date }}"},
+             {"check": "J'accepte les conditions"},
+         ],
+         "next": {"button": "Rechercher"}},
+        {"title": "Rapport", "expect": {"heading": "Rapport de votre véhicule"},
+         "extract": {"gage": {"after_text": "Gages"}, "vole": {"after_text": "Déclaré volé"}},
+         "download": {"button": "Imprimer le CSA", "output": "csa", "name": "certificat-situation-administrative.pdf"}},
+    ],
+}
+
+
+@pytest.fixture
+def site(context: BrowserContext) -> str:
+    """The page, the official DSFR files, and the site's data (« gagé » for the test's vehicle)."""
+    official = dsfr.dist_dir()
+    assert official is not None, "scripts/setup --test installs the official DSFR"
+
+    def serve(route: Route) -> None:
+        path = urlsplit(route.request.url).path
+        if path.startswith("/dsfr/"):
+            file = official / path.removeprefix("/dsfr/")
+            kind = "text/css" if file.suffix == ".css" else "application/octet-stream"
+        elif path == "/donnees":
+            route.fulfill(status=200, body="15/06/2021 - DIAC SA", headers={"content-type": "text/plain"})
+            return
+        else:
+            file = ASSETS / "front-end.html"
+            kind = "text/html; charset=utf-8"
+        route.fulfill(status=200, headers={"content-type": kind}, body=file.read_bytes())
+
+    context.route(f"{ORIGIN}/**", serve)
+    return ORIGIN
+
+
+def _run(page: Page, values: dict, *, approver=None, flow: dict = FLOW, tmp_path: Path | None = None):
+    lines: list[str] = []
+    saved = (lambda name: tmp_path / name) if tmp_path is not None else None
+    runner = Runner(page, Flow.model_validate(flow), values, approver or ScriptedApprover(), origins=Origins(),
+                    report=lines.append, timeouts=FAST, save_file=saved)
+    return runner.run(), lines
+
+
+CITIZEN = {"format": "siv", "titulaire": "particulier", "nom": "Martin", "siren": "", "date": "14/07/2015"}
+
+
+def test_a_real_front_end_is_filled_read_and_its_certificate_kept(site, page, tmp_path):
+    page.set_default_timeout(5_000)
+    result, lines = _run(page, CITIZEN, tmp_path=tmp_path)
+    assert result.outcome is Outcome.COMPLETED, (result.error, lines)
+    received = page.evaluate("() => JSON.parse(sessionStorage.getItem('received'))")
+    assert received == {"format": "siv", "titulaire": "particulier", "nom": "Martin", "siren": "",
+                        "date": "2015-07-14", "accepte": True}
+    # the data came late under a loader: never the placeholder « Rien à signaler »
+    assert result.outputs["gage"] == "15/06/2021 - DIAC SA"
+    assert result.outputs["vole"] == "NON"  # « Déclaré volée » is another label
+    kept = tmp_path / "certificat-situation-administrative.pdf"
+    assert result.outputs["csa"] == str(kept) and kept.read_bytes() == b"%PDF-1.4 certificat"
+
+
+def test_a_tab_and_a_label_with_zero_width_spaces(site, page, tmp_path):
+    values = {**CITIZEN, "titulaire": "morale", "siren": "123456789", "nom": "Garage SA"}
+    result, lines = _run(page, values, tmp_path=tmp_path)
+    assert result.outcome is Outcome.COMPLETED, (result.error, lines)
+    received = page.evaluate("() => JSON.parse(sessionStorage.getItem('received'))")
+    assert (received["titulaire"], received["siren"], received["nom"]) == ("morale", "123456789", "Garage SA")
+
+
+def test_late_data_under_a_loader_is_waited_for(site, page, tmp_path):
+    flow = {**FLOW, "steps": [{**FLOW["steps"][0], "goto": f"{ORIGIN}/front-end.html?delai=2500"}, FLOW["steps"][1]]}
+    result, lines = _run(page, CITIZEN, flow=flow, tmp_path=tmp_path)
+    assert result.outcome is Outcome.COMPLETED, (result.error, lines)
+    assert result.outputs["gage"] == "15/06/2021 - DIAC SA"
+
+
+def test_a_loader_that_never_goes_is_a_clear_stop(site, page, tmp_path):
+    flow = {**FLOW, "steps": [{**FLOW["steps"][0], "goto": f"{ORIGIN}/front-end.html?delai=60000"}, FLOW["steps"][1]]}
+    result, lines = _run(page, CITIZEN, flow=flow, approver=ApproveAll(), tmp_path=tmp_path)
+    assert result.outcome is Outcome.STOPPED
+    assert result.error.code == "page-en-chargement"
+    assert "toujours en cours de chargement (un indicateur de chargement est toujours affiché)" in result.error.message
+    assert "gage" not in result.outputs
+
+
+def test_near_labels_are_shown_cleaned(site, page):
+    flow = {**FLOW, "steps": [{**FLOW["steps"][0], "fill": [
+        FLOW["steps"][0]["fill"][0], {"label": "Nom de naissance du titulaire", "value": "x", "revealed": True}]}]}
+    result, _ = _run(page, CITIZEN, flow=flow)
+    assert result.outcome is Outcome.STOPPED
+    assert "« Nom de naissance »" in result.error.message
+    assert "Où le trouver" not in result.error.message and "*" not in result.error.message
+
+
+def test_a_button_that_stays_disabled_is_named(site, page):
+    flow = {**FLOW, "steps": [{**FLOW["steps"][0], "fill": FLOW["steps"][0]["fill"][:4]}, FLOW["steps"][1]]}
+    result, _ = _run(page, CITIZEN, flow=flow, approver=ApproveAll())
+    assert result.outcome is Outcome.STOPPED
+    assert result.error.code == "bouton-desactive"
+    assert "bouton « Rechercher » est resté désactivé" in result.error.message
