@@ -7,11 +7,25 @@ from __future__ import annotations
 from playwright.sync_api import expect
 from test_console import Console, pdf_text
 
+from autopilot.ui.form import check
+
 NON_GAGE = "Certificat de non-gage (situation administrative)"
 LEFEVRE = {"plaque": "DB-732-MN", "numero_formule": "2020DB73205", "titulaire_nom": "Lefèvre",
            "titulaire_prenoms": "Camille, Louise"}
 STEPS = [("Le véhicule et son titulaire", False), ("Rapport du véhicule", False)]
 STORAGE = "() => [sessionStorage.getItem('formData'), localStorage.getItem('userId')]"
+
+
+def test_the_form_weighs_a_requirement_on_an_absent_input_against_the_whole_form(library):
+    # `required: {not: numero_formule}`: checked field by field, the date looked required whatever was typed.
+    flow = library.find("immatriculation-non-gage").flow
+    values, problems = check(flow, LEFEVRE)
+    assert not problems, problems.summary
+    assert values["date_certificat"] is None and values["numero_formule"] == "2020DB73205"
+    values, problems = check(flow, {"plaque": "852 BCD 69", "titulaire_nom": "Garnier", "titulaire_prenoms": "Paul"})
+    assert values is None
+    assert [text for _, text in problems.summary] == [
+        "Date d'émission du certificat d'immatriculation : obligatoire quand « Numéro de formule » est absent."]
 
 
 def start_non_gage(app: Console, *, typed: dict | None, consent: bool) -> None:
@@ -38,7 +52,11 @@ def test_the_csa_is_kept_in_the_visit_folder_and_the_sites_storage_goes_with_the
     app.approve(STEPS)
     expect(app.page.get_by_role("heading", name="Démarche terminée")).to_be_visible(timeout=30_000)
     [folder] = app.visits.iterdir()
-    [pdf] = folder.glob("certificat-situation-administrative*.pdf")
+    # The site's certificate, and the récapitulatif named by the démarche's number: no result about the
+    # person (« NON », a gage's date and creditor) in a file name.
+    assert sorted(p.name for p in folder.glob("*.pdf")) == [
+        "1-certificat-situation-administrative.pdf", "attestation-1.pdf", "immatriculation-non-gage-1.pdf"]
+    [pdf] = folder.glob("*certificat-situation-administrative.pdf")
     text = pdf_text(pdf)
     assert "Certificat de situation administrative détaillé" in text and "DB-732-MN" in text
     [search] = sandbox.received("histovec-recherche")

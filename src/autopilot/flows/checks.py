@@ -50,6 +50,8 @@ def check_flow(flow: Flow, problem: Raise) -> None:
                     f"Déclarez-la dans « outputs » ; sorties déclarées : {_names(flow.outputs)}.",
                 )
             extracted.add(output)
+        if step.download is not None:  # a file the site gives is read too (checked in Flow)
+            extracted.add(step.download.output)
     for output, spec in flow.outputs.items():
         if output not in extracted:
             raise problem(("outputs", output), f"la sortie « {output} » n'est lue à aucune étape", "Ajoutez un « extract ».")
