@@ -8,8 +8,10 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, Route
+from playwright.sync_api import Error as PlaywrightError
 
 from autopilot.engine.approver import ApproveAll, ScriptedApprover
+from autopilot.engine.failures import translate
 from autopilot.engine.origins import Origins
 from autopilot.engine.runner import Outcome, Runner, Timeouts
 from autopilot.flows.model import Flow
@@ -131,3 +133,64 @@ def test_a_button_that_stays_disabled_is_named(site, page):
     assert result.outcome is Outcome.STOPPED
     assert result.error.code == "bouton-desactive"
     assert "bouton « Rechercher » est resté désactivé" in result.error.message
+
+
+class _CrashingApprover(ScriptedApprover):
+    """Approves, but the tab's renderer crashes first (chrome://crash): the fault of issue 21 item 8."""
+
+    def __init__(self, page: Page) -> None:
+        super().__init__()
+        self.page = page
+
+    def decide(self, view, poll=None):
+        decision = super().decide(view, poll)
+        try:
+            self.page.goto("chrome://crash", timeout=5000)
+        except PlaywrightError:
+            pass  # the navigation is aborted by the crash itself
+        return decision
+
+
+def test_a_renderer_crash_is_a_clean_french_stop(site, page, tmp_path):
+    result, lines = _run(page, CITIZEN, approver=_CrashingApprover(page), tmp_path=tmp_path)
+    assert result.outcome is Outcome.FAILED
+    assert result.error.code == "echec-navigateur" and result.error.exit_status == 8
+    assert result.error.message == "Étape « Recherche » : la page du navigateur s'est arrêtée brutalement (plantage de l'onglet)."
+    assert not any("Error" in line or "Target" in line or "crash" in line.lower().replace("plantage", "") for line in lines)
+
+
+def _caught(action) -> PlaywrightError:
+    try:
+        action()
+    except PlaywrightError as error:
+        return error
+    raise AssertionError("the browser did not fail")
+
+
+def test_every_kind_of_browser_failure_is_said_in_french(site, context):
+    """Real failures of a real Chromium, each through the one mapping (engine/failures.py)."""
+    page = context.new_page()
+    page.goto(f"{ORIGIN}/front-end.html")
+    said = {}
+    said["timeout"] = translate(_caught(lambda: page.click("#absent", timeout=200)), "Recherche")
+    card = page.query_selector("label[for=siv]")
+    page.evaluate("() => document.getElementById('app').replaceChildren()")
+    said["detached"] = translate(_caught(lambda: card.click(timeout=1000)), "Recherche")
+    page.route("**/abandon.html", lambda route: route.abort("aborted"))
+    said["aborted"] = translate(_caught(lambda: page.goto(f"{ORIGIN}/abandon.html")), "Recherche")
+    crashed = context.new_page()
+    crashed.goto(f"{ORIGIN}/front-end.html")
+    _caught(lambda: crashed.goto("chrome://crash", timeout=5000))
+    said["crash"] = translate(_caught(lambda: crashed.evaluate("1")), "Recherche")
+    page.close()
+    said["closed"] = translate(_caught(lambda: page.evaluate("1")), "Recherche")
+    assert {kind: (type(error).__name__, error.message) for kind, error in said.items()} == {
+        "timeout": ("BrowserFailure", "Étape « Recherche » : le navigateur n'a pas pu agir sur la page à temps."),
+        "detached": ("BrowserFailure", "Étape « Recherche » : un élément de la page a disparu pendant l'action"
+                                       " (la page s'est modifiée)."),
+        "aborted": ("BrowserFailure", "Étape « Recherche » : le chargement de la page a été interrompu."),
+        "crash": ("BrowserFailure", "Étape « Recherche » : la page du navigateur s'est arrêtée brutalement"
+                                    " (plantage de l'onglet)."),
+        "closed": ("BrowserClosed", "La fenêtre du navigateur a été fermée : la démarche est interrompue."),
+    }
+    assert all(error.exit_status == 8 for error in said.values())
