@@ -10,9 +10,11 @@ import pytest
 from playwright.sync_api import BrowserContext, Page, Route
 from playwright.sync_api import Error as PlaywrightError
 
+from autopilot.engine import dom
 from autopilot.engine.approver import ApproveAll, ScriptedApprover
 from autopilot.engine.failures import translate
 from autopilot.engine.origins import Origins
+from autopilot.engine.page_reading import site_errors
 from autopilot.engine.runner import Outcome, Runner, Timeouts
 from autopilot.flows.model import Flow
 from autopilot.sandbox import dsfr
@@ -194,3 +196,42 @@ def test_every_kind_of_browser_failure_is_said_in_french(site, context):
         "closed": ("BrowserClosed", "La fenêtre du navigateur a été fermée : la démarche est interrompue."),
     }
     assert all(error.exit_status == 8 for error in said.values())
+
+
+def _with_formule(value: str) -> dict:
+    search = FLOW["steps"][0]
+    return {**FLOW, "steps": [{**search, "fill": [*search["fill"], {"label": "Numéro de formule", "value": value}]},
+                              FLOW["steps"][1]]}
+
+
+def test_a_value_the_page_rewrote_stops_an_unattended_run(site, page, tmp_path):
+    result, lines = _run(page, CITIZEN, flow=_with_formule("2013bz80335"), approver=ApproveAll(), tmp_path=tmp_path)
+    assert result.outcome is Outcome.STOPPED
+    assert result.error.code == "valeur-differente"
+    assert result.error.message == ("Étape « Recherche » : la page n'affiche pas la valeur prévue pour"
+                                    " « Numéro de formule » ; rien n'a été validé.")
+    assert "2013" not in " ".join(lines)  # labels only, never the citizen's values
+    assert page.evaluate("() => window.received") is None  # nothing was sent
+
+
+def test_the_same_difference_is_shown_to_a_mediator_who_decides(site, page, tmp_path):
+    approver = ScriptedApprover()
+    result, _ = _run(page, CITIZEN, flow=_with_formule("2013bz80335"), approver=approver, tmp_path=tmp_path)
+    assert result.outcome is Outcome.COMPLETED
+    review = next(v for v in approver.seen if v.title == "Recherche")
+    formule = next(f for f in review.fields if f.label == "Numéro de formule")
+    assert (formule.value, formule.actual, formule.differs) == ("2013bz80335", "2013BZ80335", True)
+    date = next(f for f in review.fields if f.label == "Date d'émission du certificat")
+    assert (date.value, date.actual, date.differs) == ("14/07/2015", "14/07/2015", False)  # typed ISO, read as planned
+
+
+def test_a_warning_with_role_alert_is_not_a_refusal_nor_an_untouched_invalid_field(site, page):
+    page.goto(f"{ORIGIN}/front-end.html")
+    page.get_by_text("Immatriculation depuis 2009").click()
+    assert site_errors(page) == []  # « Fraîcheur des données » (warning, role=alert), aria-invalid on an empty field
+    assert page.evaluate(dom.script("(dom) => dom.siteNotices(document)")) == [
+        "Fraîcheur des données : seul le certificat fait foi."]
+    page.evaluate("""() => { const m = document.createElement('p'); m.className = 'fr-message fr-message--error';
+        m.textContent = 'Le nom est obligatoire.'; const g = document.createElement('div'); g.className = 'fr-messages-group';
+        g.append(m); document.getElementById('nom').after(g); }""")
+    assert site_errors(page) == ["Le nom est obligatoire."]  # DSFR 1.15's field error
