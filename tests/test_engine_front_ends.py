@@ -235,3 +235,11 @@ def test_a_warning_with_role_alert_is_not_a_refusal_nor_an_untouched_invalid_fie
         m.textContent = 'Le nom est obligatoire.'; const g = document.createElement('div'); g.className = 'fr-messages-group';
         g.append(m); document.getElementById('nom').after(g); }""")
     assert site_errors(page) == ["Le nom est obligatoire."]  # DSFR 1.15's field error
+
+
+def test_the_sites_warning_is_told_to_the_mediator_at_the_review(site, page, tmp_path):
+    approver = ScriptedApprover()
+    result, _ = _run(page, CITIZEN, approver=approver, tmp_path=tmp_path)
+    assert result.outcome is Outcome.COMPLETED
+    review = next(v for v in approver.seen if v.title == "Recherche")
+    assert review.message.endswith(" Le site signale : « Fraîcheur des données : seul le certificat fait foi. »")

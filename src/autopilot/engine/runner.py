@@ -43,7 +43,7 @@ from autopilot.engine.navigation import click_once, open_page
 from autopilot.engine.origins import Origins
 from autopilot.engine.settling import Traffic, wait_settled
 from autopilot.engine.shaping import as_planned, typed
-from autopilot.engine.page_reading import read_back, read_back_all, shows, site_errors, text_after
+from autopilot.engine.page_reading import read_back, read_back_all, shows, site_messages, text_after
 from autopilot.errors import (
     AutopilotError,
     BrowserClosed,
@@ -277,9 +277,10 @@ class Runner:
         self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : {len(fields)} champ(s) rempli(s),"
                     " en attente de validation.")
         allowed = {Decision.APPROVE, Decision.SKIP, Decision.TAKEOVER, Decision.STOP}
+        errors, notices = site_messages(self.page)
         decision = self.approver.decide(
-            self._view(step, number, Moment.REVIEW, allowed, fields=fields, site_errors=tuple(site_errors(self.page)),
-                       message=self._review_message(step))
+            self._view(step, number, Moment.REVIEW, allowed, fields=fields, site_errors=tuple(errors),
+                       message=self._review_message(step) + _notices(notices))
         )
         if decision is Decision.STOP:
             raise _Stop
@@ -491,3 +492,8 @@ def _truthy(value: str) -> bool:
 
 def _option_text(found: Found, wanted: str) -> str:
     return next(t for t in found.options if " ".join(t.split()).lower() == " ".join(wanted.split()).lower())
+
+
+def _notices(notices: list[str]) -> str:
+    """The site's warnings, said to the mediator with the review (never obeyed)."""
+    return (" Le site signale : " + " ".join(f"« {n} »" for n in notices)) if notices else ""
