@@ -39,13 +39,14 @@ def _heading(page: Page, *names: str) -> str:
 
 
 def _motif(page: Page) -> None:
-    page.get_by_role("group", name="Motif de la demande").get_by_label("Première demande", exact=True).check()
+    # check(force=True): on the official DSFR the label draws the box and takes the pointer (ADR 0010)
+    page.get_by_role("group", name="Motif de la demande").get_by_label("Première demande", exact=True).check(force=True)
 
 
 def _etat_civil(page: Page) -> None:
     page.get_by_label("Nom de naissance").fill("Lefèvre")
     page.get_by_label("Prénom(s)").fill("Camille, Louise")
-    page.get_by_role("group", name="Sexe").get_by_label("Féminin", exact=True).check()
+    page.get_by_role("group", name="Sexe").get_by_label("Féminin", exact=True).check(force=True)
     page.get_by_label("Date de naissance").fill("14/07/1985")
     page.get_by_label("Pays de naissance").select_option(label="France")
     page.get_by_label("Département de naissance").fill("35")
@@ -76,12 +77,12 @@ def _filiation(page: Page) -> None:
 def _timbre(page: Page) -> None:
     page.get_by_role("group", name="Timbre fiscal").get_by_label(
         "J'ai déjà un timbre fiscal électronique", exact=True
-    ).check()
+    ).check(force=True)
     page.get_by_label("Numéro du timbre fiscal").fill(TIMBRE)
 
 
 def _recapitulatif(page: Page) -> None:
-    page.get_by_label("Je certifie sur l'honneur l'exactitude des informations fournies").check()
+    page.get_by_label("Je certifie sur l'honneur l'exactitude des informations fournies").check(force=True)
 
 
 # heading -> (what to fill, the button that moves on, the headings that may follow)

@@ -480,7 +480,8 @@ def test_catalogue_names():
         "courriel", "numero_timbre", "numero_predemande", "numero_demande",
         "heure", "montant", "reference_transaction", "scan", "telephone_fixe_ou_portable",
         "neph", "categorie_permis", "code_ephoto", "reference_plainte",
-        "plaque", "numero_formule", "code_cession", "siret", "kilometrage", "numero_dossier",
+        "plaque", "numero_formule", "code_cession", "siret", "siren", "kilometrage",
+        "numero_dossier",
     })
     assert model_for("identite") is Identite
     assert model_for("vehicule") is None

@@ -8,9 +8,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import BrowserContext, Page, Route
+from playwright.sync_api import Error as PlaywrightError
 
+from autopilot.engine import dom
 from autopilot.engine.approver import ApproveAll, ScriptedApprover
+from autopilot.engine.failures import translate
 from autopilot.engine.origins import Origins
+from autopilot.engine.page_reading import site_errors
 from autopilot.engine.runner import Outcome, Runner, Timeouts
 from autopilot.flows.model import Flow
 from autopilot.sandbox import dsfr
@@ -131,3 +135,111 @@ def test_a_button_that_stays_disabled_is_named(site, page):
     assert result.outcome is Outcome.STOPPED
     assert result.error.code == "bouton-desactive"
     assert "bouton « Rechercher » est resté désactivé" in result.error.message
+
+
+class _CrashingApprover(ScriptedApprover):
+    """Approves, but the tab's renderer crashes first (chrome://crash): the fault of issue 21 item 8."""
+
+    def __init__(self, page: Page) -> None:
+        super().__init__()
+        self.page = page
+
+    def decide(self, view, poll=None):
+        decision = super().decide(view, poll)
+        try:
+            self.page.goto("chrome://crash", timeout=5000)
+        except PlaywrightError:
+            pass  # the navigation is aborted by the crash itself
+        return decision
+
+
+def test_a_renderer_crash_is_a_clean_french_stop(site, page, tmp_path):
+    result, lines = _run(page, CITIZEN, approver=_CrashingApprover(page), tmp_path=tmp_path)
+    assert result.outcome is Outcome.FAILED
+    assert result.error.code == "echec-navigateur" and result.error.exit_status == 8
+    assert result.error.message == "Étape « Recherche » : la page du navigateur s'est arrêtée brutalement (plantage de l'onglet)."
+    assert not any("Error" in line or "Target" in line or "crash" in line.lower().replace("plantage", "") for line in lines)
+
+
+def _caught(action) -> PlaywrightError:
+    try:
+        action()
+    except PlaywrightError as error:
+        return error
+    raise AssertionError("the browser did not fail")
+
+
+def test_every_kind_of_browser_failure_is_said_in_french(site, context):
+    """Real failures of a real Chromium, each through the one mapping (engine/failures.py)."""
+    page = context.new_page()
+    page.goto(f"{ORIGIN}/front-end.html")
+    said = {}
+    said["timeout"] = translate(_caught(lambda: page.click("#absent", timeout=200)), "Recherche")
+    card = page.query_selector("label[for=siv]")
+    page.evaluate("() => document.getElementById('app').replaceChildren()")
+    said["detached"] = translate(_caught(lambda: card.click(timeout=1000)), "Recherche")
+    page.route("**/abandon.html", lambda route: route.abort("aborted"))
+    said["aborted"] = translate(_caught(lambda: page.goto(f"{ORIGIN}/abandon.html")), "Recherche")
+    crashed = context.new_page()
+    crashed.goto(f"{ORIGIN}/front-end.html")
+    _caught(lambda: crashed.goto("chrome://crash", timeout=5000))
+    said["crash"] = translate(_caught(lambda: crashed.evaluate("1")), "Recherche")
+    page.close()
+    said["closed"] = translate(_caught(lambda: page.evaluate("1")), "Recherche")
+    assert {kind: (type(error).__name__, error.message) for kind, error in said.items()} == {
+        "timeout": ("BrowserFailure", "Étape « Recherche » : le navigateur n'a pas pu agir sur la page à temps."),
+        "detached": ("BrowserFailure", "Étape « Recherche » : un élément de la page a disparu pendant l'action"
+                                       " (la page s'est modifiée)."),
+        "aborted": ("BrowserFailure", "Étape « Recherche » : le chargement de la page a été interrompu."),
+        "crash": ("BrowserFailure", "Étape « Recherche » : la page du navigateur s'est arrêtée brutalement"
+                                    " (plantage de l'onglet)."),
+        "closed": ("BrowserClosed", "La fenêtre du navigateur a été fermée : la démarche est interrompue."),
+    }
+    assert all(error.exit_status == 8 for error in said.values())
+
+
+def _with_formule(value: str) -> dict:
+    search = FLOW["steps"][0]
+    return {**FLOW, "steps": [{**search, "fill": [*search["fill"], {"label": "Numéro de formule", "value": value}]},
+                              FLOW["steps"][1]]}
+
+
+def test_a_value_the_page_rewrote_stops_an_unattended_run(site, page, tmp_path):
+    result, lines = _run(page, CITIZEN, flow=_with_formule("2013bz80335"), approver=ApproveAll(), tmp_path=tmp_path)
+    assert result.outcome is Outcome.STOPPED
+    assert result.error.code == "valeur-differente"
+    assert result.error.message == ("Étape « Recherche » : la page n'affiche pas la valeur prévue pour"
+                                    " « Numéro de formule » ; rien n'a été validé.")
+    assert "2013" not in " ".join(lines)  # labels only, never the citizen's values
+    assert page.evaluate("() => window.received") is None  # nothing was sent
+
+
+def test_the_same_difference_is_shown_to_a_mediator_who_decides(site, page, tmp_path):
+    approver = ScriptedApprover()
+    result, _ = _run(page, CITIZEN, flow=_with_formule("2013bz80335"), approver=approver, tmp_path=tmp_path)
+    assert result.outcome is Outcome.COMPLETED
+    review = next(v for v in approver.seen if v.title == "Recherche")
+    formule = next(f for f in review.fields if f.label == "Numéro de formule")
+    assert (formule.value, formule.actual, formule.differs) == ("2013bz80335", "2013BZ80335", True)
+    date = next(f for f in review.fields if f.label == "Date d'émission du certificat")
+    assert (date.value, date.actual, date.differs) == ("14/07/2015", "14/07/2015", False)  # typed ISO, read as planned
+
+
+def test_a_warning_with_role_alert_is_not_a_refusal_nor_an_untouched_invalid_field(site, page):
+    page.goto(f"{ORIGIN}/front-end.html")
+    page.get_by_text("Immatriculation depuis 2009").click()
+    assert site_errors(page) == []  # « Fraîcheur des données » (warning, role=alert), aria-invalid on an empty field
+    assert page.evaluate(dom.script("(dom) => dom.siteNotices(document)")) == [
+        "Fraîcheur des données : seul le certificat fait foi."]
+    page.evaluate("""() => { const m = document.createElement('p'); m.className = 'fr-message fr-message--error';
+        m.textContent = 'Le nom est obligatoire.'; const g = document.createElement('div'); g.className = 'fr-messages-group';
+        g.append(m); document.getElementById('nom').after(g); }""")
+    assert site_errors(page) == ["Le nom est obligatoire."]  # DSFR 1.15's field error
+
+
+def test_the_sites_warning_is_told_to_the_mediator_at_the_review(site, page, tmp_path):
+    approver = ScriptedApprover()
+    result, _ = _run(page, CITIZEN, approver=approver, tmp_path=tmp_path)
+    assert result.outcome is Outcome.COMPLETED
+    review = next(v for v in approver.seen if v.title == "Recherche")
+    assert review.message.endswith(" Le site signale : « Fraîcheur des données : seul le certificat fait foi. »")

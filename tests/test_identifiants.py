@@ -127,6 +127,14 @@ def test_siret_luhn_and_la_poste():
     assert "14 chiffres" in refused("siret", "7328293200007")
 
 
+def test_siren_luhn():
+    assert ok("siren", "732 829 320") == "732829320"
+    assert ok("siren", "552-100-554") == "552100554"
+    assert "n'existe pas" in refused("siren", "732829321")
+    assert "9 chiffres" in refused("siren", "73282932")
+    assert "9 chiffres" in refused("siren", "73282932000074")  # a SIRET is not a SIREN
+
+
 def test_kilometrage():
     assert ok("kilometrage", "84 500") == 84500
     assert ok("kilometrage", "84500 km") == 84500

@@ -19,7 +19,8 @@ from paying import citizen_pays
 from test_sandbox import ADRESSE, FILIATION, LOGIN, Client
 from test_sandbox_identite import CNI, ETAT_CIVIL_CNI, _fill, _validate
 from test_sandbox_timbres import MAIL, PASSPORT_ADULT, REFUND, SITE, buy, download, only, search
-from test_sandbox_vehicule_services import CLEAN, HISTOVEC, MARTIN, Browser
+from test_sandbox_histovec import OWNER, fill_siv
+from test_sandbox_vehicule_services import Browser
 
 from autopilot.engine.runner import Outcome
 from autopilot.sandbox import timbre
@@ -146,19 +147,22 @@ def test_the_refund_justificatif_reads_back_and_carries_no_code(sandbox):
     assert codes_in_pdf(pdf) == []  # no code is known on the real justificatif
 
 
-def test_the_csa_reads_back_and_its_qr_code_leads_back_to_the_report(sandbox):
-    browser = Browser(sandbox)
-    rapport = browser.get(browser.post(HISTOVEC, MARTIN).location)
+def test_the_csa_reads_back_and_its_qr_code_leads_back_to_the_certificate(page, sandbox):
+    page.goto(sandbox.url(OWNER))
+    fill_siv(page)
+    page.get_by_role("button", name="Rechercher").click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Imprimer le CSA").click()
+    pdf = Path(download.value.path()).read_bytes()
     (record,) = sandbox.received("histovec-csa")
-    address = f"https://histovec.interieur.gouv.fr/histovec/rapport/{record['rapport']}"
-
-    status, headers, pdf = browser.raw(address + "/csa.pdf")
-    assert (status, headers["Content-Type"]) == (200, "application/pdf") and pdf_pages(pdf) == 1
+    assert pdf_pages(pdf) == 1
     lines = pdf_lines(pdf)
-    assert lines[0] == "Certificat de situation administrative"
-    assert {"Titulaire : MARTIN JEANNE MARIE", "Numéro d'immatriculation : AB-123-CD", CLEAN} <= set(lines)
+    assert lines[0] == "Certificat de situation administrative détaillé"
+    assert "Certificat attestant la situation administrative au : 15/11/2026" in lines
+    address = f"https://histovec.interieur.gouv.fr/histovec/public/v1/csa/{record['rapport']}"
     assert codes_in_pdf(pdf) == [("QRCode", address)]
-    assert browser.get(address).text == rapport.text  # the code's address is the report itself
+    again = page.request.get(sandbox.url(address))  # the code's address serves the same certificate
+    assert again.ok and pdf_lines(again.body()) == lines
 
 
 def test_without_the_sandbox_extra_the_command_says_how_to_install_it():

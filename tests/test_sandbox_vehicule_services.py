@@ -7,7 +7,11 @@ Driven with the stdlib client of test_sandbox; "today" is set through `Sandbox.t
 from __future__ import annotations
 
 import hashlib
+import json
 import re
+import shutil
+import subprocess
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -15,20 +19,13 @@ from datetime import date
 from html import unescape
 
 import pytest
-from documents import pdf_text
 from test_sandbox import LOGIN, Client, Reply
 
-HISTOVEC = "https://histovec.interieur.gouv.fr/histovec/proprietaire"
+from autopilot.sandbox import dsfr
+
 HABILITATION = "https://immatriculation.ants.gouv.fr/demarches-en-ligne/habilitation-professionnels"
 TODAY = date(2026, 11, 15)
 
-CLEAN = "La situation administrative du véhicule ne fait apparaître aucune particularité."
-NOT_FOUND = ("Aucun véhicule ne correspond aux informations saisies. Vérifiez qu'elles sont identiques "
-             "à celles figurant sur le certificat d'immatriculation du véhicule.")
-MARTIN = {  # as printed on the seeded certificate of AB-123-CD: « MARTIN JEANNE MARIE »
-    "titulaire": "particulier", "nom": "Martin", "prenoms": "Jeanne, Marie", "raison_sociale": "", "siren": "",
-    "plaque": "ab 123 cd", "date_premiere_immatriculation": "15/03/2018", "date_certificat": "02/06/2021",
-}
 
 ENTREPRISE = {"raison_sociale": "Garage du Centre", "siret": "732 829 320 00074", "date_creation": "01/03/2019",
               "voie": "3 rue du Moulin", "code_postal": "60000", "commune": "Beauvais"}
@@ -81,75 +78,135 @@ def _text(html: str) -> str:
     return " ".join(unescape(re.sub(r"<[^>]+>", " ", html)).split())
 
 
-# -- HistoVec -----------------------------------------------------------------------------------
+def _taxes(reply: Reply) -> dict[str, str]:
+    """The result table: tax -> amount."""
+    rows = re.findall(r'<th scope="row">([^<]+)</th><td>(?:<strong>)?([^<]+)<', reply.text)
+    return {unescape(label): amount for label, amount in rows}
 
 
-def test_csa_of_a_clean_vehicle_is_recorded_and_downloadable(browser):
-    sent = browser.post(HISTOVEC, MARTIN)
-    assert sent.status == 303
-    rapport = browser.get(sent.location)
-    assert rapport.h1() == "Certificat de situation administrative"
-    text = _text(rapport.text)
-    assert f"Situation administrative {CLEAN}" in text
-    assert "Date d'édition 15/11/2026 Valable pour une vente jusqu'au 30/11/2026" in text
-    assert "Titulaire MARTIN JEANNE MARIE" in text and "Numéro d'immatriculation AB-123-CD" in text
-    (record,) = browser.sandbox.received("histovec-csa")
-    assert (record["plaque"], record["edite_le"], record["situation"]) == ("AB-123-CD", "15/11/2026", [CLEAN])
-    assert record["data"] == MARTIN
-
-    pdf_url = re.search(r'href="([^"]+\.pdf)"', rapport.text).group(1)
-    status, headers, pdf = browser.raw("https://histovec.interieur.gouv.fr" + pdf_url)
-    assert (status, headers["Content-Type"]) == (200, "application/pdf")
-    assert 'filename="CSA-AB-123-CD-20261115.pdf"' in headers["Content-Disposition"]
-    assert pdf.startswith(b"%PDF-") and pdf.rstrip().endswith(b"%%EOF")
-    extracted = pdf_text(pdf)  # a real reader finds the text
-    assert CLEAN in extracted and "Date d'édition : 15/11/2026" in extracted
+def _options(reply: Reply, name: str) -> list[str]:
+    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', reply.text, re.DOTALL).group(1)
+    return [unescape(o) for o in re.findall(r'<option value="([^"]*)"', select) if o]
 
 
-@pytest.mark.parametrize("posted, mentions", [
-    ({"nom": "DUPONT", "prenoms": "KARIM", "plaque": "FG-456-HJ", "date_premiere_immatriculation": "20/09/2019",
-      "date_certificat": "20/09/2019"}, ["Gage inscrit le 12/01/2024 au profit de CRÉDIT AUTO EXEMPLE."]),
-    ({"nom": "moreau", "prenoms": "lucien", "plaque": "123ab75", "date_premiere_immatriculation": "12/05/1999",
-      "date_certificat": "10/10/2005"},
-     ["Opposition au transfert du certificat d'immatriculation (OTCI) inscrite le 03/02/2025 par le Trésor public."]),
-    ({"titulaire": "societe", "raison_sociale": "Transports Lefevre", "siren": "732 829 320", "plaque": "KL 789 MN",
-      "date_premiere_immatriculation": "04/07/2020", "date_certificat": "04/07/2020"}, [CLEAN]),
-], ids=["gage", "otci-fni", "societe"])
-def test_csa_mentions(browser, posted, mentions):
-    rapport = browser.get(browser.post(HISTOVEC, {"titulaire": "particulier", **posted}).location)
-    assert rapport.h1() == "Certificat de situation administrative"
-    assert all(unescape(m) in unescape(rapport.text) for m in mentions)
-    assert browser.sandbox.received("histovec-csa")[0]["situation"] == mentions
+# -- HistoVec (docs/teleservices.md §9.1): the page is built in the browser; its JSON API here -----------
+
+HISTOVEC_SITE = "https://histovec.interieur.gouv.fr"
+SEARCH = HISTOVEC_SITE + "/histovec/public/v1/report_by_data"
+LEFEVRE = {"type_immatriculation": "siv", "type_personne": "particulier", "nom": "Lefèvre",
+           "prenoms": "Camille, Louise", "plaque": "db-732-mn", "numero_formule": "2020DB73205"}
+
+
+def _search(browser: Browser, body: dict | bytes) -> tuple[int, dict]:
+    """POST a search as HistoVec's page does (JSON); the status and the JSON answer."""
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    status, _, answer = browser.raw(SEARCH, raw, {"Content-Type": "application/json"})
+    return status, json.loads(answer)
+
+
+@pytest.mark.parametrize("path", ["/histovec/proprietaire", "/histovec/rapport-vendeur", "/histovec/erreur-inattendue",
+                                  "/histovec/?errorTitle=Page%20non%20trouv%C3%A9e"])
+def test_every_route_is_the_one_page_the_browser_renders(browser, path):
+    page = browser.get(HISTOVEC_SITE + path)
+    assert page.status == 200
+    assert '<main role="main" id="app"' in page.text and "/static/histovec/app.js" in page.text
+    assert "<form" not in page.text and "<h1" not in page.text  # everything is built by the script
+    stylesheet = "/static/dsfr/dsfr.min.css" if dsfr.dist_dir() else "/static/dsfr-bac-a-sable.css"
+    assert f'<link rel="stylesheet" href="{stylesheet}">' in page.text
+    assert "dsfr.module.min.js" not in page.text  # like vue-dsfr: the app's own behaviour, not the DSFR's script
+
+
+def test_a_search_gets_the_report_and_is_recorded_as_received(browser):
+    status, report = _search(browser, {**LEFEVRE, "uuid": "visite-1"})
+    assert status == 200
+    assert report["synthese"] == ["Rien à signaler"] and report["mis_a_jour_le"] == "15/11/2026"
+    assert report["situation"] == {"Gages": ["NON"], "Oppositions": ["NON"], "Déclarations valant saisie": ["NON"],
+                                   "Suspensions": ["NON"]}
+    assert ["Titulaire", "LEFÈVRE CAMILLE LOUISE"] in report["titulaire"]
+    (record,) = browser.sandbox.received("histovec-recherche")
+    assert record["data"] == LEFEVRE and record["uuid"] == "visite-1"
+    assert (record["plaque"], record["rapport"]) == ("DB-732-MN", report["rapport"])
+
+
+@pytest.mark.parametrize("search, synthese, situation", [
+    ({"nom": "DUPONT", "prenoms": "KARIM", "plaque": "FG-456-HJ", "numero_formule": "2019fg45601"},
+     ["Le véhicule est gagé (12/01/2024 - CRÉDIT AUTO EXEMPLE)."], {"Gages": ["12/01/2024 - CRÉDIT AUTO EXEMPLE"]}),
+    ({"type_immatriculation": "fni", "nom_prenoms": "moreau lucien", "plaque": "123ab75", "date_emission": "10/10/2005"},
+     ["Le véhicule fait l'objet d'une opposition (03/02/2025 - TRÉSOR PUBLIC (OTCI))."],
+     {"Oppositions": ["03/02/2025 - TRÉSOR PUBLIC (OTCI)"]}),
+    ({"type_personne": "morale", "raison_sociale": "Transports Lefevre", "siren": "732 829 320", "plaque": "KL 789 MN",
+      "numero_formule": "2020KL78902"}, ["Rien à signaler"], {}),
+    ({"type_immatriculation": "fni", "type_personne": "morale", "raison_sociale": "Boulangerie Durand",
+      "plaque": "4417-XM-33", "date_emission": "21/02/2007"}, ["Rien à signaler"], {}),
+    ({"nom": "Petit", "prenoms": "Thomas", "plaque": "EV-318-PA", "numero_formule": "2022EV31805"},
+     ["Le véhicule est déclaré volé."], {}),
+], ids=["gage", "opposition-fni", "personne-morale", "personne-morale-fni", "vole"])
+def test_what_the_report_says(browser, search, synthese, situation):
+    status, report = _search(browser, {"type_immatriculation": "siv", "type_personne": "particulier", **search})
+    assert status == 200, report
+    assert report["synthese"] == synthese
+    assert report["vole"] is (synthese == ["Le véhicule est déclaré volé."])
+    assert {name: lines for name, lines in report["situation"].items() if lines != ["NON"]} == situation
 
 
 @pytest.mark.parametrize("changes", [
-    {"nom": "Martine"}, {"prenoms": "Jeanne"}, {"date_certificat": "03/06/2021"}, {"plaque": "AB-123-CE"},
-    {"titulaire": "societe", "raison_sociale": "MARTIN JEANNE MARIE", "siren": "732829320"},
+    {"nom": "Lefèvres"}, {"prenoms": "Camille"}, {"numero_formule": "2020DB73206"}, {"plaque": "DB-732-MP"},
+    {"type_immatriculation": "fni", "date_emission": "17/09/2020"},
+    {"type_personne": "morale", "raison_sociale": "LEFÈVRE CAMILLE LOUISE"},
+    {"type_personne": "morale", "raison_sociale": "Transports Lefèvre", "plaque": "KL-789-MN",
+     "numero_formule": "2020KL78902", "siren": "732829321"},  # a SIREN, when given, must be the holder's
 ])
-def test_csa_needs_the_certificate_exactly(browser, changes):
-    reply = browser.post(HISTOVEC, {**MARTIN, **changes})
-    assert reply.status == 200
-    assert NOT_FOUND in unescape(reply.text) and 'class="fr-alert fr-alert--error" role="alert"' in reply.text
-    assert browser.sandbox.received("histovec-csa") == []
+def test_a_search_needs_the_certificate_exactly(browser, changes):
+    status, answer = _search(browser, {**LEFEVRE, **changes})
+    assert (status, answer) == (404, {"message": "Ce véhicule est inconnu d'HistoVec"})
+    (record,) = browser.sandbox.received("histovec-recherche")
+    assert record["plaque"] is None and record["data"] == {**LEFEVRE, **changes}
 
 
-def test_csa_form_messages(browser):
-    reply = browser.post(HISTOVEC, {**MARTIN, "titulaire": "societe", "raison_sociale": "", "siren": "732829321",
-                                    "plaque": "SS-123-AB", "date_certificat": "01/01/2017"})
-    assert reply.errors() == [
-        "Veuillez renseigner la raison sociale.",
-        "Le numéro SIREN n'est pas valide.",
-        "Le numéro d'immatriculation n'est pas valide (exemples : AB-123-CD ou 123 AB 01).",
-        "La date du certificat d'immatriculation ne peut pas être antérieure à la date de première immatriculation.",
-    ]
-    empty = browser.post(HISTOVEC, {})
-    assert empty.errors()[0] == "Veuillez sélectionner le type de titulaire."
+@pytest.mark.parametrize("body", [b"plaque=DB-732-MN", b"[]", json.dumps({**LEFEVRE, "date_premiere": "1"}).encode(),
+                                  json.dumps({**LEFEVRE, "plaque": 12}).encode()])
+def test_a_malformed_search_is_refused(browser, body):
+    status, _ = _search(browser, body)
+    assert status == 400
+    assert browser.sandbox.received() == []
 
 
-def test_each_csa_asked_is_recorded_again(browser):
-    browser.post(HISTOVEC, MARTIN)
-    browser.post(HISTOVEC, MARTIN)
-    assert len(browser.sandbox.received("histovec-csa")) == 2
+def test_the_data_delay_knob_and_a_vehicles_own_delay(browser):
+    browser.sandbox.faults.data_delay_s = 0.6
+    started = time.monotonic()
+    assert _search(browser, LEFEVRE)[0] == 200
+    assert time.monotonic() - started >= 0.6
+    browser.sandbox.faults.data_delay_s = 0
+    started = time.monotonic()
+    status, report = _search(browser, {**LEFEVRE, "nom": "Roussel", "prenoms": "Nadia", "plaque": "HT-562-VB",
+                                       "numero_formule": "2021HT56204"})
+    assert status == 200 and report["synthese"] == ["Le véhicule est gagé (15/06/2021 - DIAC SA)."]
+    assert time.monotonic() - started >= 3
+
+
+def test_the_csa_is_a_pdf_download_dated_today_and_valid_15_days(browser):
+    _, report = _search(browser, {**LEFEVRE, "nom": "Dupont", "prenoms": "Karim", "plaque": "FG-456-HJ",
+                                  "numero_formule": "2019FG45601"})
+    status, headers, pdf = browser.raw(f"{HISTOVEC_SITE}/histovec/public/v1/csa/{report['rapport']}")
+    assert (status, headers["Content-Type"]) == (200, "application/pdf")
+    assert headers["Content-Disposition"] == 'attachment; filename="rapport.pdf"'
+    assert pdf.startswith(b"%PDF-")
+    assert shutil.which("pdftotext"), "pdftotext is missing: run the tests with scripts/test"
+    text = " ".join(subprocess.run(["pdftotext", "-", "-"], input=pdf, capture_output=True, check=True)
+                    .stdout.decode().split())
+    assert "Certificat de situation administrative détaillé" in text
+    assert "Certificat attestant la situation administrative au : 15/11/2026" in text
+    assert "Valable 15 jours, jusqu'au 30/11/2026" in text
+    assert "Gages : 12/01/2024 - CRÉDIT AUTO EXEMPLE" in text and "Numéro d'immatriculation : FG-456-HJ" in text
+    (record,) = browser.sandbox.received("histovec-csa")
+    assert (record["rapport"], record["plaque"], record["edite_le"]) == (report["rapport"], "FG-456-HJ", "15/11/2026")
+    assert browser.raw(f"{HISTOVEC_SITE}/histovec/public/v1/csa/inconnu")[0] == 404
+
+
+def test_each_search_is_recorded_again(browser):
+    _search(browser, LEFEVRE)
+    _search(browser, LEFEVRE)
+    assert len(browser.sandbox.received("histovec-recherche")) == 2
 
 
 # -- the professionals' habilitation ------------------------------------------------------------

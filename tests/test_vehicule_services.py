@@ -5,14 +5,16 @@ test_simulateur.py)."""
 from __future__ import annotations
 
 import hashlib
+import subprocess
+import time
 from datetime import date
+from pathlib import Path
 
 import pytest
 
 from autopilot.engine.runner import Outcome
 
 TODAY = date(2026, 11, 15)
-CLEAN = "La situation administrative du véhicule ne fait apparaître aucune particularité."
 
 
 @pytest.fixture(autouse=True)
@@ -20,51 +22,81 @@ def fixed_date(sandbox):
     sandbox.today = TODAY
 
 
-# -- the certificat de situation administrative (HistoVec) -----------------------------------------
+# -- the certificat de situation administrative (HistoVec, docs/teleservices.md §9.1) --------------
+
+NOTHING = {"gages": "NON", "oppositions": "NON", "saisies": "NON", "suspensions": "NON", "vole": "NON",
+           "donnees": "Datant du 15/11/2026"}
 
 
-def test_non_gage_of_a_clean_vehicle(run_demarche, sandbox):
-    data = {"plaque": "ab 123 cd", "date_premiere_immatriculation": "15/03/2018", "date_certificat": "2021-06-02",
-            "titulaire_nom": "MARTIN", "titulaire_prenoms": "JEANNE MARIE"}
+@pytest.mark.parametrize("data, received", [
+    ({"plaque": "db 732 mn", "numero_formule": "2020 db 73205", "titulaire_nom": "Lefèvre",
+      "titulaire_prenoms": "Camille, Louise"},
+     {"type_immatriculation": "siv", "type_personne": "particulier", "nom": "Lefèvre", "prenoms": "Camille, Louise",
+      "plaque": "DB-732-MN", "numero_formule": "2020DB73205"}),
+    ({"plaque": "KL-789-MN", "numero_formule": "2020KL78902", "raison_sociale": "TRANSPORTS LEFÈVRE",
+      "siren": "732 829 320"},
+     {"type_immatriculation": "siv", "type_personne": "morale", "raison_sociale": "TRANSPORTS LEFÈVRE",
+      "siren": "732829320", "plaque": "KL-789-MN", "numero_formule": "2020KL78902"}),
+    ({"plaque": "852-bcd-69", "date_certificat": "2003-11-08", "titulaire_nom": "Garnier",
+      "titulaire_prenoms": "Paul André"},
+     {"type_immatriculation": "fni", "type_personne": "particulier", "nom_prenoms": "Garnier Paul André",
+      "plaque": "852 BCD 69", "date_emission": "08/11/2003"}),
+    ({"plaque": "4417 XM 33", "date_certificat": "21/02/2007", "raison_sociale": "Boulangerie Durand"},
+     {"type_immatriculation": "fni", "type_personne": "morale", "raison_sociale": "Boulangerie Durand", "siren": "",
+      "plaque": "4417 XM 33", "date_emission": "21/02/2007"}),
+], ids=["siv-particulier", "siv-personne-morale", "fni-particulier", "fni-personne-morale"])
+def test_non_gage_for_each_plate_and_holder(run_demarche, sandbox, data, received):
     result, approver, _ = run_demarche("immatriculation-non-gage", data)
 
     assert result.outcome is Outcome.COMPLETED, result.error
-    assert result.outputs == {"situation": CLEAN, "date_edition": "15/11/2026"}
-    (record,) = sandbox.received("histovec-csa")
-    assert record["plaque"] == "AB-123-CD" and record["edite_le"] == "15/11/2026"
-    assert record["data"] == {
-        "titulaire": "particulier", "nom": "MARTIN", "prenoms": "JEANNE MARIE", "raison_sociale": "", "siren": "",
-        "plaque": "AB-123-CD", "date_premiere_immatriculation": "15/03/2018", "date_certificat": "02/06/2021",
-    }
-    assert approver.seen[-1].outputs == (("Situation administrative", CLEAN),
-                                         ("Date d'édition du certificat", "15/11/2026"))
+    (search,) = sandbox.received("histovec-recherche")
+    assert search["data"] == received
+    assert search["plaque"] == received["plaque"]
+    certificat = Path(result.outputs.pop("certificat"))
+    assert result.outputs == NOTHING
+    assert ("Gages", "NON") in approver.seen[-1].outputs
+    assert certificat.name == "certificat-situation-administrative.pdf"
+    text = " ".join(subprocess.run(["pdftotext", str(certificat), "-"], capture_output=True, text=True,
+                                   check=True).stdout.split())
+    assert "Certificat de situation administrative détaillé" in text
+    assert "Certificat attestant la situation administrative au : 15/11/2026" in text
+    assert f"Numéro d'immatriculation : {received['plaque']}" in text
+    (csa,) = sandbox.received("histovec-csa")
+    assert csa["rapport"] == search["rapport"]
 
 
-def test_non_gage_of_a_pledged_vehicle_shows_the_gage(run_demarche):
+def test_non_gage_of_a_gaged_vehicle_whose_data_comes_late(run_demarche, sandbox):
+    # HistoVec shows « Rien à signaler » and « NON » under its loader for 3 s before this vehicle's data.
+    started = time.monotonic()
     result, _, _ = run_demarche("immatriculation-non-gage", {
-        "plaque": "FG-456-HJ", "date_premiere_immatriculation": "20/09/2019", "date_certificat": "20/09/2019",
-        "titulaire_nom": "Dupont", "titulaire_prenoms": "Karim"})
+        "plaque": "HT-562-VB", "numero_formule": "2021HT56204", "titulaire_nom": "ROUSSEL",
+        "titulaire_prenoms": "NADIA"})
     assert result.outcome is Outcome.COMPLETED, result.error
-    assert result.outputs["situation"] == "Gage inscrit le 12/01/2024 au profit de CRÉDIT AUTO EXEMPLE."
+    assert time.monotonic() - started >= 3
+    assert result.outputs["gages"] == "15/06/2021 - DIAC SA"
+    assert result.outputs["oppositions"] == "NON"
 
 
-def test_non_gage_for_a_company(run_demarche, sandbox):
+def test_non_gage_of_a_stolen_vehicle(run_demarche):
     result, _, _ = run_demarche("immatriculation-non-gage", {
-        "plaque": "KL-789-MN", "date_premiere_immatriculation": "04/07/2020", "date_certificat": "04/07/2020",
-        "raison_sociale": "TRANSPORTS LEFÈVRE", "siren": "732829320"})
+        "plaque": "EV-318-PA", "numero_formule": "2022EV31805", "titulaire_nom": "Petit", "titulaire_prenoms": "Thomas"})
     assert result.outcome is Outcome.COMPLETED, result.error
-    assert sandbox.received("histovec-csa")[0]["data"]["titulaire"] == "societe"
+    assert result.outputs["vole"] == "OUI"  # « Déclaré volé », not « Déclaré volée » which starts with it
 
 
-def test_non_gage_with_a_name_not_as_printed_stops_on_the_sites_message(run_demarche, sandbox):
-    result, approver, _ = run_demarche("immatriculation-non-gage", {
-        "plaque": "AB-123-CD", "date_premiere_immatriculation": "15/03/2018", "date_certificat": "02/06/2021",
-        "titulaire_nom": "MARTIN", "titulaire_prenoms": "JEANNE"})
-    assert result.outcome is Outcome.STOPPED
-    assert approver.seen[-1].site_errors == (
-        ("Aucun véhicule ne correspond aux informations saisies. Vérifiez qu'elles sont identiques "
-        "à celles figurant sur le certificat d'immatriculation du véhicule."),)
-    assert sandbox.received("histovec-csa") == []
+@pytest.mark.xfail(strict=True, reason=(
+    "engine (navigation.click_once): a client-side route to a page other than the next step's is reported as"
+    " « le site n'a pas répondu au clic » instead of the page shown (« Page non trouvée »)"))
+def test_non_gage_of_an_unknown_vehicle_ends_on_the_sites_words(run_demarche, sandbox):
+    result, approver, lines = run_demarche("immatriculation-non-gage", {
+        "plaque": "DB-732-MN", "numero_formule": "2020DB73205", "titulaire_nom": "Lefèvre",
+        "titulaire_prenoms": "Camille"})
+    assert result.outcome is not Outcome.COMPLETED
+    assert result.outputs == {}
+    said = " ".join(lines) + " " + approver.seen[-1].message
+    assert "Page non trouvée" in said, said
+    (search,) = sandbox.received("histovec-recherche")
+    assert search["plaque"] is None and search["data"]["prenoms"] == "Camille"
 
 
 # -- the professionals' habilitation ---------------------------------------------------------------

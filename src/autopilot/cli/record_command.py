@@ -42,7 +42,7 @@ def record(args: argparse.Namespace, env: Environment) -> int:
         env.say("Enregistrement annulé : aucun fichier n'a été écrit.")
         return ExitStatus.STOPPED
     draft = draft_flow(events, start_url=start, title=args.title, to_real=lambda url: real_url(where, url),
-                       accounts=accounts)
+                       accounts=accounts, results=recorder.results)
     if not draft.steps:
         env.say("Rien n'a été enregistré : aucun fichier n'a été écrit.")
         return ExitStatus.STOPPED

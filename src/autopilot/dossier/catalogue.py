@@ -47,6 +47,7 @@ from autopilot.dossier.vehicule import (
     numero_dossier,
     numero_formule,
     plaque,
+    siren,
     siret,
 )
 from autopilot.errors import DossierError
@@ -81,6 +82,7 @@ _SCALARS: Mapping[str, Callable[[Any], Any]] = {
     "numero_formule": numero_formule,
     "code_cession": code_cession,
     "siret": siret,
+    "siren": siren,
     "kilometrage": kilometrage,
     "numero_dossier": numero_dossier,
 }

@@ -1,4 +1,4 @@
-"""Vehicle-registration identifiers: plates, numéro de formule, code de cession, SIRET, kilométrage.
+"""Vehicle-registration identifiers: plates, numéro de formule, code de cession, SIRET, SIREN, kilométrage.
 
 Confirmed (TELESERVICES.md §5): SIV plates are `AA-123-AA` without I, O, U, never SS, WW reserved
 (on the left) for temporary registrations, series from 001; pre-2009 FNI plates read `123 AB 01`;
@@ -70,6 +70,16 @@ def siret(value: Any) -> str:
     la_poste = text.startswith(_LA_POSTE_SIREN) and sum(map(int, text)) % 5 == 0
     if not (la_poste or luhn_valid(text)):
         raise invalid(messages.SIRET_CHECKSUM)
+    return text
+
+
+def siren(value: Any) -> str:
+    """A SIREN: 9 digits passing Luhn, spaces removed (the company's number a CSA may ask for)."""
+    text = re.sub(r"[\s.-]", "", as_text(value, messages.SIREN))
+    if not re.fullmatch(r"\d{9}", text):
+        raise invalid(messages.SIREN)
+    if not luhn_valid(text):
+        raise invalid(messages.SIREN_CHECKSUM)
     return text
 
 

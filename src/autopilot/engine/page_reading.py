@@ -12,7 +12,7 @@ from autopilot.errors import TargetAmbiguous, TargetNotFound
 from autopilot.flows.model import Expect, Until
 
 _SITE_ERRORS = dom.script("(dom) => dom.siteErrors(document)")
-_NOTICES = dom.script("(dom) => dom.siteNotices(document)")
+_MESSAGES = dom.script("(dom) => [dom.siteErrors(document), dom.siteNotices(document)]")
 
 # Every visible element whose text starts with the label, as a whole label (« Déclaré volé » is
 # not the start of « Déclaré volée »), the innermost only; the value is what follows it in that
@@ -34,6 +34,12 @@ _AFTER_TEXT = dom.script("""(dom, label) => {
 
 _READ_BACK = dom.script("(dom, el) => dom.readBack(el)")
 _READ_BACK_ALL = dom.script("(dom, selectors) => selectors.map((s) => dom.readBack(document.querySelector(s)))")
+
+
+def site_messages(page: Page) -> tuple[list[str], list[str]]:
+    """In one round trip: the site's errors, and its warnings and infos (told to the mediator, never obeyed)."""
+    errors, notices = page.evaluate(_MESSAGES)
+    return errors, notices
 
 
 def site_errors(page: Page) -> list[str]:

@@ -25,7 +25,6 @@ a page are in `navigation`.
 from __future__ import annotations
 
 import enum
-import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,18 +39,16 @@ from autopilot.engine.approver import Approver, Decision, FieldView, Moment, Ste
 from autopilot.engine.locate import FieldTarget, Found, resolve_click, resolve_fields, same_origin_frames
 from autopilot.engine.downloads import download_output
 from autopilot.engine.failures import translate
-from autopilot.engine.navigation import POLL_MS, click_once, open_page
+from autopilot.engine.navigation import click_once, open_page
 from autopilot.engine.origins import Origins
-from autopilot.engine.settling import Traffic, look
+from autopilot.engine.settling import Traffic, wait_settled
 from autopilot.engine.shaping import as_planned, typed
-from autopilot.engine.page_reading import read_back, read_back_all, shows, site_errors, text_after
+from autopilot.engine.page_reading import read_back, read_back_all, shows, site_messages, text_after
 from autopilot.errors import (
     AutopilotError,
     BrowserClosed,
     DomainNotAllowed,
     DossierError,
-    PageBusy,
-    PageMismatch,
     RunError,
     TargetNotFound,
     ValueNotTaken,
@@ -286,9 +283,10 @@ class Runner:
         self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : {len(fields)} champ(s) rempli(s),"
                     " en attente de validation.")
         allowed = {Decision.APPROVE, Decision.SKIP, Decision.TAKEOVER, Decision.STOP}
+        errors, notices = site_messages(self.page)
         decision = self.approver.decide(
-            self._view(step, number, Moment.REVIEW, allowed, fields=fields, site_errors=tuple(site_errors(self.page)),
-                       message=self._review_message(step))
+            self._view(step, number, Moment.REVIEW, allowed, fields=fields, site_errors=tuple(errors),
+                       message=self._review_message(step) + _notices(notices))
         )
         if decision is Decision.STOP:
             raise _Stop
@@ -472,40 +470,7 @@ class Runner:
 
     def _wait_for(self, expect: Expect | None, step: Step) -> None:
         """Wait until the page is the expected one AND settled (settling.py); a clear stop past the bound."""
-        deadline = time.monotonic() + self.timeouts.page
-        previous = None
-        while True:
-            seen = look(self.page, self.origins, expect)
-            if seen.shows and not seen.busy and self.traffic.quiet and seen.text == previous:
-                return
-            previous = seen.text if seen.shows else None
-            if time.monotonic() > deadline:
-                if not seen.shows:
-                    shown = self._headings()
-                    raise PageMismatch(
-                        f"Étape « {step.title} » : la page affichée n'est pas celle attendue ({_describe(expect)})."
-                        + (f" Titre de la page : « {shown} »." if shown else ""),
-                        "Le site a peut-être changé, ou la page précédente n'a pas été validée."
-                        " Rien n'a été rempli sur cette page.",
-                        step=step.title,
-                    )
-                why = ("un indicateur de chargement est toujours affiché" if seen.busy
-                       else "le site attend encore des données" if not self.traffic.quiet
-                       else "son contenu change encore")
-                raise PageBusy(
-                    f"Étape « {step.title} » : la page est toujours en cours de chargement ({why}) après"
-                    f" {self.timeouts.page:.0f} s ; rien n'y a été lu ni rempli.",
-                    "Attendez que la page soit complète, puis « Reprendre ».",
-                    step=step.title,
-                )
-            self.page.wait_for_timeout(POLL_MS)
-
-    def _headings(self) -> str:
-        try:
-            heading = self.page.locator("h1").first
-            return heading.inner_text(timeout=500).strip() if heading.count() else ""
-        except PlaywrightError:
-            return ""
+        wait_settled(self.page, self.origins, self.traffic, expect, step.title, self.timeouts.page)
 
     def _manual(self, step: Step, number: int) -> None:
         until = step.manual.until
@@ -559,12 +524,6 @@ def _option_text(found: Found, wanted: str) -> str:
     return next(t for t in found.options if " ".join(t.split()).lower() == " ".join(wanted.split()).lower())
 
 
-def _describe(expect: Expect) -> str:
-    parts = []
-    if expect.heading:
-        parts.append(f"titre « {expect.heading} »")
-    if expect.url:
-        parts.append(f"adresse {expect.url}")
-    if expect.text:
-        parts.append(f"texte « {expect.text} »")
-    return ", ".join(parts)
+def _notices(notices: list[str]) -> str:
+    """The site's warnings, said to the mediator with the review (never obeyed)."""
+    return (" Le site signale : " + " ".join(f"« {n} »" for n in notices)) if notices else ""

@@ -10,6 +10,7 @@ before the data arrives: what is read then would be the worst wrong answer.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from playwright.sync_api import Error as PlaywrightError
@@ -17,8 +18,10 @@ from playwright.sync_api import Page, Request
 
 from autopilot.engine import dom
 from autopilot.engine.failures import closed
+from autopilot.engine.navigation import POLL_MS
 from autopilot.engine.origins import Origins
 from autopilot.engine.page_reading import SHOWS, shows_script_arg
+from autopilot.errors import PageBusy, PageMismatch
 from autopilot.flows.model import Expect, Until
 
 _STATE = dom.script("""(dom, [check, expected]) => {
@@ -73,3 +76,53 @@ def look(page: Page, origins: Origins, expect: Expect | Until | None) -> Look:
             raise
         return Look(False, "document", "")  # the page was navigating; look again
     return Look(bool(state["shows"]), state["busy"], state["text"])
+
+
+def wait_settled(page: Page, origins: Origins, traffic: Traffic, expect: Expect | None, step: str,
+                 bound_s: float) -> None:
+    """Wait until the page is the one `expect` describes and settled; PageMismatch or PageBusy past `bound_s`."""
+    deadline = time.monotonic() + bound_s
+    previous = None
+    while True:
+        seen = look(page, origins, expect)
+        if seen.shows and not seen.busy and traffic.quiet and seen.text == previous:
+            return
+        previous = seen.text if seen.shows else None
+        if time.monotonic() > deadline:
+            if not seen.shows:
+                shown = _heading(page)
+                raise PageMismatch(
+                    f"Étape « {step} » : la page affichée n'est pas celle attendue ({_describe(expect)})."
+                    + (f" Titre de la page : « {shown} »." if shown else ""),
+                    "Le site a peut-être changé, ou la page précédente n'a pas été validée."
+                    " Rien n'a été rempli sur cette page.",
+                    step=step,
+                )
+            why = ("un indicateur de chargement est toujours affiché" if seen.busy
+                   else "le site attend encore des données" if not traffic.quiet else "son contenu change encore")
+            raise PageBusy(
+                f"Étape « {step} » : la page est toujours en cours de chargement ({why}) après {bound_s:.0f} s ;"
+                " rien n'y a été lu ni rempli.",
+                "Attendez que la page soit complète, puis « Reprendre ».",
+                step=step,
+            )
+        page.wait_for_timeout(POLL_MS)
+
+
+def _heading(page: Page) -> str:
+    try:
+        heading = page.locator("h1").first
+        return heading.inner_text(timeout=500).strip() if heading.count() else ""
+    except PlaywrightError:
+        return ""
+
+
+def _describe(expect: Expect | Until | None) -> str:
+    parts = []
+    if expect is not None and expect.heading:
+        parts.append(f"titre « {expect.heading} »")
+    if expect is not None and expect.url:
+        parts.append(f"adresse {expect.url}")
+    if expect is not None and expect.text:
+        parts.append(f"texte « {expect.text} »")
+    return ", ".join(parts)

@@ -50,7 +50,7 @@ def check_flow(flow: Flow, problem: Raise) -> None:
                     f"Déclarez-la dans « outputs » ; sorties déclarées : {_names(flow.outputs)}.",
                 )
             extracted.add(output)
-        if step.download is not None:  # a file the site gives is read too (declared: the model checks it)
+        if step.download is not None:  # a file the site gives is read too (checked in Flow)
             extracted.add(step.download.output)
     for output, spec in flow.outputs.items():
         if output not in extracted:

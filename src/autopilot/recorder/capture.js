@@ -156,7 +156,7 @@
   const snapshot = () => {
     if (initial) return;
     initial = new WeakSet();
-    for (const el of document.querySelectorAll("input, select, textarea")) if (visible(el)) initial.add(el);
+    for (const el of document.querySelectorAll("input, select, textarea, [role=tab]")) if (visible(el)) initial.add(el);
   };
   for (const type of ["pointerdown", "keydown", "focusin"]) {
     window.addEventListener(type, (event) => {
@@ -176,8 +176,28 @@
     const within = groupLabels(group).find(Boolean);
     return target.within === within || findsExactly({ kind: "text", text: target.text, within }, el) ? within : null;
   };
+  // Required-ness as the page marks it: the attribute, its ARIA twin, or a « * » marker in the label.
+  const MARKERS = "em, abbr, sup, .fr-required";
+  const markedLabel = (label) => {
+    if (!label) return false;
+    if ([...label.querySelectorAll(MARKERS)].some((m) => clean(m.textContent) === "*" || m.matches(".fr-required"))) {
+      return true;
+    }
+    const copy = label.cloneNode(true);
+    copy.querySelectorAll(".fr-hint-text, [role=button], button").forEach((n) => n.remove());
+    const text = clean(copy.textContent);
+    return text.endsWith("*") || text.startsWith("*");
+  };
+  const requiredMarked = (controls, label) => controls.some((c) => c.required || c.getAttribute("aria-required") === "true")
+    || markedLabel(label) || controls.some((c) => [...(c.labels || [])].some(markedLabel));
+  // Whether the page marks required fields at all: then an unmarked one is optional.
+  const pageMarksRequired = () => Boolean(document.querySelector(
+    "input[required], select[required], textarea[required], [aria-required=true]"))
+    || [...document.querySelectorAll("label, legend")].some(markedLabel);
   const facts = (el, target, extra) => ({
     label: target.text,
+    required: requiredMarked([el], null),
+    marksRequired: pageMarksRequired(),
     hint: hintOf((el.labels || [])[0]),
     inputType: el.tagName === "SELECT" ? "select" : el.tagName === "TEXTAREA" ? "textarea"
       : (el.getAttribute("type") || "text").toLowerCase(),
@@ -250,11 +270,34 @@
       field: {
         label: target.text, hint: hintOf(legend), inputType: "radio", autocomplete: "", inputmode: "",
         group: null, revealed: revealed(radios), options: radios.map((r) => [r.value, fieldLabels(r)[0] || ""]),
+        required: requiredMarked(radios, legend), marksRequired: pageMarksRequired(),
       },
       option: radio.value,
       optionText: fieldLabels(radio)[0] || "",
     });
   };
+  // A tab of a tab list is a choice among the list's tabs (the engine's `choose` on the list's name).
+  const reportTab = (tab) => {
+    const list = tab.closest("[role=tablist]");
+    if (!list) return false;
+    const tabs = [...list.querySelectorAll("[role=tab]")];
+    const text = (t) => fieldLabels(t)[0] || clean(t.textContent);
+    const target = targetFor("choose", list, groupLabels(list));
+    post({
+      type: "choose",
+      target,
+      field: {
+        label: target.text, hint: "", inputType: "tab", autocomplete: "", inputmode: "", group: null,
+        revealed: initial !== null && !initial.has(tab), options: tabs.map((t) => [slugOf(text(t)), text(t)]),
+        required: false, marksRequired: pageMarksRequired(),
+      },
+      option: slugOf(text(tab)),
+      optionText: text(tab),
+    });
+    return true;
+  };
+  const slugOf = (text) => clean(text).normalize("NFD").replace(/[\u0300-\u036f]/g, "").toLowerCase()
+    .replace(/[^a-z0-9]+/g, "_").replace(/^_+|_+$/g, "");
   const CLICKABLE = {
     button: "button, input[type=submit], input[type=button], input[type=reset], input[type=image], [role=button]",
     link: "a[href], [role=link]",
@@ -309,6 +352,7 @@
     const el = event.target.closest(`${CLICKABLE.button}, ${CLICKABLE.link}`);
     if (!el) return;
     flushPending(); // what was typed just before the click comes first
+    if (el.matches("[role=tab]") && reportTab(el)) return;
     reportClick(el);
   }, true);
   window.addEventListener("submit", flushPending, true);
@@ -316,8 +360,19 @@
 
   if (isTop) {
     const announce = () => send({ type: "page", ...where(), title: clean(document.title), doc: docId }).catch(() => {});
-    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", announce, { once: true });
-    else announce();
+    // A client-side route (pushState) or a new main heading is a new page, in the same document.
+    let last = null;
+    const announceIfMoved = () => {
+      const now = where();
+      const key = `${new URL(now.url).pathname}\n${now.heading}`;
+      if (key === last) return;
+      if (last !== null) initial = null; // what shows on the new page is its own, not revealed
+      last = key;
+      announce();
+    };
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", announceIfMoved, { once: true });
+    else announceIfMoved();
+    setInterval(announceIfMoved, 200);
   }
   return { where };
 }

@@ -66,7 +66,7 @@ class InputDraft:
     type: str
     label: str
     hint: str = ""
-    required: bool = True
+    required: bool | tuple[str, tuple[str, ...]] = True  # or (input, values): only when that choice is made
     options: tuple[str, ...] = ()
     example: str | None = None
 
@@ -98,6 +98,7 @@ class StepDraft:
     gate: str | None = None
     next: Target | None = None
     notes: list[str] = field(default_factory=list)
+    extract: dict[str, str] = field(default_factory=dict)  # output name → the label its value follows
 
 
 @dataclass
@@ -111,6 +112,7 @@ class FlowDraft:
     steps: list[StepDraft]
     warnings: list[str]
     category: str = DEFAULT_CATEGORY
+    outputs: dict[str, str] = field(default_factory=dict)  # name → label: values the result page showed
 
 
 @dataclass
@@ -163,8 +165,13 @@ def draft_flow(
     title: str | None,
     to_real: Callable[[str], str | None],
     accounts: Sequence[Flow] = (),
+    results: Sequence[tuple[str, str]] = (),
 ) -> FlowDraft:
-    """The flow the recorded `events` describe; `to_real` maps a browser address to the real one."""
+    """The flow the recorded `events` describe; `to_real` maps a browser address to the real one.
+
+    `results` are the (label, value) pairs the last page showed when the recording ended: each is
+    offered as an output read on the last step, for the author to keep or delete.
+    """
     warnings: list[str] = []
     navigated = _navigating_clicks(events)
     pages = _pages(events, to_real, warnings)
@@ -203,20 +210,43 @@ def draft_flow(
     domains = list(dict.fromkeys(urlsplit(page.url).hostname or "" for page in pages))
     if not title:
         title = steps[0].heading if steps and steps[0].heading else "Démarche enregistrée"
+    typed = [naming.plain(e.value) for e in events if isinstance(e, Typed) and len(e.value.strip()) >= 3]
+    outputs = _offer_outputs(steps[-1], results, typed) if steps else {}
     return FlowDraft(
         id=naming.slug(title, separator="-"), title=title, start_url=start_url, domains=domains, account=account,
-        inputs=inputs.specs, steps=steps, warnings=warnings,
+        inputs=inputs.specs, steps=steps, warnings=warnings, outputs=outputs,
     )
+
+
+def _offer_outputs(last: StepDraft, results: Sequence[tuple[str, str]], typed: Sequence[str]) -> dict[str, str]:
+    """Each value the last page showed becomes an output read after its label on the last step.
+
+    Only labels are written, never the values; a label holding something the author typed (a name
+    shown as a label) is left out: the citizen's data stays out of the file.
+    """
+    outputs: dict[str, str] = {}
+    for label, _ in results:
+        name = naming.slug(label)
+        if name in outputs or name in last.extract or any(value in naming.plain(label) for value in typed):
+            continue
+        outputs[name] = naming.without_optional(label)
+        last.extract[name] = label
+    return outputs
 
 
 # --- pages ----------------------------------------------------------------------------------
 
 
 def _navigating_clicks(events: Sequence[Captured]) -> set[int]:
-    """The clicks (by identity) after which the next event came from another document."""
+    """The clicks (by identity) after which the next event came from another document, or from
+    another page of the same one (a client-side route, a new main heading)."""
     found: set[int] = set()
     for event, after in pairwise(events):
-        if isinstance(event, Clicked) and after.doc != event.doc:
+        if not isinstance(event, Clicked):
+            continue
+        moved = isinstance(after, PageShown) and (after.heading, urlsplit(after.url).path) != (
+            event.heading, urlsplit(event.url).path)
+        if after.doc != event.doc or moved:
             found.add(id(event))
     return found
 
@@ -328,6 +358,7 @@ def _step(page: _Page, segment: _Segment, navigated: set[int], inputs: _Inputs, 
             action.notes.append("ATTENTION : " + _problem_text(action.target))
         step.fill.append(action)
     _condition_revealed(step.fill, {item.target.key: item for item in kept if hasattr(item, "facts")}, inputs)
+    _tabs_that_only_show(step.fill, {item.target.key: item for item in kept if hasattr(item, "facts")}, inputs)
     gate = naming.click_gate(exit_click.target.text) if exit_click is not None else None
     if "card" in reasons or gate == "payment":
         step.gate = "payment"
@@ -380,7 +411,10 @@ def _action(item: Captured, inputs: _Inputs, dates: dict[str, dict[str, Typed]],
     if isinstance(item, Clicked):
         return ActionDraft("click", item.target)
     facts: FieldFacts = item.facts
-    optional = naming.is_optional(item.target.text) or facts.revealed  # a revealed field is asked only when shown
+    # A page that marks its required fields (« * », `required`) says which are; otherwise « (facultatif) » does.
+    # A revealed field is asked only when shown; `_condition_revealed` ties a marked one to the choice showing it.
+    marked = facts.required if facts.marks_required else not naming.is_optional(item.target.text)
+    optional = not marked or facts.revealed
     if isinstance(item, Typed):
         if not item.value.strip():
             return None
@@ -433,6 +467,21 @@ def _action(item: Captured, inputs: _Inputs, dates: dict[str, dict[str, Typed]],
     return None
 
 
+def _tabs_that_only_show(actions: list[ActionDraft], events: dict[tuple, Captured], inputs: _Inputs) -> None:
+    """A tab that no field depends on only shows part of the page (« Situation administrative »):
+    it is clicked as recorded, not asked of the citizen."""
+    for action in actions:
+        item = events.get(action.target.key)
+        if action.key != "choose" or action.input is None or item is None or item.facts.input_type != "tab":
+            continue
+        if any(other.when is not None and other.when[0] == action.input for other in actions):
+            continue  # the holder's tab: the fields shown depend on it
+        name = action.input
+        action.value, action.options, action.input = getattr(item, "text", action.value), None, None
+        if not any(other.input == name for other in actions):
+            inputs.specs.pop(name, None)
+
+
 def _condition_revealed(actions: list[ActionDraft], events: dict[tuple, Captured], inputs: _Inputs) -> None:
     """Mark the fields shown by an earlier action of the step, with that action's condition."""
     for index, action in enumerate(actions):
@@ -450,5 +499,8 @@ def _condition_revealed(actions: list[ActionDraft], events: dict[tuple, Captured
         spec = inputs.specs[cause.input]
         if cause.key == "choose":
             action.when = (cause.input, (cause.chosen,))
+            facts = getattr(item, "facts", None)
+            if action.input and facts is not None and facts.marks_required and facts.required:
+                inputs.specs[action.input].required = action.when  # marked: required when that choice is made
         elif cause.key == "check" and spec.type == "booleen" and cause.chosen == "oui":
             action.when = (cause.input, None)

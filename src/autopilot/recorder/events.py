@@ -49,6 +49,8 @@ class FieldFacts:
     group: str | None = None  # the enclosing section's legend, when it can scope the field (`within`)
     revealed: bool = False  # not shown when the person began on this page
     options: tuple[tuple[str, str], ...] = ()  # a choice's options: (value on the page, text shown)
+    required: bool = False  # marked required by the page (`required`, `aria-required`, a « * » in its label)
+    marks_required: bool = False  # the page marks its required fields: an unmarked one is optional
 
 
 @dataclass(frozen=True)
@@ -177,6 +179,7 @@ def _field(data: Any) -> FieldFacts:
         autocomplete=_text(data, "autocomplete"), inputmode=_text(data, "inputmode"),
         group=_optional(data, "group"), revealed=data.get("revealed") is True,
         options=tuple((" ".join(v.split()), " ".join(t.split())) for v, t in options),
+        required=data.get("required") is True, marks_required=data.get("marksRequired") is True,
     )
 
 

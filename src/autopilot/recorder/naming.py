@@ -25,6 +25,9 @@ _DATE_VALUE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _SIXTEEN_DIGITS = re.compile(r"^(?:\d\s?){16}$")
 _CODE = re.compile(r"^[A-Za-z0-9_.-]{1,40}$")
+# The formats a vehicle form's hint gives (docs/teleservices.md §9.1: « AA-123-AA », « 123-ABC-45 », « 2013BZ80335 »).
+_PLATE_HINT = re.compile(r"\b(?:aa-?123-?aa|[a-z]{2}-\d{3}-[a-z]{2}|123-?abc-?45|\d{1,4}[ -][a-z]{1,3}[ -]\d{2})\b")
+_FORMULE_HINT = re.compile(r"\b\d{4}[a-z]{2}\d{5}\b")
 ATTESTATION_WORDS = ("certifie", "atteste", "j'accepte", "accepte les", "déclare sur l'honneur", "pris connaissance",
                      "reconnais", "consens")
 """A checkbox whose label says one of these is ticked for every citizen: not an input."""
@@ -38,7 +41,7 @@ EMAIL_WORDS = ("courriel", "adresse electronique", "e-mail", "email")
 
 def plain(text: str) -> str:
     """Lower case, without accents, for comparisons."""
-    decomposed = unicodedata.normalize("NFKD", text)
+    decomposed = unicodedata.normalize("NFKD", re.sub("[\u200b\u200c\u200d\u2060\ufeff\u00ad]", "", text))
     return "".join(c for c in decomposed if not unicodedata.combining(c)).lower().strip()
 
 
@@ -85,6 +88,14 @@ def text_type(field: FieldFacts, value: str) -> tuple[str, str | None]:
         return "telephone", None
     if "postal-code" in autocomplete or "code postal" in label:
         return "code_postal", None
+    if "numero de formule" in label or _FORMULE_HINT.search(hint):
+        return "numero_formule", None
+    if re.search(r"\bnumero d'?\s?immatriculation\b|\bimmatriculation du vehicule\b", label) or _PLATE_HINT.search(hint):
+        return "plaque", None
+    if re.search(r"\bsiren\b", label):
+        return "siren", None
+    if re.search(r"\bsiret\b", label):
+        return "siret", None
     if "timbre" in label or _SIXTEEN_DIGITS.match(value):
         return "numero_timbre", None
     if "numero de pre-demande" in label or "numero de predemande" in label:

@@ -97,6 +97,12 @@ def _script() -> str:
 """
 
 
+@cache
+def _results_script() -> str:
+    results = resources.files("autopilot.recorder").joinpath("results.js").read_text(encoding="utf-8").strip()
+    return f"() => ({results})({library_script().strip()})"
+
+
 def real_url(origins: Origins, url: str) -> str | None:
     """The real address behind what the browser shows (`http://HOST.localhost:PORT/x` → `https://HOST/x`)."""
     host = origins.real_host(url)
@@ -119,6 +125,7 @@ class Recorder:
         self.origins = origins
         self.title = title
         self.events: list[Captured] = []
+        self.results: list[tuple[str, str]] = []  # what the last page showed, read at « Terminer »
         self.status = Status.RECORDING
         self._doc = ""  # the top document the page's last `page` message came from
         self._manual: tuple[str, str, str] | None = None  # (instruction, heading, path) while one is done by hand
@@ -142,9 +149,20 @@ class Recorder:
                 return None
             raise
         if self.status is Status.FINISHED:
+            self.results = self._read_results()
             self._push()
             return list(self.events)
         return None
+
+    def _read_results(self) -> list[tuple[str, str]]:
+        """The (label, value) pairs the page shows as the recording ends: outputs to offer."""
+        try:
+            found = self.page.evaluate(_results_script())
+        except PlaywrightError as error:
+            if self.page.is_closed() or closed(error):
+                raise
+            return []  # the page was being replaced: nothing to offer
+        return [(str(label), str(value)) for label, value in found if isinstance(label, str) and isinstance(value, str)]
 
     # --- the panel -------------------------------------------------------------------------
 

@@ -57,6 +57,11 @@ def flow_text(draft: FlowDraft, *, examples: bool, recorded_on: date) -> str:
         lines.append("inputs:")
         for name, spec in draft.inputs.items():
             lines += _input(name, spec, examples)
+    if draft.outputs:
+        lines.append("# Valeurs affichées par la dernière page : gardez les résultats utiles, supprimez les autres"
+                     " (ici et dans « extract »). Ils sont montrés au médiateur, jamais gardés au journal.")
+        lines.append("outputs:")
+        lines += [f"  {name}: {{label: {_q(label)}, journal: false}}" for name, label in draft.outputs.items()]
     lines.append("steps:")
     for index, step in enumerate(draft.steps):
         if index:
@@ -69,8 +74,11 @@ def _input(name: str, spec: InputDraft, examples: bool) -> list[str]:
     parts = [f"type: {spec.type}", f"label: {_q(spec.label)}"]
     if spec.hint:
         parts.append(f"hint: {_q(spec.hint)}")
-    if not spec.required:
+    if spec.required is False:
         parts.append("required: false")
+    elif spec.required is not True:
+        choice, values = spec.required
+        parts.append(f"required: {{{choice}: [{', '.join(_q(v) for v in values)}]}}")
     if spec.options:
         parts.append(f"options: [{', '.join(_q(o) for o in spec.options)}]")
     lines = [f"  # exemple : {_one_line(spec.example)}"] if examples and spec.example else []
@@ -103,6 +111,9 @@ def _step(step: StepDraft) -> list[str]:
             lines += _action(action)
     if step.next is not None:
         lines.append(f"  next: {_click(step.next)}")
+    if step.extract:
+        lines.append("  extract:")
+        lines += [f"    {name}: {{after_text: {_q(label)}}}" for name, label in step.extract.items()]
     return ["  " + line if line else line for line in lines]
 
 

@@ -28,6 +28,8 @@ class Faults:
     relabel: dict[str, str] = field(default_factory=dict)
     duplicate_label: set[str] = field(default_factory=set)
     server_error_paths: set[str] = field(default_factory=set)
+    # Seconds a replica's data API (HistoVec's report) waits before answering: its page shows a loader.
+    data_delay_s: float = 0.0
     # How many times expire_sessions() was called: a session opened before the last call is dead.
     session_generation: int = 0
     # Expire every session as the next submission is recorded: its confirmation asks for the login.
@@ -50,6 +52,7 @@ class Faults:
         self.duplicate_label.clear()
         self.server_error_paths.clear()
         self.expire_after_submission = False
+        self.data_delay_s = 0.0
 
     def label(self, label: str) -> str:
         """The label text as the page shows it, after a possible renaming."""
@@ -60,6 +63,7 @@ class Faults:
         unknown = set(changes) - {
             "latency_ms", "relabel", "duplicate_label", "server_error_paths", "expire_sessions",
             "expire_after_submission",
+            "data_delay_s",
         }
         if unknown:
             raise ValueError(f"unknown fault knob(s): {', '.join(sorted(unknown))}")
@@ -71,6 +75,8 @@ class Faults:
             self.duplicate_label = {str(v) for v in changes["duplicate_label"]}
         if "server_error_paths" in changes:
             self.server_error_paths = {str(v) for v in changes["server_error_paths"]}
+        if "data_delay_s" in changes:
+            self.data_delay_s = float(changes["data_delay_s"])
         if changes.get("expire_sessions"):
             self.expire_sessions()
         if "expire_after_submission" in changes:
@@ -83,6 +89,7 @@ class Faults:
             "relabel": dict(self.relabel),
             "duplicate_label": sorted(self.duplicate_label),
             "server_error_paths": sorted(self.server_error_paths),
+            "data_delay_s": self.data_delay_s,
             "session_generation": self.session_generation,
             "expire_after_submission": self.expire_after_submission,
         }

@@ -1,287 +1,169 @@
 """Replica of HistoVec (histovec.interieur.gouv.fr): the certificat de situation administrative (CSA).
 
-TELESERVICES.md §5 « Certificat de non-gage / CSA ». The real host, paths and field labels are
-NOT confirmed [?]; the inputs are those secondary sources list (from the certificat
-d'immatriculation). No login: only the holder knows what the certificate prints. Pages:
+Written to the facts of docs/teleservices.md §9.1 (HistoVec's public Vue source): a single-page
+application. Every route under `/histovec/` gets the same page (`templates/histovec/app.html`);
+the browser builds the owner's form and the report in plain JavaScript (`static/histovec/app.js`),
+changes route with `history.pushState` (no page load), and asks this module's JSON API:
 
-- `HOME_PATH` — h1 « HistoVec », a link to the owner's form.
-- `FORM_PATH` — h1 « Obtenir le rapport de mon véhicule »: the radios « Le titulaire du certificat
-  est » (titulaire: particulier | societe); in the fieldset « Personne physique » « Nom » (nom) and
-  « Prénom(s) » (prenoms), in the fieldset « Personne morale » « Raison sociale » (raison_sociale)
-  and « Numéro SIREN » (siren, 9 digits, Luhn); « Numéro d'immatriculation » (plaque: SIV
-  AB-123-CD or FNI 123 AB 01, spaces or dashes), « Date de première immatriculation »
-  (date_premiere_immatriculation), « Date du certificat d'immatriculation » (date_certificat);
-  button « Afficher le rapport ». Only the holder's fields of the chosen kind are read. Names
-  are compared without case, accents or punctuation [?]; anything that does not match a
-  vehicle of `VEHICULES` gets `NOT_FOUND` (one message, whatever was wrong, as the site does
-  not tell a stranger which part was right). A match -> 303 to `RAPPORT_PATH/<id>`.
-- `RAPPORT_PATH/<id>` — h1 « Certificat de situation administrative »: the vehicle, « Date
-  d'édition » (the sandbox's today), « Valable pour une vente jusqu'au » (+15 days), and under
-  « Situation administrative » either `CLEAN` or the vehicle's mentions (gage, oppositions,
-  vol); the link « Télécharger le certificat de situation administrative (PDF) » ->
-  `RAPPORT_PATH/<id>/csa.pdf`, a one-page PDF with the same text, its edition date and a QR
-  code carrying the report's address.
+- `SEARCH_API` (POST, JSON) — the search the owner's form sends; 200 with the report's data, 404
+  when no vehicle matches (`histovec_vehicules.find`), 400 on a malformed search. It answers after
+  the vehicle's own delay plus the `data_delay_s` fault knob: the page shows its loader meanwhile.
+- `CSA_API/<rapport>` (GET) — `rapport.pdf`, the « Certificat de situation administrative
+  détaillé » dated the sandbox's today, valid 15 days, as a download (the real site builds it in
+  the browser).
 
-Each report shown is recorded: `{"kind": "histovec-csa", "rapport", "plaque", "edite_le"
-(JJ/MM/AAAA), "situation" (list of texts), "received_at", "data"}`, `data` being the form as
-submitted. A report asked twice is recorded twice.
+Records: each search received `{"kind": "histovec-recherche", "data" (the JSON minus `uuid`),
+"uuid" (the page's `localStorage.userId`), "plaque" (the vehicle found, or None), "rapport",
+"received_at"}`; each CSA downloaded `{"kind": "histovec-csa", "rapport", "plaque", "edite_le"
+(JJ/MM/AAAA), "situation" (the Synthèse's sentences), "received_at"}`.
 """
 
 from __future__ import annotations
 
-import re
 import secrets
-import unicodedata
-from dataclasses import dataclass
-from datetime import date, timedelta
+import time
+from datetime import timedelta
 from typing import Any
 
-from flask import Blueprint, Response, abort, redirect, render_template, request
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request
 
-from autopilot.sandbox.immatriculation_vehicules import normalise_plaque
+from autopilot.sandbox import histovec_vehicules as vehicules
 from autopilot.sandbox.pdf import Line, pdf_document, pdf_download
 from autopilot.sandbox.state import current_state, now_iso
 from autopilot.sandbox.training import Link, Table
-from autopilot.sandbox.validation import FormCheck, luhn_valid
 
 HOST = "histovec.interieur.gouv.fr"
 HOSTS = (HOST,)
-HOME_PATH = "/histovec/home"
+BASE = "/histovec"
 FORM_PATH = "/histovec/proprietaire"
-RAPPORT_PATH = "/histovec/rapport"
+SEARCH_API = "/histovec/public/v1/report_by_data"
+CSA_API = "/histovec/public/v1/csa"
 SERVICES = {HOST: {
     "name": "HistoVec",
     "tagline": "L'historique des véhicules d'occasion - Ministère de l'Intérieur",
-    "home": HOME_PATH,
+    "home": FORM_PATH,
 }}
-KIND = "histovec-csa"
 SITE = "histovec"
-VALIDITE_VENTE = timedelta(days=15)  # a CSA must be less than 15 days old at the sale
-
-CLEAN = "La situation administrative du véhicule ne fait apparaître aucune particularité."
-NOT_FOUND = ("Aucun véhicule ne correspond aux informations saisies. Vérifiez qu'elles sont identiques "
-             "à celles figurant sur le certificat d'immatriculation du véhicule.")
-TITULAIRES = [("particulier", "Un particulier (personne physique)"), ("societe", "Une société (personne morale)")]
-FIELDS = ("titulaire", "nom", "prenoms", "raison_sociale", "siren", "plaque",
-          "date_premiere_immatriculation", "date_certificat")
-
-
-
-@dataclass(frozen=True)
-class Vehicule:
-    """A vehicle as its certificat d'immatriculation prints it, with its administrative situation."""
-
-    plaque: str
-    marque: str
-    premiere_immatriculation: str  # JJ/MM/AAAA (rubrique B)
-    date_certificat: str  # JJ/MM/AAAA (rubrique I)
-    titulaire: str  # rubrique C.1: « NOM PRÉNOMS » or the raison sociale
-    nom: str = ""
-    prenoms: str = ""
-    raison_sociale: str = ""
-    siren: str = ""
-    mentions: tuple[str, ...] = ()
-
-
-# The vehicles HistoVec knows (fictional). Holders' names as printed on their certificates.
-VEHICULES = (
-    Vehicule("AB-123-CD", "RENAULT CLIO", "15/03/2018", "02/06/2021", "MARTIN JEANNE MARIE",
-             nom="MARTIN", prenoms="JEANNE MARIE"),
-    Vehicule("FG-456-HJ", "PEUGEOT 308", "20/09/2019", "20/09/2019", "DUPONT KARIM",
-             nom="DUPONT", prenoms="KARIM",
-             mentions=("Gage inscrit le 12/01/2024 au profit de CRÉDIT AUTO EXEMPLE.",)),
-    Vehicule("123 AB 75", "CITROËN XSARA", "12/05/1999", "10/10/2005", "MOREAU LUCIEN",
-             nom="MOREAU", prenoms="LUCIEN",
-             mentions=(("Opposition au transfert du certificat d'immatriculation (OTCI) inscrite le "
-                       "03/02/2025 par le Trésor public."),)),
-    # The demo citizen's car, also known to the ANTS vehicle site (`immatriculation_vehicules`).
-    Vehicule("DB-732-MN", "RENAULT CLIO", "17/09/2020", "17/09/2020", "LEFÈVRE CAMILLE LOUISE",
-             nom="LEFÈVRE", prenoms="CAMILLE LOUISE"),
-    Vehicule("KL-789-MN", "RENAULT KANGOO", "04/07/2020", "04/07/2020", "TRANSPORTS LEFÈVRE",
-             raison_sociale="TRANSPORTS LEFÈVRE", siren="732829320"),
-    Vehicule("PR-321-ST", "TOYOTA YARIS", "30/01/2022", "30/01/2022", "BERNARD SOPHIE",
-             nom="BERNARD", prenoms="SOPHIE",
-             mentions=("Gage inscrit le 30/01/2022 au profit de BANQUE EXEMPLE.",
-                       "Opposition judiciaire inscrite le 18/06/2025.")),
-)
+VALIDITE = timedelta(days=15)  # a CSA must be less than 15 days old at the sale
+# The fields a search may send (docs/teleservices.md §9.1); anything else is refused.
+SEARCH_FIELDS = {"type_immatriculation", "type_personne", "nom", "prenoms", "nom_prenoms", "raison_sociale", "siren",
+                 "plaque", "numero_formule", "date_emission", "uuid"}
 
 HOME = (Link("Immatriculation", "Certificat de situation administrative, dit « de non-gage » (HistoVec)",
-             HOST, HOME_PATH),)
+             HOST, FORM_PATH),)
 
 bp = Blueprint("histovec", __name__)
 
 
 def training() -> list[Table]:
-    """The vehicles HistoVec knows, as their certificates print them: one table per kind of holder."""
-    def situation(vehicule: Vehicule) -> str:
-        # A mention's kind is its text up to « inscrit(e) le … » (gage, opposition…).
-        return ", ".join(re.split(r" inscrite? ", m)[0] for m in vehicule.mentions) or "Aucune particularité"
+    """The vehicles HistoVec knows, as their certificates print them: one table per plate and holder kind."""
+    def situation(v: vehicules.Vehicule) -> str:
+        return " ".join(v.synthese())
 
-    dates = ("Date de première immatriculation", "Date du certificat d'immatriculation")
+    known = vehicules.VEHICULES
     note = ("Dans le bac à sable, HistoVec a ses propres véhicules, distincts de ceux du site de l'immatriculation. "
-            "Nom et prénoms comme sur le certificat : majuscules, accents et virgules ne comptent pas.")
+            "Noms comme sur le certificat : majuscules, accents et virgules ne comptent pas.")
     return [
-        Table("Immatriculation", "Véhicules connus de HistoVec : titulaire particulier",
-              ("Numéro d'immatriculation", "Nom", "Prénom(s)", *dates, "Situation"),
-              tuple((v.plaque, v.nom, v.prenoms, v.premiere_immatriculation, v.date_certificat, situation(v))
-                    for v in VEHICULES if not v.raison_sociale), note=note),
-        Table("Immatriculation", "Véhicules connus de HistoVec : titulaire société",
-              ("Numéro d'immatriculation", "Raison sociale", "Numéro SIREN", *dates, "Situation"),
-              tuple((v.plaque, v.raison_sociale, v.siren, v.premiere_immatriculation, v.date_certificat,
-                     situation(v)) for v in VEHICULES if v.raison_sociale)),
+        Table("Immatriculation", "Véhicules connus de HistoVec : immatriculation depuis 2009, particulier",
+              ("Numéro d'immatriculation", "Numéro de formule", "Nom de naissance", "Prénom(s)", "Situation"),
+              tuple((v.plaque, v.numero_formule, v.nom, v.prenoms, situation(v))
+                    for v in known if not v.fni and v.nom), note=note),
+        Table("Immatriculation", "Véhicules connus de HistoVec : immatriculation depuis 2009, personne morale",
+              ("Numéro d'immatriculation", "Numéro de formule", "Raison sociale", "Numéro SIREN", "Situation"),
+              tuple((v.plaque, v.numero_formule, v.raison_sociale, v.siren, situation(v))
+                    for v in known if not v.fni and v.raison_sociale)),
+        Table("Immatriculation", "Véhicules connus de HistoVec : immatriculation avant 2009, particulier",
+              ("Numéro d'immatriculation", "Date d'émission du certificat d'immatriculation",
+               "Nom de naissance et prénom(s)", "Situation"),
+              tuple((v.plaque, v.date_certificat, v.titulaire, situation(v)) for v in known if v.fni and v.nom)),
+        Table("Immatriculation", "Véhicules connus de HistoVec : immatriculation avant 2009, personne morale",
+              ("Numéro d'immatriculation", "Date d'émission du certificat d'immatriculation", "Raison sociale",
+               "Numéro SIREN", "Situation"),
+              tuple((v.plaque, v.date_certificat, v.raison_sociale, v.siren, situation(v))
+                    for v in known if v.fni and v.raison_sociale)),
     ]
 
 
-def _plaque(raw: str) -> str | None:
-    """The plate as the SIV writes it (`normalise_plaque`); None when it is not one.
-
-    HistoVec ignores every space and dash, where the ANTS forms take them between the groups only.
-    """
-    return normalise_plaque("".join(raw.replace("-", " ").split()))
-
-
-def _same_name(typed: str, printed: str) -> bool:
-    def plain(text: str) -> str:
-        stripped = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
-        return " ".join(re.sub(r"[^a-z0-9]+", " ", stripped.casefold()).split())
-
-    return plain(typed) == plain(printed)
-
-
-def _check(c: FormCheck) -> None:
-    c.choice("titulaire", "le type de titulaire", [code for code, _ in TITULAIRES])
-    if c.value("titulaire") == "particulier":
-        c.required("nom", "le nom du titulaire")
-        c.required("prenoms", "le ou les prénoms du titulaire")
-    elif c.value("titulaire") == "societe":
-        c.required("raison_sociale", "la raison sociale")
-        if c.required("siren", "le numéro SIREN"):
-            siren = c.value("siren").replace(" ", "")
-            if not re.fullmatch(r"\d{9}", siren):
-                c.fail("siren", "Le numéro SIREN doit comporter 9 chiffres.")
-            elif not luhn_valid(siren):
-                c.fail("siren", "Le numéro SIREN n'est pas valide.")
-    if c.required("plaque", "le numéro d'immatriculation"):
-        if _plaque(c.value("plaque")) is None:
-            c.fail("plaque", "Le numéro d'immatriculation n'est pas valide (exemples : AB-123-CD ou 123 AB 01).")
-    c.date("date_premiere_immatriculation", "la date de première immatriculation")
-    c.date("date_certificat", "la date du certificat d'immatriculation")
-    first, certificate = c.value("date_premiere_immatriculation"), c.value("date_certificat")
-    if not c.errors.keys() & {"date_premiere_immatriculation", "date_certificat"} and \
-            _day(certificate) < _day(first):
-        c.fail("date_certificat", "La date du certificat d'immatriculation ne peut pas être antérieure "
-                                  "à la date de première immatriculation.")
-
-
-def _day(jj_mm_aaaa: str) -> date:
-    day, month, year = (int(part) for part in jj_mm_aaaa.split("/"))
-    return date(year, month or 1, day or 1)
-
-
-def find_vehicule(c: FormCheck) -> Vehicule | None:
-    """The vehicle whose certificate prints exactly what the checked form holds."""
-    plaque = _plaque(c.value("plaque"))
-    for vehicule in VEHICULES:
-        if (vehicule.plaque, vehicule.premiere_immatriculation, vehicule.date_certificat) != (
-                plaque, c.value("date_premiere_immatriculation"), c.value("date_certificat")):
-            continue
-        if c.value("titulaire") == "particulier":
-            if vehicule.nom and _same_name(c.value("nom"), vehicule.nom) and \
-                    _same_name(c.value("prenoms"), vehicule.prenoms):
-                return vehicule
-        elif vehicule.siren and vehicule.siren == c.value("siren").replace(" ", "") and \
-                _same_name(c.value("raison_sociale"), vehicule.raison_sociale):
-            return vehicule
-    return None
-
-
-# -- views ---------------------------------------------------------------------------------
+# -- the single-page application ------------------------------------------------------------------
 
 
 @bp.route("/", host=HOST)
 def root() -> Response:
-    return redirect(HOME_PATH, 303)
+    return redirect(FORM_PATH, 303)
 
 
-@bp.route(HOME_PATH, host=HOST)
-def home() -> str:
-    return render_template("histovec/home.html", titre="HistoVec", form_url=FORM_PATH)
+@bp.route(FORM_PATH, host=HOST)
+@bp.route(BASE + "/", host=HOST)
+@bp.route(BASE + "/<path:route>", host=HOST)
+def application(route: str = "") -> str:
+    """Every route of the application is the same page: the browser renders the route itself."""
+    return render_template("histovec/app.html", titre="HistoVec", search_api=SEARCH_API, csa_api=CSA_API)
 
 
-@bp.route(FORM_PATH, methods=["GET", "POST"], host=HOST)
-def formulaire() -> Any:
+# -- the JSON API ---------------------------------------------------------------------------------
+
+
+@bp.route(SEARCH_API, methods=["POST"], host=HOST)
+def search() -> Any:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not set(body) <= SEARCH_FIELDS or \
+            not all(isinstance(value, str) for value in body.values()):
+        return jsonify({"message": "Requête invalide"}), 400
     state = current_state()
-    values: dict[str, str] = {}
-    errors: dict[str, str] = {}
-    alert = None
-    if request.method == "POST":
-        values = {name: request.form.get(name, "") for name in FIELDS}
-        check = FormCheck(values, today=state.today())
-        _check(check)
-        errors = check.errors
-        vehicule = None if errors else find_vehicule(check)
-        if vehicule is not None:
-            return redirect(f"{RAPPORT_PATH}/{_edit(vehicule, values)}", 303)
-        if not errors:
-            alert = NOT_FOUND
-    return render_template("histovec/formulaire.html", titre="Obtenir le rapport de mon véhicule",
-                           values=values, errors=errors, alert=alert, titulaires=TITULAIRES)
+    data = {name: value for name, value in body.items() if name != "uuid"}
+    vehicule = vehicules.find(data)
+    time.sleep(state.faults.data_delay_s + (vehicule.delai_s if vehicule else 0))
+    rapport = secrets.token_urlsafe(12) if vehicule else None
+    if vehicule is not None:
+        with state.lock:
+            state.site(SITE).setdefault("rapports", {})[rapport] = vehicule.plaque
+    state.record({"kind": "histovec-recherche", "data": data, "uuid": body.get("uuid"),
+                  "plaque": vehicule.plaque if vehicule else None, "rapport": rapport, "received_at": now_iso()})
+    if vehicule is None:
+        return jsonify({"message": "Ce véhicule est inconnu d'HistoVec"}), 404
+    return jsonify(_report(vehicule, rapport))
 
 
-def _edit(vehicule: Vehicule, values: dict[str, str]) -> str:
-    """Edit a CSA of `vehicule` dated today, record it, and return its id."""
+def _report(v: vehicules.Vehicule, rapport: str | None) -> dict[str, Any]:
+    """What the report page shows, as the API gives it."""
+    return {
+        "rapport": rapport,
+        "mis_a_jour_le": current_state().today().strftime("%d/%m/%Y"),
+        "synthese": v.synthese(),
+        "vehicule": [("Numéro d'immatriculation", v.plaque), ("Marque", v.marque), ("Modèle", v.modele),
+                     ("Date de première immatriculation", v.premiere_immatriculation)],
+        "titulaire": [("Titulaire", v.titulaire), *((("Numéro SIREN", v.siren),) if v.siren else ()),
+                      ("Date d'émission du certificat d'immatriculation", v.date_certificat)],
+        "situation": v.situation(),
+        "vole": v.vole,
+        "historique": [(v.premiere_immatriculation, "Première immatriculation"),
+                       *(((v.date_certificat, "Changement de titulaire"),)
+                         if v.date_certificat != v.premiere_immatriculation else ())],
+    }
+
+
+@bp.route(CSA_API + "/<rapport>", host=HOST)
+def csa(rapport: str) -> Response:
+    """« Imprimer le CSA »: the certificate as a PDF download, dated today, valid 15 days."""
     state = current_state()
-    rapport = secrets.token_urlsafe(12)
-    edited = state.today()
     with state.lock:
-        state.site(SITE).setdefault("rapports", {})[rapport] = {"plaque": vehicule.plaque, "le": edited}
-    state.record({
-        "kind": KIND, "rapport": rapport, "plaque": vehicule.plaque, "edite_le": edited.strftime("%d/%m/%Y"),
-        "situation": list(vehicule.mentions) or [CLEAN], "received_at": now_iso(), "data": dict(values),
-    })
-    return rapport
-
-
-def _rapport(rapport: str) -> tuple[Vehicule, date]:
-    state = current_state()
-    with state.lock:
-        found = dict(state.site(SITE).get("rapports", {}).get(rapport) or {})
-    if not found:
+        plate = state.site(SITE).get("rapports", {}).get(rapport)
+    if plate is None:
         abort(404)
-    return next(v for v in VEHICULES if v.plaque == found["plaque"]), found["le"]
-
-
-def _lines(vehicule: Vehicule, edited: date) -> list[tuple[str, str]]:
-    return [
-        ("Numéro d'immatriculation", vehicule.plaque),
-        ("Marque et modèle", vehicule.marque),
-        ("Date de première immatriculation", vehicule.premiere_immatriculation),
-        ("Date du certificat d'immatriculation", vehicule.date_certificat),
-        ("Titulaire", vehicule.titulaire + (f" (SIREN {vehicule.siren})" if vehicule.siren else "")),
-        ("Date d'édition", edited.strftime("%d/%m/%Y")),
-        ("Valable pour une vente jusqu'au", (edited + VALIDITE_VENTE).strftime("%d/%m/%Y")),
+    v = next(v for v in vehicules.VEHICULES if v.plaque == plate)
+    today = state.today()
+    lines: list[str | Line] = [
+        Line("Certificat de situation administrative détaillé", 16, bold=True), "",
+        f"Certificat attestant la situation administrative au : {today:%d/%m/%Y}",
+        f"Valable 15 jours, jusqu'au {today + VALIDITE:%d/%m/%Y}, pour la vente du véhicule.", "",
+        *(f"{label} : {value}" for label, value in _report(v, rapport)["vehicule"]),
+        f"Titulaire : {v.titulaire}", "",
+        *(f"{heading} : {' ; '.join(items)}" for heading, items in v.situation().items()),
+        f"Déclaré volé : {'OUI' if v.vole else vehicules.NON}", "",
+        *v.synthese(), "", "Document édité par HistoVec (bac à sable de formation).",
     ]
-
-
-@bp.route(RAPPORT_PATH + "/<rapport>", host=HOST)
-def rapport_view(rapport: str) -> str:
-    vehicule, edited = _rapport(rapport)
-    return render_template(
-        "histovec/rapport.html", titre="Certificat de situation administrative",
-        lignes=_lines(vehicule, edited), mentions=vehicule.mentions, clean=CLEAN,
-        pdf_url=f"{RAPPORT_PATH}/{rapport}/csa.pdf", form_url=FORM_PATH,
-    )
-
-
-@bp.route(RAPPORT_PATH + "/<rapport>/csa.pdf", host=HOST)
-def rapport_pdf(rapport: str) -> Response:
-    vehicule, edited = _rapport(rapport)
-    lines = [f"{label} : {value}" for label, value in _lines(vehicule, edited)]
-    lines += ["", "Situation administrative :", *(vehicule.mentions or [CLEAN]),
-              "", "Document édité par HistoVec (bac à sable de formation).",
-              "À remettre à l'acheteur : il doit dater de moins de 15 jours lors de la vente."]
-    name = f"CSA-{vehicule.plaque.replace(' ', '-')}-{edited:%Y%m%d}.pdf"
-    # The real CSA's QR code leads back to the report on HistoVec (docs/adr/0012-sandbox-documents.md).
-    report = f"https://{HOST}{RAPPORT_PATH}/{rapport}"
-    return pdf_download(pdf_document([Line("Certificat de situation administrative", 16, bold=True), *lines],
-                                     code_2d=report), name)
+    state.record({"kind": "histovec-csa", "rapport": rapport, "plaque": v.plaque, "edite_le": f"{today:%d/%m/%Y}",
+                  "situation": v.synthese(), "received_at": now_iso()})
+    # The real CSA's QR code leads back to HistoVec (docs/teleservices.md §9.8, its URL [?]): here, to this
+    # certificate's own address, which serves it again.
+    return pdf_download(pdf_document(lines, code_2d=f"https://{HOST}{CSA_API}/{rapport}"), "rapport.pdf")

@@ -21,6 +21,7 @@ the console's result page. Closing the window ends everything: the run stops as 
 from __future__ import annotations
 
 import queue
+import re
 import time
 from collections.abc import Callable
 from concurrent.futures import Future
@@ -178,7 +179,10 @@ class Console:
         result = self.session.run(flow, demarche.values)
         pdf = problem = None
         if result.outcome is Outcome.COMPLETED and not page.is_closed():
-            reference = next((result.outputs[n] for n in flow.outputs if n in result.outputs), str(demarche.number))
+            # A reference kept by the journal names the file; a result about the person (journal: false) never does.
+            reference = next((result.outputs[n] for n, spec in flow.outputs.items() if spec.journal and n in result.outputs),
+                             str(demarche.number))
+            reference = re.sub(r"[^A-Za-z0-9]+", "-", reference).strip("-") or str(demarche.number)
             try:
                 pdf = save_pdf(page, self.desk.visit.folder() / f"{flow.id}-{reference}.pdf", self.playwright,
                                self.settings)

@@ -226,7 +226,10 @@ def check(flow: Flow, raw: Mapping[str, Any]) -> tuple[dict[str, Any] | None, Pr
     """The normalised values, or the problems placed next to their fields."""
     problems = Problems()
     for section in sections(flow):
-        one = flow.model_copy(update={"inputs": {section.name: flow.inputs[section.name]}})
+        spec = flow.inputs[section.name]
+        if spec.conditions:  # required in some cases: alone, its format only; the cases are weighed below
+            spec = spec.model_copy(update={"required": False})
+        one = flow.model_copy(update={"inputs": {section.name: spec}})
         try:
             validate_inputs(one, {section.name: raw.get(section.name)})
         except DossierError as error:
