@@ -13,7 +13,7 @@ import documents_factory as factory
 from PIL import Image
 from playwright.sync_api import expect
 from test_consent import scan
-from test_console import FLOW, Console, reviews
+from test_console import FLOW, Console
 
 from autopilot.reading import mrz
 

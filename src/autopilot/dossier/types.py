@@ -8,7 +8,7 @@ Every validator here is also a scalar type of the catalogue (`texte`, `entier`, 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Annotated, Any
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, model_validator

@@ -25,6 +25,7 @@ a page are in `navigation`.
 from __future__ import annotations
 
 import enum
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -39,7 +40,7 @@ from autopilot.engine.approver import Approver, Decision, FieldView, Moment, Ste
 from autopilot.engine.locate import FieldTarget, Found, resolve_click, resolve_fields, same_origin_frames
 from autopilot.engine.downloads import download_output
 from autopilot.engine.failures import translate
-from autopilot.engine.navigation import click_once, open_page
+from autopilot.engine.navigation import POLL_MS, click_once, open_page
 from autopilot.engine.origins import Origins
 from autopilot.engine.settling import Traffic, wait_settled
 from autopilot.engine.shaping import as_planned, typed
