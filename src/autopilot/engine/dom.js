@@ -103,7 +103,8 @@
     const hit = el.ownerDocument.elementFromPoint(box.left + x, box.top + y);
     return hit !== null && accept(hit);
   };
-  const clickPoint = (control, token) => {
+  const clickPoint = (control, token, wanted = true) => {
+    if (isOn(control) === wanted) return { done: true };
     const mark = (el, x, y) => {
       el.setAttribute("data-autopilot-click", token);
       return { x, y };

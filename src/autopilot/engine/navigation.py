@@ -10,6 +10,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from autopilot.engine import dom
 from autopilot.engine.origins import Origins
 from autopilot.engine.page_reading import closed, site_errors
 from autopilot.errors import ButtonDisabled, NoResponse, PageMismatch, SiteRefused, SiteUnreachable
@@ -42,16 +43,21 @@ def click_once(page: Page, button: Locator, step: str, click_s: float, response_
     checking it), ButtonDisabled if it stays disabled (a form the site finds incomplete),
     NoResponse if nothing happens within `response_s`, SiteRefused with the site's own messages.
     """
-    if button.count() != 1:
-        raise PageMismatch(
-            f"Étape « {step} » : la page a changé pendant la vérification ; rien n'a été cliqué.",
-            "Regardez où en est le site, puis « Reprendre » ou arrêtez la démarche.",
-            step=step,
-        )
-    _wait_enabled(page, button, step, name, click_s)
-    before = site_errors(page)
+    deadline = time.monotonic() + click_s
+    while True:  # one round trip per look: still one element? enabled? the errors shown before the click
+        count, disabled, before = button.evaluate_all(_BEFORE_CLICK)
+        if count != 1:
+            raise PageMismatch(
+                f"Étape « {step} » : la page a changé pendant la vérification ; rien n'a été cliqué.",
+                "Regardez où en est le site, puis « Reprendre » ou arrêtez la démarche.",
+                step=step,
+            )
+        if not disabled:
+            break
+        if time.monotonic() > deadline:
+            _stayed_disabled(page, step, name)
+        page.wait_for_timeout(POLL_MS * 4)  # a site enables its button once its form is valid
     address = page.url
-    page.evaluate("() => { window.__autopilotClicked = true; }")
     button.click(timeout=click_s * 1000)
     deadline = time.monotonic() + response_s
     while True:
@@ -92,23 +98,28 @@ def _new_errors(now: list[str], before: list[str]) -> list[str]:
     return now if now and now != before else []
 
 
-def _wait_enabled(page: Page, button: Locator, step: str, name: str, bound_s: float) -> None:
-    """Wait (bounded) for a button the site enables once its form is valid; stop clearly if it stays disabled."""
-    deadline = time.monotonic() + bound_s
-    while button.evaluate(_DISABLED):
-        if time.monotonic() > deadline:
-            errors = site_errors(page)
-            shown = (" Erreurs affichées : " + " ".join(f"« {e} »" for e in errors) + ".") if errors else ""
-            raise ButtonDisabled(
-                f"Étape « {step} » : le {name or 'bouton'} est resté désactivé : le site trouve le formulaire"
-                f" incomplet ; rien n'a été envoyé.{shown}",
-                "Complétez ou corrigez les champs signalés sur la page, puis « Reprendre ».",
-                step=step,
-            )
-        page.wait_for_timeout(POLL_MS * 4)
+def _stayed_disabled(page: Page, step: str, name: str) -> None:
+    """Stop clearly: the button stayed disabled (the site finds its form incomplete), with the errors shown."""
+    errors = site_errors(page)
+    shown = (" Erreurs affichées : " + " ".join(f"« {e} »" for e in errors) + ".") if errors else ""
+    raise ButtonDisabled(
+        f"Étape « {step} » : le {name or 'bouton'} est resté désactivé : le site trouve le formulaire"
+        f" incomplet ; rien n'a été envoyé.{shown}",
+        "Complétez ou corrigez les champs signalés sur la page, puis « Reprendre ».",
+        step=step,
+    )
 
 
-_DISABLED = "(el) => el.disabled === true || el.getAttribute('aria-disabled') === 'true'"
+# Before the click, in one round trip: how many elements the mark finds, whether the one is disabled,
+# the site's errors already shown; and the flag that tells a new document from the same one.
+_BEFORE_CLICK = dom.script("""(dom, els) => {
+  const one = els.length === 1 ? els[0] : null;
+  const disabled = one !== null && (one.disabled === true || one.getAttribute('aria-disabled') === 'true');
+  let top = window;
+  try { top = window.top.document ? window.top : window; } catch (error) { top = window; }  // a same-origin frame's button
+  top.__autopilotClicked = true;
+  return [els.length, disabled, dom.siteErrors(top.document)];
+}""")
 
 
 def _network_reason(error: PlaywrightError) -> str:

@@ -3,8 +3,8 @@
 A page is settled when, in one look, nothing shows it is still loading — no `aria-busy="true"`
 region, no visible loader (dom.js `LOADERS`: `.loader`, `.loader-container`, `.loading`, `.spinner`,
 `.fr-spinner`, an indeterminate `[role=progressbar]`…) — no request of the page's own scripts
-(fetch, XHR) is pending, and its text is the same as at the previous look (the looks are
-`navigation.POLL_MS` apart). HistoVec shows its h1 and « Rien à signaler » under a loading overlay
+(fetch, XHR) is pending, and its text holds still across a short pause inside the page
+(`STABLE_MS`, within the same round trip). HistoVec shows its h1 and « Rien à signaler » under a loading overlay
 before the data arrives: what is read then would be the worst wrong answer.
 """
 
@@ -24,11 +24,14 @@ from autopilot.engine.page_reading import SHOWS, shows_script_arg
 from autopilot.errors import PageBusy, PageMismatch
 from autopilot.flows.model import Expect, Until
 
-_STATE = dom.script("""(dom, [check, expected]) => {
-  const text = dom.pageText(document);
-  let hash = 0;
-  for (let i = 0; i < text.length; i += 1) hash = (hash * 31 + text.charCodeAt(i)) | 0;
-  return { busy: dom.busy(document), text: `${text.length}:${hash}`, shows: check ? SHOWS(dom, expected) : true };
+# One look, one round trip: the expected page?, still loading?, and its text unchanged across a
+# short pause inside the page (STABLE_MS: a framework still rendering changes it meanwhile).
+STABLE_MS = 10
+_STATE = dom.script("""async (dom, [check, expected, pause]) => {
+  const first = dom.pageText(document);
+  await new Promise((done) => setTimeout(done, pause));
+  const busy = dom.busy(document);
+  return { busy, stable: dom.pageText(document) === first, shows: check ? SHOWS(dom, expected) : true };
 }""".replace("SHOWS", f"({SHOWS})"))
 
 WATCHED = frozenset({"fetch", "xhr"})  # the page's own scripts asking for data
@@ -57,37 +60,35 @@ class Traffic:
 
 @dataclass(frozen=True)
 class Look:
-    """One look at the page: whether it is the expected one, what shows it loading, its text's digest."""
+    """One look at the page: whether it is the expected one, what shows it loading, whether its text held still."""
 
     shows: bool
     busy: str
-    text: str
+    stable: bool
 
 
 def look(page: Page, origins: Origins, expect: Expect | Until | None) -> Look:
-    """One round trip: the expected page?, still loading?, and a digest of its text."""
+    """One round trip: the expected page?, still loading?, its text still?"""
     if expect is not None and expect.url and not origins.real_path(page.url).startswith(expect.url):
-        return Look(False, "", "")
+        return Look(False, "", False)
     check = expect is not None and bool(expect.heading or expect.text)
     try:
-        state = page.evaluate(_STATE, [check, shows_script_arg(expect) if check else None])
+        state = page.evaluate(_STATE, [check, shows_script_arg(expect) if check else None, STABLE_MS])
     except PlaywrightError as error:
         if closed(error):
             raise
-        return Look(False, "document", "")  # the page was navigating; look again
-    return Look(bool(state["shows"]), state["busy"], state["text"])
+        return Look(False, "document", False)  # the page was navigating; look again
+    return Look(bool(state["shows"]), state["busy"], bool(state["stable"]))
 
 
 def wait_settled(page: Page, origins: Origins, traffic: Traffic, expect: Expect | None, step: str,
                  bound_s: float) -> None:
     """Wait until the page is the one `expect` describes and settled; PageMismatch or PageBusy past `bound_s`."""
     deadline = time.monotonic() + bound_s
-    previous = None
     while True:
         seen = look(page, origins, expect)
-        if seen.shows and not seen.busy and traffic.quiet and seen.text == previous:
+        if seen.shows and not seen.busy and traffic.quiet and seen.stable:
             return
-        previous = seen.text if seen.shows else None
         if time.monotonic() > deadline:
             if not seen.shows:
                 shown = _heading(page)
