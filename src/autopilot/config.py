@@ -7,6 +7,8 @@ comptes:
   ants: {identifiant: espace-numerique@saint-exemple.fr}
 journal: {pseudonyme: initiales_annee, conservation_mois: 12}   # pseudonyme: initiales_annee | aucun
 numerisations: C:/Users/Public/Documents/Scans   # the scanner folder (`autopilot.scans`)
+domaines_autorises: [rendez-vous.saint-exemple.fr]   # sites outside the State's domains a flow may visit
+port_de_debogage: autorise   # --remote-debugging-port on the real sites (docs/adr/0008-trust-boundaries.md)
 ```
 """
 
@@ -33,6 +35,13 @@ class Config:
     comptes: dict[str, dict[str, str]] = field(default_factory=dict)
     journal: dict[str, Any] = field(default_factory=dict)
     numerisations: str | None = None
+    domaines_autorises: list[str] = field(default_factory=list)
+    port_de_debogage: str | None = None
+
+    @property
+    def debugging_port_allowed(self) -> bool:
+        """Whether the mairie lets `--remote-debugging-port` attach to a browser on the real sites."""
+        return str(self.port_de_debogage or "").strip().lower() in ("autorise", "autorisé")
 
     @property
     def pseudonyme(self) -> str:
@@ -56,8 +65,13 @@ class Config:
             raise UsageError(f"{path} : fichier de réglages illisible ({error}).", "Corrigez-le ou supprimez-le.") from None
         if not isinstance(raw, dict):
             raise UsageError(f"{path} : fichier de réglages illisible.", "Corrigez-le ou supprimez-le.")
+        domains = raw.get("domaines_autorises") or []
+        if not isinstance(domains, list) or not all(isinstance(d, str) for d in domains):
+            raise UsageError(f"{path} : « domaines_autorises » doit être une liste de noms de domaine.",
+                             "Par exemple : domaines_autorises: [rendez-vous.saint-exemple.fr]")
         return cls(raw.get("mairie"), list(raw.get("mediateurs") or []), dict(raw.get("comptes") or {}),
-                   dict(raw.get("journal") or {}), raw.get("numerisations"))
+                   dict(raw.get("journal") or {}), raw.get("numerisations"), [d.strip().lower() for d in domains],
+                   raw.get("port_de_debogage"))
 
     def save(self, path: Path | None = None) -> None:
         path = path or config_path()
@@ -67,4 +81,8 @@ class Config:
             data["journal"] = self.journal
         if self.numerisations:
             data["numerisations"] = self.numerisations
+        if self.domaines_autorises:
+            data["domaines_autorises"] = self.domaines_autorises
+        if self.port_de_debogage:
+            data["port_de_debogage"] = self.port_de_debogage
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")

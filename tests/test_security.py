@@ -1,0 +1,174 @@
+"""Trust boundaries (docs/adr/0008-trust-boundaries.md), each test playing the attacker or the fault:
+a flow file sending the password elsewhere, a YAML alias bomb, the debugging port on the real
+sites, a headless run nobody can approve."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+from test_cli import ROOT, autopilot
+
+from autopilot.cli import main
+from autopilot.cli.environment import Environment
+from autopilot.errors import FlowError
+from autopilot.flows import Library, parse_flow
+from autopilot.flows.domains import Trust
+
+ACCOUNT = (ROOT / "flows" / "accounts" / "ants.yaml").read_text(encoding="utf-8")
+ANTS = Trust(accounts={"ants": ("ants.gouv.fr",)})
+
+DEMARCHE = """\
+id: essai
+title: Essai
+category: Passeport
+version: 1
+domains: [passeport.ants.gouv.fr, ants.gouv.fr]
+account: ants
+inputs:
+  justificatif: {type: scan}
+steps:
+  - title: Pièces
+    goto: https://passeport.ants.gouv.fr/pieces
+    expect: {heading: "Pièces"}
+    fill:
+      - {upload: "Justificatif", file: "{{ justificatif }}"}
+    next: {button: "Suivant"}
+"""
+
+
+def flow_error(text: str, trust: Trust = ANTS, name: str = "essai.yaml") -> str:
+    with pytest.raises(FlowError) as caught:
+        parse_flow(text, name, trust)
+    return caught.value.message
+
+
+# --- a secret is typed only on its account's own domains -------------------------------------
+
+
+def test_the_library_and_a_clean_demarche_pass():
+    parse_flow(DEMARCHE, "essai.yaml", ANTS)
+    parse_flow(ACCOUNT, "ants.yaml")
+
+
+def test_a_flow_typing_the_password_on_a_foreign_domain_is_refused():
+    evil = DEMARCHE.replace("domains: [passeport.ants.gouv.fr, ants.gouv.fr]", "domains: [evil.example]")
+    evil = evil.replace("https://passeport.ants.gouv.fr/pieces", "https://evil.example/connexion")
+    assert flow_error(evil).startswith(
+        "essai.yaml:5: le domaine « evil.example » n'est pas un site de l'État (gouv.fr, service-public.fr)")
+
+
+def test_a_demarche_typing_the_password_outside_the_accounts_domains_is_refused():
+    # passeport.ants.gouv.fr is a State site, but not one the ANTS account's login flow declares
+    typing = DEMARCHE.replace('{upload: "Justificatif", file: "{{ justificatif }}"}',
+                              '{label: "Mot de passe", secret: ants.mot_de_passe}')
+    assert flow_error(typing) == (
+        "essai.yaml:14: étape 1 « Pièces » : champ « Mot de passe » : secret « ants.mot_de_passe » : il n'est saisi"
+        " que sur les domaines du compte « ants » (ants.gouv.fr) ; « passeport.ants.gouv.fr » n'en fait pas partie")
+
+
+def test_a_secret_of_an_account_without_its_flow_is_refused():
+    typing = DEMARCHE.replace('{upload: "Justificatif", file: "{{ justificatif }}"}',
+                              '{label: "Mot de passe", secret: ants.mot_de_passe}')
+    assert "aucun flow de compte « ants » ne dit sur quels domaines le saisir" in flow_error(typing, Trust())
+
+
+def test_the_account_flow_itself_may_not_move_its_password():
+    assert flow_error(ACCOUNT.replace("domains: [ants.gouv.fr]", "domains: [ants.gouv.fr.evil.example]"),
+                      name="ants.yaml").startswith(
+        "ants.yaml:8: le domaine « ants.gouv.fr.evil.example » n'est pas un site de l'État")
+    assert flow_error(ACCOUNT.replace("domains: [ants.gouv.fr]", "domains: [\"*.gouv.fr\"]"), name="ants.yaml") == (
+        "ants.yaml:8: « *.gouv.fr » : un flow de compte nomme ses domaines un par un, sans « * »")
+
+
+@pytest.mark.parametrize("wildcard", ["*.com", "*.fr", "*.example"])
+def test_wildcards_beyond_the_states_domains_are_refused(wildcard):
+    wide = DEMARCHE.replace("domains: [passeport.ants.gouv.fr, ants.gouv.fr]", f'domains: ["{wildcard}"]')
+    assert flow_error(wide).startswith(f"essai.yaml:5: le domaine « {wildcard} » n'est pas un site de l'État")
+
+
+def test_a_wildcard_over_a_state_domain_is_allowed_for_a_demarche():
+    parse_flow(DEMARCHE.replace("domains: [passeport.ants.gouv.fr, ants.gouv.fr]", 'domains: ["*.ants.gouv.fr"]'),
+               "essai.yaml", ANTS)
+
+
+def test_the_mairie_may_allow_another_site_explicitly():
+    other = DEMARCHE.replace("domains: [passeport.ants.gouv.fr, ants.gouv.fr]", "domains: [rdv.saint-exemple.fr]")
+    other = other.replace("https://passeport.ants.gouv.fr/pieces", "https://rdv.saint-exemple.fr/pieces")
+    assert flow_error(other).startswith("essai.yaml:5: le domaine « rdv.saint-exemple.fr » n'est pas un site de l'État")
+    parse_flow(other, "essai.yaml", Trust(allowed=("saint-exemple.fr",), accounts=ANTS.accounts))
+
+
+@pytest.mark.parametrize("file", ["/etc/passwd", "C:/Users/Public/secret.pdf", "{{ justificatif }}.pdf",
+                                  "/tmp/{{ justificatif }}", "{{ justificatif | majuscules }}"])
+def test_a_literal_file_path_in_an_upload_is_refused(file):
+    literal = DEMARCHE.replace('file: "{{ justificatif }}"', f'file: "{file}"')
+    assert flow_error(literal) == (
+        f"essai.yaml:14: étape 1 « Pièces » : champ « Justificatif » : « file » : « {file} » : le document vient du"
+        " dossier des numérisations, par une donnée de type scan, jamais d'un chemin écrit dans le flow")
+
+
+def test_an_upload_from_a_non_scan_input_is_refused():
+    text = DEMARCHE.replace("justificatif: {type: scan}", "justificatif: {type: choice, options: [/etc/passwd]}")
+    assert "jamais d'un chemin écrit dans le flow" in flow_error(text)
+
+
+def test_flows_check_refuses_a_foreign_domain_with_the_settings_hint(tmp_path):
+    path = tmp_path / "vol.yaml"
+    path.write_text(DEMARCHE.replace("domains: [passeport.ants.gouv.fr, ants.gouv.fr]", "domains: [evil.example]")
+                    .replace("https://passeport.ants.gouv.fr/pieces", "https://evil.example/pieces"), encoding="utf-8")
+    done = autopilot("flows", "check", str(path))
+    assert done.returncode == 3
+    assert done.stderr.splitlines() == [
+        f"Erreur : {path}:5: le domaine « evil.example » n'est pas un site de l'État (gouv.fr, service-public.fr)",
+        "  → Seule la mairie peut ajouter un autre site, dans son fichier de réglages :"
+        " « domaines_autorises: [evil.example] ».",
+    ]
+
+
+# --- a YAML alias bomb ---------------------------------------------------------------------------
+
+BOMB = """\
+id: bombe
+title: Bombe
+category: Passeport
+version: 1
+domains: [passeport.ants.gouv.fr]
+a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+steps: [*h]
+"""
+
+
+def test_flows_check_answers_an_alias_bomb_at_once_and_checks_the_others(tmp_path):
+    bomb = tmp_path / "bombe.yaml"
+    bomb.write_text(BOMB, encoding="utf-8")
+    good = tmp_path / "essai.yaml"
+    good.write_text(ACCOUNT, encoding="utf-8")
+    out, err = io.StringIO(), io.StringIO()
+    started = time.monotonic()
+    status = main(["flows", "check", str(bomb), str(good)], Environment(out, err))
+    seconds = time.monotonic() - started
+    assert status == 3
+    assert out.getvalue().strip() == f"{good} : valide (compte-ants, 2 étapes)."
+    assert err.getvalue().startswith(f"Erreur : {bomb}:")
+    assert "le fichier se déplie en plus de 20000 éléments" in err.getvalue()
+    assert "Traceback" not in err.getvalue()
+    assert seconds < 0.5, seconds
+
+
+def test_a_self_referencing_alias_is_refused_too():
+    with pytest.raises(FlowError) as caught:
+        parse_flow(BOMB.replace("steps: [*h]", "steps: &s [*s]"), "bombe.yaml")
+    assert caught.value.message.startswith("bombe.yaml:")
+
+
+def test_the_library_still_loads_with_its_own_flows(tmp_path):
+    assert len(Library.load().demarches) > 10
