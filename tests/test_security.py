@@ -8,6 +8,7 @@ import io
 import time
 
 import pytest
+import yaml
 from test_cli import ROOT, autopilot
 
 from autopilot.cli import main
@@ -172,3 +173,45 @@ def test_a_self_referencing_alias_is_refused_too():
 
 def test_the_library_still_loads_with_its_own_flows(tmp_path):
     assert len(Library.load().demarches) > 10
+
+
+# --- the runner refuses at fill time too (defence in depth) ---------------------------------------
+
+ESCAPED = """\
+id: echappe
+title: Un flow qui a échappé à la vérification
+category: Exercices
+version: 1
+domains: [exercices.ants.gouv.fr]
+account: ants
+steps:
+  - title: Vos informations
+    goto: https://exercices.ants.gouv.fr/inscription-atelier
+    expect: {heading: "Vos informations"}
+    fill:
+      - {label: "Nom de famille", secret: ants.mot_de_passe}
+    next: {button: "Suivant"}
+"""
+
+
+def test_the_runner_types_no_secret_outside_its_accounts_hosts(page, sandbox, library):
+    from conftest import FAST
+    from autopilot.cli.run_command import sandbox_credentials
+    from autopilot.engine.approver import ScriptedApprover
+    from autopilot.engine.origins import Origins
+    from autopilot.engine.runner import Outcome
+    from autopilot.engine.session import Session
+    from autopilot.flows.model import Flow
+
+    flow = Flow.model_validate(yaml.safe_load(ESCAPED))  # as if flows check had been skipped
+    secrets, accounts = sandbox_credentials()
+    session = Session(page, library, ScriptedApprover(), origins=Origins(sandbox.port), secrets=secrets,
+                      accounts=accounts, timeouts=FAST)
+    result = session.run(flow, {})
+
+    assert result.outcome is not Outcome.COMPLETED
+    assert result.error.message == (
+        "Le mot de passe du compte « ants » n'est saisi que sur ses sites (ants.gouv.fr) ; la page affichée est sur"
+        " exercices.ants.gouv.fr : rien n'a été saisi.")
+    assert page.locator("body").get_by_label("Nom de famille").input_value() == ""
+    assert sandbox.received("exercice-inscription-atelier") == []

@@ -61,6 +61,7 @@ class Session:
             allowed_hosts=lambda host: flow.allows_host(host) or (account is not None and account.allows_host(host)),
             recover=(lambda: self._relogin(account)) if account is not None else None,
             login_page=account.steps[0].expect if account is not None else None,
+            secret_hosts=self._secret_hosts,
         )
         return runner.run()
 
@@ -88,6 +89,12 @@ class Session:
             return None
         return self._login(account, navigate=True)
 
+    def _secret_hosts(self, reference: str) -> tuple[str, ...]:
+        """The hosts a secret may be typed on: those of its account's login flow."""
+        name = reference.split(".")[0]
+        accounts = [entry.flow for entry in self.library.accounts if entry.flow.account == name]
+        return accounts[0].domains if accounts else ()
+
     def _account(self, flow: Flow) -> Flow | None:
         return self.library.account(flow.account).flow if flow.account else None
 
@@ -96,7 +103,7 @@ class Session:
         settings = self.accounts.get(account.account or "", {})
         values = {"compte": dict(settings)}
         runner = Runner(self.page, account, values, self.approver, origins=self.origins, secrets=self.secrets,
-                        report=self.report, timeouts=self.timeouts)
+                        report=self.report, timeouts=self.timeouts, secret_hosts=self._secret_hosts)
         if navigate and account.steps[0].goto:
             runner.goto(account.steps[0])
             if account.logged_in is not None and shows(self.page, self.origins, account.logged_in):
