@@ -138,7 +138,7 @@ def test_the_demo_completes_and_prints_the_numero():
 
 def test_run_on_a_running_sandbox_sends_the_citizen_data(sandbox, camille_file):
     done = autopilot("run", "passeport-pre-demande", "--data", str(camille_file), "--headless", "--approve-all",
-                     "--sandbox-url", sandbox.home_url)
+                     "--sandbox-url", sandbox.address)
     assert done.returncode == 0, done.stderr
     [record] = sandbox.received("passeport-pre-demande")
     assert record["data"] == CAMILLE_RECEIVED

@@ -215,3 +215,173 @@ def test_the_runner_types_no_secret_outside_its_accounts_hosts(page, sandbox, li
         " exercices.ants.gouv.fr : rien n'a été saisi.")
     assert page.locator("body").get_by_label("Nom de famille").input_value() == ""
     assert sandbox.received("exercice-inscription-atelier") == []
+
+
+# --- real credentials never go to a sandbox --------------------------------------------------------
+
+REAL_IDENTIFIANT = "espace-numerique@saint-exemple.fr"
+REAL_PASSWORD = "Vrai-Mot-De-Passe-Mairie-4417"
+
+
+@pytest.fixture
+def real_account(autopilot_home):
+    """The mairie's real ANTS account stored on this machine, as `autopilot account set ants` does."""
+    done = autopilot("account", "set", "ants", "--identifiant", REAL_IDENTIFIANT, "--password-stdin",
+                     stdin=REAL_PASSWORD + "\n")
+    assert done.returncode == 0, done.stderr
+    yield
+    autopilot("account", "delete", "ants")
+
+
+@pytest.fixture
+def citizen_file(tmp_path):
+    from citizens import CAMILLE
+
+    path = tmp_path / "usager.yaml"
+    path.write_text(yaml.safe_dump(CAMILLE, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+LOGIN_LOOKALIKE = """<!doctype html><html lang="fr"><meta charset="utf-8"><title>Connexion</title>
+<h1>Connexion à mon compte</h1>
+<form method="post"><label for="i">Identifiant</label><input id="i" name="identifiant">
+<label for="p">Mot de passe</label><input id="p" name="mot_de_passe" type="password">
+<button>Se connecter</button></form>"""
+
+
+class Rogue:
+    """A plain local HTTP server squatting a port, recording every request it receives."""
+
+    def __init__(self) -> None:
+        import http.server
+        import threading
+
+        received = self.received = []
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def _record(self) -> None:
+                length = int(self.headers.get("content-length") or 0)
+                received.append((self.command, self.path, self.rfile.read(length).decode("utf-8", "replace")))
+                body = b'{"preuve": "0000"}' if "preuve" in self.path else LOGIN_LOOKALIKE.encode()
+                self.send_response(200)
+                self.send_header("content-type", "application/json" if "preuve" in self.path else "text/html; charset=utf-8")
+                self.send_header("content-length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            do_GET = do_POST = _record
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.port = self.server.server_address[1]
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def rogue():
+    server = Rogue()
+    yield server
+    server.close()
+
+
+def test_a_sandbox_run_never_uses_the_real_account(real_account, sandbox, citizen_file):
+    from autopilot.sandbox import DEMO_ACCOUNT
+
+    done = autopilot("run", "passeport-pre-demande", "--data", str(citizen_file), "--sandbox-url", sandbox.address,
+                     "--headless", "--approve-all")
+    assert done.returncode == 0, done.stderr
+    [record] = sandbox.received("passeport-pre-demande")
+    assert record["account"] == DEMO_ACCOUNT["identifiant"]
+    assert REAL_IDENTIFIANT not in done.stdout + done.stderr
+
+
+def test_the_embedded_sandbox_trains_on_a_desk_with_the_real_account(real_account, citizen_file):
+    done = autopilot("run", "passeport-pre-demande", "--data", str(citizen_file), "--sandbox", "--headless",
+                     "--approve-all")
+    assert done.returncode == 0, done.stderr
+    assert "Bac à sable : connexion avec le compte de démonstration du bac à sable." in done.stdout
+
+
+def test_a_sandbox_account_is_stored_under_its_own_name(sandbox, citizen_file, autopilot_home):
+    import keyring
+
+    sandbox.add_account("formation@saint-exemple.fr", "Mot-De-Passe-Du-Bac-A-Sable")
+    done = autopilot("account", "set", "sandbox:ants", "--identifiant", "formation@saint-exemple.fr",
+                     "--password-stdin", stdin="Mot-De-Passe-Du-Bac-A-Sable\n")
+    assert done.returncode == 0, done.stderr
+    try:
+        assert keyring.get_password("autopilot:sandbox:ants", "mot_de_passe") == "Mot-De-Passe-Du-Bac-A-Sable"
+        assert keyring.get_password("autopilot:ants", "mot_de_passe") is None
+        done = autopilot("run", "passeport-pre-demande", "--data", str(citizen_file), "--sandbox-url",
+                         sandbox.address, "--headless", "--approve-all")
+        assert done.returncode == 0, done.stderr
+        assert "Bac à sable : connexion avec le compte de bac à sable « sandbox:ants » de ce poste." in done.stdout
+        [record] = sandbox.received("passeport-pre-demande")
+        assert record["account"] == "formation@saint-exemple.fr"
+    finally:
+        autopilot("account", "delete", "sandbox:ants")
+
+
+@pytest.mark.parametrize("fragment", ["", "#jeton=devine"])
+def test_a_rogue_server_on_the_sandbox_port_receives_no_credential(real_account, rogue, citizen_file, fragment):
+    from autopilot.sandbox import DEMO_ACCOUNT
+
+    url = f"http://localhost:{rogue.port}/{fragment}"
+    done = autopilot("run", "passeport-pre-demande", "--data", str(citizen_file), "--sandbox-url", url,
+                     "--headless", "--approve-all")
+    assert done.returncode == 2, done.stderr
+    if fragment:
+        assert done.stderr.splitlines() == [
+            f"Erreur : Le serveur de {url.split('#')[0]} n'a pas prouvé qu'il est le bac à sable lancé avec ce jeton :"
+            " rien ne lui a été envoyé.",
+            "  → Copiez l'adresse complète affichée par `autopilot sandbox` (…#jeton=…) ; si elle est juste, un autre"
+            " programme occupe ce port.",
+        ]
+        [(method, path, body)] = rogue.received  # the challenge, and nothing else
+        assert method == "GET" and path.startswith("/_sandbox/preuve?defi=") and body == ""
+    else:
+        assert done.stderr.splitlines() == [
+            f"Erreur : --sandbox-url {url} : le jeton du bac à sable manque.",
+            "  → Copiez l'adresse complète affichée par `autopilot sandbox` (…#jeton=…).",
+        ]
+        assert rogue.received == []
+    for secret in (REAL_PASSWORD, REAL_IDENTIFIANT, DEMO_ACCOUNT["mot_de_passe"], DEMO_ACCOUNT["identifiant"]):
+        assert all(secret not in path + body for _, path, body in rogue.received)
+
+
+def test_the_sandbox_proves_its_token_without_telling_it(sandbox):
+    import json
+    import urllib.request
+
+    def proof(challenge: str) -> str:
+        with urllib.request.urlopen(f"{sandbox.home_url}_sandbox/preuve?defi={challenge}", timeout=5) as reply:
+            return json.load(reply)["preuve"]
+
+    first, second = proof("a" * 32), proof("b" * 32)
+    assert first != second and sandbox.token not in first + second
+    with pytest.raises(urllib.error.HTTPError):
+        proof("court")
+
+
+def test_autopilot_sandbox_shows_its_token(tmp_path):
+    import subprocess
+    import sys
+
+    from attached import free_port
+
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "autopilot", "sandbox", "--port", str(port)], cwd=ROOT,
+                               stdout=subprocess.PIPE, text=True)
+    try:
+        lines = [process.stdout.readline() for _ in range(2)]
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert lines[0] == f"Bac à sable de formation : http://localhost:{port}/\n"
+    assert lines[1].startswith(f"Pour autopilot … --sandbox-url http://localhost:{port}/#jeton=")

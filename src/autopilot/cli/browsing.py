@@ -1,22 +1,26 @@
 """What every command that drives a teleservice needs: where the sites are (the real ones or a
-sandbox, with the accounts' credentials) and a fresh browser window."""
+sandbox, with the accounts' credentials) and a fresh browser window.
+
+Real credentials never go to a sandbox (DESIGN §4d): a sandbox run types the sandbox's public demo
+account, or an account stored on this machine under a sandbox name (`autopilot account set
+sandbox:ants`), never the real `ants` one; a sandbox running elsewhere proves itself first
+(`sandbox_address`)."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 from autopilot import credentials
+from autopilot.cli import sandbox_address
 from autopilot.cli.environment import Environment
 from autopilot.config import Config
 from autopilot.engine.browser import BrowserSettings, launch
 from autopilot.engine.origins import Origins
 from autopilot.engine.runner import SecretSource
-from autopilot.errors import UsageError
 
 
 @dataclass(frozen=True)
@@ -35,9 +39,8 @@ def origins(embedded: bool, url: str | None, env: Environment) -> Iterator[Origi
         yield Origins()
         return
     if url is not None:
-        port = urlsplit(url).port
-        if port is None:
-            raise UsageError(f"--sandbox-url {url} : le port manque.", "Par exemple http://localhost:8765/.")
+        port, token = sandbox_address.parse(url)
+        sandbox_address.prove(port, token)
         yield Origins(port)
         return
     from autopilot.sandbox import Sandbox
@@ -49,23 +52,46 @@ def origins(embedded: bool, url: str | None, env: Environment) -> Iterator[Origi
 
 @contextlib.contextmanager
 def sites(embedded: bool, url: str | None, env: Environment, *, demo_account: bool = False) -> Iterator[Sites]:
-    """The real sites with this machine's accounts, or a sandbox.
+    """The real sites with this machine's accounts, or a sandbox with the sandbox's accounts.
 
-    In the sandbox, the accounts configured on this machine are used when there are some
-    (`autopilot account set`), else the sandbox's public demo account; the demo always
-    uses the demo account, so it runs anywhere.
+    In a sandbox, an account stored under a sandbox name (`sandbox:ants`) is used when there is
+    one, else the sandbox's public demo account; the demo always uses the demo account, so it
+    runs anywhere. The real accounts are never read there.
     """
     stored = Config.load().comptes
     if not embedded and url is None:
-        yield Sites(Origins(), credentials.resolve, stored)
+        yield Sites(Origins(), credentials.resolve, {name: s for name, s in stored.items() if not is_sandbox_name(name)})
         return
-    if stored and not demo_account:
-        secrets, accounts = credentials.resolve, stored
-        env.say("Bac à sable : connexion avec le compte enregistré sur ce poste.")
-    else:
-        secrets, accounts = sandbox_credentials()
-    with origins(embedded, url, env) as where:
-        yield Sites(where, secrets, accounts)
+    with origins(embedded, url, env) as where:  # an external sandbox proves itself before anything is read
+        own = {} if demo_account else {name.removeprefix(SANDBOX_PREFIX): settings for name, settings in stored.items()
+                                       if is_sandbox_name(name)}
+        for name in own:
+            env.say(f"Bac à sable : connexion avec le compte de bac à sable « {SANDBOX_PREFIX}{name} » de ce poste.")
+        if not own:
+            env.say("Bac à sable : connexion avec le compte de démonstration du bac à sable.")
+        yield Sites(where, *sandbox_accounts(own))
+
+
+SANDBOX_PREFIX = "sandbox:"
+"""Accounts stored for a sandbox (`autopilot account set sandbox:ants`): keyring `autopilot:sandbox:ants`."""
+
+
+def is_sandbox_name(name: str) -> bool:
+    """Whether a stored account is a sandbox one (`sandbox:ants`)."""
+    return name.startswith(SANDBOX_PREFIX)
+
+
+def sandbox_accounts(own: dict[str, dict[str, str]]) -> tuple[SecretSource, dict[str, dict[str, str]]]:
+    """The sandbox accounts stored on this machine (`own`, by account name), the demo account for the rest."""
+    demo_secrets, demo = sandbox_credentials()
+
+    def secret(reference: str) -> str:
+        account, _, key = reference.partition(".")
+        if account in own:
+            return credentials.resolve(f"{SANDBOX_PREFIX}{account}.{key}")
+        return demo_secrets(reference)
+
+    return secret, {**demo, **own}
 
 
 def sandbox_credentials() -> tuple[SecretSource, dict[str, dict[str, str]]]:
