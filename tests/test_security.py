@@ -385,3 +385,101 @@ def test_autopilot_sandbox_shows_its_token(tmp_path):
         process.wait(timeout=10)
     assert lines[0] == f"Bac à sable de formation : http://localhost:{port}/\n"
     assert lines[1].startswith(f"Pour autopilot … --sandbox-url http://localhost:{port}/#jeton=")
+
+
+# --- the debugging port, a headless run nobody can approve -------------------------------------
+
+
+@pytest.fixture
+def settings(autopilot_home):
+    """The mairie's settings file for one test."""
+    path = autopilot_home / "config" / "config.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    yield path
+    path.unlink(missing_ok=True)
+
+
+def test_the_debugging_port_is_refused_on_the_real_sites_without_the_setting(citizen_file, settings):
+    done = autopilot("run", "passeport-pre-demande", "--data", str(citizen_file), "--mediateur", "Camille Martin",
+                     "--remote-debugging-port", "9333")
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "Erreur : --remote-debugging-port sur les vrais sites : tout programme de ce poste pourrait lire et piloter"
+        " le navigateur (mot de passe du compte, données de l'usager).",
+        "  → Seulement si la mairie l'accepte, pour une aide technique : ajoutez « port_de_debogage: autorise »"
+        f" au fichier de réglages ({settings}).",
+    ]
+
+
+def test_the_debugging_port_allowed_by_the_mairie_is_announced(citizen_file, settings):
+    settings.write_text("port_de_debogage: autorise\n", encoding="utf-8")
+    done = autopilot("run", "passeport-pre-demande", "--data", str(citizen_file), "--mediateur", "Camille Martin",
+                     "--headless", "--remote-debugging-port", "9333")
+    assert done.returncode == 6, done.stderr  # then the real site, unreachable from the test machine
+    assert ("ATTENTION : port de débogage 9333 ouvert sur les vrais sites : tout programme de ce poste peut lire et"
+            " piloter ce navigateur, mot de passe et données de l'usager compris.") in done.stdout
+
+
+def test_the_debugging_port_stays_free_on_the_sandbox(sandbox, citizen_file):
+    from attached import free_port
+
+    done = autopilot("run", "passeport-pre-demande", "--data", str(citizen_file), "--sandbox-url", sandbox.address,
+                     "--headless", "--approve-all", "--remote-debugging-port", str(free_port()))
+    assert done.returncode == 0, done.stderr
+    assert "ATTENTION" not in done.stdout
+
+
+@pytest.mark.parametrize("command", [["demo", "--headless"],
+                                     ["run", "passeport-pre-demande", "--sandbox", "--headless"]])
+def test_a_headless_run_nobody_can_approve_is_refused_at_once(command, citizen_file):
+    if command[0] == "run":
+        command = [*command, "--data", str(citizen_file)]
+    started = time.monotonic()
+    done = autopilot(*command, env={"AUTOPILOT_BROWSER": "/aucun/navigateur"})
+    assert time.monotonic() - started < 20
+    assert done.returncode == 2
+    assert done.stderr.splitlines() == [
+        "Erreur : --headless sans --approve-all : sans fenêtre, personne ne peut valider les étapes.",
+        "  → Ajoutez --approve-all (bac à sable seulement), ou retirez --headless pour voir le navigateur.",
+    ]
+
+
+# --- page scripts cannot approve the panel ---------------------------------------------------------
+
+from test_panel import Hands, button, panel, site, step  # noqa: E402,F401 — `site`: the pages' fixture
+
+GATED = {"title": "Validation", "gate": "submit", "fields": ()}
+
+
+@pytest.fixture
+def hostile(context, page, site):
+    from autopilot.engine.panel import PanelApprover
+
+    page.set_default_timeout(5_000)
+    approver = PanelApprover(context, arm_ms=0)
+    page.goto(f"{site}/hostile.html")
+    approver.attach(page)
+    return approver
+
+
+def test_a_hostile_page_script_cannot_approve_any_view(page, hostile):
+    from autopilot.engine.approver import Decision, Moment
+
+    views = [step(**GATED), step("Code", moment=Moment.MANUAL, allowed=frozenset({Decision.RESUME, Decision.STOP}))]
+    for view in views:
+        hands = Hands(
+            lambda: page.locator("main h1").click(),  # a trusted click on the page, for the script to replay
+            lambda: button(page, "Annuler").click() if button(page, "Annuler").count() else None,
+            lambda: page.wait_for_timeout(1500),  # the script attacks every 50 ms meanwhile
+            lambda: button(page, "Arrêter la démarche").click(),
+        )
+        assert hostile.decide(view, hands) is Decision.STOP, view.title
+    attempts = page.evaluate("window.__attempts")
+    assert attempts["binding"] > 10 and attempts["forged"] >= 0
+
+
+def test_on_the_hostile_page_a_real_click_still_approves(page, hostile):
+    from autopilot.engine.approver import Decision
+
+    hands = Hands(lambda: button(page, "Valider et continuer").click(), lambda: button(page, "Confirmer l'envoi").click())
+    assert hostile.decide(step(**GATED), hands) is Decision.APPROVE

@@ -17,10 +17,11 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_
 from autopilot import credentials
 from autopilot.cli import sandbox_address
 from autopilot.cli.environment import Environment
-from autopilot.config import Config
+from autopilot.config import Config, config_path
 from autopilot.engine.browser import BrowserSettings, launch
 from autopilot.engine.origins import Origins
 from autopilot.engine.runner import SecretSource
+from autopilot.errors import UsageError
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,31 @@ def sandbox_credentials() -> tuple[SecretSource, dict[str, dict[str, str]]]:
 
     secrets = {"ants.mot_de_passe": DEMO_ACCOUNT["mot_de_passe"]}
     return secrets.__getitem__, {"ants": {"identifiant": DEMO_ACCOUNT["identifiant"]}}
+
+
+def check_browser(headless: bool, debugging_port: int | None, *, sandboxed: bool, approve_all: bool | None,
+                  env: Environment) -> None:
+    """Refuse, before anything starts, a window nobody could use and a debugging port on the real sites.
+
+    `approve_all` None: the command has no such option (the console). The debugging port lets any
+    program of this machine read and drive the browser (DESIGN §4d): free on a sandbox, on the real
+    sites only when the settings file says `port_de_debogage: autorise`, and then announced.
+    """
+    if headless and not approve_all and debugging_port is None:
+        if approve_all is None:
+            raise UsageError("--headless : la console s'affiche dans la fenêtre du navigateur ; sans fenêtre,"
+                             " personne ne peut s'en servir.", "Retirez --headless.")
+        raise UsageError("--headless sans --approve-all : sans fenêtre, personne ne peut valider les étapes.",
+                         "Ajoutez --approve-all (bac à sable seulement), ou retirez --headless pour voir le navigateur.")
+    if debugging_port is None or sandboxed:
+        return
+    if not Config.load().debugging_port_allowed:
+        raise UsageError("--remote-debugging-port sur les vrais sites : tout programme de ce poste pourrait lire et"
+                         " piloter le navigateur (mot de passe du compte, données de l'usager).",
+                         "Seulement si la mairie l'accepte, pour une aide technique : ajoutez"
+                         f" « port_de_debogage: autorise » au fichier de réglages ({config_path()}).")
+    env.say(f"ATTENTION : port de débogage {debugging_port} ouvert sur les vrais sites : tout programme de ce poste"
+            " peut lire et piloter ce navigateur, mot de passe et données de l'usager compris.")
 
 
 @dataclass(frozen=True)
