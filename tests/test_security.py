@@ -483,3 +483,16 @@ def test_on_the_hostile_page_a_real_click_still_approves(page, hostile):
 
     hands = Hands(lambda: button(page, "Valider et continuer").click(), lambda: button(page, "Confirmer l'envoi").click())
     assert hostile.decide(step(**GATED), hands) is Decision.APPROVE
+
+
+def test_the_scanner_folder_does_not_list_links_pointing_out_of_it(tmp_path, monkeypatch):
+    from autopilot import scans
+
+    folder, outside = tmp_path / "numerisations", tmp_path / "ailleurs"
+    folder.mkdir()
+    outside.mkdir()
+    (folder / "rib.pdf").write_bytes(b"%PDF-1.4")
+    (outside / "secret.pdf").write_bytes(b"%PDF-1.4")
+    (folder / "lien.pdf").symlink_to(outside / "secret.pdf")
+    monkeypatch.setenv(scans.ENV, str(folder))
+    assert scans.available() == ["rib.pdf"]
