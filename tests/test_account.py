@@ -28,6 +28,7 @@ def clean_account(autopilot_home):
     """No account stored before or after each test (keyring entry and settings file)."""
     yield
     credentials.delete("ants", "mot_de_passe")
+    credentials.delete("sandbox:ants", "mot_de_passe")
     (Path(autopilot_home) / "config" / "config.yaml").unlink(missing_ok=True)
 
 
@@ -42,8 +43,9 @@ def real_keyring():
     return backend
 
 
-def store_account(password: str = PASSWORD) -> None:
-    done = autopilot("account", "set", "ants", "--identifiant", IDENTIFIANT, "--password-stdin",
+def store_account(password: str = PASSWORD, name: str = "ants") -> None:
+    """`autopilot account set`: `ants` for the real sites, `sandbox:ants` for a sandbox (ADR 0008)."""
+    done = autopilot("account", "set", name, "--identifiant", IDENTIFIANT, "--password-stdin",
                      stdin=password + "\n")
     assert done.returncode == 0, done.stderr
 
@@ -69,16 +71,16 @@ def test_account_delete_removes_both(autopilot_home):
 
 def test_account_test_logs_in_with_the_stored_credentials(sandbox):
     sandbox.add_account(IDENTIFIANT, PASSWORD)
-    store_account()
-    done = autopilot("account", "test", "ants", "--sandbox-url", sandbox.home_url, "--headless")
+    store_account(name="sandbox:ants")
+    done = autopilot("account", "test", "ants", "--sandbox-url", sandbox.address, "--headless")
     assert done.returncode == 0, done.stderr
     assert "Connexion réussie au compte « ants »." in done.stdout
 
 
 def test_a_wrong_password_shows_the_sites_message(sandbox):
     sandbox.add_account(IDENTIFIANT, "le-vrai-mot-de-passe")
-    store_account("un-mot-de-passe-perime")
-    done = autopilot("account", "test", "ants", "--sandbox-url", sandbox.home_url, "--headless")
+    store_account("un-mot-de-passe-perime", name="sandbox:ants")
+    done = autopilot("account", "test", "ants", "--sandbox-url", sandbox.address, "--headless")
     assert done.returncode == 8
     assert "le site a refusé la saisie : « Identifiant ou mot de passe incorrect. »" in done.stderr
 
@@ -99,10 +101,10 @@ def test_a_wrong_password_is_tried_once_not_in_a_loop(page, sandbox, library):
 
 def test_the_run_with_stored_credentials_finishes(sandbox, tmp_path):
     sandbox.add_account(IDENTIFIANT, PASSWORD)
-    store_account()
+    store_account(name="sandbox:ants")
     data = tmp_path / "usager.yaml"
     data.write_text(yaml.safe_dump(CAMILLE, allow_unicode=True), encoding="utf-8")
-    done = autopilot("run", "passeport-pre-demande", "--data", str(data), "--sandbox-url", sandbox.home_url,
+    done = autopilot("run", "passeport-pre-demande", "--data", str(data), "--sandbox-url", sandbox.address,
                      "--headless", "--approve-all")
     assert done.returncode == 0, done.stderr
     [record] = sandbox.received()
@@ -112,15 +114,15 @@ def test_the_run_with_stored_credentials_finishes(sandbox, tmp_path):
 def test_a_missing_keyring_entry_says_how_to_store_it(sandbox, tmp_path, autopilot_home):
     config = Path(autopilot_home) / "config" / "config.yaml"
     config.parent.mkdir(parents=True, exist_ok=True)
-    config.write_text(yaml.safe_dump({"comptes": {"ants": {"identifiant": IDENTIFIANT}}}), encoding="utf-8")
+    config.write_text(yaml.safe_dump({"comptes": {"sandbox:ants": {"identifiant": IDENTIFIANT}}}), encoding="utf-8")
     data = tmp_path / "usager.yaml"
     data.write_text(yaml.safe_dump(CAMILLE, allow_unicode=True), encoding="utf-8")
-    done = autopilot("run", "passeport-pre-demande", "--data", str(data), "--sandbox-url", sandbox.home_url,
+    done = autopilot("run", "passeport-pre-demande", "--data", str(data), "--sandbox-url", sandbox.address,
                      "--headless", "--approve-all")
     assert done.returncode == 7
     assert done.stderr.splitlines() == [
-        "Erreur : Le mot de passe du compte « ants » n'est pas enregistré sur ce poste.",
-        "  → Enregistrez-le avec `autopilot account set ants`.",
+        "Erreur : Le mot de passe du compte « sandbox:ants » n'est pas enregistré sur ce poste.",
+        "  → Enregistrez-le avec `autopilot account set sandbox:ants`.",
     ]
     assert sandbox.received() == []
 
@@ -182,7 +184,7 @@ def test_password_and_code_never_leak(browser_type, sandbox, tmp_path, autopilot
     """Log in with a known password and one-time code, then scan everything the run wrote."""
     sandbox.add_account(IDENTIFIANT, PASSWORD)
     sandbox.otp = True
-    store_account()
+    store_account(name="sandbox:ants")
     data = tmp_path / "usager.yaml"
     data.write_text(yaml.safe_dump(CAMILLE, allow_unicode=True), encoding="utf-8")
 

@@ -102,8 +102,8 @@ def test_approve_all_is_refused_on_the_real_sites(camille_file):
 
 
 def test_an_unreachable_real_site_is_said_plainly(camille_file):
-    done = autopilot("run", "passeport-pre-demande", "--data", str(camille_file), "--headless",
-                     "--mediateur", "Camille Martin")
+    # a visible window (Xvfb here): headless, nobody could approve, so that is refused (ADR 0008)
+    done = autopilot("run", "passeport-pre-demande", "--data", str(camille_file), "--mediateur", "Camille Martin")
     assert done.returncode == 6, done.stderr
     assert done.stderr.startswith("Erreur : Le site ants.gouv.fr est injoignable depuis ce poste")
     assert "--sandbox" in done.stderr
@@ -138,7 +138,7 @@ def test_the_demo_completes_and_prints_the_numero():
 
 def test_run_on_a_running_sandbox_sends_the_citizen_data(sandbox, camille_file):
     done = autopilot("run", "passeport-pre-demande", "--data", str(camille_file), "--headless", "--approve-all",
-                     "--sandbox-url", sandbox.home_url)
+                     "--sandbox-url", sandbox.address)
     assert done.returncode == 0, done.stderr
     [record] = sandbox.received("passeport-pre-demande")
     assert record["data"] == CAMILLE_RECEIVED

@@ -37,7 +37,7 @@ class Console:
                  env: dict[str, str | None] | None = None):
         self.port = free_port()
         self.home = home
-        command = command or ["console", "--sandbox-url", sandbox.home_url]
+        command = command or ["console", "--sandbox-url", sandbox.address]
         args = [sys.executable, "-m", "autopilot", *command,
                 "--remote-debugging-port", str(self.port)] + (["--headless"] if headless else [])
         environ = {**os.environ, "AUTOPILOT_HOME": str(home), **(env or {})}  # None: unset

@@ -164,7 +164,7 @@ def test_two_writers_at_once_lose_no_entry(tmp_path):
 def test_an_unwritable_journal_stops_the_demarche_before_it_starts(sandbox, tmp_path):
     data = tmp_path / "usager.yaml"
     data.write_text(yaml.safe_dump(CAMILLE, allow_unicode=True), encoding="utf-8")
-    done = autopilot("run", "passeport-pre-demande", "--data", str(data), "--sandbox-url", sandbox.home_url,
+    done = autopilot("run", "passeport-pre-demande", "--data", str(data), "--sandbox-url", sandbox.address,
                      "--headless", "--approve-all", env={"AUTOPILOT_HOME": "/proc/autopilot-lecture-seule"})
     assert done.returncode == 9
     assert done.stderr.startswith("Erreur : Le journal (/proc/autopilot-lecture-seule/data/journal.sqlite3)"
@@ -188,7 +188,7 @@ def test_each_run_leaves_exactly_one_entry(sandbox, tmp_path, autopilot_home):
     data.write_text(yaml.safe_dump(CAMILLE, allow_unicode=True), encoding="utf-8")
     journal = Journal(Path(autopilot_home) / "data" / "journal.sqlite3")
     before = len(journal.entries())
-    done = autopilot("run", "passeport-pre-demande", "--data", str(data), "--sandbox-url", sandbox.home_url,
+    done = autopilot("run", "passeport-pre-demande", "--data", str(data), "--sandbox-url", sandbox.address,
                      "--headless", "--approve-all")
     assert done.returncode == 0, done.stderr
     entries = journal.entries()

@@ -23,7 +23,7 @@ class Autopilot:
     def __init__(self, browser_type, sandbox, data_file: Path, *, headless: bool = True) -> None:
         self.port = free_port()
         args = [sys.executable, "-m", "autopilot", "run", "passeport-pre-demande", "--data", str(data_file),
-                "--sandbox-url", sandbox.home_url, "--remote-debugging-port", str(self.port)]
+                "--sandbox-url", sandbox.address, "--remote-debugging-port", str(self.port)]
         self.process = subprocess.Popen(args + (["--headless"] if headless else []), cwd=ROOT,
                                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
         self.browser = attach(browser_type, self.port, self.process)

@@ -51,7 +51,7 @@ class Recording:
         port = free_port()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "autopilot", "record", "--url", url, "--out", str(out),
-             "--sandbox-url", sandbox.home_url, "--remote-debugging-port", str(port), *extra],
+             "--sandbox-url", sandbox.address, "--remote-debugging-port", str(port), *extra],
             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
             env={**os.environ, "AUTOPILOT_HOME": str(home)},
         )
@@ -270,7 +270,7 @@ def test_a_recorded_exercise_with_revealed_framed_and_unlabelled_fields_replays(
     }, allow_unicode=True), encoding="utf-8")
     try:
         done = subprocess.run([sys.executable, "-m", "autopilot", "run", str(out), "--data", str(data), "--headless",
-                               "--approve-all", "--sandbox-url", sandbox.home_url], cwd=ROOT, capture_output=True,
+                               "--approve-all", "--sandbox-url", sandbox.address], cwd=ROOT, capture_output=True,
                               text=True, timeout=120, env={**os.environ, "AUTOPILOT_HOME": str(home)})
         sent = hashlib.sha256(other.read_bytes()).hexdigest()
     finally:

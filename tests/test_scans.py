@@ -135,7 +135,7 @@ def test_picking_a_scan_in_the_panel(browser_type, sandbox, scans, tmp_path):
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "autopilot", "run", "permis-demande", "--data", str(data_file), "--headless",
-         "--sandbox-url", sandbox.home_url, "--remote-debugging-port", str(port)],
+         "--sandbox-url", sandbox.address, "--remote-debugging-port", str(port)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     browser = attach(browser_type, port, process)
     panel = browser.contexts[0].pages[0].locator("autopilot-panel")

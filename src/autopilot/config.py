@@ -8,6 +8,8 @@ comptes:
 journal: {pseudonyme: initiales_annee, conservation_mois: 12}   # pseudonyme: initiales_annee | aucun
 numerisations: C:/Users/Public/Documents/Scans   # the scanner folder (`autopilot.scans`)
 numerisations_lues: effacer   # effacer (default) | garder: the scans read in a visit, at its end
+domaines_autorises: [rendez-vous.saint-exemple.fr]   # sites outside the State's domains a flow may visit
+port_de_debogage: autorise   # --remote-debugging-port on the real sites (docs/adr/0013-trust-boundaries.md)
 ```
 """
 
@@ -35,6 +37,13 @@ class Config:
     journal: dict[str, Any] = field(default_factory=dict)
     numerisations: str | None = None
     numerisations_lues: str = "effacer"
+    domaines_autorises: list[str] = field(default_factory=list)
+    port_de_debogage: str | None = None
+
+    @property
+    def debugging_port_allowed(self) -> bool:
+        """Whether the mairie lets `--remote-debugging-port` attach to a browser on the real sites."""
+        return str(self.port_de_debogage or "").strip().lower() in ("autorise", "autorisé")
 
     @property
     def pseudonyme(self) -> str:
@@ -63,9 +72,15 @@ class Config:
             raise UsageError(f"{path} : fichier de réglages illisible ({error}).", "Corrigez-le ou supprimez-le.") from None
         if not isinstance(raw, dict):
             raise UsageError(f"{path} : fichier de réglages illisible.", "Corrigez-le ou supprimez-le.")
+        domains = raw.get("domaines_autorises") or []
+        if not isinstance(domains, list) or not all(isinstance(d, str) for d in domains):
+            raise UsageError(f"{path} : « domaines_autorises » doit être une liste de noms de domaine.",
+                             "Par exemple : domaines_autorises: [rendez-vous.saint-exemple.fr]")
         return cls(raw.get("mairie"), list(raw.get("mediateurs") or []), dict(raw.get("comptes") or {}),
                    dict(raw.get("journal") or {}), raw.get("numerisations"),
-                   str(raw.get("numerisations_lues") or "effacer"))
+                   str(raw.get("numerisations_lues") or "effacer"),
+                   domaines_autorises=[d.strip().lower() for d in domains],
+                   port_de_debogage=raw.get("port_de_debogage"))
 
     def save(self, path: Path | None = None) -> None:
         path = path or config_path()
@@ -77,4 +92,8 @@ class Config:
             data["numerisations"] = self.numerisations
         if self.numerisations_lues != "effacer":
             data["numerisations_lues"] = self.numerisations_lues
+        if self.domaines_autorises:
+            data["domaines_autorises"] = self.domaines_autorises
+        if self.port_de_debogage:
+            data["port_de_debogage"] = self.port_de_debogage
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")

@@ -2,6 +2,7 @@
 
     AutopilotError
     ├── UsageError            bad command-line use                     (exit 2)
+    │   └── SandboxNotProven  the server given as the sandbox did not prove its token
     ├── FlowError             a flow file is malformed                 (exit 3)
     ├── DossierError          the citizen's data is invalid             (exit 4)
     ├── BrowserError          no usable browser                        (exit 5)
@@ -68,6 +69,12 @@ class UsageError(AutopilotError):
 
     code = "usage"
     exit_status = ExitStatus.USAGE
+
+
+class SandboxNotProven(UsageError):
+    """The server at `--sandbox-url` did not prove it is the sandbox started with that token."""
+
+    code = "bac-a-sable-non-prouve"
 
 
 class FlowError(AutopilotError):

@@ -31,7 +31,9 @@ def available() -> list[str]:
     where = folder()
     if not where.is_dir():
         return []
-    files = [p for p in where.iterdir() if p.is_file() and not p.name.startswith(".")]
+    inside = where.resolve()
+    # a link pointing out of the folder would only be refused by `find`: not listed at all
+    files = [p for p in where.iterdir() if p.is_file() and not p.name.startswith(".") and p.resolve().parent == inside]
     return [p.name for p in sorted(files, key=lambda p: (-p.stat().st_mtime, p.name))]
 
 

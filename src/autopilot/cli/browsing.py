@@ -1,18 +1,23 @@
 """What every command that drives a teleservice needs: where the sites are (the real ones or a
-sandbox, with the accounts' credentials) and a fresh browser window."""
+sandbox, with the accounts' credentials) and a fresh browser window.
+
+Real credentials never go to a sandbox (DESIGN §4d): a sandbox run types the sandbox's public demo
+account, or an account stored on this machine under a sandbox name (`autopilot account set
+sandbox:ants`), never the real `ants` one; a sandbox running elsewhere proves itself first
+(`sandbox_address`)."""
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_playwright
 
 from autopilot import credentials
+from autopilot.cli import sandbox_address
 from autopilot.cli.environment import Environment
-from autopilot.config import Config
+from autopilot.config import Config, config_path
 from autopilot.engine.browser import BrowserSettings, launch
 from autopilot.engine.origins import Origins
 from autopilot.engine.runner import SecretSource
@@ -35,9 +40,8 @@ def origins(embedded: bool, url: str | None, env: Environment) -> Iterator[Origi
         yield Origins()
         return
     if url is not None:
-        port = urlsplit(url).port
-        if port is None:
-            raise UsageError(f"--sandbox-url {url} : le port manque.", "Par exemple http://localhost:8765/.")
+        port, token = sandbox_address.parse(url)
+        sandbox_address.prove(port, token)
         yield Origins(port)
         return
     from autopilot.sandbox import Sandbox
@@ -49,23 +53,46 @@ def origins(embedded: bool, url: str | None, env: Environment) -> Iterator[Origi
 
 @contextlib.contextmanager
 def sites(embedded: bool, url: str | None, env: Environment, *, demo_account: bool = False) -> Iterator[Sites]:
-    """The real sites with this machine's accounts, or a sandbox.
+    """The real sites with this machine's accounts, or a sandbox with the sandbox's accounts.
 
-    In the sandbox, the accounts configured on this machine are used when there are some
-    (`autopilot account set`), else the sandbox's public demo account; the demo always
-    uses the demo account, so it runs anywhere.
+    In a sandbox, an account stored under a sandbox name (`sandbox:ants`) is used when there is
+    one, else the sandbox's public demo account; the demo always uses the demo account, so it
+    runs anywhere. The real accounts are never read there.
     """
     stored = Config.load().comptes
     if not embedded and url is None:
-        yield Sites(Origins(), credentials.resolve, stored)
+        yield Sites(Origins(), credentials.resolve, {name: s for name, s in stored.items() if not is_sandbox_name(name)})
         return
-    if stored and not demo_account:
-        secrets, accounts = credentials.resolve, stored
-        env.say("Bac à sable : connexion avec le compte enregistré sur ce poste.")
-    else:
-        secrets, accounts = sandbox_credentials()
-    with origins(embedded, url, env) as where:
-        yield Sites(where, secrets, accounts)
+    with origins(embedded, url, env) as where:  # an external sandbox proves itself before anything is read
+        own = {} if demo_account else {name.removeprefix(SANDBOX_PREFIX): settings for name, settings in stored.items()
+                                       if is_sandbox_name(name)}
+        for name in own:
+            env.say(f"Bac à sable : connexion avec le compte de bac à sable « {SANDBOX_PREFIX}{name} » de ce poste.")
+        if not own:
+            env.say("Bac à sable : connexion avec le compte de démonstration du bac à sable.")
+        yield Sites(where, *sandbox_accounts(own))
+
+
+SANDBOX_PREFIX = "sandbox:"
+"""Accounts stored for a sandbox (`autopilot account set sandbox:ants`): keyring `autopilot:sandbox:ants`."""
+
+
+def is_sandbox_name(name: str) -> bool:
+    """Whether a stored account is a sandbox one (`sandbox:ants`)."""
+    return name.startswith(SANDBOX_PREFIX)
+
+
+def sandbox_accounts(own: dict[str, dict[str, str]]) -> tuple[SecretSource, dict[str, dict[str, str]]]:
+    """The sandbox accounts stored on this machine (`own`, by account name), the demo account for the rest."""
+    demo_secrets, demo = sandbox_credentials()
+
+    def secret(reference: str) -> str:
+        account, _, key = reference.partition(".")
+        if account in own:
+            return credentials.resolve(f"{SANDBOX_PREFIX}{account}.{key}")
+        return demo_secrets(reference)
+
+    return secret, {**demo, **own}
 
 
 def sandbox_credentials() -> tuple[SecretSource, dict[str, dict[str, str]]]:
@@ -74,6 +101,31 @@ def sandbox_credentials() -> tuple[SecretSource, dict[str, dict[str, str]]]:
 
     secrets = {"ants.mot_de_passe": DEMO_ACCOUNT["mot_de_passe"]}
     return secrets.__getitem__, {"ants": {"identifiant": DEMO_ACCOUNT["identifiant"]}}
+
+
+def check_browser(headless: bool, debugging_port: int | None, *, sandboxed: bool, approve_all: bool | None,
+                  env: Environment) -> None:
+    """Refuse, before anything starts, a window nobody could use and a debugging port on the real sites.
+
+    `approve_all` None: the command has no such option (the console). The debugging port lets any
+    program of this machine read and drive the browser (DESIGN §4d): free on a sandbox, on the real
+    sites only when the settings file says `port_de_debogage: autorise`, and then announced.
+    """
+    if headless and not approve_all and debugging_port is None:
+        if approve_all is None:
+            raise UsageError("--headless : la console s'affiche dans la fenêtre du navigateur ; sans fenêtre,"
+                             " personne ne peut s'en servir.", "Retirez --headless.")
+        raise UsageError("--headless sans --approve-all : sans fenêtre, personne ne peut valider les étapes.",
+                         "Ajoutez --approve-all (bac à sable seulement), ou retirez --headless pour voir le navigateur.")
+    if debugging_port is None or sandboxed:
+        return
+    if not Config.load().debugging_port_allowed:
+        raise UsageError("--remote-debugging-port sur les vrais sites : tout programme de ce poste pourrait lire et"
+                         " piloter le navigateur (mot de passe du compte, données de l'usager).",
+                         "Seulement si la mairie l'accepte, pour une aide technique : ajoutez"
+                         f" « port_de_debogage: autorise » au fichier de réglages ({config_path()}).")
+    env.say(f"ATTENTION : port de débogage {debugging_port} ouvert sur les vrais sites : tout programme de ce poste"
+            " peut lire et piloter ce navigateur, mot de passe et données de l'usager compris.")
 
 
 @dataclass(frozen=True)

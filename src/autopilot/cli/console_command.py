@@ -29,8 +29,9 @@ def console(args: argparse.Namespace, env: Environment, *, preload: Mapping[str,
     `preload` puts a citizen's data in the visit, for every démarche that asks for it, and logs
     in with the sandbox's demo account: that is the demo.
     """
-    library = Library.load()
     sandboxed = args.sandbox or args.sandbox_url is not None
+    browsing.check_browser(args.headless, args.remote_debugging_port, sandboxed=sandboxed, approve_all=None, env=env)
+    library = Library.load()
     mediateur = choose_mediateur(args.mediateur, sandbox=sandboxed)
     config = Config.load()
     journal = Journal.for_runs(sandbox=sandboxed)

@@ -31,9 +31,10 @@ def _check(args: argparse.Namespace, env: Environment) -> int:
         env.say(f"{len(library.demarches)} démarche(s) et {len(library.accounts)} compte(s) valides dans {library.root}.")
         return ExitStatus.OK
     problems = []
+    trust = Library.trust_of()
     for name in args.paths:
         try:
-            flow = load_flow(Path(name))
+            flow = load_flow(Path(name), trust=trust)
             env.say(f"{name} : valide ({flow.id}, {len(flow.steps)} étapes).")
         except FlowError as error:
             problems.append(str(error) + (f"\n  → {error.hint}" if error.hint else ""))

@@ -20,6 +20,8 @@ from autopilot.recorder.writer import flow_text
 def record(args: argparse.Namespace, env: Environment) -> int:
     """Open the browser on `--url`, record until « Terminer l'enregistrement », write `--out`."""
     out = _out_file(args.out)
+    browsing.check_browser(False, args.remote_debugging_port, sandboxed=args.sandbox or bool(args.sandbox_url),
+                           approve_all=None, env=env)
     try:
         accounts = [entry.flow for entry in Library.load().accounts]  # their login pages are not recorded
     except FlowError:

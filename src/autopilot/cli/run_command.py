@@ -43,6 +43,8 @@ def run(args: argparse.Namespace, env: Environment) -> int:
     if args.approve_all and not sandboxed:
         raise UsageError("--approve-all n'est permis que dans le bac à sable (--sandbox).",
                          "Sur les vrais sites, chaque étape est validée par le médiateur.")
+    browsing.check_browser(args.headless, args.remote_debugging_port, sandboxed=sandboxed,
+                           approve_all=args.approve_all, env=env)
     mediateur = choose_mediateur(args.mediateur, sandbox=sandboxed)
     with browsing.sites(args.sandbox, args.sandbox_url, env) as sites:
         return _drive(library, entry.flow, values, args, env, sites, mediateur)
@@ -51,9 +53,11 @@ def run(args: argparse.Namespace, env: Environment) -> int:
 def demo(args: argparse.Namespace, env: Environment) -> int:
     """`autopilot demo`: the passport pré-demande for a fictitious citizen, on the embedded sandbox.
 
-    With a window, the console opens with the citizen's data already typed; headless (or with
-    --approve-all) the démarche runs straight away and prints its numéro de pré-demande.
+    With a window, the console opens with the citizen's data already typed; with --approve-all
+    (in a window or headless) the démarche runs straight away and prints its numéro de pré-demande.
     """
+    browsing.check_browser(args.headless, args.remote_debugging_port, sandboxed=True, approve_all=args.approve_all,
+                           env=env)
     library = Library.load()
     flow = library.find(demo_data.DEMO_FLOW).flow
     data = demo_data.citizen()
@@ -75,6 +79,8 @@ def demo(args: argparse.Namespace, env: Environment) -> int:
 
 def check_login(args: argparse.Namespace, env: Environment) -> int:
     """`autopilot account test NAME`: log in with the stored credentials, say how it went, log out."""
+    browsing.check_browser(args.headless, args.remote_debugging_port, sandboxed=args.sandbox or bool(args.sandbox_url),
+                           approve_all=True, env=env)
     library = Library.load()
     account = library.account(args.name).flow
     with browsing.sites(args.sandbox, args.sandbox_url, env) as sites, _browser(args, approve_all=True) as (page, approver):

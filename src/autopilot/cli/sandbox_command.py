@@ -18,6 +18,7 @@ def sandbox(args: argparse.Namespace, env: Environment) -> int:
     except OSError as error:
         raise UsageError(f"Le port {args.port} n'est pas disponible ({error.strerror}).", "Choisissez-en un autre : --port N.") from None
     env.say(f"Bac à sable de formation : {server.home_url}")
+    env.say(f"Pour autopilot … --sandbox-url {server.address}")
     env.say(f"Compte de démonstration : {DEMO_ACCOUNT['identifiant']} / {DEMO_ACCOUNT['mot_de_passe']}")
     env.say("Ctrl+C pour arrêter.")
     try:

@@ -7,8 +7,13 @@ apart, Chromium resolving every `*.localhost` name to the loopback address.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from urllib.parse import urlsplit, urlunsplit
+
+from playwright.sync_api import Frame
+
+from autopilot.errors import RunError
 
 SANDBOX_SUFFIX = ".localhost"
 
@@ -45,3 +50,20 @@ class Origins:
         """The path and query of `url`, which are the same on the real site."""
         parts = urlsplit(url)
         return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def guard_secret(frame: Frame, origins: Origins, reference: str, hosts: Collection[str]) -> None:
+    """Right before a secret is typed: the frame's real host must be one of its account's `hosts`.
+
+    Defence in depth behind `flows check` (DESIGN §4d): a redirect, a framed page or a flow that
+    escaped the check never receives the password. The URL is the browser's, not the page's word.
+    """
+    host = origins.real_host(frame.url)
+    if host is None or host not in hosts:
+        account = reference.split(".")[0]
+        raise RunError(
+            f"Le mot de passe du compte « {account} » n'est saisi que sur ses sites ({', '.join(hosts) or 'aucun'}) ;"
+            f" la page affichée est sur {host or origins.real_path(frame.url) or 'une adresse inconnue'} :"
+            " rien n'a été saisi.",
+            "Vérifiez l'adresse de la page. Si le flow est en cause, faites-le vérifier (autopilot flows check).",
+        )

@@ -5,16 +5,34 @@
 //   panel → Python, through the Playwright binding (captured here, then removed from window
 //   so that the site's own scripts cannot call it):
 //     {type: "hello"}                                   → the state to show, or null
-//     {type: "decision", token, decision, confirmed}    a trusted click on a decision button
-//     {type: "pick", token, choice}                     a trusted click on a scan to attach
+//     {type: "decision", token, decision, confirmed, mac}  a trusted click on a decision button
+//     {type: "pick", token, choice, mac}                a trusted click on a scan to attach
 //     {type: "collapse", collapsed}                     the mediator folded or unfolded the panel
 //   Python → panel:
 //     window.__autopilot.render(state)                  the one global name the panel adds
 //
 // Only trusted clicks on the panel's own buttons decide: no keyboard listener on the page,
 // so Enter typed in a site's field can never approve anything.
+//
+// The site's scripts run in this same world and can rewrite any built-in after this script
+// (docs/adr/0008-trust-boundaries.md). So the panel keeps pristine references taken now, before
+// any of them runs, and registers and checks its listeners only through them: a hooked
+// addEventListener never sees a handler, a forged {isTrusted: true} fails the real getter's brand
+// check, a replayed trusted event is not at its target. Playwright's binding can be reached from
+// the page (its controller is a global), so every decision carries an HMAC-SHA256 under a key that
+// panel.py writes into this script (KEY below) and that lives only in this closure; the hash is
+// computed here in plain arithmetic, with no built-in the page could hook.
 (() => {
   "use strict";
+  const apply = Reflect.apply;
+  const addListener = EventTarget.prototype.addEventListener;
+  const trustedGetter = Object.getOwnPropertyDescriptor(new Event("autopilot"), "isTrusted").get;
+  const currentTargetGetter = Object.getOwnPropertyDescriptor(Event.prototype, "currentTarget").get;
+  const phaseGetter = Object.getOwnPropertyDescriptor(Event.prototype, "eventPhase").get;
+  const charCode = String.prototype.charCodeAt;
+  const Bytes = Uint8Array;
+  const Words = Int32Array;
+  const KEY = /*KEY*/ null; // 32 numbers written by panel.py; null: this panel cannot decide
   const send = window.__autopilotPanel;
   try {
     delete window.__autopilotPanel;
@@ -22,6 +40,146 @@
     // not configurable: nothing more to hide
   }
   if (window.top !== window || typeof send !== "function" || "__autopilot" in window) return;
+
+  function listen(target, type, handler, options) {
+    apply(addListener, target, [type, handler, options]);
+  }
+
+  // A real click of the mediator on `node` itself, as this listener of `node` receives it.
+  function clickedByHand(event, node) {
+    try {
+      return apply(trustedGetter, event, []) === true && apply(currentTargetGetter, event, []) === node
+        && apply(phaseGetter, event, []) === 2; // Event.AT_TARGET
+    } catch (error) {
+      return false; // not a real event
+    }
+  }
+
+  const ROUND = [
+    0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,
+    0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3, 0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174,
+    0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+    0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967,
+    0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13, 0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85,
+    0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+    0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3,
+    0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208, 0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+  ];
+  const START = [0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19];
+  const HEX = "0123456789abcdef";
+
+  function utf8(text) {
+    const out = new Bytes(text.length * 3);
+    let n = 0;
+    for (let i = 0; i < text.length; i++) {
+      let c = apply(charCode, text, [i]);
+      if (c >= 0xd800 && c < 0xdc00 && i + 1 < text.length) {
+        const low = apply(charCode, text, [i + 1]);
+        if (low >= 0xdc00 && low < 0xe000) {
+          c = 0x10000 + ((c - 0xd800) << 10) + (low - 0xdc00);
+          i++;
+        }
+      }
+      if (c < 0x80) {
+        out[n++] = c;
+      } else if (c < 0x800) {
+        out[n++] = 0xc0 | (c >> 6);
+        out[n++] = 0x80 | (c & 63);
+      } else if (c < 0x10000) {
+        out[n++] = 0xe0 | (c >> 12);
+        out[n++] = 0x80 | ((c >> 6) & 63);
+        out[n++] = 0x80 | (c & 63);
+      } else {
+        out[n++] = 0xf0 | (c >> 18);
+        out[n++] = 0x80 | ((c >> 12) & 63);
+        out[n++] = 0x80 | ((c >> 6) & 63);
+        out[n++] = 0x80 | (c & 63);
+      }
+    }
+    return { bytes: out, length: n };
+  }
+
+  function sha256(data, length) {
+    const total = ((length + 9 + 63) >> 6) << 6;
+    const m = new Bytes(total);
+    for (let i = 0; i < length; i++) m[i] = data[i];
+    m[length] = 0x80;
+    const bits = length * 8;
+    m[total - 4] = bits >>> 24;
+    m[total - 3] = bits >>> 16;
+    m[total - 2] = bits >>> 8;
+    m[total - 1] = bits;
+    const h = new Words(8);
+    for (let i = 0; i < 8; i++) h[i] = START[i];
+    const w = new Words(64);
+    for (let off = 0; off < total; off += 64) {
+      for (let t = 0; t < 16; t++) {
+        const at = off + 4 * t;
+        w[t] = (m[at] << 24) | (m[at + 1] << 16) | (m[at + 2] << 8) | m[at + 3];
+      }
+      for (let t = 16; t < 64; t++) {
+        const x = w[t - 15];
+        const y = w[t - 2];
+        const s0 = ((x >>> 7) | (x << 25)) ^ ((x >>> 18) | (x << 14)) ^ (x >>> 3);
+        const s1 = ((y >>> 17) | (y << 15)) ^ ((y >>> 19) | (y << 13)) ^ (y >>> 10);
+        w[t] = (w[t - 16] + s0 + w[t - 7] + s1) | 0;
+      }
+      // no destructuring here or below: it goes through the array iterator, which a page can replace
+      let a = h[0], b = h[1], c = h[2], d = h[3], e = h[4], f = h[5], g = h[6], k = h[7];
+      for (let t = 0; t < 64; t++) {
+        const s1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
+        const t1 = (k + s1 + ((e & f) ^ (~e & g)) + ROUND[t] + w[t]) | 0;
+        const s0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
+        const t2 = (s0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+        k = g;
+        g = f;
+        f = e;
+        e = (d + t1) | 0;
+        d = c;
+        c = b;
+        b = a;
+        a = (t1 + t2) | 0;
+      }
+      h[0] += a;
+      h[1] += b;
+      h[2] += c;
+      h[3] += d;
+      h[4] += e;
+      h[5] += f;
+      h[6] += g;
+      h[7] += k;
+    }
+    const out = new Bytes(32);
+    for (let i = 0; i < 8; i++) {
+      out[4 * i] = h[i] >>> 24;
+      out[4 * i + 1] = h[i] >>> 16;
+      out[4 * i + 2] = h[i] >>> 8;
+      out[4 * i + 3] = h[i];
+    }
+    return out;
+  }
+
+  // HMAC-SHA256 of `text` under KEY, in hex, as panel.py checks it.
+  function mac(text) {
+    if (KEY === null) return "";
+    const encoded = utf8(text);
+    const message = encoded.bytes;
+    const n = encoded.length;
+    const inner = new Bytes(64 + n);
+    const outer = new Bytes(96);
+    for (let i = 0; i < 64; i++) {
+      const byte = i < KEY.length ? KEY[i] : 0;
+      inner[i] = byte ^ 0x36;
+      outer[i] = byte ^ 0x5c;
+    }
+    for (let i = 0; i < n; i++) inner[64 + i] = message[i];
+    const first = sha256(inner, 64 + n);
+    for (let i = 0; i < 32; i++) outer[64 + i] = first[i];
+    const digest = sha256(outer, 96);
+    let hex = "";
+    for (let i = 0; i < 32; i++) hex += HEX[digest[i] >> 4] + HEX[digest[i] & 15];
+    return hex;
+  }
 
   const WIDTH = 360; // px reserved on the right while the panel is open
   const TAB = 48; // px reserved while it is folded to a tab
@@ -160,8 +318,8 @@ button:disabled { cursor: not-allowed; }
 
   function button(label, kind, focusKey, onClick, decides = true) {
     const node = el("button", { type: "button", class: kind, "data-focus": focusKey, "data-decides": decides }, label);
-    node.addEventListener("click", (event) => {
-      if (event.isTrusted) onClick(); // a page script's element.click() is not the mediator
+    listen(node, "click", (event) => {
+      if (clickedByHand(event, node)) onClick(); // a page script's element.click() is not the mediator
     });
     return node;
   }
@@ -191,7 +349,7 @@ button:disabled { cursor: not-allowed; }
     live = el("div", { class: "sr-only", "aria-live": "polite" });
     // The page must not see keys or clicks meant for the panel (a site handler for Enter...).
     for (const type of ["keydown", "keyup", "keypress", "click", "mousedown", "mouseup"]) {
-      root.addEventListener(type, (event) => event.stopPropagation());
+      listen(root, type, (event) => event.stopPropagation());
     }
     document.documentElement.append(host);
     // Some pages rewrite the document's children: put the panel back.
@@ -204,14 +362,15 @@ button:disabled { cursor: not-allowed; }
     if (!state || sentToken === state.token) return;
     sentToken = state.token;
     draw("sent");
-    send({ type: "decision", token: state.token, decision, confirmed }).catch(() => {});
+    const signed = mac(`decision\n${state.token}\n${decision}\n${confirmed === true}`);
+    send({ type: "decision", token: state.token, decision, confirmed: confirmed === true, mac: signed }).catch(() => {});
   }
 
   function pickScan(name) {
     if (!state || sentToken === state.token) return;
     sentToken = state.token;
     draw("sent");
-    send({ type: "pick", token: state.token, choice: name }).catch(() => {});
+    send({ type: "pick", token: state.token, choice: name, mac: mac(`pick\n${state.token}\n${name}`) }).catch(() => {});
   }
 
   function scanChoices(s, t) {
@@ -395,11 +554,11 @@ button:disabled { cursor: not-allowed; }
 
   send({ type: "hello" }).then(render, () => {});
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", start, { once: true });
+    listen(document, "DOMContentLoaded", start, { once: true });
   } else {
     start();
   }
   // Printing the site's récapitulatif: no panel, no reserved margin.
-  window.addEventListener("beforeprint", release);
-  window.addEventListener("afterprint", () => draw(null));
+  listen(window, "beforeprint", release);
+  listen(window, "afterprint", () => draw(null));
 })();

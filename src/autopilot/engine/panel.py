@@ -4,13 +4,17 @@
 the panel; it then asks Python for the state to show (a binding call answered from memory).
 Python pushes each new view with `window.__autopilot.render(state)`. The panel sends back only
 trusted clicks on its own buttons, tagged with the token of the view they were made on, so a
-click on an old view (a double click, a late click) never decides the next step.
+click on an old view (a double click, a late click) never decides the next step, and signed
+with a key written into this context's copy of panel.js, so a page script calling the binding
+cannot decide anything either (docs/adr/0013-trust-boundaries.md).
 
 All the French the mediator reads is here; `panel.js` lays it out and adds no words.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import secrets
 from collections import deque
 from collections.abc import Callable
@@ -201,6 +205,12 @@ def panel_state(
     }
 
 
+def keyed_script(key: bytes | None) -> str:
+    """panel.js with its signing key; None: a panel that shows views but cannot decide."""
+    literal = "null" if key is None else "[" + ", ".join(str(byte) for byte in key) + "]"
+    return _script().replace("/*KEY*/ null", literal, 1)
+
+
 class PanelApprover:
     """The approver the mediator uses: a panel docked in the page the run drives."""
 
@@ -215,9 +225,10 @@ class PanelApprover:
         self._seq = count(1)
         self._decisions: deque[Decision] = deque()
         self._picks: deque[str] = deque()
+        self._key = secrets.token_bytes(32)  # known to this object and to the panel's closure only
         # The binding first: panel.js captures it when it runs.
         context.expose_binding(BINDING, self._on_message)
-        context.add_init_script(script=_script())
+        context.add_init_script(script=keyed_script(self._key))
 
     def attach(self, page: Page) -> None:
         """Show the panel in `page`, the page the run drives."""
@@ -293,7 +304,9 @@ class PanelApprover:
             raise BrowserClosed(BROWSER_CLOSED, step=view.title)
         try:
             if not page.evaluate(_RENDER, self._state):
-                page.evaluate(_script())  # a document loaded before this approver existed
+                # A document loaded before this approver existed: its scripts ran first and could read
+                # the key from what is evaluated, so only a blank page gets a panel that decides.
+                page.evaluate(keyed_script(self._key if page.url == "about:blank" else None))
                 page.evaluate(_RENDER, self._state)
         except PlaywrightError as error:
             if page.is_closed():
@@ -301,6 +314,12 @@ class PanelApprover:
             if not any(sign in error.message for sign in _REPLACED):
                 raise  # a fault of the panel itself: better loud than a panel silently missing
             # The document was being replaced: the new one asks for the state itself (hello).
+
+    def _signed(self, text: str, message: dict[str, Any]) -> bool:
+        """Whether `message` carries the panel's HMAC of `text` (computed in panel.js's closure)."""
+        expected = hmac.new(self._key, text.encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+        given = message.get("mac")
+        return isinstance(given, str) and hmac.compare_digest(given, expected)
 
     def _on_message(self, source: dict[str, Any], message: Any) -> Any:
         """Called by Playwright during a wait. Must not call Playwright (sync API deadlock)."""
@@ -317,9 +336,14 @@ class PanelApprover:
             if self._state is not None:
                 self._state["collapsed"] = self._collapsed
         elif kind == "pick" and self._decidable and message.get("token") == self._token:
+            if not self._signed(f"pick\n{self._token}\n{message.get('choice')}", message):
+                return None
             if self._view is not None and message.get("choice") in self._view.choices:
                 self._picks.append(str(message["choice"]))
         elif kind == "decision" and self._decidable and message.get("token") == self._token:
+            confirmed = "true" if message.get("confirmed") is True else "false"
+            if not self._signed(f"decision\n{self._token}\n{message.get('decision')}\n{confirmed}", message):
+                return None  # not from the panel's own closure: a page script calling the binding
             try:
                 decision = Decision(message.get("decision"))
             except ValueError:

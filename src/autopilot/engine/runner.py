@@ -41,7 +41,7 @@ from autopilot.engine.locate import FieldTarget, Found, resolve_click, resolve_f
 from autopilot.engine.downloads import download_output
 from autopilot.engine.failures import translate
 from autopilot.engine.navigation import POLL_MS, click_once, open_page
-from autopilot.engine.origins import Origins
+from autopilot.engine.origins import Origins, guard_secret
 from autopilot.engine.settling import Traffic, wait_settled
 from autopilot.engine.shaping import as_planned, typed
 from autopilot.engine.page_reading import read_back, read_back_all, shows, site_messages, text_after
@@ -132,6 +132,7 @@ class Runner:
         recover: Callable[[], bool] | None = None,
         login_page: Expect | None = None,
         save_file: Callable[[str], Path] | None = None,
+        secret_hosts: Callable[[str], tuple[str, ...]] | None = None,
     ) -> None:
         self.page = page
         self.flow = flow
@@ -145,6 +146,9 @@ class Runner:
         self.recover = recover  # called when a step fails: logs in again if the site asks for it
         self.login_page = login_page  # the account's login page: seeing it after a click means the session expired
         self.save_file = save_file  # where a file the site gives goes, by name (the visit's folder)
+        # where a secret may be typed: its account flow's hosts (DESIGN §4d); by default an account flow's own
+        self.secret_hosts = secret_hosts or (
+            lambda ref: flow.domains if flow.logged_in is not None and ref.split(".")[0] == flow.account else ())
         self.outputs: dict[str, str] = {}
         self._picked: dict[tuple[str, str], str | None] = {}  # (step, upload label) → the scan chosen
         self.blocked_by: RunError | None = None  # the last problem shown to the mediator
@@ -424,6 +428,9 @@ class Runner:
             if kind == "text":
                 if not item.secret and target.input_type == "password":
                     raise RunError(f"« {item.target.text} » est un mot de passe : le flow doit utiliser « secret: ».")
+                if item.secret:
+                    guard_secret(target.frame or self.page.main_frame, self.origins, item.action.secret,
+                                 self.secret_hosts(item.action.secret))
                 target.locator.fill(typed(target.input_type, item.value))
             elif kind == "choose":
                 if target.is_select:

@@ -78,6 +78,7 @@ class Session:
             recover=(lambda: self._relogin(account)) if account is not None else None,
             login_page=account.steps[0].expect if account is not None else None,
             save_file=self.save_file,
+            secret_hosts=self._secret_hosts,
         )
         return runner.run()
 
@@ -105,6 +106,12 @@ class Session:
             return None
         return self._login(account, navigate=True)
 
+    def _secret_hosts(self, reference: str) -> tuple[str, ...]:
+        """The hosts a secret may be typed on: those of its account's login flow."""
+        name = reference.split(".")[0]
+        accounts = [entry.flow for entry in self.library.accounts if entry.flow.account == name]
+        return accounts[0].domains if accounts else ()
+
     def _account(self, flow: Flow) -> Flow | None:
         return self.library.account(flow.account).flow if flow.account else None
 
@@ -113,7 +120,7 @@ class Session:
         settings = self.accounts.get(account.account or "", {})
         values = {"compte": dict(settings)}
         runner = Runner(self.page, account, values, self.approver, origins=self.origins, secrets=self.secrets,
-                        report=self.report, timeouts=self.timeouts)
+                        report=self.report, timeouts=self.timeouts, secret_hosts=self._secret_hosts)
         if navigate and account.steps[0].goto:
             try:
                 runner.goto(account.steps[0])

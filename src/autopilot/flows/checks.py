@@ -1,9 +1,12 @@
 """Checks a valid-looking flow against the rules pydantic cannot express.
 
 - a flow reads only the inputs it declares (DESIGN §4.6), with the fields its model has;
-- it visits only the domains it declares;
+- it visits only the domains it declares, and declares only the State's domains or those the
+  mairie allows (`domains.Trust`); an account flow names its hosts one by one;
 - every output is extracted, every extraction declared;
-- secrets are references to the flow's account, never literals (DESIGN §4.7);
+- secrets are references to the flow's account, never literals (DESIGN §4.7), typed only on
+  that account's domains (DESIGN §4d);
+- an upload takes its file from a `scan` input, never from a path written in the flow (ADR 0006);
 - a submit or payment gate has the click or manual step it guards;
 - a field `revealed` by earlier actions of its step has some action before it.
 """
@@ -15,7 +18,8 @@ from urllib.parse import urlsplit
 
 from autopilot.dossier import MODELS, SCALAR_TYPES, DossierError, field_paths, validate_scalar
 from autopilot.dossier.catalogue import LISTED_TYPES
-from autopilot.flows.model import Choose, Condition, FillText, Flow, InputSpec, Press, Step
+from autopilot.flows.domains import STATE_DOMAINS, Trust
+from autopilot.flows.model import Choose, Condition, FillText, Flow, InputSpec, Press, Step, Upload
 from autopilot.flows.source import Path
 from autopilot.flows.template import Template
 
@@ -29,8 +33,9 @@ ACCOUNT_INPUT = "compte"
 ACCOUNT_FIELDS = frozenset({"identifiant"})
 
 
-def check_flow(flow: Flow, problem: Raise) -> None:
+def check_flow(flow: Flow, problem: Raise, trust: Trust = Trust()) -> None:
     """Raise `problem(path, message, hint)` at the first rule the flow breaks."""
+    _check_domains(flow, problem, trust)
     _check_inputs(flow, problem)
     if flow.logged_in is None and flow.logout is not None:
         raise problem(("logout",), "« logout » n'a de sens que dans un flow de compte (avec « logged_in »)")
@@ -41,7 +46,7 @@ def check_flow(flow: Flow, problem: Raise) -> None:
         if step.title in titles:
             raise problem((*at, "title"), f"titre d'étape « {step.title} » déjà utilisé", "Chaque étape a un titre unique.")
         titles.add(step.title)
-        _check_step(flow, step, at, problem, first=index == 0)
+        _check_step(flow, step, at, problem, trust, first=index == 0)
         for output in step.extract:
             if output not in flow.outputs:
                 raise problem(
@@ -97,7 +102,22 @@ def _check_inputs(flow: Flow, problem: Raise) -> None:
                 _check_condition(flow, condition, (*at, key), problem)
 
 
-def _check_step(flow: Flow, step: Step, at: Path, problem: Raise, *, first: bool) -> None:
+def _check_domains(flow: Flow, problem: Raise, trust: Trust) -> None:
+    for index, domain in enumerate(flow.domains):
+        at: Path = ("domains", index)
+        if domain.startswith("*.") and flow.logged_in is not None:
+            raise problem(at, f"« {domain} » : un flow de compte nomme ses domaines un par un, sans « * »",
+                          "Le mot de passe du compte n'est saisi que sur ces domaines-là.")
+        if not trust.known(domain):
+            raise problem(
+                at,
+                f"le domaine « {domain} » n'est pas un site de l'État ({', '.join(STATE_DOMAINS)})",
+                f"Seule la mairie peut ajouter un autre site, dans son fichier de réglages :"
+                f" « domaines_autorises: [{domain.removeprefix('*.')}] ».",
+            )
+
+
+def _check_step(flow: Flow, step: Step, at: Path, problem: Raise, trust: Trust, *, first: bool) -> None:
     if first and not step.goto:
         raise problem(at, "la première étape doit ouvrir une page (« goto »)")
     if step.optional and step.expect is None:
@@ -136,6 +156,10 @@ def _check_step(flow: Flow, step: Step, at: Path, problem: Raise, *, first: bool
             _check_template(flow, template, (*here, key), problem)
         if isinstance(action, FillText):
             _check_secret(flow, action, here, problem)
+            if action.secret is not None:
+                _check_secret_domains(flow, step, action.secret, (*here, "secret"), problem, trust)
+        if isinstance(action, Upload):
+            _check_upload(flow, action, here, problem)
         if isinstance(action, Choose):
             _check_options(flow, action, here, problem)
 
@@ -206,6 +230,38 @@ def _check_secret(flow: Flow, action: FillText, at: Path, problem: Raise) -> Non
             (*at, "value"),
             f"« {action.label} » est un secret : il ne peut pas être écrit dans un flow",
             "Utilisez « secret: compte.mot_de_passe » ; la valeur est lue dans le trousseau du système.",
+        )
+
+
+def _check_secret_domains(flow: Flow, step: Step, secret: str, at: Path, problem: Raise, trust: Trust) -> None:
+    """The pages this step may be on must all be among the domains of the secret's account."""
+    account = secret.partition(".")[0]
+    own = flow.domains if flow.logged_in is not None else trust.accounts.get(account)
+    if own is None:
+        raise problem(at, f"secret « {secret} » : aucun flow de compte « {account} » ne dit sur quels domaines le saisir",
+                      f"Il faut le flow du compte : flows/accounts/{account}.yaml.")
+    pages = [urlsplit(step.goto).hostname or ""] if step.goto else list(flow.domains)
+    for page in pages:
+        if page.startswith("*.") or page not in own:  # an account's domains are exact hosts
+            raise problem(
+                at,
+                f"secret « {secret} » : il n'est saisi que sur les domaines du compte « {account} »"
+                f" ({', '.join(own)}) ; « {page} » n'en fait pas partie",
+                "Un mot de passe ne part que vers les sites de son compte.",
+            )
+
+
+def _check_upload(flow: Flow, action: Upload, at: Path, problem: Raise) -> None:
+    """An upload's file is the name of a scan the citizen's data gives, never a path of the PC."""
+    parts = action.file.parts
+    spec = flow.inputs.get(parts[0].path[0]) if len(parts) == 1 and not isinstance(parts[0], str) else None
+    if spec is None or spec.type != "scan" or parts[0].filters:
+        raise problem(
+            (*at, "file"),
+            f"« file » : « {action.file.source} » : le document vient du dossier des numérisations, par une donnée"
+            " de type scan, jamais d'un chemin écrit dans le flow",
+            "Déclarez par exemple « justificatif: {type: scan} » dans « inputs » et écrivez"
+            " file: \"{{ justificatif }}\" (docs/adr/0006-scans-from-the-scanner-folder.md).",
         )
 
 

@@ -6,7 +6,9 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from autopilot.config import Config
 from autopilot.errors import FlowError
+from autopilot.flows.domains import Trust
 from autopilot.flows.loader import load_flow
 from autopilot.flows.model import Flow
 
@@ -33,23 +35,30 @@ class Entry:
 class Library:
     """All flows of one folder, loaded and checked together."""
 
-    def __init__(self, root: Path, entries: list[Entry]) -> None:
+    def __init__(self, root: Path, entries: list[Entry], trust: Trust = Trust()) -> None:
         self.root = root
         self._entries = entries
+        self.trust = trust  # what any other flow file run with this library is checked against
 
     @classmethod
-    def load(cls, root: Path | None = None) -> Library:
-        """Load every flow under `root`; raise FlowError listing every broken file."""
+    def load(cls, root: Path | None = None, *, allowed: tuple[str, ...] | None = None) -> Library:
+        """Load every flow under `root`; raise FlowError listing every broken file.
+
+        `allowed`: the sites outside the State's domains flows may visit; by default the settings
+        file's `domaines_autorises`. Account flows load first: their domains bound where the
+        démarches may type their secrets.
+        """
         root = root or default_flows_dir()
         if not root.is_dir():
             raise FlowError(f"dossier de flows introuvable : {root}", "Indiquez-le avec AUTOPILOT_FLOWS.")
-        entries: list[Entry] = []
-        problems: list[str] = []
-        for path in sorted(root.rglob("*.yaml")):
-            try:
-                entries.append(Entry(load_flow(path, shown_as=_shown(path)), path))
-            except FlowError as error:
-                problems.append(str(error) + (f"\n  → {error.hint}" if error.hint else ""))
+        trust = Trust(tuple(Config.load().domaines_autorises) if allowed is None else allowed)
+        paths = sorted(root.rglob("*.yaml"))
+        accounts = [path for path in paths if path.parent.name == ACCOUNTS_DIR]
+        entries, problems = _load_each(accounts, trust)
+        trust = trust.with_accounts((entry.flow.account or "", entry.flow.domains) for entry in entries)
+        demarches, more = _load_each([path for path in paths if path not in accounts], trust)
+        entries = sorted(entries + demarches, key=lambda entry: entry.path)
+        problems += more
         seen: dict[str, Path] = {}
         for entry in entries:
             if entry.flow.id in seen:
@@ -58,7 +67,16 @@ class Library:
         problems += _via_problems(entries)
         if problems:
             raise FlowError("\n".join(problems))
-        return cls(root, entries)
+        return cls(root, entries, trust)
+
+    @staticmethod
+    def trust_of(root: Path | None = None) -> Trust:
+        """What a single flow file is checked against: the settings' allowed sites and the domains of
+        the accounts under `root` (those that load)."""
+        root = root or default_flows_dir()
+        trust = Trust(tuple(Config.load().domaines_autorises))
+        accounts, _ = _load_each(sorted((root / ACCOUNTS_DIR).glob("*.yaml")), trust)
+        return trust.with_accounts((entry.flow.account or "", entry.flow.domains) for entry in accounts)
 
     @property
     def demarches(self) -> list[Entry]:
@@ -87,7 +105,7 @@ class Library:
                 return entry
         path = Path(name)
         if path.suffix in (".yaml", ".yml") and path.exists():
-            return Entry(load_flow(path, shown_as=_shown(path)), path)
+            return Entry(load_flow(path, shown_as=_shown(path), trust=self.trust), path)
         known = ", ".join(e.flow.id for e in self.demarches)
         raise FlowError(f"démarche « {name} » introuvable", f"Démarches disponibles : {known}.")
 
@@ -97,6 +115,18 @@ class Library:
             if self.is_account(entry) and entry.path.stem == name:
                 return entry
         raise FlowError(f"compte « {name} » introuvable : il manque {self.root / ACCOUNTS_DIR / (name + '.yaml')}")
+
+
+def _load_each(paths: list[Path], trust: Trust) -> tuple[list[Entry], list[str]]:
+    """The flows of `paths` that load, and the problems of those that do not."""
+    entries: list[Entry] = []
+    problems: list[str] = []
+    for path in paths:
+        try:
+            entries.append(Entry(load_flow(path, shown_as=_shown(path), trust=trust), path))
+        except FlowError as error:
+            problems.append(str(error) + (f"\n  → {error.hint}" if error.hint else ""))
+    return entries, problems
 
 
 def _shown(path: Path) -> str:

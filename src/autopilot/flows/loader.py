@@ -13,6 +13,7 @@ from pydantic import ValidationError
 
 from autopilot.errors import FlowError
 from autopilot.flows import checks
+from autopilot.flows.domains import Trust
 from autopilot.flows.model import Flow
 from autopilot.flows.source import Located, Path, YamlProblem, read_yaml
 from autopilot.flows.template import TemplateSyntaxError
@@ -28,7 +29,7 @@ class Problem(Exception):
         self.hint = hint
 
 
-def load_flow(path: FsPath | str, *, shown_as: str | None = None) -> Flow:
+def load_flow(path: FsPath | str, *, shown_as: str | None = None, trust: Trust = Trust()) -> Flow:
     """Load and validate one flow file; raise FlowError naming file, line, step and field."""
     path = FsPath(path)
     name = shown_as or str(path)
@@ -38,15 +39,17 @@ def load_flow(path: FsPath | str, *, shown_as: str | None = None) -> Flow:
         raise FlowError(f"{name}: fichier introuvable", "Vérifiez le chemin du flow.") from None
     except UnicodeDecodeError:
         raise FlowError(f"{name}:1: le fichier n'est pas en UTF-8", "Enregistrez-le en UTF-8.") from None
-    return parse_flow(text, name)
+    return parse_flow(text, name, trust)
 
 
-def parse_flow(text: str, name: str = "<flow>") -> Flow:
-    """Validate flow text; `name` is how the file is named in messages."""
+def parse_flow(text: str, name: str = "<flow>", trust: Trust = Trust()) -> Flow:
+    """Validate flow text; `name` is how the file is named in messages, `trust` what its domains
+    are checked against (the State's domains only, and no account known, by default)."""
     try:
         located = read_yaml(text)
     except YamlProblem as problem:
-        raise FlowError(f"{name}:{problem.line}: {problem.message}", "Vérifiez l'indentation et les deux-points.") from None
+        raise FlowError(f"{name}:{problem.line}: {problem.message}",
+                        problem.hint or "Vérifiez l'indentation et les deux-points.") from None
     if not isinstance(located.data, dict):
         raise FlowError(f"{name}:1: un flow est un tableau de clés (id, title, steps…)")
     try:
@@ -54,7 +57,7 @@ def parse_flow(text: str, name: str = "<flow>") -> Flow:
     except ValidationError as error:
         raise _from_validation(error, located, name) from None
     try:
-        checks.check_flow(flow, Problem)
+        checks.check_flow(flow, Problem, trust)
     except Problem as problem:
         raise FlowError(_where(name, located, problem.path) + problem.message, problem.hint) from None
     return flow

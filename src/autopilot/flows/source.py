@@ -9,6 +9,11 @@ import yaml
 
 Path = tuple[str | int, ...]
 
+# A flow file is a few hundred nodes. YAML aliases let a small file stand for billions of them
+# (« billion laughs »): whatever walks the data would take minutes, so the expansion is bounded.
+MAX_NODES = 20_000
+MAX_DEPTH = 60
+
 # libyaml's parser is ten times faster than the pure-Python one; both give the same nodes and marks.
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -16,10 +21,11 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 class YamlProblem(ValueError):
     """Malformed YAML; `line` is 1-based."""
 
-    def __init__(self, line: int, message: str) -> None:
+    def __init__(self, line: int, message: str, hint: str | None = None) -> None:
         super().__init__(message)
         self.line = line
         self.message = message
+        self.hint = hint
 
 
 @dataclass
@@ -46,7 +52,7 @@ def read_yaml(text: str) -> Located:
         if node is None:
             raise YamlProblem(1, "le fichier est vide")
         located = Located(data=None)
-        _index(node, (), located.lines)
+        _index(node, (), located.lines, [MAX_NODES])
         located.data = loader.construct_document(node)
         return located
     except yaml.MarkedYAMLError as error:
@@ -57,7 +63,13 @@ def read_yaml(text: str) -> Located:
         loader.dispose()
 
 
-def _index(node: yaml.Node, path: Path, lines: dict[Path, int]) -> None:
+def _index(node: yaml.Node, path: Path, lines: dict[Path, int], budget: list[int]) -> None:
+    """Note the line of every key and item, as the data will be once aliases are expanded."""
+    budget[0] -= 1
+    if budget[0] < 0 or len(path) > MAX_DEPTH:
+        raise YamlProblem(node.start_mark.line + 1, f"le fichier se déplie en plus de {MAX_NODES} éléments ou"
+                          f" {MAX_DEPTH} niveaux (alias YAML « *… » en cascade ?) : il n'est pas lu",
+                          "Un flow écrit chaque étape en clair, sans ancres « & » ni alias « * ».")
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -67,7 +79,7 @@ def _index(node: yaml.Node, path: Path, lines: dict[Path, int]) -> None:
                 raise YamlProblem(key_node.start_mark.line + 1, f"clé « {key} » répétée")
             seen.add(key)
             lines[(*path, key)] = key_node.start_mark.line + 1
-            _index(value_node, (*path, key), lines)
+            _index(value_node, (*path, key), lines, budget)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _index(item, (*path, index), lines)
+            _index(item, (*path, index), lines, budget)

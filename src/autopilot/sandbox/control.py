@@ -15,11 +15,17 @@ another process:
   — JSON body `{"numero", "titre", "statut", "historique"?}` as `Sandbox.add_demande`;
 - `GET /_sandbox/today`, `POST /_sandbox/today` — JSON body `{"today": "AAAA-MM-JJ" | null}`;
   answers `{"today": "AAAA-MM-JJ"}`;
-- `POST /_sandbox/reset`.
+- `POST /_sandbox/reset`;
+- `GET /_sandbox/preuve?defi=CHALLENGE` — `{"preuve": HMAC-SHA256(token, PROOF_CONTEXT + challenge)}` in
+  hex: how autopilot checks that the server on a port is the sandbox started with the token it was
+  given (`Sandbox.address`), without the token ever being sent (docs/adr/0013-trust-boundaries.md).
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
+import re
 from datetime import date
 from typing import Any
 
@@ -31,6 +37,9 @@ from autopilot.sandbox.hosts import CONTROL_HOST, local_url
 from autopilot.sandbox.replicas import ON_HOME_PAGE
 from autopilot.sandbox.state import current_state
 from autopilot.sandbox.training import CATEGORIES, Link, Table
+
+PROOF_CONTEXT = "autopilot-bac-a-sable:"
+_CHALLENGE = re.compile(r"[A-Za-z0-9_-]{16,128}")
 
 MAILBOX_PATH = "/boite-mail"
 SMS_PATH = "/sms"
@@ -132,3 +141,12 @@ def today() -> Any:
 def reset() -> Any:
     current_state().reset()
     return jsonify({"reset": True})
+
+
+@bp.route("/_sandbox/preuve", host=CONTROL_HOST)
+def proof() -> Any:
+    challenge = request.args.get("defi", "")
+    if not _CHALLENGE.fullmatch(challenge):
+        return jsonify({"error": "defi: 16 to 128 characters among A-Z a-z 0-9 _ -"}), 400
+    key = current_state().token.encode()
+    return jsonify({"preuve": hmac.new(key, (PROOF_CONTEXT + challenge).encode(), hashlib.sha256).hexdigest()})

@@ -16,6 +16,7 @@ hosts wears when it is not an ANTS one.
 
 from __future__ import annotations
 
+import secrets
 import threading
 from datetime import date
 from pathlib import Path
@@ -149,7 +150,7 @@ class Sandbox:
     """The local replicas of the teleservices, for training and for the tests."""
 
     def __init__(self, port: int = 0, *, otp: bool = False) -> None:
-        self._state = SandboxState(otp=otp)
+        self._state = SandboxState(otp=otp, token=secrets.token_urlsafe(18))
         self._app = create_app(self._state)
         self._requested_port = port
         self.port = port
@@ -212,6 +213,16 @@ class Sandbox:
     def home_url(self) -> str:
         """The training home page."""
         return f"http://{CONTROL_HOST}:{self.port}/"
+
+    @property
+    def token(self) -> str:
+        """The secret this sandbox proves it knows (`control.proof`), drawn at construction."""
+        return self._state.token
+
+    @property
+    def address(self) -> str:
+        """What to give `--sandbox-url`: the home page with the token, which the browser never sends."""
+        return f"{self.home_url}#jeton={self.token}"
 
     def received(self, kind: str | None = None) -> list[dict[str, Any]]:
         """What the administration received, oldest first (deep copies)."""

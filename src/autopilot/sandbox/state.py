@@ -39,7 +39,8 @@ class _Session:
 class SandboxState:
     """The in-memory state of every replicated site."""
 
-    def __init__(self, *, otp: bool) -> None:
+    def __init__(self, *, otp: bool, token: str = "") -> None:
+        self.token = token  # proves this sandbox to autopilot (`control.proof`); kept across resets
         self._lock = threading.RLock()
         self.faults = Faults()
         self._otp_default = otp
