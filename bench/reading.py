@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-import documents_factory as factory  # noqa: E402  (tests/ holds the generator)
+import documents_factory as factory
 
-from autopilot.reading import Check, ReadingFailed, read_document  # noqa: E402
+from autopilot.reading import Check, ReadingFailed, read_document
 
 START, END = "<!-- lecture: python -m bench.reading -->", "<!-- /lecture -->"
 MIX = {"passeport": 12, "cni-2021": 12, "cni-ancienne": 12, "facture": 8}
@@ -71,7 +71,7 @@ def summarise(rows: list) -> dict:
     wrong_checked: list[str] = []
     caught = 0
     per_kind: dict[str, Counter] = {}
-    for made, reading, failed, _ in rows:
+    for made, reading, _failed, _ in rows:
         counts = per_kind.setdefault(made.kind, Counter())
         counts["documents"] += 1
         expected = truth(made)

@@ -310,7 +310,7 @@ def test_nothing_is_left_behind_after_a_full_visit(browser_type, sandbox, librar
     expect(files.get_by_role("link")).to_have_text(["1-recu.txt"])
     [given] = app.visits.glob("*/1-recu.txt")
     assert given.read_text(encoding="utf-8") == "Reçu pour Camille Lefèvre, née le 14/07/1985"
-    assert [path for path in temp.glob("playwright-artifacts-*/*")] == []  # the browser's own copy is gone
+    assert list(temp.glob("playwright-artifacts-*/*")) == []  # the browser's own copy is gone
     page.get_by_role("link", name="Autre démarche pour cet usager").click()
     suivi(app)
     [passport] = sandbox.received(FLOW)

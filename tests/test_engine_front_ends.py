@@ -113,7 +113,7 @@ def test_late_data_under_a_loader_is_waited_for(site, page, tmp_path):
 
 def test_a_loader_that_never_goes_is_a_clear_stop(site, page, tmp_path):
     flow = {**FLOW, "steps": [{**FLOW["steps"][0], "goto": f"{ORIGIN}/front-end.html?delai=60000"}, FLOW["steps"][1]]}
-    result, lines = _run(page, CITIZEN, flow=flow, approver=ApproveAll(), tmp_path=tmp_path)
+    result, _lines = _run(page, CITIZEN, flow=flow, approver=ApproveAll(), tmp_path=tmp_path)
     assert result.outcome is Outcome.STOPPED
     assert result.error.code == "page-en-chargement"
     assert "toujours en cours de chargement (un indicateur de chargement est toujours affiché)" in result.error.message

@@ -125,7 +125,7 @@ def test_a_visible_browser_under_xvfb(browser_type, sandbox, camille_file):
     approve_everything(run)
     run.at_step("Confirmation")
     run.page.close()  # the mediator closes the window when done
-    status, out, err = run.finish()
+    status, _out, err = run.finish()
 
     assert status == 0, err
     [record] = sandbox.received("passeport-pre-demande")

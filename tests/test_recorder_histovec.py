@@ -38,7 +38,7 @@ def test_a_recording_on_histovec_gives_a_typed_flow_that_replays(browser_type, s
     expect(body.locator(".loader-container")).to_have_count(0, timeout=10_000)
     body.get_by_role("tab", name="Situation administrative").click()
     rec.click_panel("Terminer l'enregistrement")
-    status, stdout, stderr = rec.finish()
+    status, _stdout, stderr = rec.finish()
 
     assert status == 0, stderr
     text = out.read_text(encoding="utf-8")

@@ -319,7 +319,7 @@ def test_full_pre_demande_records_exactly_what_was_posted(logged_in, sandbox):
     first = logged_in.get(START)
     assert first.h1() == "Motif de la demande"
     assert "Étape 1 sur 6" in first.text
-    for (url, data), next_url in zip(PAGES, [p[0] for p in PAGES[1:]] + [RECAP]):
+    for (url, data), next_url in zip(PAGES, [p[0] for p in PAGES[1:]] + [RECAP], strict=False):
         reply = logged_in.post(url, data)
         assert (reply.status, reply.location) == (303, sandbox.url(next_url))
     recap = logged_in.get(RECAP)

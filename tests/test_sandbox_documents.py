@@ -17,9 +17,9 @@ from citizens import CAMILLE, citizen
 from documents import codes_in_pdf, codes_in_picture, pdf_lines, pdf_pages
 from paying import citizen_pays
 from test_sandbox import ADRESSE, FILIATION, LOGIN, Client
+from test_sandbox_histovec import OWNER, fill_siv
 from test_sandbox_identite import CNI, ETAT_CIVIL_CNI, _fill, _validate
 from test_sandbox_timbres import MAIL, PASSPORT_ADULT, REFUND, SITE, buy, download, only, search
-from test_sandbox_histovec import OWNER, fill_siv
 from test_sandbox_vehicule_services import Browser
 
 from autopilot.engine.runner import Outcome

@@ -54,7 +54,7 @@ def test_the_owner_page_shows_only_the_plate_format_until_a_card_is_picked(owner
     box = owner.locator("#plaque-siv").bounding_box()
     assert (box["width"], box["height"]) == (0, 0)  # a card radio: one clicks its label, which has an image
     expect(owner.locator("label[for=plaque-siv] img")).to_be_visible()
-    with pytest.raises(Exception, match="(?i)timeout"):
+    with pytest.raises(Exception, match=r"(?i)timeout"):
         owner.locator("#plaque-siv").check(timeout=1000)
 
 

@@ -69,7 +69,7 @@ def tables(home: Reply) -> dict[str, list[dict[str, str]]]:
         rows = re.findall(r"<tr>(.*?)</tr>", body.split("<tbody>")[1], re.S)
         found[unescape(title)] = [
             {column: ("" if value == "—" else value)
-             for column, value in zip(columns, (_text(td) for td in re.findall(r"<td[^>]*>(.*?)</td>", row)))}
+             for column, value in zip(columns, (_text(td) for td in re.findall(r"<td[^>]*>(.*?)</td>", row)), strict=False)}
             for row in rows
         ]
     return found

@@ -152,7 +152,7 @@ def test_a_sale_is_recorded_normalised_and_its_code_shown_once(user, sandbox):
 
 
 def test_a_sale_to_a_company_for_destruction(user, sandbox):
-    company = {**{k: "" for k in ACQUEREUR}, "type_acquereur": "morale", "raison_sociale": "Casse Auto 29",
+    company = {**dict.fromkeys(ACQUEREUR, ""), "type_acquereur": "morale", "raison_sociale": "Casse Auto 29",
                "siret": "732 829 320 00074"}
     _fill(user, [(CESSION, VENDEUR_VEHICULE), (CESSION + "/acquereur", company),
                  (CESSION + "/adresse-acquereur", ADRESSE_ACQUEREUR),

@@ -84,7 +84,7 @@ def test_a_document_scanned_while_the_panel_waits_is_listed_again(run_demarche, 
 
 
 def test_stopping_at_the_pick_sends_nothing(run_demarche, sandbox, scans):
-    result, approver, _ = run_demarche("permis-demande", without_scans(), ScriptedApprover())
+    result, _approver, _ = run_demarche("permis-demande", without_scans(), ScriptedApprover())
 
     assert result.outcome is Outcome.STOPPED
     assert result.step == "Justificatifs"
@@ -115,7 +115,7 @@ def test_a_scan_removed_after_the_data_was_checked_blocks_the_step(run_demarche,
         return original(view, poll)
 
     approver.decide = decide
-    result, approver, lines = run_demarche("permis-demande", data, approver)
+    result, approver, _lines = run_demarche("permis-demande", data, approver)
 
     assert result.outcome is Outcome.STOPPED
     blocked = next(v for v in approver.seen if v.moment is Moment.BLOCKED)
@@ -157,7 +157,7 @@ def test_picking_a_scan_in_the_panel(browser_type, sandbox, scans, tmp_path):
     at("Récapitulatif")
     panel.get_by_role("button", name="Valider et continuer", exact=True).click()
     panel.get_by_role("button", name="Confirmer l'envoi", exact=True).click()
-    out, err = process.communicate(timeout=60)
+    _out, err = process.communicate(timeout=60)
 
     assert process.returncode == 0, err
     data = only(sandbox, "permis-demande")["data"]

@@ -196,6 +196,7 @@ steps:
 
 def test_the_runner_types_no_secret_outside_its_accounts_hosts(page, sandbox, library):
     from conftest import FAST
+
     from autopilot.cli.run_command import sandbox_credentials
     from autopilot.engine.approver import ScriptedApprover
     from autopilot.engine.origins import Origins
@@ -452,7 +453,7 @@ GATED = {"title": "Validation", "gate": "submit", "fields": ()}
 
 
 @pytest.fixture
-def hostile(context, page, site):
+def hostile(context, page, site):  # noqa: F811 — `site` is the fixture imported above
     from autopilot.engine.panel import PanelApprover
 
     page.set_default_timeout(5_000)

@@ -11,7 +11,6 @@ from autopilot.cli.environment import Environment
 from autopilot.cli.parser import build_parser
 from autopilot.errors import AutopilotError, ExitStatus
 
-
 SANDBOX_EXTRA = {"fpdf", "segno"}  # what the sandbox imports from its optional extra (pyproject.toml)
 
 
@@ -36,7 +35,7 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
     except BrokenPipeError:  # `autopilot flows list | head`: the reader has what it wanted
         _silence_stdout()
         return ExitStatus.OK
-    except Exception as error:  # noqa: BLE001 — the last resort: a bug, not a user error
+    except Exception as error:
         if isinstance(error, ModuleNotFoundError) and error.name in SANDBOX_EXTRA:
             print("Erreur : le bac à sable a besoin de son extra « sandbox » (documents PDF et QR codes).",
                   file=env.stderr)

@@ -13,9 +13,9 @@ import yaml
 from playwright.sync_api import BrowserContext, Page
 
 from autopilot.cli import browsing, ending
+from autopilot.cli import demo as demo_data
 from autopilot.cli.account_command import choose_mediateur
 from autopilot.cli.browsing import Sites, sandbox_credentials, window  # noqa: F401 — sandbox_credentials: tests, bench
-from autopilot.cli import demo as demo_data
 from autopilot.cli.environment import Environment
 from autopilot.config import Config
 from autopilot.engine.approver import ApproveAll, Approver
@@ -26,7 +26,6 @@ from autopilot.errors import AutopilotError, ExitStatus, Terminated, UsageError
 from autopilot.flows import Flow, Library
 from autopilot.flows.inputs import validate_inputs
 from autopilot.journal import Journal, run_entry
-
 
 
 def run(args: argparse.Namespace, env: Environment) -> int:

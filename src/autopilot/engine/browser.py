@@ -12,6 +12,7 @@ import shutil
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+
 from playwright.sync_api import Browser, Error, Playwright
 
 from autopilot.errors import BrowserError

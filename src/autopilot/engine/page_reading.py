@@ -6,7 +6,7 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Frame, Locator, Page
 
 from autopilot.engine import dom
-from autopilot.engine.failures import closed  # noqa: F401 - the callers' name for it
+from autopilot.engine.failures import closed
 from autopilot.engine.origins import Origins
 from autopilot.errors import TargetAmbiguous, TargetNotFound
 from autopilot.flows.model import Expect, Until

@@ -37,14 +37,14 @@ from playwright.sync_api import Page
 from autopilot import scans
 from autopilot.engine.acting import set_choice
 from autopilot.engine.approver import Approver, Decision, FieldView, Moment, StepView
-from autopilot.engine.locate import FieldTarget, Found, resolve_click, resolve_fields, same_origin_frames
 from autopilot.engine.downloads import download_output
 from autopilot.engine.failures import translate
+from autopilot.engine.locate import FieldTarget, Found, resolve_click, resolve_fields, same_origin_frames
 from autopilot.engine.navigation import POLL_MS, click_once, open_page
 from autopilot.engine.origins import Origins, guard_secret
+from autopilot.engine.page_reading import read_back, read_back_all, shows, site_messages, text_after
 from autopilot.engine.settling import Traffic, wait_settled
 from autopilot.engine.shaping import as_planned, typed
-from autopilot.engine.page_reading import read_back, read_back_all, shows, site_messages, text_after
 from autopilot.errors import (
     AutopilotError,
     BrowserClosed,

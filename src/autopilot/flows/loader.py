@@ -83,10 +83,7 @@ def _data_path(located: Located, loc: tuple[Any, ...]) -> Path:
     path: list[str | int] = []
     node: Any = located.data
     for part in loc:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-            path.append(part)
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+        if (isinstance(node, dict) and part in node) or (isinstance(node, list) and isinstance(part, int) and part < len(node)):
             node = node[part]
             path.append(part)
         elif isinstance(node, dict) and isinstance(part, str) and part not in node and part not in _TAGS:

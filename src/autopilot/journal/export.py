@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from collections.abc import Sequence
 from typing import Any
@@ -69,7 +70,7 @@ def witnesses(text: str) -> list[tuple[int, str]]:
     """The (entry number, signature) witnessed in an export's text; none if it holds no witness."""
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     found = []
-    for header, values in zip(rows, rows[1:], strict=False):
+    for header, values in itertools.pairwise(rows):
         if tuple(header) == WITNESS_HEADER and len(values) == 3 and values[1].isdigit():
             found.append((int(values[1]), values[2]))
     return found

@@ -17,7 +17,7 @@ from pathlib import Path
 from PIL import Image, ImageOps
 
 ENV = "AUTOPILOT_TESSERACT"  # a tesseract program elsewhere than on PATH
-WINDOWS_DEFAULT = Path(os.environ.get("ProgramFiles", r"C:\Program Files")) / "Tesseract-OCR" / "tesseract.exe"
+WINDOWS_DEFAULT = Path(os.environ.get("PROGRAMFILES", r"C:\Program Files")) / "Tesseract-OCR" / "tesseract.exe"
 WHITELIST = "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"
 TIMEOUT_S = 30
 MISSING = ("La lecture des bandes MRZ (passeports, cartes d'identité) demande le logiciel Tesseract OCR, absent de"

@@ -17,8 +17,7 @@ from autopilot.recorder.events import FieldFacts
 
 OPTIONAL = re.compile(r"\s*\(\s*facultati(?:f|ve)\s*\)\s*", re.IGNORECASE)
 _STOP_WORDS = frozenset(
-    "a au aux avec ce ces d de des du en et l la le les leur mon ma mes notre nos ou par pour sa "
-    "se ses son sur ta tes ton un une vos votre".split()
+    ["a", "au", "aux", "avec", "ce", "ces", "d", "de", "des", "du", "en", "et", "l", "la", "le", "les", "leur", "mon", "ma", "mes", "notre", "nos", "ou", "par", "pour", "sa", "se", "ses", "son", "sur", "ta", "tes", "ton", "un", "une", "vos", "votre"]
 )
 _MAX_WORDS = 5
 _DATE_VALUE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4}$")

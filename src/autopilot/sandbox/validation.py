@@ -99,13 +99,9 @@ class FormCheck:
 
     def mobile(self, name: str) -> None:
         """A French mobile number, spaces allowed."""
-        if self.required(name, "le numéro de téléphone portable"):
-            if not _MOBILE.match(self.value(name).replace(" ", "")):
-                self.fail(
-                    name,
-                    "Le numéro de téléphone portable doit commencer par 06 ou 07 "
-                    "et comporter 10 chiffres.",
-                )
+        number = self.value(name).replace(" ", "") if self.required(name, "le numéro de téléphone portable") else None
+        if number is not None and not _MOBILE.match(number):
+            self.fail(name, "Le numéro de téléphone portable doit commencer par 06 ou 07 et comporter 10 chiffres.")
 
     def email(self, name: str, *, required: bool = False) -> None:
         """An e-mail address."""

@@ -33,13 +33,13 @@ from playwright.sync_api import Download, Page, Playwright
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from autopilot.engine import downloads
 from autopilot.engine.browser import BrowserSettings
 from autopilot.engine.panel import PanelApprover
 from autopilot.engine.runner import Outcome
 from autopilot.engine.session import Session
 from autopilot.errors import AutopilotError, ExitStatus, JournalError, Terminated
 from autopilot.ui.desk import Desk
-from autopilot.engine import downloads
 from autopilot.ui.recapitulatif import print_document, save_pdf
 from autopilot.ui.server import LocalServer
 from autopilot.ui.visit import Demarche, forget_expired, forget_unfinished
