@@ -12,12 +12,12 @@ from autopilot.dossier import messages
 from autopilot.dossier.messages import invalid
 from autopilot.dossier.types import as_text
 
-# Confirmed (TELESERVICES.md §3): the timbre fiscal électronique has 16 digits.
+# Confirmed (docs/teleservices.md §3): the timbre fiscal électronique has 16 digits.
 NUMERO_TIMBRE_PATTERN = re.compile(r"\d{16}")
-# UNCONFIRMED ([?] in TELESERVICES.md §1, §8): the format of the numéro de pré-demande was not
+# UNCONFIRMED ([?] in docs/teleservices.md §1, §8): the format of the numéro de pré-demande was not
 # found (believed to be 10 alphanumerics). Kept loose on purpose: 6 to 20 letters or digits.
 NUMERO_PREDEMANDE_PATTERN = re.compile(r"[A-Z0-9]{6,20}")
-# UNCONFIRMED ([?] in TELESERVICES.md §1, §4, §8): the numéro de demande printed on the
+# UNCONFIRMED ([?] in docs/teleservices.md §1, §4, §8): the numéro de demande printed on the
 # récépissé has no known format. Kept loose: 6 to 30 letters, digits or inner dashes.
 NUMERO_DEMANDE_PATTERN = re.compile(r"[A-Z0-9][A-Z0-9-]{4,28}[A-Z0-9]")
 

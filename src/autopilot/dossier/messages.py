@@ -52,7 +52,7 @@ def translate(error: ErrorDetails) -> str:
         return error["msg"]
     return _PYDANTIC_MESSAGES.get(error["type"], INVALID)
 
-# Driving licence (TELESERVICES.md §4).
+# Driving licence (docs/teleservices.md §4).
 NEPH = (
     "numéro de permis (NEPH) attendu : 12 chiffres, souvent écrits en deux groupes de 6 "
     "(ex. 210692 106990) ; un ancien numéro peut contenir des lettres."
@@ -67,7 +67,7 @@ REFERENCE_PLAINTE = (
     "telle qu'imprimée sur le récépissé de la police ou de la gendarmerie."
 )
 
-# Vehicle registration (TELESERVICES.md §5).
+# Vehicle registration (docs/teleservices.md §5).
 PLAQUE = (
     "numéro d'immatriculation attendu : AB-123-CD (depuis 2009 ; sans I, O ni U, ni SS, "
     "WW réservé au provisoire) ou 123 AB 01 (ancien numéro)."

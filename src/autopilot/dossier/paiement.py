@@ -1,6 +1,6 @@
 """Payments as the citizen's receipts show them: an amount in euros, a transaction reference.
 
-The transaction reference of a timbre purchase has no published format (TELESERVICES.md §3 only
+The transaction reference of a timbre purchase has no published format (docs/teleservices.md §3 only
 names it "Référence de la transaction" / "Transaction associée"): it is checked loosely.
 """
 

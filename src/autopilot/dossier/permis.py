@@ -1,6 +1,6 @@
 """Driving-licence identifiers: NEPH, catégories, ePhoto code, police declaration reference.
 
-Confirmed (TELESERVICES.md §4): the NEPH has 12 digits, printed on the back of the card licence as
+Confirmed (docs/teleservices.md §4): the NEPH has 12 digits, printed on the back of the card licence as
 two lines of 6; older pre-harmonisation numbers may contain letters, so they are accepted loosely.
 Its inner structure is not validated (only non-official sources describe it). UNCONFIRMED [?]: the
 ePhoto code is "about 22" alphanumerics (sources say 21 or 22), and the police declaration

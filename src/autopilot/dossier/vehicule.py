@@ -1,6 +1,6 @@
 """Vehicle-registration identifiers: plates, numéro de formule, code de cession, SIRET, SIREN, kilométrage.
 
-Confirmed (TELESERVICES.md §5): SIV plates are `AA-123-AA` without I, O, U, never SS, WW reserved
+Confirmed (docs/teleservices.md §5): SIV plates are `AA-123-AA` without I, O, U, never SS, WW reserved
 (on the left) for temporary registrations, series from 001; pre-2009 FNI plates read `123 AB 01`;
 the numéro de formule is the year, 2 letters and 5 digits. UNCONFIRMED [?]: the code de cession
 (sources give 4 to 11 characters) and the numéro de dossier have no published format and are

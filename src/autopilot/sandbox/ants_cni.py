@@ -2,7 +2,7 @@
 
 Served by `predemande.PreDemande` (which documents the pages, the buttons and the records). The
 start path is NOT confirmed [?]: the real service has lived on predemande-cni.ants.gouv.fr and on
-passeport.ants.gouv.fr (TELESERVICES.md §0). The CNI is free, except for a 25 € timbre when the
+passeport.ants.gouv.fr (docs/teleservices.md §0). The CNI is free, except for a 25 € timbre when the
 previous card was lost or stolen (§1). Pages, "Étape n sur 5" (6 with the timbre), and the `data`
 keys each records:
 

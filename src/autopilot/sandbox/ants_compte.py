@@ -1,6 +1,6 @@
 """Replica of the ANTS account (the mairie's compte mandataire) on ants.gouv.fr.
 
-Pages (real paths [?], not confirmed on the live site — see TELESERVICES.md §0):
+Pages (real paths [?], not confirmed on the live site — see docs/teleservices.md §0):
 
 - `/moncompte/se-connecter` — h1 "Connexion à mon compte": "Identifiant" (hint "Adresse
   électronique"), "Mot de passe", button "Se connecter"; `?next=` brings the user back after

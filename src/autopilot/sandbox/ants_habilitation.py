@@ -1,6 +1,6 @@
 """Replica of the professionals' habilitation request (SIV) on immatriculation.ants.gouv.fr.
 
-TELESERVICES.md §5 « Habilitation des professionnels ». The habilitation is granted by the préfet
+docs/teleservices.md §5 « Habilitation des professionnels ». The habilitation is granted by the préfet
 (a convention); the ANTS form is only the pré-demande that the préfecture instructs. Its real
 path, page split and labels are NOT confirmed [?]. Login with the ANTS account. Under
 `START_PATH` (= S), five pages with a `fr-stepper`, « Précédent » / « Suivant », PRG, and the

@@ -1,7 +1,7 @@
 """Replica of the vehicle-registration démarches on immatriculation.ants.gouv.fr (login required):
 Mon espace véhicule, the déclaration de cession and the suivi.
 
-What is known of the real site is in TELESERVICES.md §5 (and §0 for the mandate): the information
+What is known of the real site is in docs/teleservices.md §5 (and §0 for the mandate): the information
 each démarche asks for is confirmed, the screens' labels, order, split and paths are NOT [?], nor
 are the formats of the code de cession and of the numéro de dossier. Everything here is written
 from that list, loosely validated where it is unconfirmed. The replica is split by concern:

@@ -1,7 +1,7 @@
 """Replica of the changes to a certificate on immatriculation.ants.gouv.fr (login required): the
 changement de titulaire, d'adresse and d'état civil.
 
-What is known of the real site is in TELESERVICES.md §5 (and §0 for the mandate): the information
+What is known of the real site is in docs/teleservices.md §5 (and §0 for the mandate): the information
 each démarche asks for is confirmed, the screens' labels, order, split and paths are NOT [?].
 The pages, récapitulatif, payment and confirmation work as `immatriculation_demarche` says; the
 vehicles and codes de cession are those of `immatriculation_vehicules`.

@@ -12,7 +12,7 @@ start path is NOT confirmed [?]. Six pages, "Étape n sur 6", each recording the
 4. `.../filiation` — "Filiation": parent1_nom, parent1_prenoms, parent1_date_naissance,
    parent1_lieu_naissance, parent2_nom, parent2_prenoms, parent2_date_naissance,
    parent2_lieu_naissance, parent2_inconnu.
-5. `.../timbre` — "Timbre fiscal", always (TELESERVICES.md §2): timbre_choix, numero_timbre,
+5. `.../timbre` — "Timbre fiscal", always (docs/teleservices.md §2): timbre_choix, numero_timbre,
    timbre_montant — 86 € for an adult, 42 € aged 15 to 17, 17 € under 15, by the age on the
    sandbox's today. Purchase: `.../timbre/achat`, then `.../timbre/paiement-accepte`.
 6. `.../recapitulatif` — "Récapitulatif": certification; button "Valider ma pré-demande".

@@ -1,7 +1,7 @@
 """Replica of the suivi of a demande de permis de conduire, in "Mon espace conduite" on
 ants.gouv.fr (login with the ANTS account); the demande itself is `ants_permis`.
 
-The paths, the labels and the statuses are NOT confirmed [?] (TELESERVICES.md §4):
+The paths, the labels and the statuses are NOT confirmed [?] (docs/teleservices.md §4):
 
 - `/moncompte/mon-espace-conduite` "Mon espace conduite": links "Faire une demande de permis de
   conduire" (the way in of `ants_permis`, its "Mon espace"), "Suivre ma demande de permis de conduire".

@@ -1,7 +1,7 @@
 """Replica of the suivi of a demande de titre in the ANTS account (login required).
 
 "Suivre les différentes étapes de votre demande directement sur votre compte usager de l'ANTS",
-with the numéro de demande printed on the récépissé (TELESERVICES.md §1). Paths and labels are NOT
+with the numéro de demande printed on the récépissé (docs/teleservices.md §1). Paths and labels are NOT
 confirmed [?] (`ants_compte.SUIVI_PATHS`):
 
 - `/moncompte/mon-espace-identite/suivi-passeport` — h1 "Suivre ma demande de passeport", and

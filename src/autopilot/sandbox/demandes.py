@@ -2,7 +2,7 @@
 
 A demande starts at the mairie, when the fingerprints are taken: its numéro de demande is printed on
 the récépissé. It is NOT the numéro de pré-demande. Its format is NOT confirmed [?]
-(TELESERVICES.md §1, §8.2): the sandbox numbers them `AAAA-PAS-NNNNNN` and `AAAA-CNI-NNNNNN`, and
+(docs/teleservices.md §1, §8.2): the sandbox numbers them `AAAA-PAS-NNNNNN` and `AAAA-CNI-NNNNNN`, and
 the suivi accepts, loosely, any 6 to 30 letters, digits or dashes once the spaces are removed, and
 finds a demande whatever the case and the spaces or dashes typed (`same_numero`).
 

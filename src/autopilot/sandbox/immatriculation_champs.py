@@ -3,7 +3,7 @@
 A check takes the page's `FormCheck` and the draft's other pages (`Pages`, by slug), and leaves
 in `c.values` what the administration keeps: the plate `AB-123-CD` (or `123 AB 01`), the
 numéro de formule in upper case, and "" for the fields of the option not chosen. The labels and
-split of the real pages are NOT confirmed [?] (TELESERVICES.md §5).
+split of the real pages are NOT confirmed [?] (docs/teleservices.md §5).
 """
 
 from __future__ import annotations

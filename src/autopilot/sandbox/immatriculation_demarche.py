@@ -10,7 +10,7 @@ fournies" and the démarche's submit button. When a fee is due the récapitulati
 only its last 4 digits), and the démarche is recorded once the card is accepted. Then
 `S/confirmation/<numero>`, its printable `.../accuse-enregistrement` and, when a new certificate
 is made, `.../certificat-provisoire` (the CPI, valid one month, France only). The screens'
-labels, order, split and paths are NOT confirmed [?] (TELESERVICES.md §5).
+labels, order, split and paths are NOT confirmed [?] (docs/teleservices.md §5).
 
 Records: `{"kind", "numero_dossier", "received_at", "account", "data"}` (+ what the démarche's
 `apply` adds, such as `"code_cession"`, + `"paiement": {"montant": "253,76", "carte_fin": "1111"}`

@@ -6,7 +6,7 @@ Pages and routes are elsewhere (`immatriculation_demarche`, `ants_immatriculatio
 `ants_immatriculation_titulaire`). The vehicles, the codes de cession and the dossiers live in
 the site store (`store()`, cleared by a reset), so a cession's code is what a later changement
 de titulaire types. The formats of the code de cession and of the numéro de dossier are NOT
-confirmed [?] (TELESERVICES.md §5).
+confirmed [?] (docs/teleservices.md §5).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ SITE = "immatriculation"
 # -- the vehicles, the taxes, the dossiers the site starts with ------------------------------------
 
 # Each certificate as the SIV holds it. `taxe_regionale` is the vehicle's Y1 for a new holder
-# (fiscal horsepower × the region's cheval fiscal, 2025 rates of TELESERVICES.md §5 [S]).
+# (fiscal horsepower × the region's cheval fiscal, 2025 rates of docs/teleservices.md §5 [S]).
 VEHICULES: tuple[dict[str, Any], ...] = (
     {"immatriculation": "GE-415-KL", "numero_formule": "2021GE41573", "date_certificat": "03/05/2021",
      "vehicule": "Peugeot 208", "titulaire": {"nom": "Bernard", "prenoms": "Michel"},
@@ -62,7 +62,7 @@ class Taxe:
     depuis: date
 
 
-# F19211 (checked in force on 1 January 2023, TELESERVICES.md §5); a change is a new row.
+# F19211 (checked in force on 1 January 2023, docs/teleservices.md §5); a change is a new row.
 TAXES = (
     Taxe("Y4", "Taxe fixe", Decimal(11), date(2023, 1, 1)),
     Taxe("Y5", "Redevance d'acheminement", Decimal("2.76"), date(2023, 1, 1)),

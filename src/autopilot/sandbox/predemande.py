@@ -1,7 +1,7 @@
 """What the ANTS pré-demandes (passport, CNI) share: pages, drafts, timbre, récapitulatif, confirmation.
 
 `ants_passeport` and `ants_cni` each describe one `PreDemande`; this module serves it. The real
-pages' labels, order and split are NOT confirmed (TELESERVICES.md §1-2, [?]): they are
+pages' labels, order and split are NOT confirmed (docs/teleservices.md §1-2, [?]): they are
 hand-written from the paper Cerfa's list. Under the démarche's start path S (login required):
 
 - `S` "Motif de la demande", `S/etat-civil` "État civil", `S/adresse` "Adresse", `S/filiation`

@@ -1,6 +1,6 @@
 """Replica of Télépoints, the driving-licence points balance, on tele7.interieur.gouv.fr/tlp/.
 
-TELESERVICES.md §4 [C]: access "avec FranceConnect" or "avec votre numéro de dossier NEPH et votre
+docs/teleservices.md §4 [C]: access "avec FranceConnect" or "avec votre numéro de dossier NEPH et votre
 code confidentiel Télépoints"; the code is on the letter sent with the card licence (and letters
 48N / 48M / 48SI, the relevé d'information intégral) and can be recovered by SMS; the service also
 gives the "relevé d'information restreint". The format of the code, the labels, the paths under
@@ -60,7 +60,7 @@ SITE = "telepoints"
 SESSION_COOKIE = "tlp_consultation"
 MAX_FAILURES = 3
 LOCK_SECONDS = 30 * 60  # [?] "bloqué pour un temps": the real duration is not known
-# The NEPH has 12 digits; older licence numbers may hold letters (TELESERVICES.md §4): loose check.
+# The NEPH has 12 digits; older licence numbers may hold letters (docs/teleservices.md §4): loose check.
 _NUMERO_DOSSIER = re.compile(r"^[0-9A-Z]{6,15}$")
 
 MESSAGES = {

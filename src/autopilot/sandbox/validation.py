@@ -1,6 +1,6 @@
 """Server-side checks of submitted forms, with the administration's French messages.
 
-Rules follow TELESERVICES.md §6 (JJ/MM/AAAA dates where 00 means an unknown day or month,
+Rules follow docs/teleservices.md §6 (JJ/MM/AAAA dates where 00 means an unknown day or month,
 5-digit code postal, French mobile 06/07 + 8 digits). Each check takes the field name and a noun
 phrase naming the field in messages ("le nom de naissance"); only a field's first error is kept.
 "Today" is the sandbox's clock (`SandboxState.today`), given by the caller. An uploaded file is
