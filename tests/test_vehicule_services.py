@@ -84,9 +84,6 @@ def test_non_gage_of_a_stolen_vehicle(run_demarche):
     assert result.outputs["vole"] == "OUI"  # « Déclaré volé », not « Déclaré volée » which starts with it
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "engine (navigation.click_once): a client-side route to a page other than the next step's is reported as"
-    " « le site n'a pas répondu au clic » instead of the page shown (« Page non trouvée »)"))
 def test_non_gage_of_an_unknown_vehicle_ends_on_the_sites_words(run_demarche, sandbox):
     result, approver, lines = run_demarche("immatriculation-non-gage", {
         "plaque": "DB-732-MN", "numero_formule": "2020DB73205", "titulaire_nom": "Lefèvre",

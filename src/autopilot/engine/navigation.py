@@ -75,6 +75,8 @@ def click_once(page: Page, button: Locator, step: str, click_s: float, response_
             break
         if same_document and arrived is not None and page.url != address and arrived():
             return  # the next page, shown by the site's own script (pushState)
+        if same_document and page.url != address:
+            break  # another page by pushState (« Page non trouvée »): the next step's check says which
         if same_document and _new_errors(site_errors(page), before):
             break
         if time.monotonic() > deadline:
