@@ -8,8 +8,6 @@ language the browser itself speaks.
 
 from __future__ import annotations
 
-from playwright.sync_api import sync_playwright
-
 from autopilot.engine.browser import BrowserSettings, launch
 
 _BROWSER_WORDS = """() => {
@@ -19,12 +17,11 @@ _BROWSER_WORDS = """() => {
 }"""
 
 
-def test_the_browser_autopilot_launches_speaks_french():
-    with sync_playwright() as playwright:
-        browser = launch(playwright, BrowserSettings(headless=True))
-        try:
-            page = browser.new_context().new_page()  # no locale given: the browser's own
-            words = page.evaluate(_BROWSER_WORDS)
-        finally:
-            browser.close()
+def test_the_browser_autopilot_launches_speaks_french(playwright):
+    browser = launch(playwright, BrowserSettings(headless=True))  # the test session's driver, a browser of its own
+    try:
+        page = browser.new_context().new_page()  # no locale given: the browser's own
+        words = page.evaluate(_BROWSER_WORDS)
+    finally:
+        browser.close()
     assert words == {"language": "fr-FR", "missing": "Veuillez renseigner ce champ."}
