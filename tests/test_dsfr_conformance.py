@@ -200,7 +200,8 @@ def test_the_official_examples_are_filled_by_their_visible_labels(where, page: P
             "steps": [{"title": f"{where} n°{number}", "fill": actions}]})
         approver = ScriptedApprover()
         runner = Runner(page, flow, {}, approver, origins=Origins(), timeouts=Timeouts(page=5, response=5),
-                        secrets=lambda name: "Mot-de-passe-1")
+                        secrets=lambda name: "Mot-de-passe-1",
+                        secret_hosts=lambda name: ("dsfr.test",))  # the test account's one site (ADR 0013)
         result = runner.run(navigate=False)
         assert result.outcome is Outcome.COMPLETED, (where, number, result.error and result.error.message, controls)
         review = next(v for v in approver.seen if v.moment is Moment.REVIEW)

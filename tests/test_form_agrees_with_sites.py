@@ -25,7 +25,7 @@ from bench.citizen import sample_citizen, samples
 
 SAMPLES = samples()
 # They start from what another démarche gave (bench/workload.py CHAINS): run with it there.
-CHAINED = {"immatriculation-changement-titulaire", "timbre-remboursement"}
+CHAINED = {"immatriculation-changement-titulaire", "timbre-remboursement", "timbre-remboursement-justice"}
 FLOWS = [entry.flow.id for entry in Library.load().demarches]
 
 

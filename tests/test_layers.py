@@ -24,7 +24,9 @@ ALLOWED: dict[str, set[str]] = {
     "flows": _BASE | {"dossier"},
     "engine": _BASE | {"dossier", "flows"},
     "recorder": _BASE | {"dossier", "flows", "engine"},
-    "ui": _BASE | {"dossier", "flows", "engine"},
+    "reading": _BASE | {"dossier"},
+    "journal": _BASE | {"credentials", "dossier", "flows"},
+    "ui": _BASE | {"dossier", "flows", "engine", "reading"},
 }
 
 _PROBE = """

@@ -20,8 +20,9 @@ from autopilot.engine.approver import ScriptedApprover
 from autopilot.engine.origins import Origins
 from autopilot.engine.runner import Outcome, Runner
 from autopilot.engine.session import Session
-from autopilot.errors import TargetNotFound
+from autopilot.errors import FlowError, TargetNotFound
 from autopilot.flows import load_flow, parse_flow
+from autopilot.flows.domains import Trust
 from autopilot.flows.inputs import validate_inputs
 from autopilot.recorder import naming
 from autopilot.recorder.draft import draft_flow
@@ -388,7 +389,9 @@ def test_codes_cards_and_payments_become_manual_steps_without_values():
     ]
     draft = draft_flow(events, start_url="https://impots.gouv.fr/a", title="Exemple", to_real=lambda url: url)
     text = flow_text(draft, examples=True, recorded_on=date(2026, 1, 5))
-    flow = parse_flow(text)
+    with pytest.raises(FlowError, match="aucun flow de compte « impots »"):
+        parse_flow(text)  # a password is typed only where its account flow says (ADR 0013): write it first
+    flow = parse_flow(text, trust=Trust(accounts={"impots": ("impots.gouv.fr",)}))
 
     login, code, payment, _ = flow.steps
     assert (flow.account, login.fill[1].secret, login.next.button) == ("impots", "impots.mot_de_passe", "Se connecter")

@@ -27,11 +27,12 @@ def camille_file(tmp_path) -> Path:
     return path
 
 
-def start_run(home: Path, data: Path, sandbox_url: str) -> subprocess.Popen:
-    """`autopilot run passeport-pre-demande … --headless --approve-all` as its own process."""
+def start_run(home: Path, data: Path, sandbox_url: str | None) -> subprocess.Popen:
+    """`autopilot run passeport-pre-demande … --headless --approve-all` as its own process; on the real sites
+    (`sandbox_url` None) in a visible window (Xvfb here), nobody approving."""
+    where = ["--sandbox-url", sandbox_url, "--headless", "--approve-all"] if sandbox_url else ["--mediateur", "Camille Martin"]
     return subprocess.Popen(
-        [sys.executable, "-m", "autopilot", "run", "passeport-pre-demande", "--data", str(data),
-         "--sandbox-url", sandbox_url, "--headless", "--approve-all"],
+        [sys.executable, "-m", "autopilot", "run", "passeport-pre-demande", "--data", str(data), *where],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
         env={**os.environ, "AUTOPILOT_HOME": str(home)},
     )
@@ -43,7 +44,7 @@ def journal_of(home: Path) -> Journal:
 
 def test_a_journal_failure_after_the_submission_still_shows_and_keeps_the_numero(sandbox, tmp_path, camille_file):
     home = tmp_path / "home"
-    run = start_run(home, camille_file, sandbox.home_url)
+    run = start_run(home, camille_file, sandbox.address)
     deadline = time.monotonic() + 90
     while not sandbox.received():  # the administration has the pré-demande…
         assert run.poll() is None and time.monotonic() < deadline, run.communicate()
@@ -70,7 +71,7 @@ def closed_port() -> int:
 
 def test_an_unreachable_login_page_leaves_one_entry(tmp_path, camille_file):
     home = tmp_path / "home"
-    run = start_run(home, camille_file, f"http://127.0.0.1:{closed_port()}/")
+    run = start_run(home, camille_file, None)  # the real ants.gouv.fr: unreachable from this machine
     out, err = run.communicate(timeout=120)
 
     assert run.returncode == 6, out + err
@@ -84,7 +85,7 @@ def test_an_unreachable_login_page_leaves_one_entry(tmp_path, camille_file):
 def test_sigterm_mid_run_leaves_one_entry_and_exits_as_interrupted(sandbox, tmp_path, camille_file):
     sandbox.faults.latency_ms = 400  # slow pages: the run is surely mid-way when the signal comes
     home = tmp_path / "home"
-    run = start_run(home, camille_file, sandbox.home_url)
+    run = start_run(home, camille_file, sandbox.address)
     lines = []
     while not any(line.startswith("Étape 2/") for line in lines):
         line = run.stdout.readline()
@@ -109,7 +110,7 @@ def test_training_on_a_machine_without_keyring_is_journalled_apart_unsigned(sand
     home = tmp_path / "home"
     done = subprocess.run(
         [sys.executable, "-m", "autopilot", "run", "passeport-pre-demande", "--data", str(camille_file),
-         "--sandbox-url", sandbox.home_url, "--headless", "--approve-all"],
+         "--sandbox-url", sandbox.address, "--headless", "--approve-all"],
         capture_output=True, text=True, cwd=ROOT, timeout=120,
         env={**os.environ, "AUTOPILOT_HOME": str(home), "PYTHON_KEYRING_BACKEND": "keyring.backends.fail.Keyring"})
 

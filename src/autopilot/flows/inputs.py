@@ -98,7 +98,8 @@ def _formule_of_a_siv_plate(flow: Flow, values: Mapping[str, Any], found: dict[s
     input stays optional in the flow and this rule asks it only for a SIV plate.
     """
     plates = [values[name] for name, spec in flow.inputs.items() if spec.type == "plaque" and values.get(name)]
-    if not plates or is_fni(plates[0]):
+    by_code = any(values.get(name) for name, spec in flow.inputs.items() if spec.type == "code_cession")
+    if not plates or is_fni(plates[0]) or by_code:  # the buyer's code de cession stands for it (§5)
         return
     for name, spec in flow.inputs.items():
         if spec.type == "numero_formule" and values.get(name) is None and not found.get(name) and spec.applies(values):

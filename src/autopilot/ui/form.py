@@ -121,8 +121,10 @@ def _section(flow: Flow, name: str, spec: InputSpec, texts: dict[tuple[str, ...]
             options = tuple((o, _option_text(texts.get((name,)), o)) for o in spec.options or ())
         hint = _when_needed(flow, spec, hint)
         optional = spec.required is False
-        if spec.type == "numero_formule" and any(other.type == "plaque" for other in flow.inputs.values()):
-            optional, hint = False, f"{hint} {FORMULE_HINT}" if hint else FORMULE_HINT
+        types = {other.type for other in flow.inputs.values()}
+        if spec.type == "numero_formule" and "plaque" in types:
+            needed = FORMULE_HINT if "code_cession" not in types else FORMULE_HINT.replace(").", ") sans code de cession.")
+            optional, hint = "code_cession" in types, f"{hint} {needed}" if hint else needed
         only = Field(name, name, label, hint, optional, options)
         return Section(name, spec.type, label, None, spec.required is False, False, (only,))
     fields = []
