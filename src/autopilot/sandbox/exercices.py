@@ -35,6 +35,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
+from autopilot.sandbox import visitors
 from autopilot.sandbox.state import current_state, now_iso
 from autopilot.sandbox.training import Link
 from autopilot.sandbox.validation import FormCheck
@@ -123,14 +124,11 @@ KEPT = {"justificatifs": ("justificatif_nom", "justificatif_sha256")}  # what a 
 
 
 def _visitor() -> str:
-    return request.cookies.get(VISITOR_COOKIE) or secrets.token_urlsafe(16)
+    return visitors.current(VISITOR_COOKIE)
 
 
 def _with_visitor(response: Any, visitor: str) -> Response:
-    response = response if isinstance(response, Response) else Response(response)
-    if request.cookies.get(VISITOR_COOKIE) != visitor:
-        response.set_cookie(VISITOR_COOKIE, visitor, path="/", httponly=True, samesite="Lax")
-    return response
+    return visitors.remembered(response, visitor, VISITOR_COOKIE)
 
 
 def _path(slug: str) -> str:

@@ -36,7 +36,7 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
-from autopilot.sandbox import timbre
+from autopilot.sandbox import timbre, visitors
 from autopilot.sandbox.pdf import Line, pdf_document, pdf_download
 from autopilot.sandbox.state import current_state, now_iso
 from autopilot.sandbox.timbres_impots import add_months
@@ -83,14 +83,11 @@ bp = Blueprint("timbre_justice", __name__)
 
 
 def _visitor() -> str:
-    return request.cookies.get(VISITOR_COOKIE) or secrets.token_urlsafe(16)
+    return visitors.current(VISITOR_COOKIE)
 
 
 def _with_visitor(response: Any, visitor: str) -> Response:
-    response = response if isinstance(response, Response) else Response(response)
-    if request.cookies.get(VISITOR_COOKIE) != visitor:
-        response.set_cookie(VISITOR_COOKIE, visitor, path="/", httponly=True, samesite="Lax")
-    return response
+    return visitors.remembered(response, visitor, VISITOR_COOKIE)
 
 
 def _store() -> dict[str, Any]:

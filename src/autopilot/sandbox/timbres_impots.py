@@ -30,14 +30,13 @@ sandbox's today), "reception" (courriel | sms), "destinataire", "carte_fin", "re
 from __future__ import annotations
 
 import re
-import secrets
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
-from autopilot.sandbox import timbre
+from autopilot.sandbox import timbre, visitors
 from autopilot.sandbox.pdf import Line, pdf_document, pdf_download
 from autopilot.sandbox.qr import qr_svg
 from autopilot.sandbox.state import current_state, now_iso
@@ -100,15 +99,12 @@ AGES = {  # how the passport's « Âge du demandeur » words each price
 
 def current_visitor() -> str:
     """The visitor's id: their cookie, or a new one (`with_visitor` sets it)."""
-    return request.cookies.get(VISITOR_COOKIE) or secrets.token_urlsafe(16)
+    return visitors.current(VISITOR_COOKIE)
 
 
 def with_visitor(response: Any, visitor: str) -> Response:
     """The response, setting the visitor's cookie when the browser does not hold it yet."""
-    response = response if isinstance(response, Response) else Response(response)
-    if request.cookies.get(VISITOR_COOKIE) != visitor:
-        response.set_cookie(VISITOR_COOKIE, visitor, path="/", httponly=True, samesite="Lax")
-    return response
+    return visitors.remembered(response, visitor, VISITOR_COOKIE)
 
 
 def site_store() -> dict[str, Any]:
