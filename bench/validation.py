@@ -129,8 +129,8 @@ def _area(filename: str, function: str) -> str:
         return "PyYAML, Python code (constructor; also scanner and parser without libyaml)"
     if "pydantic" in filename or "pydantic" in function:
         return "pydantic"
-    if filename.endswith("autopilot/flows/source.py"):
-        return "autopilot.flows.source (read_yaml and _index; libyaml's C parsing counts here)"
+    if filename.endswith("autopilot/yaml_source.py"):
+        return "autopilot.yaml_source (read_yaml and _index; libyaml's C parsing counts here)"
     if "autopilot/flows" in filename:
         return "autopilot.flows." + Path(filename).stem
     if "autopilot/dossier" in filename:

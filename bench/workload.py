@@ -57,7 +57,7 @@ from autopilot.engine.runner import Outcome, holds
 from autopilot.engine.session import Session
 from autopilot.errors import AutopilotError
 from autopilot.flows import Flow, Library
-from autopilot.flows.library import Entry
+from autopilot.flows.library import LibraryFlow
 from autopilot.flows.model import FillText, Press, Step, Upload
 from autopilot.flows.template import Template, lookup
 from autopilot.scans import ENV as SCANS_ENV
@@ -279,11 +279,11 @@ def _shared(first: Workload, second: Workload) -> dict[str, str]:
     return {path: value for path, value in second.reads.items() if path.split(".")[0] in shared_inputs}
 
 
-def _order(entries: list[Entry]) -> list[Entry]:
+def _order(entries: list[LibraryFlow]) -> list[LibraryFlow]:
     """The library's order, each chain's target moved right after its source (when both run)."""
     by_id = {entry.flow.id: entry for entry in entries}
     chained = {c.target: c for c in CHAINS if c.source in by_id and c.target in by_id}
-    ordered: list[Entry] = []
+    ordered: list[LibraryFlow] = []
     for entry in entries:
         if entry.flow.id in chained:
             continue

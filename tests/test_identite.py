@@ -147,3 +147,25 @@ def test_invalid_input_is_refused_before_the_browser_opens(library, flow, data, 
     with pytest.raises(DossierError) as caught:
         validate_inputs(library.find(flow).flow, data)
     assert caught.value.problems == [problem]
+
+
+def test_each_problem_carries_the_path_of_its_field(library):
+    """The label is for the mediator; the path (`usager.date_naissance`) is what the form places it by."""
+    from autopilot.ui import form
+
+    flow = library.find("passeport-pre-demande").flow
+    data = citizen(CAMILLE, timbre="1234 5678")
+    data["usager"] = {**data["usager"], "date_naissance": "31/02/1985"}
+    data["adresse"] = {**data["adresse"], "code_postal": "350"}
+    with pytest.raises(DossierError) as caught:
+        validate_inputs(flow, data)
+    assert [(problem.path, problem.label) for problem in caught.value.problems] == [
+        ("usager.date_naissance", "Identité — Date de naissance"),
+        ("adresse.code_postal", "Adresse — Code postal"),
+        ("timbre", "Numéro du timbre fiscal"),
+    ]
+    values, problems = form.check(flow, data)
+    assert values is None
+    assert problems.by_field == {"usager.date_naissance": "Cette date n'existe pas.",
+                                 "adresse.code_postal": "5 chiffres attendus (ex. 75001).",
+                                 "timbre": caught.value.problems[2].message.capitalize()}

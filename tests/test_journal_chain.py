@@ -266,3 +266,67 @@ def test_an_old_journal_is_anchored_at_its_first_keyed_write(tmp_path):
         assert connection.execute("SELECT name FROM sqlite_master WHERE name = 'purge_in_progress'").fetchall() == []
     rehash_everything(path, "UPDATE entries SET outcome = 'échec' WHERE id = 2")
     assert not journal.verify().ok
+
+
+def resign_from(journal: Journal, first: int, *edits: str) -> None:
+    """What someone holding the session's keyring can do (ADR 0009): edit, then sign every entry again
+    from `first` with the journal's own key, and move the head the keyring keeps."""
+    from autopilot import credentials
+    from autopilot.journal.chain import Head
+    from autopilot.journal.export import entry_from_row
+    from autopilot.journal.store import KEY, KEYRING
+
+    key = bytes.fromhex(credentials.lookup(KEYRING, KEY))
+    connection = sqlite3.connect(journal.path)
+    connection.row_factory = sqlite3.Row
+    try:
+        guards = [row["sql"] for row in connection.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger'")]
+        for statement in (*UNGUARDED, *edits):
+            connection.execute(statement)
+        rows = connection.execute("SELECT * FROM entries ORDER BY id").fetchall()
+        prev = rows[first - 2]["hash"] if first > 1 else "0" * 64
+        for row in rows[first - 1:]:
+            fields = {name: value for name, value in dict(row).items() if name not in ("prev_hash", "hash")}
+            digest = entry_from_row(fields).mac(key, prev)
+            connection.execute("UPDATE entries SET prev_hash = ?, hash = ? WHERE id = ?", (prev, digest, row["id"]))
+            prev = digest
+        for guard in guards:  # put back as they were: the database shows no trace of the edit
+            connection.execute(guard)
+        connection.commit()
+    finally:
+        connection.close()
+    credentials.store(KEYRING, journal.head_name(), Head(rows[-1]["id"], prev).encode())
+
+
+def test_journal_verify_temoin_catches_a_history_re_signed_with_the_keyring(autopilot_home, tmp_path):
+    """The chain alone cannot see a rewrite signed with the stolen key; the export's witness can."""
+    journal = Journal(Path(autopilot_home) / "data" / "journal.sqlite3")
+    written(journal, 3)
+    export = tmp_path / "export.csv"
+    done = autopilot("journal", "export", "--month", "2026-11", "--out", str(export))
+    assert done.returncode == 0, done.stderr
+    done = autopilot("journal", "verify", "--temoin", str(export))
+    assert done.returncode == 0, done.stderr
+    assert f"Témoins concordants : 1 (dans {export})." in done.stdout
+
+    resign_from(journal, 2, "UPDATE entries SET outcome = 'terminée', mediateur = 'Quelqu''un' WHERE id = 2")
+    assert autopilot("journal", "verify").returncode == 0  # the chain alone is fooled
+    done = autopilot("journal", "verify", "--temoin", str(export))
+    assert done.returncode == 9
+    assert done.stderr.startswith("Erreur : Journal altéré : l'entrée 3 ne correspond plus au témoin d'un export")
+    assert "Traceback" not in done.stderr
+    forget(journal)  # the session-wide folder goes back to a clean journal
+
+
+@pytest.mark.parametrize("content, said", [
+    (None, "fichier introuvable"),
+    ("mois;demarche;issue;nombre\n", "aucun témoin (ligne « temoin;entree;empreinte »)"),
+])
+def test_journal_verify_temoin_refuses_a_file_without_a_witness(autopilot_home, tmp_path, content, said):
+    given = tmp_path / "pas-un-export.csv"
+    if content is not None:
+        given.write_text(content, encoding="utf-8")
+    done = autopilot("journal", "verify", "--temoin", str(given))
+    assert done.returncode == 2
+    assert done.stderr.startswith(f"Erreur : {given} : {said}")
+    assert "Traceback" not in done.stderr

@@ -13,8 +13,9 @@ import sys
 
 import pytest
 
-# The bottom of the stack: settings and paths, read by the validation of scanner-folder inputs.
-_BASE = {"errors", "config", "paths", "scans"}
+# The bottom of the stack: settings and paths, read by the validation of scanner-folder inputs, and
+# the bounded YAML reader of flows, settings and citizen data.
+_BASE = {"errors", "config", "paths", "scans", "yaml_source"}
 
 ALLOWED: dict[str, set[str]] = {
     "sandbox": set(),
@@ -66,3 +67,51 @@ def test_validating_flows_needs_no_browser():
 def test_only_credentials_touches_the_keyring():
     for package in ("flows", "engine", "ui", "recorder", "dossier"):
         assert _loaded_by(package)["keyring"] is False, package
+
+
+def _cli_imports() -> dict[str, set[str]]:
+    """Each `autopilot.cli` module and the cli modules it imports, at its top or inside a function."""
+    import ast
+    import pathlib
+
+    import autopilot.cli
+
+    folder = pathlib.Path(autopilot.cli.__file__).parent
+    graph: dict[str, set[str]] = {}
+    for path in sorted(folder.glob("*.py")):
+        name = "autopilot.cli" if path.stem == "__init__" else f"autopilot.cli.{path.stem}"
+        graph[name] = set()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                # `from autopilot.cli import ending` imports the module autopilot.cli.ending
+                targets = [node.module] + [f"{node.module}.{alias.name}" for alias in node.names]
+            else:
+                continue
+            graph[name] |= {t for t in targets if t.startswith("autopilot.cli.") and t != name}
+    return {name: {t for t in targets if t in graph} for name, targets in graph.items()}
+
+
+def test_the_cli_modules_import_one_another_without_a_cycle():
+    """A cycle hidden in a function's import still breaks when someone moves that import up."""
+    graph = _cli_imports()
+    assert graph["autopilot.cli"], "the graph is read"
+    cycles = []
+
+    def visit(name: str, trail: tuple[str, ...]) -> None:
+        for target in sorted(graph[name]):
+            if target in trail:
+                cycles.append(" → ".join(trail[trail.index(target):] + (target,)))
+            elif len(trail) < len(graph):
+                visit(target, trail + (target,))
+
+    for start in sorted(graph):
+        visit(start, (start,))
+    assert not cycles, cycles[0]
+
+
+def test_each_cli_module_imports_alone():
+    """Imported first in a fresh interpreter, each cli module loads (no partially initialised module)."""
+    for name in sorted(_cli_imports()):
+        subprocess.run([sys.executable, "-c", f"import {name}"], check=True, capture_output=True)

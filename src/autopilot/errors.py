@@ -31,6 +31,7 @@ Only the CLI and the panel render errors.
 from __future__ import annotations
 
 import enum
+from collections.abc import Sequence
 
 
 class ExitStatus(enum.IntEnum):
@@ -84,14 +85,39 @@ class FlowError(AutopilotError):
     exit_status = ExitStatus.FLOW
 
 
+class DossierProblem(tuple):
+    """One problem of the citizen's data: the pair (field label, message) the mediator reads, and
+    `path`, the field it is about in the data (`usager.date_naissance`, `motif`; "" when unknown),
+    by which the console's form puts it next to its field. Compares and unpacks as the pair."""
+
+    path: str
+
+    def __new__(cls, label: str, message: str, path: str = "") -> DossierProblem:
+        self = super().__new__(cls, (label, message))
+        self.path = path
+        return self
+
+    @property
+    def label(self) -> str:
+        return self[0]
+
+    @property
+    def message(self) -> str:
+        return self[1]
+
+    def within(self, name: str) -> DossierProblem:
+        """The same problem, its path under the input `name` (`date_naissance` → `usager.date_naissance`)."""
+        return DossierProblem(self[0], self[1], f"{name}.{self.path}" if self.path else name)
+
+
 class DossierError(AutopilotError):
-    """The citizen's data is invalid; `problems` lists (field label, message)."""
+    """The citizen's data is invalid; `problems` lists each `DossierProblem` (field label, message; its path)."""
 
     code = "dossier"
     exit_status = ExitStatus.DOSSIER
 
-    def __init__(self, problems: list[tuple[str, str]], hint: str | None = None) -> None:
-        self.problems = problems
+    def __init__(self, problems: Sequence[tuple[str, str]], hint: str | None = None) -> None:
+        self.problems = [p if isinstance(p, DossierProblem) else DossierProblem(*p) for p in problems]
         lines = [f"{label} : {message}" for label, message in problems]
         super().__init__("Données de l'usager à corriger :\n  " + "\n  ".join(lines), hint)
 

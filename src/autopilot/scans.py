@@ -3,7 +3,9 @@
 Only files directly inside that folder can be uploaded (DESIGN: nothing leaves the machine that
 the mediator did not put there for this purpose). The folder is, in order: `$AUTOPILOT_SCANS`,
 the `numerisations:` entry of config.yaml, else `~/Documents/Documents numérisés` (where
-Windows' « Télécopie et numérisation » saves).
+Windows' « Télécopie et numérisation » saves). It is worked out once, by the command line
+(`Environment.scans_folder`), and passed down as a value; the functions here take it as `where`
+(None: `$AUTOPILOT_SCANS` or the default, for callers that have no settings, such as tests).
 """
 
 from __future__ import annotations
@@ -12,7 +14,6 @@ import os
 from collections.abc import Collection
 from pathlib import Path
 
-from autopilot.config import Config
 from autopilot.errors import DossierError
 
 ENV = "AUTOPILOT_SCANS"
@@ -20,15 +21,16 @@ DEFAULT = Path.home() / "Documents" / "Documents numérisés"
 HINT = "Numérisez le document dans ce dossier, ou indiquez le bon nom de fichier."
 
 
-def folder() -> Path:
-    """The scanner folder, as configured (it may not exist yet)."""
-    configured = os.environ.get(ENV) or Config.load().numerisations
-    return Path(configured).expanduser() if configured else DEFAULT
+def folder(configured: str | None = None) -> Path:
+    """The scanner folder: `$AUTOPILOT_SCANS`, else `configured` (the settings' `numerisations`), else
+    the default (it may not exist yet)."""
+    chosen = os.environ.get(ENV) or configured
+    return Path(chosen).expanduser() if chosen else DEFAULT
 
 
-def available() -> list[str]:
+def available(where: Path | None = None) -> list[str]:
     """The names of the documents in the scanner folder, most recent first (hidden files left out)."""
-    where = folder()
+    where = where or folder()
     if not where.is_dir():
         return []
     inside = where.resolve()
@@ -37,13 +39,13 @@ def available() -> list[str]:
     return [p.name for p in sorted(files, key=lambda p: (-p.stat().st_mtime, p.name))]
 
 
-def find(name: str, *, label: str) -> Path:
+def find(name: str, *, label: str, where: Path | None = None) -> Path:
     """The path of the scan `name`, checked to be a file directly inside the scanner folder.
 
     DossierError names the field (`label`) when the file is missing or lies elsewhere (a link
     pointing out of the folder counts as elsewhere).
     """
-    where = folder()
+    where = where or folder()
     path = where / name
     try:
         inside = path.resolve(strict=True).parent == where.resolve(strict=True)
@@ -61,7 +63,8 @@ class Read:
     on the PC, the scanner folder included. `keep_by_default` is the setting `numerisations_lues: garder`.
     """
 
-    def __init__(self, *, keep_by_default: bool = False) -> None:
+    def __init__(self, where: Path | None = None, *, keep_by_default: bool = False) -> None:
+        self.where = where or folder()  # the scanner folder they were read in
         self.keep_by_default = keep_by_default
         self.names: list[str] = []
 
@@ -78,7 +81,7 @@ class Read:
             if name in kept:
                 continue
             try:
-                find(name, label=name).unlink()
+                find(name, label=name, where=self.where).unlink()
             except (DossierError, OSError):
                 continue  # already gone, or moved out of the folder: nothing of ours to delete
             deleted.append(name)

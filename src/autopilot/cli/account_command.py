@@ -12,7 +12,7 @@ import sys
 
 from autopilot import credentials
 from autopilot.cli.environment import Environment
-from autopilot.config import Config, config_path
+from autopilot.config import config_path
 from autopilot.errors import ExitStatus, UsageError
 
 PASSWORD_KEY = "mot_de_passe"
@@ -24,7 +24,7 @@ def account(args: argparse.Namespace, env: Environment) -> int:
 
 
 def _set(args: argparse.Namespace, env: Environment) -> int:
-    config = Config.load()
+    config = env.config
     identifiant = args.identifiant or _ask(f"Identifiant du compte « {args.name} » : ")
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -53,7 +53,7 @@ def _ask(prompt: str) -> str:
 
 
 def _list(args: argparse.Namespace, env: Environment) -> int:
-    config = Config.load()
+    config = env.config
     if not config.comptes:
         env.say("Aucun compte enregistré. Ajoutez-en un avec `autopilot account set ants`.")
         return ExitStatus.OK
@@ -64,7 +64,7 @@ def _list(args: argparse.Namespace, env: Environment) -> int:
 
 
 def _delete(args: argparse.Namespace, env: Environment) -> int:
-    config = Config.load()
+    config = env.config
     had_password = credentials.delete(args.name, PASSWORD_KEY)
     had_settings = config.comptes.pop(args.name, None) is not None
     if not (had_password or had_settings):
@@ -78,7 +78,7 @@ def _test(args: argparse.Namespace, env: Environment) -> int:
     from autopilot.cli.run_command import check_login
 
     on_a_sandbox = args.sandbox or args.sandbox_url
-    if not on_a_sandbox and not (args.name in Config.load().comptes and credentials.has(args.name, PASSWORD_KEY)):
+    if not on_a_sandbox and not (args.name in env.config.comptes and credentials.has(args.name, PASSWORD_KEY)):
         # Said before any browser or network: the site is not the problem.
         raise UsageError(f"Aucun compte « {args.name} » n'est enregistré sur ce poste : il n'y a rien à tester.",
                          f"Enregistrez-le avec `autopilot account set {args.name}`, puis relancez le test.")
@@ -87,7 +87,7 @@ def _test(args: argparse.Namespace, env: Environment) -> int:
 
 def mediateur(args: argparse.Namespace, env: Environment) -> int:
     """`autopilot mediateur add | list | remove`: who may operate the shared account."""
-    config = Config.load()
+    config = env.config
     if args.mediateur_command == "list":
         for name in config.mediateurs:
             env.say(name)
@@ -107,23 +107,4 @@ def mediateur(args: argparse.Namespace, env: Environment) -> int:
         env.say(f"Médiateur « {name} » retiré.")
     config.save()
     return ExitStatus.OK
-
-
-def choose_mediateur(given: str | None, *, sandbox: bool) -> str:
-    """Who is at the desk: the name given, the only one configured, or « Formation » in the sandbox."""
-    names = Config.load().mediateurs
-    if given:
-        if names and given not in names:
-            raise UsageError(f"« {given} » n'est pas un médiateur enregistré.", f"Médiateurs : {', '.join(names)}.")
-        return given
-    if len(names) == 1:
-        return names[0]
-    if sandbox:
-        return "Formation"
-    if not names:
-        raise UsageError("Aucun médiateur n'est enregistré sur ce poste.",
-                         "Ajoutez-vous avec `autopilot mediateur add \"Prénom Nom\"` (le compte est partagé :"
-                         " chaque démarche dit qui l'a faite).")
-    raise UsageError("Plusieurs médiateurs sont enregistrés : dites qui est au bureau.",
-                     f"--mediateur \"NOM\", parmi : {', '.join(names)}.")
 

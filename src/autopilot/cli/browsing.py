@@ -17,7 +17,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, Playwright, sync_
 from autopilot import credentials
 from autopilot.cli import sandbox_address
 from autopilot.cli.environment import Environment
-from autopilot.config import Config, config_path
+from autopilot.config import config_path
 from autopilot.engine.browser import BrowserSettings, launch
 from autopilot.engine.origins import Origins
 from autopilot.engine.runner import SecretSource
@@ -59,7 +59,7 @@ def sites(embedded: bool, url: str | None, env: Environment, *, demo_account: bo
     one, else the sandbox's public demo account; the demo always uses the demo account, so it
     runs anywhere. The real accounts are never read there.
     """
-    stored = Config.load().comptes
+    stored = env.config.comptes
     if not embedded and url is None:
         yield Sites(Origins(), credentials.resolve, {name: s for name, s in stored.items() if not is_sandbox_name(name)})
         return
@@ -119,7 +119,7 @@ def check_browser(headless: bool, debugging_port: int | None, *, sandboxed: bool
                          "Ajoutez --approve-all (bac à sable seulement), ou retirez --headless pour voir le navigateur.")
     if debugging_port is None or sandboxed:
         return
-    if not Config.load().debugging_port_allowed:
+    if not env.config.debugging_port_allowed:
         raise UsageError("--remote-debugging-port sur les vrais sites : tout programme de ce poste pourrait lire et"
                          " piloter le navigateur (mot de passe du compte, données de l'usager).",
                          "Seulement si la mairie l'accepte, pour une aide technique : ajoutez"

@@ -8,10 +8,9 @@ from datetime import UTC, datetime
 from typing import Any
 
 from autopilot.cli import browsing, ending
-from autopilot.cli.account_command import choose_mediateur
 from autopilot.cli.demo import DEMO_FLOW
 from autopilot.cli.environment import Environment
-from autopilot.config import Config
+from autopilot.cli.mediators import choose_mediateur
 from autopilot.engine.panel import PanelApprover
 from autopilot.engine.session import Session
 from autopilot.flows import Library
@@ -31,9 +30,9 @@ def console(args: argparse.Namespace, env: Environment, *, preload: Mapping[str,
     """
     sandboxed = args.sandbox or args.sandbox_url is not None
     browsing.check_browser(args.headless, args.remote_debugging_port, sandboxed=sandboxed, approve_all=None, env=env)
-    library = Library.load()
-    mediateur = choose_mediateur(args.mediateur, sandbox=sandboxed)
-    config = Config.load()
+    config = env.config
+    library = Library.load(allowed=env.allowed_sites)
+    mediateur = choose_mediateur(args.mediateur, config.mediateurs, sandbox=sandboxed)
     journal = Journal.for_runs(sandbox=sandboxed)
     journal.check_writable()  # a démarche that could not be journalled does not start
     if not journal.signed:
@@ -60,7 +59,8 @@ def console(args: argparse.Namespace, env: Environment, *, preload: Mapping[str,
 
     desk = Desk(library, mediateur=mediateur, sandbox=sandboxed, mairie=config.mairie, visits=cache_dir() / "visites",
                 on_consent=consented, month_counts=this_month, retention_months=config.conservation_mois,
-                initials=config.pseudonyme != "aucun", keep_scans_read=config.garder_numerisations_lues)
+                initials=config.pseudonyme != "aucun", keep_scans_read=config.garder_numerisations_lues,
+                scans_folder=env.scans_folder)
     if preload is not None:
         desk.visit.preload([entry.flow for entry in library.demarches], preload, main=library.find(DEMO_FLOW).flow)
 
@@ -77,7 +77,7 @@ def console(args: argparse.Namespace, env: Environment, *, preload: Mapping[str,
             panel = PanelApprover(page.context)
             panel.attach(page)
             session = Session(page, library, panel, origins=sites.origins, secrets=sites.secrets,
-                              accounts=sites.accounts, report=env.say)
+                              accounts=sites.accounts, report=env.say, scans_folder=env.scans_folder)
             return session, panel
 
         with ending.stop_on_sigterm():  # a démarche under way is stopped, then journalled

@@ -2,8 +2,8 @@
 for, and example scanned documents a trainee can attach.
 
 The documents are used only when the mairie has not configured a scanner folder of its own
-(`autopilot.scans`): then the demo writes them under the cache folder and points the scanner
-folder at them for its own process.
+(`autopilot.scans`): then the demo writes them under the cache folder, and its command passes
+that folder down as the scanner folder of its own process (`Environment.examples`).
 """
 
 from __future__ import annotations
@@ -45,12 +45,11 @@ def citizen() -> dict[str, Any]:
     return yaml.safe_load(text)
 
 
-def use_example_scans() -> Path | None:
-    """Point the scanner folder at the example documents, unless the mairie configured its own.
-
-    Returns the folder used, or None when the configured one is kept.
+def example_scans(config: Config) -> Path | None:
+    """The folder of the example documents, written if need be, unless the mairie configured a
+    scanner folder of its own (`config`, or `$AUTOPILOT_SCANS`): then None, the configured one is kept.
     """
-    if os.environ.get(scans.ENV) or Config.load().numerisations:
+    if os.environ.get(scans.ENV) or config.numerisations:
         return None
     from autopilot.sandbox.pdf import (  # the demo runs on the sandbox anyway
         Line,
@@ -63,5 +62,4 @@ def use_example_scans() -> Path | None:
         path = folder / name
         if not path.exists():
             path.write_bytes(pdf_document([Line(lines[0], 16, bold=True), "", *lines[1:], "", _NOTICE]))
-    os.environ[scans.ENV] = str(folder)
     return folder

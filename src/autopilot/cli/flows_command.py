@@ -18,7 +18,7 @@ def flows(args: argparse.Namespace, env: Environment) -> int:
 
 
 def _list(args: argparse.Namespace, env: Environment) -> int:
-    for category, entries in Library.load().by_category():
+    for category, entries in Library.load(allowed=env.allowed_sites).by_category():
         env.say(category)
         for entry in entries:
             env.say(f"  {entry.flow.id:<28} {entry.flow.title}")
@@ -27,11 +27,11 @@ def _list(args: argparse.Namespace, env: Environment) -> int:
 
 def _check(args: argparse.Namespace, env: Environment) -> int:
     if not args.paths:
-        library = Library.load()
+        library = Library.load(allowed=env.allowed_sites)
         env.say(f"{len(library.demarches)} démarche(s) et {len(library.accounts)} compte(s) valides dans {library.root}.")
         return ExitStatus.OK
     problems = []
-    trust = Library.trust_of()
+    trust = Library.trust_of(allowed=env.allowed_sites)
     for name in args.paths:
         try:
             flow = load_flow(Path(name), trust=trust)
@@ -44,7 +44,7 @@ def _check(args: argparse.Namespace, env: Environment) -> int:
 
 
 def _show(args: argparse.Namespace, env: Environment) -> int:
-    entry = Library.load().find(args.flow)
+    entry = Library.load(allowed=env.allowed_sites).find(args.flow)
     flow = entry.flow
     env.say(f"{flow.title} ({flow.id}, version {flow.version}) — {flow.category}")
     if flow.summary:

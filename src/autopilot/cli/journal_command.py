@@ -7,9 +7,9 @@ import re
 from pathlib import Path
 
 from autopilot.cli.environment import Environment
-from autopilot.config import Config
 from autopilot.errors import ExitStatus, JournalError, UsageError
 from autopilot.journal import DEMARCHE, Entry, Journal
+from autopilot.journal.export import witnesses
 
 
 def journal(args: argparse.Namespace, env: Environment) -> int:
@@ -40,15 +40,35 @@ def _list(args: argparse.Namespace, env: Environment) -> int:
 
 
 def _verify(args: argparse.Namespace, env: Environment) -> int:
-    verdict = Journal().verify()
+    """The chain checked, and against the witnesses of the monthly exports given (ADR 0009)."""
+    exports = [Path(name) for name in getattr(args, "temoin", None) or ()]
+    found = [witness for path in exports for witness in _witnesses_of(path)]
+    verdict = Journal().verify(witnesses=found)
     if not verdict.ok:
         raise JournalError(verdict.message,
                            "Ne réparez rien : conservez le fichier et signalez-le au responsable de la mairie.")
     env.say(verdict.message)
+    if exports:
+        env.say(f"Témoins concordants : {len(found)} (dans {', '.join(str(path) for path in exports)}).")
     if verdict.head is not None:
         env.say(f"Tête du journal : entrée {verdict.head.id}, empreinte {verdict.head.mac}"
                 " (à comparer au témoin du dernier export mensuel).")
     return ExitStatus.OK
+
+
+def _witnesses_of(path: Path) -> list[tuple[int, str]]:
+    """The witnesses of one monthly export; a file that holds none is a usage error, not a pass."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UsageError(f"{path} : fichier introuvable.", "Donnez à --temoin un export de `autopilot journal export`.") from None
+    except (OSError, UnicodeDecodeError):
+        raise UsageError(f"{path} : fichier illisible.", "Donnez à --temoin un export de `autopilot journal export`.") from None
+    found = witnesses(text)
+    if not found:
+        raise UsageError(f"{path} : aucun témoin (ligne « temoin;entree;empreinte ») dans ce fichier.",
+                         "Donnez à --temoin un export mensuel de `autopilot journal export`, tel qu'il a été écrit.")
+    return found
 
 
 def _export(args: argparse.Namespace, env: Environment) -> int:
@@ -64,7 +84,7 @@ def _export(args: argparse.Namespace, env: Environment) -> int:
 
 
 def _purge(args: argparse.Namespace, env: Environment) -> int:
-    months = Config.load().conservation_mois
+    months = env.config.conservation_mois
     entry = Journal().purge(months=months, mediateur=args.mediateur)
     env.say(f"{entry.details['supprimees']} entrée(s) de plus de {months} mois supprimée(s) ; la purge est journalisée.")
     return ExitStatus.OK

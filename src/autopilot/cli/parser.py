@@ -140,7 +140,9 @@ def build_parser() -> argparse.ArgumentParser:
     journal_commands = journal.add_subparsers(dest="journal_command", parser_class=_Parser, metavar="ACTION")
     listing = journal_commands.add_parser("list", help="les dernières entrées (par défaut)")
     listing.add_argument("--limit", type=int, default=20, help="nombre d'entrées (20 par défaut)")
-    journal_commands.add_parser("verify", help="vérifie que le journal n'a pas été altéré")
+    verify = journal_commands.add_parser("verify", help="vérifie que le journal n'a pas été altéré")
+    verify.add_argument("--temoin", action="append", default=[], metavar="FICHIER",
+                        help="un export mensuel (CSV) dont le témoin est comparé au journal (répétable)")
     export = journal_commands.add_parser("export", help="statistiques du mois en CSV, sans donnée personnelle")
     export.add_argument("--month", required=True, metavar="AAAA-MM")
     export.add_argument("--out", metavar="FICHIER", help="écrit dans FICHIER au lieu de la sortie standard")

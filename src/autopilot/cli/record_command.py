@@ -23,7 +23,8 @@ def record(args: argparse.Namespace, env: Environment) -> int:
     browsing.check_browser(False, args.remote_debugging_port, sandboxed=args.sandbox or bool(args.sandbox_url),
                            approve_all=None, env=env)
     try:
-        accounts = [entry.flow for entry in Library.load().accounts]  # their login pages are not recorded
+        library = Library.load(allowed=env.allowed_sites)
+        accounts = [entry.flow for entry in library.accounts]  # their login pages are not recorded
     except FlowError:
         accounts = []
         env.say("Attention : la bibliothèque de flows a des erreurs (autopilot flows check) ; les pages de connexion"

@@ -9,15 +9,13 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
 from playwright.sync_api import BrowserContext, Page
 
 from autopilot.cli import browsing, ending
 from autopilot.cli import demo as demo_data
-from autopilot.cli.account_command import choose_mediateur
 from autopilot.cli.browsing import Sites, sandbox_credentials, window  # noqa: F401 — sandbox_credentials: tests, bench
 from autopilot.cli.environment import Environment
-from autopilot.config import Config
+from autopilot.cli.mediators import choose_mediateur
 from autopilot.engine.approver import ApproveAll, Approver
 from autopilot.engine.panel import PanelApprover
 from autopilot.engine.runner import Outcome, RunResult
@@ -26,25 +24,26 @@ from autopilot.errors import AutopilotError, ExitStatus, Terminated, UsageError
 from autopilot.flows import Flow, Library
 from autopilot.flows.inputs import validate_inputs
 from autopilot.journal import Journal, run_entry
+from autopilot.yaml_source import EmptyDocument, YamlProblem, read_yaml
 
 
 def run(args: argparse.Namespace, env: Environment) -> int:
     """`autopilot run FLOW`."""
-    library = Library.load()
+    library = Library.load(allowed=env.allowed_sites)
     entry = library.find(args.flow)
     if args.data is None:
         raise UsageError(
             "Indiquez les données de l'usager : --data FICHIER.yaml.",
             f"Exemple : autopilot run {entry.flow.id} --data usager.yaml --sandbox",
         )
-    values = validate_inputs(entry.flow, _read_data(Path(args.data)))
+    values = validate_inputs(entry.flow, _read_data(Path(args.data)), scans_folder=env.scans_folder)
     sandboxed = args.sandbox or args.sandbox_url is not None
     if args.approve_all and not sandboxed:
         raise UsageError("--approve-all n'est permis que dans le bac à sable (--sandbox).",
                          "Sur les vrais sites, chaque étape est validée par le médiateur.")
     browsing.check_browser(args.headless, args.remote_debugging_port, sandboxed=sandboxed,
                            approve_all=args.approve_all, env=env)
-    mediateur = choose_mediateur(args.mediateur, sandbox=sandboxed)
+    mediateur = choose_mediateur(args.mediateur, env.config.mediateurs, sandbox=sandboxed)
     with browsing.sites(args.sandbox, args.sandbox_url, env) as sites:
         return _drive(library, entry.flow, values, args, env, sites, mediateur)
 
@@ -57,21 +56,22 @@ def demo(args: argparse.Namespace, env: Environment) -> int:
     """
     browsing.check_browser(args.headless, args.remote_debugging_port, sandboxed=True, approve_all=args.approve_all,
                            env=env)
-    library = Library.load()
+    library = Library.load(allowed=env.allowed_sites)
     flow = library.find(demo_data.DEMO_FLOW).flow
     data = demo_data.citizen()
-    values = validate_inputs(flow, {name: value for name, value in data.items() if name in flow.inputs})
+    env.examples = demo_data.example_scans(env.config)  # the scanner folder of this process, unless configured
+    values = validate_inputs(flow, {name: value for name, value in data.items() if name in flow.inputs},
+                             scans_folder=env.scans_folder)
     env.say("Démonstration : pré-demande de passeport pour une usagère fictive, sur le bac à sable.")
-    examples = demo_data.use_example_scans()
-    if examples is not None:
-        env.say(f"Documents numérisés d'exemple : {examples}")
+    if env.examples is not None:
+        env.say(f"Documents numérisés d'exemple : {env.examples}")
     if not (args.headless or args.approve_all):
         # the whole console, the fictitious citizen already in the visit
         from autopilot.cli.console_command import console
 
         args.sandbox, args.sandbox_url = True, None
         return console(args, env, preload=data)
-    mediateur = choose_mediateur(args.mediateur, sandbox=True)
+    mediateur = choose_mediateur(args.mediateur, env.config.mediateurs, sandbox=True)
     with browsing.sites(True, None, env, demo_account=True) as sites:
         return _drive(library, flow, values, args, env, sites, mediateur)
 
@@ -80,11 +80,11 @@ def check_login(args: argparse.Namespace, env: Environment) -> int:
     """`autopilot account test NAME`: log in with the stored credentials, say how it went, log out."""
     browsing.check_browser(args.headless, args.remote_debugging_port, sandboxed=args.sandbox or bool(args.sandbox_url),
                            approve_all=True, env=env)
-    library = Library.load()
+    library = Library.load(allowed=env.allowed_sites)
     account = library.account(args.name).flow
     with browsing.sites(args.sandbox, args.sandbox_url, env) as sites, _browser(args, approve_all=True) as (page, approver):
         session = Session(page, library, approver, origins=sites.origins, secrets=sites.secrets,
-                          accounts=sites.accounts, report=env.say)
+                          accounts=sites.accounts, report=env.say, scans_folder=env.scans_folder)
         failed = session.login(account.account)
         session.close()
     if failed is None:
@@ -97,15 +97,24 @@ def check_login(args: argparse.Namespace, env: Environment) -> int:
 
 
 def _read_data(path: Path) -> dict[str, Any]:
+    """The citizen's data file, read like a flow: its YAML expansion bounded, a problem named by line."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        located = read_yaml(path.read_text(encoding="utf-8"), alias_hint=_DATA_HINT)
     except FileNotFoundError:
         raise UsageError(f"{path} : fichier introuvable.", "Vérifiez le chemin donné à --data.") from None
-    except yaml.YAMLError as error:
-        raise UsageError(f"{path} : YAML invalide ({error}).", "Vérifiez l'indentation et les deux-points.") from None
-    if not isinstance(data, dict):
+    except UnicodeDecodeError:
+        raise UsageError(f"{path} : le fichier n'est pas en UTF-8.", "Enregistrez-le en UTF-8.") from None
+    except EmptyDocument:
+        located = None
+    except YamlProblem as problem:
+        raise UsageError(f"{path}:{problem.line}: {problem.message}.",
+                         problem.hint or "Vérifiez l'indentation et les deux-points.") from None
+    if located is None or not isinstance(located.data, dict):
         raise UsageError(f"{path} : un tableau de données est attendu (usager:, adresse:…).")
-    return data
+    return located.data
+
+
+_DATA_HINT = "Écrivez les données de l'usager en clair, sans ancres « & » ni alias « * »."
 
 
 @contextlib.contextmanager
@@ -126,7 +135,7 @@ def _drive(library: Library, flow: Flow, values: dict, args: argparse.Namespace,
     env.say(f"Médiateur au bureau : {mediateur}.")
     with _browser(args, approve_all=args.approve_all) as (page, approver):
         session = Session(page, library, approver, origins=sites.origins, secrets=sites.secrets,
-                          accounts=sites.accounts, report=env.say)
+                          accounts=sites.accounts, report=env.say, scans_folder=env.scans_folder)
         started = time.monotonic()
         with ending.stop_on_sigterm() as disarm:
             result = session.run(flow, values)
@@ -136,7 +145,7 @@ def _drive(library: Library, flow: Flow, values: dict, args: argparse.Namespace,
             _announce(flow, result, env)  # what the site gave, shown before anything that can fail
             problem = ending.journalled(journal, run_entry(
                 flow, values, result, mediateur=mediateur, sandbox=sites.origins.sandbox,
-                duration_s=time.monotonic() - started, pseudonyms=Config.load().pseudonyme))
+                duration_s=time.monotonic() - started, pseudonyms=env.config.pseudonyme))
         if not args.headless and result.outcome is Outcome.COMPLETED:
             if problem is not None:
                 ending.close_quietly(session)

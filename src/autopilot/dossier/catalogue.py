@@ -50,7 +50,7 @@ from autopilot.dossier.vehicule import (
     siren,
     siret,
 )
-from autopilot.errors import DossierError
+from autopilot.errors import DossierError, DossierProblem
 
 MODELS: Mapping[str, type[BaseModel]] = MappingProxyType(
     {"identite": Identite, "adresse": Adresse, "parent": Parent, "contact": Contact}
@@ -135,7 +135,8 @@ def validate_record(
             key = str(detail["loc"][0]) if detail["loc"] else model_name
             info = model.model_fields.get(key)
             label = info.title if info is not None and info.title else key
-            problems.append((_prefixed(label, section), messages.translate(detail)))
+            problems.append(DossierProblem(_prefixed(label, section), messages.translate(detail),
+                                    key if info is not None else ""))
         raise DossierError(problems) from None
     return record.model_dump(mode="json")
 

@@ -7,9 +7,11 @@ Playwright's own Chromium; else a system Chromium (Debian's `chromium`).
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -102,16 +104,35 @@ def launch_arguments(settings: BrowserSettings) -> list[str]:
     return flags
 
 
-def launch_environment() -> dict[str, str] | None:
+def launch_environment(crashes: Path | None = None) -> dict[str, str] | None:
     """The environment the browser starts in: on Linux its own words follow LANGUAGE, not --lang.
 
     Chromium on Linux picks its interface language (print dialog, form validation messages,
     file picker) from the environment and ignores `--lang`; the French words also need the
     browser's locale files (Debian: the `chromium-l10n` package, installed by scripts/setup).
+    `crashes`: where its crash reports go instead of the user's settings folder (`crash_folder`).
     """
     if not sys.platform.startswith("linux"):
         return None
-    return {**os.environ, "LANGUAGE": "fr_FR:fr"}
+    return {**os.environ, "LANGUAGE": "fr_FR:fr", **({CRASH_ENV: str(crashes)} if crashes else {})}
+
+
+# Chromium on Linux keeps its crash reports in ~/.config/chromium/Crash Reports whatever the profile
+# (--user-data-dir, --crash-dumps-dir and --disable-breakpad leave it there); a dump holds the page's
+# memory, so the citizen's data. This variable moves the folder (measured with Debian's Chromium 156:
+# tests/test_browser_traces.py); the folder is removed with the browser.
+CRASH_ENV = "BREAKPAD_DUMP_LOCATION"
+_CRASH_FOLDERS: dict[int, Path] = {}
+
+
+def crash_folder(browser: Browser) -> Path | None:
+    """The folder where `browser` writes its crash reports while it runs (None off Linux)."""
+    return _CRASH_FOLDERS.get(id(browser))
+
+
+def _forget_crashes(browser: Browser, folder: Path) -> None:
+    _CRASH_FOLDERS.pop(id(browser), None)
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def launch(playwright: Playwright, settings: BrowserSettings) -> Browser:
@@ -125,14 +146,23 @@ def launch(playwright: Playwright, settings: BrowserSettings) -> Browser:
             )
     tried: list[str] = []
     last_error = ""
+    crashes = Path(tempfile.mkdtemp(prefix="autopilot-crashes-")) if sys.platform.startswith("linux") else None
     for options in candidates(playwright, settings):
         try:
-            return playwright.chromium.launch(
-                headless=settings.headless, args=launch_arguments(settings), env=launch_environment(), **options
+            browser = playwright.chromium.launch(
+                headless=settings.headless, args=launch_arguments(settings), env=launch_environment(crashes), **options
             )
         except Error as error:
             tried.append(options.get("channel") or options.get("executable_path") or "Chromium de Playwright")
             last_error = str(error).splitlines()[0][:200]
+            continue
+        if crashes is not None:
+            _CRASH_FOLDERS[id(browser)] = crashes
+            browser.on("disconnected", lambda closed, folder=crashes: _forget_crashes(closed, folder))
+            atexit.register(shutil.rmtree, crashes, True)  # a process that ends without closing it
+        return browser
+    if crashes is not None:
+        shutil.rmtree(crashes, ignore_errors=True)
     if not tried:
         raise BrowserError("Aucun navigateur n'a été trouvé sur ce poste.", FIX)
     raise BrowserError(f"Impossible de lancer un navigateur (essayés : {', '.join(tried)} ; {last_error}).", FIX)

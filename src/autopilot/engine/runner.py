@@ -133,6 +133,7 @@ class Runner:
         login_page: Expect | None = None,
         save_file: Callable[[str], Path] | None = None,
         secret_hosts: Callable[[str], tuple[str, ...]] | None = None,
+        scans_folder: Path | None = None,
     ) -> None:
         self.page = page
         self.flow = flow
@@ -146,6 +147,7 @@ class Runner:
         self.recover = recover  # called when a step fails: logs in again if the site asks for it
         self.login_page = login_page  # the account's login page: seeing it after a click means the session expired
         self.save_file = save_file  # where a file the site gives goes, by name (the visit's folder)
+        self.scans_folder = scans_folder or scans.folder()  # the only place uploads are taken from
         # where a secret may be typed: its account flow's hosts (DESIGN §4d); by default an account flow's own
         self.secret_hosts = secret_hosts or (
             lambda ref: flow.domains if flow.logged_in is not None and ref.split(".")[0] == flow.account else ())
@@ -387,9 +389,9 @@ class Runner:
                         f" « {action.upload} ».")
             answer: str | Decision = Decision.RESUME
             while answer is Decision.RESUME:
-                choices = tuple(scans.available())
+                choices = tuple(scans.available(self.scans_folder))
                 message = (f"Choisissez le document numérisé à joindre pour « {action.upload} »." if choices else
-                           f"Aucun document dans le dossier des numérisations ({scans.folder()}) : numérisez"
+                           f"Aucun document dans le dossier des numérisations ({self.scans_folder}) : numérisez"
                            f" « {action.upload} », puis « Actualiser la liste ».")
                 answer = self.approver.pick(self._view(
                     step, number, Moment.PICK, {Decision.RESUME, Decision.SKIP, Decision.STOP},
@@ -454,7 +456,7 @@ class Runner:
     def _scan_path(self, item: _Planned) -> Path:
         """The file of an upload, only ever taken from the scanner folder."""
         try:
-            return scans.find(item.value, label=item.target.label)
+            return scans.find(item.value, label=item.target.label, where=self.scans_folder)
         except DossierError as error:
             raise RunError(f"« {item.target.label} » : {error.problems[0][1]}", scans.HINT) from None
 

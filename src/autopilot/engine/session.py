@@ -39,6 +39,7 @@ class Session:
         accounts: Mapping[str, Mapping[str, str]] | None = None,
         report: Callable[[str], None] = lambda line: None,
         timeouts: Timeouts = Timeouts(),
+        scans_folder: Path | None = None,
     ) -> None:
         self.page = page
         self.library = library
@@ -48,6 +49,7 @@ class Session:
         self.accounts = accounts or {}  # non-secret settings per account: {"ants": {"identifiant": …}}
         self.report = report
         self.timeouts = timeouts
+        self.scans_folder = scans_folder  # the settings' scanner folder (None: `scans.folder()`)
         self._open: set[str] = set()
         self.save_file: Callable[[str], Path] | None = None  # where a file a flow keeps goes (the visit's folder)
 
@@ -79,6 +81,7 @@ class Session:
             login_page=account.steps[0].expect if account is not None else None,
             save_file=self.save_file,
             secret_hosts=self._secret_hosts,
+            scans_folder=self.scans_folder,
         )
         return runner.run()
 

@@ -20,8 +20,8 @@ from autopilot.dossier import MODELS, SCALAR_TYPES, DossierError, field_paths, v
 from autopilot.dossier.catalogue import LISTED_TYPES
 from autopilot.flows.domains import STATE_DOMAINS, Trust
 from autopilot.flows.model import Choose, Condition, FillText, Flow, InputSpec, Press, Step, Upload
-from autopilot.flows.source import Path
 from autopilot.flows.template import Template
+from autopilot.yaml_source import Path
 
 Raise = Callable[..., Exception]
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from autopilot import scans
@@ -15,6 +16,7 @@ from autopilot.dossier import (
     validate_scalar,
 )
 from autopilot.dossier.vehicule import is_fni
+from autopilot.errors import DossierProblem
 from autopilot.flows.model import Flow, InputSpec
 
 
@@ -34,22 +36,24 @@ def source_label(flow: Flow, path: tuple[str, ...]) -> str:
     return label
 
 
-def validate_inputs(flow: Flow, raw: Mapping[str, Any]) -> dict[str, Any]:
-    """Normalised values for every declared input; DossierError lists every problem at once.
+def validate_inputs(flow: Flow, raw: Mapping[str, Any], *, scans_folder: Path | None = None) -> dict[str, Any]:
+    """Normalised values for every declared input; DossierError lists every problem at once, each
+    with its path in the data (`usager.date_naissance`).
 
     An input that depends on others (`required: {motif: [vol]}`, `when: {motif: [perte]}`) is
     checked once they are known; one that does not apply is ignored (None), even if given. A scan
-    named must be in the scanner folder; one not named is chosen in the panel when its step comes.
+    named must be in the scanner folder (`scans_folder`; None: `scans.folder()`); one not named is
+    chosen in the panel when its step comes.
     """
-    unknown = [(name, f"donnée inconnue pour « {flow.title} » (données attendues : {', '.join(flow.inputs)}).")
-               for name in raw if name not in flow.inputs]
-    found: dict[str, list[tuple[str, str]]] = {}
+    unknown = [DossierProblem(name, f"donnée inconnue pour « {flow.title} » (données attendues : {', '.join(flow.inputs)}).",
+                       name) for name in raw if name not in flow.inputs]
+    found: dict[str, list[DossierProblem]] = {}
     values: dict[str, Any] = {}
     for name, spec in flow.inputs.items():
         try:
-            values[name] = _one(name, spec, raw.get(name))
+            values[name] = _one(name, spec, raw.get(name), scans_folder)
         except DossierError as error:
-            found[name] = list(error.problems)
+            found[name] = [problem.within(name) for problem in error.problems]
     for name, spec in flow.inputs.items():
         depends = spec.when or spec.conditions
         if not depends or any(other in found for other in _inputs_of(spec)):
@@ -57,7 +61,7 @@ def validate_inputs(flow: Flow, raw: Mapping[str, Any]) -> dict[str, Any]:
         if not spec.applies(values):
             values[name], found[name] = None, []  # typed for another case (another motif): not used, not sent
         elif values.get(name) is None and name not in found and spec.type != "scan" and spec.required_for(values):
-            found[name] = [(input_label(name, spec), needed_because(flow, spec))]
+            found[name] = [DossierProblem(input_label(name, spec), needed_because(flow, spec), name)]
     _formule_of_a_siv_plate(flow, values, found)
     problems = unknown + [problem for name in flow.inputs for problem in found.get(name, ())]
     if problems:
@@ -65,8 +69,9 @@ def validate_inputs(flow: Flow, raw: Mapping[str, Any]) -> dict[str, Any]:
     return values
 
 
-def _one(name: str, spec: InputSpec, given: Any) -> Any:
-    """One input's normalised value (None when absent and allowed to be), or DossierError."""
+def _one(name: str, spec: InputSpec, given: Any, scans_folder: Path | None) -> Any:
+    """One input's normalised value (None when absent and allowed to be), or DossierError (its
+    problems' paths relative to the input)."""
     label = input_label(name, spec)
     # Needed only in some cases: checked against the others afterwards. A document left open is
     # picked in the panel when its step comes (`Runner`).
@@ -79,7 +84,7 @@ def _one(name: str, spec: InputSpec, given: Any) -> Any:
         if not isinstance(given, Mapping):
             raise DossierError([(label, "un ensemble de champs est attendu.")])
         record = validate_record(spec.type, given, section=spec.label)
-        missing = [(f"{label} — {field_label(spec.type, field)}", "obligatoire pour cette démarche.")
+        missing = [DossierProblem(f"{label} — {field_label(spec.type, field)}", "obligatoire pour cette démarche.", field)
                    for field in spec.required_fields
                    if record.get(field) in (None, "") and not needless(spec.type, record, field)]
         if missing:
@@ -87,11 +92,11 @@ def _one(name: str, spec: InputSpec, given: Any) -> Any:
         return record
     value = validate_scalar(spec.type, given, label=label, options=spec.options, required=required)
     if spec.type == "scan" and value is not None:
-        scans.find(value, label=label)
+        scans.find(value, label=label, where=scans_folder)
     return value
 
 
-def _formule_of_a_siv_plate(flow: Flow, values: Mapping[str, Any], found: dict[str, list]) -> None:
+def _formule_of_a_siv_plate(flow: Flow, values: Mapping[str, Any], found: dict[str, list[DossierProblem]]) -> None:
     """A plate given since 2009 (AB-123-CD) is identified with its certificate's numéro de formule.
 
     The sites ask both (docs/teleservices.md §5, §9.1); a pre-2009 plate has no formule, so the
@@ -103,7 +108,7 @@ def _formule_of_a_siv_plate(flow: Flow, values: Mapping[str, Any], found: dict[s
         return
     for name, spec in flow.inputs.items():
         if spec.type == "numero_formule" and values.get(name) is None and not found.get(name) and spec.applies(values):
-            found[name] = [(input_label(name, spec), FORMULE_NEEDED)]
+            found[name] = [DossierProblem(input_label(name, spec), FORMULE_NEEDED, name)]
 
 
 FORMULE_NEEDED = "obligatoire pour une immatriculation attribuée depuis 2009 (AB-123-CD) : repère I du certificat."

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from autopilot.config import Config
 from autopilot.errors import FlowError
 from autopilot.flows.domains import Trust
 from autopilot.flows.loader import load_flow
@@ -27,7 +27,9 @@ def default_flows_dir() -> Path:
 
 
 @dataclass(frozen=True)
-class Entry:
+class LibraryFlow:
+    """A flow of the library and the file it came from (docs/glossary.md: not a journal `Entry`)."""
+
     flow: Flow
     path: Path
 
@@ -35,23 +37,23 @@ class Entry:
 class Library:
     """All flows of one folder, loaded and checked together."""
 
-    def __init__(self, root: Path, entries: list[Entry], trust: Trust = Trust()) -> None:
+    def __init__(self, root: Path, entries: list[LibraryFlow], trust: Trust = Trust()) -> None:
         self.root = root
         self._entries = entries
         self.trust = trust  # what any other flow file run with this library is checked against
 
     @classmethod
-    def load(cls, root: Path | None = None, *, allowed: tuple[str, ...] | None = None) -> Library:
+    def load(cls, root: Path | None = None, *, allowed: Sequence[str] = ()) -> Library:
         """Load every flow under `root`; raise FlowError listing every broken file.
 
-        `allowed`: the sites outside the State's domains flows may visit; by default the settings
-        file's `domaines_autorises`. Account flows load first: their domains bound where the
-        démarches may type their secrets.
+        `allowed`: the sites outside the State's domains flows may visit (the settings file's
+        `domaines_autorises`, which the command line passes). Account flows load first: their
+        domains bound where the démarches may type their secrets.
         """
         root = root or default_flows_dir()
         if not root.is_dir():
             raise FlowError(f"dossier de flows introuvable : {root}", "Indiquez-le avec AUTOPILOT_FLOWS.")
-        trust = Trust(tuple(Config.load().domaines_autorises) if allowed is None else allowed)
+        trust = Trust(tuple(allowed))
         paths = sorted(root.rglob("*.yaml"))
         accounts = [path for path in paths if path.parent.name == ACCOUNTS_DIR]
         entries, problems = _load_each(accounts, trust)
@@ -70,21 +72,21 @@ class Library:
         return cls(root, entries, trust)
 
     @staticmethod
-    def trust_of(root: Path | None = None) -> Trust:
-        """What a single flow file is checked against: the settings' allowed sites and the domains of
-        the accounts under `root` (those that load)."""
+    def trust_of(root: Path | None = None, *, allowed: Sequence[str] = ()) -> Trust:
+        """What a single flow file is checked against: the `allowed` sites (the settings') and the
+        domains of the accounts under `root` (those that load)."""
         root = root or default_flows_dir()
-        trust = Trust(tuple(Config.load().domaines_autorises))
+        trust = Trust(tuple(allowed))
         accounts, _ = _load_each(sorted((root / ACCOUNTS_DIR).glob("*.yaml")), trust)
         return trust.with_accounts((entry.flow.account or "", entry.flow.domains) for entry in accounts)
 
     @property
-    def demarches(self) -> list[Entry]:
+    def demarches(self) -> list[LibraryFlow]:
         return [e for e in self._entries if not self.is_account(e)]
 
-    def by_category(self) -> list[tuple[str, list[Entry]]]:
+    def by_category(self) -> list[tuple[str, list[LibraryFlow]]]:
         """The démarches grouped by category, in the mission's order, each group by title."""
-        groups: dict[str, list[Entry]] = {}
+        groups: dict[str, list[LibraryFlow]] = {}
         for entry in self.demarches:
             groups.setdefault(entry.flow.category, []).append(entry)
         rank = {name: index for index, name in enumerate(CATEGORIES)}
@@ -92,24 +94,24 @@ class Library:
         return [(name, sorted(groups[name], key=lambda e: e.flow.title)) for name in ordered]
 
     @property
-    def accounts(self) -> list[Entry]:
+    def accounts(self) -> list[LibraryFlow]:
         return [e for e in self._entries if self.is_account(e)]
 
-    def is_account(self, entry: Entry) -> bool:
+    def is_account(self, entry: LibraryFlow) -> bool:
         return entry.path.parent.name == ACCOUNTS_DIR
 
-    def find(self, name: str) -> Entry:
+    def find(self, name: str) -> LibraryFlow:
         """A flow by id (`passeport-pre-demande`) or by file path."""
         for entry in self._entries:
             if entry.flow.id == name:
                 return entry
         path = Path(name)
         if path.suffix in (".yaml", ".yml") and path.exists():
-            return Entry(load_flow(path, shown_as=_shown(path), trust=self.trust), path)
+            return LibraryFlow(load_flow(path, shown_as=_shown(path), trust=self.trust), path)
         known = ", ".join(e.flow.id for e in self.demarches)
         raise FlowError(f"démarche « {name} » introuvable", f"Démarches disponibles : {known}.")
 
-    def account(self, name: str) -> Entry:
+    def account(self, name: str) -> LibraryFlow:
         """The account flow `accounts/NAME.yaml`."""
         for entry in self._entries:
             if self.is_account(entry) and entry.path.stem == name:
@@ -117,13 +119,13 @@ class Library:
         raise FlowError(f"compte « {name} » introuvable : il manque {self.root / ACCOUNTS_DIR / (name + '.yaml')}")
 
 
-def _load_each(paths: list[Path], trust: Trust) -> tuple[list[Entry], list[str]]:
+def _load_each(paths: list[Path], trust: Trust) -> tuple[list[LibraryFlow], list[str]]:
     """The flows of `paths` that load, and the problems of those that do not."""
-    entries: list[Entry] = []
+    entries: list[LibraryFlow] = []
     problems: list[str] = []
     for path in paths:
         try:
-            entries.append(Entry(load_flow(path, shown_as=_shown(path), trust=trust), path))
+            entries.append(LibraryFlow(load_flow(path, shown_as=_shown(path), trust=trust), path))
         except FlowError as error:
             problems.append(str(error) + (f"\n  → {error.hint}" if error.hint else ""))
     return entries, problems
@@ -137,7 +139,7 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def _via_problems(entries: list[Entry]) -> list[str]:
+def _via_problems(entries: list[LibraryFlow]) -> list[str]:
     """An input's `via:` must name a démarche of the library with an output of the input's type."""
     by_id = {entry.flow.id: entry.flow for entry in entries}
     problems = []

@@ -15,8 +15,8 @@ from autopilot.errors import FlowError
 from autopilot.flows import checks
 from autopilot.flows.domains import Trust
 from autopilot.flows.model import Flow
-from autopilot.flows.source import Located, Path, YamlProblem, read_yaml
 from autopilot.flows.template import TemplateSyntaxError
+from autopilot.yaml_source import Located, Path, YamlProblem, read_yaml
 
 
 class Problem(Exception):

@@ -60,7 +60,8 @@ class Desk:
     def __init__(self, library: Library, *, mediateur: str, sandbox: bool, mairie: str | None, visits: Path,
                  on_consent: Callable[[Consent, Mapping[str, Any]], int | None] = lambda consent, values: None,
                  month_counts: Callable[[], Mapping[str, Mapping[str, int]]] = _no_counts,
-                 retention_months: int = 12, initials: bool = True, keep_scans_read: bool = False) -> None:
+                 retention_months: int = 12, initials: bool = True, keep_scans_read: bool = False,
+                 scans_folder: Path | None = None) -> None:
         self.library = library
         self.mediateur = mediateur
         self.sandbox = sandbox
@@ -78,7 +79,8 @@ class Desk:
         self.retention_months = retention_months  # what the agreement's text says of the journal
         self.initials = initials
         self.not_journalled_count = 0  # démarches done on the site that the journal could not record
-        self.scans_read = scans.Read(keep_by_default=keep_scans_read)  # « Lire un document numérisé »
+        self.scans_folder = scans_folder or scans.folder()  # the settings' scanner folder, given once
+        self.scans_read = scans.Read(self.scans_folder, keep_by_default=keep_scans_read)  # « Lire un document numérisé »
         self.lock = threading.Lock()
 
     def flow(self, flow_id: str) -> Flow | None:

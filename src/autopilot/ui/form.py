@@ -5,7 +5,7 @@ is the input's label, with one field per model field (French title, description 
 from the model); a scalar input (`motif: {type: choice}`) is one field. Choices show the texts
 the flow itself maps them to on the site (`options: {F: Féminin}`). What the mediator typed is
 checked with `validate_inputs`, the validation `autopilot run --data` uses, and each problem
-is put back next to its field.
+is put back next to its field, found by the problem's path (`usager.date_naissance`).
 """
 
 from __future__ import annotations
@@ -14,12 +14,14 @@ import dataclasses
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from pydantic_core import PydanticUndefined
 
 from autopilot import scans
 from autopilot.dossier import MODELS, DossierError
+from autopilot.errors import DossierProblem
 from autopilot.flows import Flow
 from autopilot.flows.inputs import input_label, needed_because, validate_inputs
 from autopilot.flows.model import Choose, Condition, InputSpec, holds
@@ -100,19 +102,21 @@ class Problems:
         return bool(self.summary)
 
 
-def sections(flow: Flow) -> list[Section]:
-    """The form of `flow`, one section per declared input, in the flow's order."""
+def sections(flow: Flow, *, scans_folder: Path | None = None) -> list[Section]:
+    """The form of `flow`, one section per declared input, in the flow's order (a document's list
+    from `scans_folder`; None: `scans.folder()`)."""
     texts = _option_texts(flow)
-    return [dataclasses.replace(_section(flow, name, spec, texts), shown_when=spec.shown_when,
+    return [dataclasses.replace(_section(flow, name, spec, texts, scans_folder), shown_when=spec.shown_when,
                                 conditional=not spec.always_required and spec.required is not False)
             for name, spec in flow.inputs.items()]
 
 
-def _section(flow: Flow, name: str, spec: InputSpec, texts: dict[tuple[str, ...], dict[str, str]]) -> Section:
+def _section(flow: Flow, name: str, spec: InputSpec, texts: dict[tuple[str, ...], dict[str, str]],
+             scans_folder: Path | None) -> Section:
     label = input_label(name, spec)
     model = MODELS.get(spec.type)
     if spec.type == "scan":
-        return _scan_section(flow, name, spec, label)
+        return _scan_section(flow, name, spec, label, scans_folder or scans.folder())
     if model is None:
         hint = spec.hint or ("JJ/MM/AAAA" if spec.type == "date" else None)
         if spec.type == "booleen":
@@ -145,12 +149,12 @@ def _section(flow: Flow, name: str, spec: InputSpec, texts: dict[tuple[str, ...]
                    tuple(fields))
 
 
-def _scan_section(flow: Flow, name: str, spec: InputSpec, label: str) -> Section:
+def _scan_section(flow: Flow, name: str, spec: InputSpec, label: str, where: Path) -> Section:
     """A document: a list of the scanner folder's files; left empty, it is chosen in the panel."""
-    hint = f"Documents du dossier des numérisations ({scans.folder()})."
+    hint = f"Documents du dossier des numérisations ({where})."
     if spec.hint:
         hint = f"{spec.hint} {hint}"
-    names = tuple((n, n) for n in scans.available())
+    names = tuple((n, n) for n in scans.available(where))
     only = Field(name, name, label, _when_needed(flow, spec, hint), spec.required is False, names,
                  empty="Le choisir dans le panneau au moment de le joindre")
     return Section(name, spec.type, label, None, spec.required is False, False, (only,))
@@ -224,43 +228,41 @@ def shown(section: Section, value: Any) -> list[tuple[str, str]]:
     return [(f.label, f.text(value[f.name])) for f in section.fields if value.get(f.name) not in (None, "")]
 
 
-def check(flow: Flow, raw: Mapping[str, Any]) -> tuple[dict[str, Any] | None, Problems]:
-    """The normalised values, or the problems placed next to their fields."""
+def check(flow: Flow, raw: Mapping[str, Any], *, scans_folder: Path | None = None) -> tuple[dict[str, Any] | None, Problems]:
+    """The normalised values, or the problems placed next to their fields (by their paths)."""
     problems = Problems()
-    for section in sections(flow):
+    by_name = {section.name: section for section in sections(flow, scans_folder=scans_folder)}
+    for section in by_name.values():
         spec = flow.inputs[section.name]
         if spec.conditions:  # required in some cases: alone, its format only; the cases are weighed below
             spec = spec.model_copy(update={"required": False})
         one = flow.model_copy(update={"inputs": {section.name: spec}})
         try:
-            validate_inputs(one, {section.name: raw.get(section.name)})
+            validate_inputs(one, {section.name: raw.get(section.name)}, scans_folder=scans_folder)
         except DossierError as error:
-            _place(section, flow.inputs[section.name], error.problems, problems)
+            _place(section, error.problems, problems)
     if problems:
         return None, problems
     try:
-        return validate_inputs(flow, raw), problems
+        return validate_inputs(flow, raw, scans_folder=scans_folder), problems
     except DossierError as error:  # what depends on other inputs (`required: {motif: [vol]}`)
-        by_label = {s.label: s for s in sections(flow)}
-        for label, message in error.problems:
-            section = by_label.get(label)
+        for problem in error.problems:
+            section = by_name.get(problem.path.partition(".")[0])
             if section is None:
-                problems.summary.append(("", f"{label} : {message}"))
+                problems.summary.append(("", f"{problem.label} : {problem.message}"))
             else:
-                _place(section, flow.inputs[section.name], [(label, message)], problems)
+                _place(section, [problem], problems)
         return None, problems
 
 
-def _place(section: Section, spec: InputSpec, found: list[tuple[str, str]], problems: Problems) -> None:
-    by_label = {(f"{spec.label} — {f.label}" if spec.label else f.label): f for f in section.fields}
-    if not section.record:
-        by_label = {section.label: section.fields[0]}
-    for label, message in found:
-        inline = message[:1].upper() + message[1:]
-        target = by_label.get(label)
+def _place(section: Section, found: list[DossierProblem], problems: Problems) -> None:
+    by_key = {f.key: f for f in section.fields}
+    for problem in found:
+        inline = problem.message[:1].upper() + problem.message[1:]
+        target = by_key.get(problem.path)
         if target is not None and target.key not in problems.by_field:
             problems.by_field[target.key] = inline
-            problems.summary.append((target.id, f"{label} : {message}"))
+            problems.summary.append((target.id, f"{problem.label} : {problem.message}"))
         else:
             problems.by_section.setdefault(section.name, inline)
-            problems.summary.append((section.id, f"{label} : {message}"))
+            problems.summary.append((section.id, f"{problem.label} : {problem.message}"))

@@ -73,11 +73,12 @@ def targets(sections: Sequence[Section], known: Mapping[str, object]) -> dict[tu
 
 
 def read(name: str, sections: Sequence[Section], known: Mapping[str, object], used: scans.Read) -> Shown:
-    """Read the scan `name` of the scanner folder and place its proposals in the form."""
+    """Read the scan `name` of the scanner folder (`used`'s) and place its proposals in the form."""
     try:
-        path: Path = scans.find(name, label="Document à lire")
+        path: Path = scans.find(name, label="Document à lire", where=used.where)
     except DossierError as error:
-        return Shown(name, problem=error.problems[0][1][:1].upper() + error.problems[0][1][1:])
+        message = error.problems[0].message
+        return Shown(name, problem=message[:1].upper() + message[1:])
     used.add(name)  # read or not, the citizen's document was opened: it is listed at the visit's end
     try:
         reading = read_document(path)

@@ -88,8 +88,8 @@ def create_app(desk: Desk, token: str, origin: str) -> Flask:
             desk.visit.set_aside(flow, posted)  # « Obtenir d'abord » : the form waits, as typed
             return redirect(url_for("console.citizen_form", flow_id=via.via), 303)
         known = {name: value for name, value in desk.visit.known(flow).items() if name not in opened}
-        raw = {s.name: form.raw_value(s, posted) for s in form.sections(flow) if s.name not in known}
-        values, problems = form.check(flow, {**known, **raw})
+        raw = {s.name: form.raw_value(s, posted) for s in form.sections(flow, scans_folder=desk.scans_folder) if s.name not in known}
+        values, problems = form.check(flow, {**known, **raw}, scans_folder=desk.scans_folder)
         if problems:
             return _form_page(flow, posted, opened=opened, problems=problems)
         try:
@@ -202,7 +202,7 @@ def create_app(desk: Desk, token: str, origin: str) -> Flask:
     def _reading_step(flow: Flow, posted: dict[str, str], opened: set[str]) -> str:
         """Read the chosen scan and show its proposals; or take the accepted ones into the form."""
         known = {name: value for name, value in desk.visit.known(flow).items() if name not in opened}
-        sections = form.sections(flow)
+        sections = form.sections(flow, scans_folder=desk.scans_folder)
         if reading.TAKE in request.form:
             keys = [item.key for section in sections for item in section.fields]
             filled, taken = reading.take(posted, request.form.getlist(reading.ACCEPTED), keys)
@@ -217,7 +217,7 @@ def create_app(desk: Desk, token: str, origin: str) -> Flask:
                    focus: str | None = None, shown: reading.Shown | None = None,
                    read_notice: str | None = None) -> str:
         known = {name: value for name, value in desk.visit.known(flow).items() if name not in opened}
-        sections = [section for section in form.sections(flow) if not form.ruled_out(section, known)]
+        sections = [section for section in form.sections(flow, scans_folder=desk.scans_folder) if not form.ruled_out(section, known)]
         values: dict[str, str] = {}
         for section in sections:
             if section.name in known:
@@ -235,7 +235,7 @@ def create_app(desk: Desk, token: str, origin: str) -> Flask:
             via={name: giver for name, giver in givers.items() if giver is not None},
             obtained={name: found[1].title for name, spec in flow.inputs.items()
                       if name in known and (found := desk.visit.obtained(spec)) is not None},
-            lecture=shown, read_notice=read_notice, scanned=scans.available(), ocr_missing=reading.ocr_missing(),
+            lecture=shown, read_notice=read_notice, scanned=scans.available(desk.scans_folder), ocr_missing=reading.ocr_missing(),
             readable=any(reading.targets(sections, known)),
         )
 

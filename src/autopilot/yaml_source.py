@@ -1,4 +1,6 @@
-"""Reading YAML while remembering where each value came from (file and line)."""
+"""Reading YAML while remembering where each value came from (file and line), its expansion bounded.
+
+Flows, the settings file and the citizen's `--data` files are all read this way."""
 
 from __future__ import annotations
 
@@ -9,8 +11,9 @@ import yaml
 
 Path = tuple[str | int, ...]
 
-# A flow file is a few hundred nodes. YAML aliases let a small file stand for billions of them
-# (« billion laughs »): whatever walks the data would take minutes, so the expansion is bounded.
+# A flow file is a few hundred nodes, a settings or data file fewer. YAML aliases let a small file
+# stand for billions of them (« billion laughs »): whatever walks the data would take minutes, so
+# the expansion is bounded.
 MAX_NODES = 20_000
 MAX_DEPTH = 60
 
@@ -26,6 +29,10 @@ class YamlProblem(ValueError):
         self.line = line
         self.message = message
         self.hint = hint
+
+
+class EmptyDocument(YamlProblem):
+    """The file holds no YAML document at all (nothing, or comments only)."""
 
 
 @dataclass
@@ -44,15 +51,18 @@ class Located:
         return 1
 
 
-def read_yaml(text: str) -> Located:
-    """Parse one YAML document; raise YamlProblem with a French message."""
+ALIAS_HINT = "Un flow écrit chaque étape en clair, sans ancres « & » ni alias « * »."
+
+
+def read_yaml(text: str, *, alias_hint: str = ALIAS_HINT) -> Located:
+    """Parse one YAML document; raise YamlProblem with a French message (`alias_hint` for a bomb)."""
     loader = _Loader(text)
     try:
         node = loader.get_single_node()
         if node is None:
-            raise YamlProblem(1, "le fichier est vide")
+            raise EmptyDocument(1, "le fichier est vide")
         located = Located(data=None)
-        _index(node, (), located.lines, [MAX_NODES])
+        _index(node, (), located.lines, [MAX_NODES], alias_hint)
         located.data = loader.construct_document(node)
         return located
     except yaml.MarkedYAMLError as error:
@@ -63,13 +73,13 @@ def read_yaml(text: str) -> Located:
         loader.dispose()
 
 
-def _index(node: yaml.Node, path: Path, lines: dict[Path, int], budget: list[int]) -> None:
+def _index(node: yaml.Node, path: Path, lines: dict[Path, int], budget: list[int], hint: str) -> None:
     """Note the line of every key and item, as the data will be once aliases are expanded."""
     budget[0] -= 1
     if budget[0] < 0 or len(path) > MAX_DEPTH:
         raise YamlProblem(node.start_mark.line + 1, f"le fichier se déplie en plus de {MAX_NODES} éléments ou"
                           f" {MAX_DEPTH} niveaux (alias YAML « *… » en cascade ?) : il n'est pas lu",
-                          "Un flow écrit chaque étape en clair, sans ancres « & » ni alias « * ».")
+                          hint)
     lines.setdefault(path, node.start_mark.line + 1)
     if isinstance(node, yaml.MappingNode):
         seen: set[str] = set()
@@ -79,7 +89,7 @@ def _index(node: yaml.Node, path: Path, lines: dict[Path, int], budget: list[int
                 raise YamlProblem(key_node.start_mark.line + 1, f"clé « {key} » répétée")
             seen.add(key)
             lines[(*path, key)] = key_node.start_mark.line + 1
-            _index(value_node, (*path, key), lines, budget)
+            _index(value_node, (*path, key), lines, budget, hint)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _index(item, (*path, index), lines, budget)
+            _index(item, (*path, index), lines, budget, hint)

@@ -1,0 +1,57 @@
+"""What the browser writes on the mediator's PC outside its throw-away profile: nothing that stays.
+
+Chromium keeps a crash-report database in the user's settings folder (`~/.config/chromium/Crash
+Reports` on Linux), outside the temporary profile Playwright deletes; a renderer's crash dump holds
+the page's memory, the citizen's data included. autopilot points it at a folder of its own, removed
+when the browser closes.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+_LAUNCH = """
+import sys
+import tempfile
+from pathlib import Path
+from playwright.sync_api import sync_playwright
+from autopilot.engine.browser import BrowserSettings, crash_folder, launch
+
+with sync_playwright() as playwright:
+    browser = launch(playwright, BrowserSettings(None, headless=True, debugging_port=None))
+    page = browser.new_context().new_page()
+    page.set_content("<p>Camille Lefèvre, née le 14/07/1985</p>")
+    during = crash_folder(browser)
+    print("during:", during is not None and during.is_dir() and Path(during).is_relative_to(sys.argv[1]))
+    browser.close()
+    print("after:", during is not None and during.exists())
+"""
+
+
+@pytest.fixture
+def isolated():
+    """An OS home and temp folder of their own, with a short path: the browser's sockets live in its
+    profile, made in the temp folder, and a socket's path is limited to 108 bytes."""
+    with tempfile.TemporaryDirectory(prefix="ap-") as folder:
+        home, temp = Path(folder) / "home", Path(folder) / "tmp"
+        home.mkdir()
+        temp.mkdir()
+        yield {**os.environ, "HOME": str(home), "TMPDIR": str(temp), "XDG_CONFIG_HOME": str(home / ".config"),
+               "XDG_CACHE_HOME": str(home / ".cache")}
+
+
+def test_the_browser_leaves_no_crash_report_folder_behind(isolated):
+    home, temp = isolated["HOME"], isolated["TMPDIR"]
+    done = subprocess.run([sys.executable, "-c", _LAUNCH, temp], capture_output=True, text=True, env=isolated,
+                          timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.splitlines() == ["during: True", "after: False"]
+    left = [str(path) for root in (home, temp) for path in Path(root).rglob("*")
+            if "Crash" in path.name or "crash" in path.name]
+    assert left == []
