@@ -18,8 +18,10 @@ precedes it on the page is filled, nothing was clicked to leave the page, nothin
 Targets are looked for in the page and its same-origin frames (`locate.same_origin_frames`).
 
 Documents to upload come only from the scanner folder (ADR 0006): one the citizen's data left
-open is picked by the mediator when its step comes. Opening pages and the one click that leaves
-a page are in `navigation`.
+open is picked by the mediator when its step comes (`scan_choice`). How each kind of action is
+planned and done is `actions.KINDS`; opening pages and the one click that leaves a page are in
+`navigation`. Each phase of a step is one round trip per frame (ADR 0014): the settled look also
+finds the step's targets, the review read brings back the fields, the outline and the site's words.
 """
 
 from __future__ import annotations
