@@ -8,7 +8,10 @@ Everything runs headless against the sandbox (`autopilot sandbox`, started in it
 on a free port). The machine is shared and noisy, so no absolute time is a verdict: every
 timing is a ratio of two sides measured side by side, interleaved, in the same run.
 
-1. `overhead`   — the passport pré-demande (login included) through the engine vs `handwritten.py`;
+1. `overhead`   — the passport pré-demande (login included) through the engine vs `handwritten.py`,
+                   and the protocol messages each side sends to Playwright's driver;
+   `whole`      — the same démarche as a whole process: `autopilot run … --headless --approve-all`
+                   vs `python -m bench.whole` (Playwright + `handwritten.py` in one process);
 2. `startup`    — fresh process to the first step ready for approval vs a raw Playwright launch;
 3. `validation` — `parse_flow` on 1,000 generated flows, time per flow and its growth with size;
 4. `workload`   — what each démarche of the library asks of the mediator, by hand and with autopilot

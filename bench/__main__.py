@@ -9,12 +9,12 @@ import sys
 import time
 from pathlib import Path
 
-from bench import memory, overhead, startup, validation, workload
+from bench import memory, overhead, startup, validation, whole, workload
 from bench.report import render
 from bench.sandbox import RemoteSandbox
 
 COMMAND = ".venv/bin/python -m bench"
-MEASUREMENTS = ("overhead", "startup", "validation", "workload", "memory")
+MEASUREMENTS = ("overhead", "whole", "startup", "validation", "workload", "memory")
 FLOWS = 1000
 READING = "<!-- lecture: python -m bench.reading -->"  # kept as it is: `python -m bench.reading` writes it
 
@@ -54,6 +54,8 @@ def main(argv: list[str] | None = None) -> int:
             print(f"bench: {name}…", file=sys.stderr, flush=True)
             if name == "overhead":
                 sections.append(overhead.measure(iterations, sandbox, smoke=args.smoke))
+            elif name == "whole":
+                sections.append(whole.measure(max(1, iterations // 3), sandbox, smoke=args.smoke))
             elif name == "startup":
                 sections.append(startup.measure(iterations, sandbox, smoke=args.smoke))
             elif name == "validation":
@@ -64,7 +66,8 @@ def main(argv: list[str] | None = None) -> int:
                 sections.append(memory.measure(memory_runs, sandbox))
     seconds = time.perf_counter() - started
     command = COMMAND + (" --smoke" if args.smoke else "")
-    runs = f"{iterations} runs per side for the overhead and the start-up, {memory_runs} for the memory"
+    runs = (f"{iterations} runs per side for the overhead and the start-up, {max(1, iterations // 3)} for the whole"
+            f" process, {memory_runs} for the memory")
     previous = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
     reading = previous[previous.index(READING):] if READING in previous else ""  # bench.reading's own section
     args.out.write_text(render(sections, command=command, runs=runs, seconds=seconds)

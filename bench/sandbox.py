@@ -32,6 +32,7 @@ class RemoteSandbox:
         self.port = _free_port()
         self._process: subprocess.Popen | None = None
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 -- the server's stderr, closed by __exit__
+        self._out = tempfile.TemporaryFile()  # noqa: SIM115 -- its stdout: the address with its token
 
     @property
     def pid(self) -> int | None:
@@ -45,7 +46,7 @@ class RemoteSandbox:
     def __enter__(self) -> Self:
         self._process = subprocess.Popen(
             [sys.executable, "-m", "autopilot", "sandbox", "--port", str(self.port)],
-            stdout=subprocess.DEVNULL, stderr=self._log,
+            stdout=self._out, stderr=self._log,
         )
         deadline = time.monotonic() + 30
         while True:
@@ -59,6 +60,13 @@ class RemoteSandbox:
                     raise RuntimeError(f"the sandbox did not start: {error[-500:]}") from None
                 time.sleep(0.1)
 
+    @property
+    def address(self) -> str:
+        """The address `autopilot sandbox` printed, token included (what `--sandbox-url` takes)."""
+        self._out.seek(0)
+        text = self._out.read().decode("utf-8", "replace")
+        return next(word for word in text.split() if "#jeton=" in word)
+
     def __exit__(self, *exc_info: object) -> None:
         if self._process is not None:
             self._process.terminate()
@@ -69,6 +77,7 @@ class RemoteSandbox:
                 self._process.wait()
             self._process = None
         self._log.close()
+        self._out.close()
 
     def log(self) -> str:
         """What the server wrote on stderr so far."""

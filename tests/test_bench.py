@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-MEASUREMENTS = ("Engine overhead", "Start-up", "Flow validation", "Workload `passeport-pre-demande`", "Peak RSS")
+MEASUREMENTS = ("Engine overhead", "Protocol messages", "Whole process, wall", "Whole process, CPU", "Start-up",
+                "Flow validation", "Workload `passeport-pre-demande`", "Peak RSS")
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +25,7 @@ def smoke(tmp_path_factory):
     page, figures = folder / "RESULTS.md", folder / "figures.json"
     done = subprocess.run(
         [sys.executable, "-m", "bench", "--smoke", "--out", str(page), "--json", str(figures)],
-        cwd=ROOT, capture_output=True, text=True, timeout=180, check=False,
+        cwd=ROOT, capture_output=True, text=True, timeout=600, check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
     return page.read_text(encoding="utf-8"), json.loads(figures.read_text(encoding="utf-8"))

@@ -11,20 +11,25 @@ from __future__ import annotations
 
 import itertools
 
-from playwright.sync_api import Frame, Locator
+from playwright.sync_api import Frame
 
 from autopilot.engine import dom
 from autopilot.errors import RunError
 
 _tokens = itertools.count(1)
-_CLICK_POINT = dom.script("(dom, el, [token, on]) => dom.clickPoint(el, token, on)")
+# by the mark's selector in a frame evaluate: one round trip (a Locator.evaluate is three)
+_CLICK_POINT = dom.script("""(dom, [selector, token, on]) => {
+  const el = document.querySelector(selector);
+  return el ? dom.clickPoint(el, token, on) : null;
+}""")
 CLICK_MS = 5000  # a visible, enabled control takes a click at once; this only bounds a page that moves
 
 
-def set_choice(frame: Frame, control: Locator, on: bool, name: str, step: str) -> None:
-    """Make `control` (radio, checkbox, toggle, tab, ARIA radio) on or off by clicking it as a person would."""
+def set_choice(frame: Frame, control: str, on: bool, name: str, step: str) -> None:
+    """Make the control `frame` marks with the selector `control` (radio, checkbox, toggle, tab, ARIA radio)
+    on or off by clicking it as a person would."""
     token = f"c{next(_tokens)}"
-    point = control.evaluate(_CLICK_POINT, [token, on])  # one round trip: already so, or where to click
+    point = frame.evaluate(_CLICK_POINT, [control, token, on])  # one round trip: already so, or where to click
     if point is not None and point.get("done"):
         return
     if point is None:

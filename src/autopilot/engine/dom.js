@@ -205,9 +205,16 @@
     return "";
   };
   const pageText = (doc = document) => (doc.body ? clean(doc.body.innerText) : "");
+  // Outline every element the engine marked (the fields it filled, the buttons it will click);
+  // a radio or checkbox is outlined on its label, which is what a person sees.
+  const highlight = (doc = document) => doc.querySelectorAll("[data-autopilot-target]").forEach((el) => {
+    const seen = el.matches("input[type=radio], input[type=checkbox]") && el.labels && el.labels[0] ? el.labels[0] : el;
+    seen.style.outline = "3px solid #fc5d00";
+    seen.style.outlineOffset = "2px";
+  });
 
   return Object.freeze({
     clean, norm, inPanel, shown, choiceShown, ownText, fieldLabels, groupLabels, clickPoint, isOn, readBack,
-    siteErrors, siteNotices, busy, pageText, LOADERS,
+    siteErrors, siteNotices, busy, pageText, highlight, LOADERS,
   });
 })()

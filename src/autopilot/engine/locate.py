@@ -35,10 +35,6 @@ def library_script() -> str:
     return dom.with_locate()
 
 
-def _script() -> str:
-    return dom.script("(lib, arg) => lib.locate(arg)", locate=True)
-
-
 def _origin(url: str) -> tuple[str, str, int | None]:
     parts = urlsplit(url)
     return parts.scheme, parts.hostname or "", parts.port
@@ -98,6 +94,74 @@ class Found:
     selector: str = ""  # the mark that finds it again in that frame
     input_type: str = ""  # "text", "password", "select"…: known without another round trip
     options: tuple[str, ...] = ()  # a select's or radio group's option texts, as shown
+    option_selector: str = ""  # the mark that finds a radio-like choice's option in `frame`
+
+
+# A step's targets in one round trip per frame: its fields located and marked (locate.js), and the
+# elements matching its one click (Playwright's role or CSS selector: `els`) filtered and marked.
+PROBE = """(dom, els, [specs, token, clickToken]) => {
+  const fields = specs.length ? dom.locate([specs, token]) : [];
+  const mine = els.filter((el) => !dom.inPanel(el) && dom.shown(el));
+  mine.forEach((el) => el.setAttribute('data-autopilot-target', clickToken));
+  return [fields, mine.length];
+}"""
+_PROBE_ALL = dom.script(PROBE, locate=True)
+_PROBE_FIELDS = dom.script(f"(lib, arg) => ({PROBE})(lib, [], arg)", locate=True)
+
+
+class Probe:
+    """What a step looks for at once: fields (`targets`) and at most one click, each frame asked once.
+
+    The main frame's answer may come from a round trip that also does something else (settling.py's
+    look at the page, which probes it once it is settled): `PROBE`, `arg` and `candidates` let it."""
+
+    def __init__(self, targets: list[FieldTarget], click: Click | None = None) -> None:
+        self.targets = targets
+        self.click = click
+        self.token = f"t{next(_tokens)}"
+        self.click_token = f"t{next(_tokens)}"
+
+    @property
+    def arg(self) -> list:
+        """The argument of the probe's script."""
+        specs = [{"kind": t.kind, "text": t.text, "within": t.within, "option": t.option, "css": t.css}
+                 for t in self.targets]
+        return [specs, self.token, self.click_token]
+
+    def candidates(self, frame: Frame) -> Locator | None:
+        """The elements the click's selector matches in `frame` (filtered in the page), if any click."""
+        return None if self.click is None else _click_candidates(frame, self.click)
+
+    def ask(self, frame: Frame, page: Page) -> list:
+        """[field results, click count] for `frame`; a child frame going away meanwhile holds nothing."""
+        candidates = self.candidates(frame)
+        empty = [[_EMPTY for _ in self.targets], 0]
+        if candidates is None:
+            return _in_frame(frame, page, lambda f: f.evaluate(_PROBE_FIELDS, self.arg), empty)
+        return _in_frame(frame, page, lambda f: candidates.evaluate_all(_PROBE_ALL, self.arg), empty)
+
+    def run(self, page: Page, main: list | None = None) -> ProbeResult:
+        """Ask every same-origin frame (the main one unless its answer `main` is given)."""
+        answers = [(frame, main if main is not None and frame is page.main_frame else self.ask(frame, page))
+                   for frame in same_origin_frames(page)]
+        return ProbeResult(self, answers)
+
+
+_EMPTY = {"count": 0, "near": [], "options": [], "scopeCount": 0, "optionCount": None}
+
+
+@dataclass(frozen=True)
+class ProbeResult:
+    """Every frame's answer to a probe; `fields` and `click` raise as resolve_fields and resolve_click do."""
+
+    probe: Probe
+    answers: list[tuple[Frame, list]]
+
+    def fields(self, step: str, *, revealed: bool = False) -> list[Found]:
+        return _found(self.probe.targets, [(f, a[0]) for f, a in self.answers], self.probe.token, step, revealed)
+
+    def click(self, step: str) -> Locator:
+        return _clicked(self.probe.click, [(f, a[1]) for f, a in self.answers], self.probe.click_token, step)
 
 
 def resolve_fields(page: Page, targets: list[FieldTarget], step: str, *, revealed: bool = False) -> list[Found]:
@@ -108,13 +172,12 @@ def resolve_fields(page: Page, targets: list[FieldTarget], step: str, *, reveale
     """
     if not targets:
         return []
-    token = f"t{next(_tokens)}"
-    specs = [{"kind": t.kind, "text": t.text, "within": t.within, "option": t.option, "css": t.css} for t in targets]
-    empty = [{"count": 0, "near": [], "options": [], "scopeCount": 0, "optionCount": None} for _ in targets]
-    per_frame = [
-        (frame, _in_frame(frame, page, lambda f: f.evaluate(_script(), [specs, token]), empty))
-        for frame in same_origin_frames(page)
-    ]
+    return Probe(targets).run(page).fields(step, revealed=revealed)
+
+
+def _found(targets: list[FieldTarget], per_frame: list[tuple[Frame, list]], token: str, step: str,
+           revealed: bool) -> list[Found]:
+    """The Found of each target from every frame's locate results; raise if any is missing or ambiguous."""
     missing: list[str] = []
     ambiguous: list[str] = []
     found: list[Found] = []
@@ -138,7 +201,7 @@ def resolve_fields(page: Page, targets: list[FieldTarget], step: str, *, reveale
         frame, result = next((f, r) for f, r in scoped if r["count"] == 1)
         selector = f"[data-autopilot-target='{token}-{index}']"
         locator = frame.locator(selector)
-        option = None
+        option, option_selector = None, ""
         if target.kind == "choose":
             if result["optionCount"] != 1:
                 listed = ", ".join("« " + o + " »" for o in result["options"] if o)
@@ -149,9 +212,10 @@ def resolve_fields(page: Page, targets: list[FieldTarget], step: str, *, reveale
                     ambiguous.append(f"{problem} : {result['optionCount']} options correspondent")
                 continue
             if not result.get("select"):
-                option = frame.locator(f"[data-autopilot-target='{token}-{index}-option']")
+                option_selector = f"[data-autopilot-target='{token}-{index}-option']"
+                option = frame.locator(option_selector)
         found.append(Found(target, locator, option, bool(result.get("select")), frame, selector,
-                           result.get("inputType", ""), tuple(result.get("options", ()))))
+                           result.get("inputType", ""), tuple(result.get("options", ())), option_selector))
     done = (" Les champs qui le précèdent sur cette page sont remplis ; rien n'a été envoyé." if revealed
             else " Rien n'a été rempli sur cette page.")
     if ambiguous:
@@ -169,29 +233,25 @@ def resolve_fields(page: Page, targets: list[FieldTarget], step: str, *, reveale
     return found
 
 
-_MARK_CLICKABLE = dom.script("""(dom, els, token) => {
-    const mine = els.filter((el) => !dom.inPanel(el) && dom.shown(el));
-    mine.forEach((el) => el.setAttribute('data-autopilot-target', token));
-    return mine.length;
-}""")
+
+
+def _click_candidates(frame: Frame, click: Click) -> Locator:
+    if click.css:
+        return frame.locator(click.css)
+    if click.button:
+        return frame.get_by_role("button", name=click.button, exact=True)
+    return frame.get_by_role("link", name=click.link, exact=True)
 
 
 def resolve_click(page: Page, click: Click, step: str) -> Locator:
     """The one visible button or link a step clicks; raise if none or several."""
-    token = f"t{next(_tokens)}"
-    count = 0
-    holder = page.main_frame
-    for frame in same_origin_frames(page):
-        if click.css:
-            candidates = frame.locator(click.css)
-        elif click.button:
-            candidates = frame.get_by_role("button", name=click.button, exact=True)
-        else:
-            candidates = frame.get_by_role("link", name=click.link, exact=True)
-        here = _in_frame(frame, page, lambda f, c=candidates: c.evaluate_all(_MARK_CLICKABLE, token), 0)
-        if here:
-            holder = frame
-        count += here
+    return Probe([], click).run(page).click(step)
+
+
+def _clicked(click: Click, per_frame: list[tuple[Frame, int]], token: str, step: str) -> Locator:
+    """The one element marked for `click` across the frames; raise if none or several."""
+    count = sum(here for _, here in per_frame)
+    holder = next((frame for frame, here in per_frame if here), per_frame[0][0])
     if count == 0:
         raise TargetNotFound(
             f"Étape « {step} » : {click.description} introuvable sur la page.",

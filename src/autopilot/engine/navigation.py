@@ -4,16 +4,15 @@ that leaves a page — made once, then waited on, never repeated (DESIGN §4.3).
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from autopilot.engine import dom
 from autopilot.engine.origins import Origins
-from autopilot.engine.page_reading import closed, site_errors
+from autopilot.engine.page_reading import SHOWS, closed, shows_script_arg, site_errors
 from autopilot.errors import ButtonDisabled, NoResponse, PageMismatch, SiteRefused, SiteUnreachable
+from autopilot.flows.model import Expect
 
 POLL_MS = 25  # how often the outcome of a click or the expected page is looked for (one round trip each)
 
@@ -32,12 +31,13 @@ def open_page(page: Page, origins: Origins, real_url: str, timeout_s: float) -> 
         ) from None
 
 
-def click_once(page: Page, button: Locator, step: str, click_s: float, response_s: float, *,
-               name: str = "", arrived: Callable[[], bool] | None = None) -> None:
-    """Click `button` once, then wait for the outcome; never click again.
+def click_once(page: Page, button: Locator, step: str, click_s: float, response_s: float, *, origins: Origins,
+               name: str = "", following: Expect | None = None, watch: Expect | None = None) -> bool:
+    """Click `button` once, then wait for the outcome; never click again. Whether `watch` (the
+    account's login page) shows once the outcome is there (not looked at when `following` showed).
 
     The outcome is a new document, the next page shown in this one (a client-side route: the
-    address changed with no load and `arrived`, the next step's `expect`, holds), or the site's
+    address changed with no load and `following`, the next step's `expect`, holds), or the site's
     errors appearing (new ones, in the same document). PageMismatch
     if the button is no longer exactly one element (the page changed while the mediator was
     checking it), ButtonDisabled if it stays disabled (a form the site finds incomplete),
@@ -60,25 +60,24 @@ def click_once(page: Page, button: Locator, step: str, click_s: float, response_
     address = page.url
     button.click(timeout=click_s * 1000)
     deadline = time.monotonic() + response_s
+    arg = [before, _expected(following), _expected(watch), WAIT_MS]
     while True:
-        try:
-            same_document = page.evaluate("() => window.__autopilotClicked === true")
+        try:  # one round trip: waits in the page for the outcome, up to WAIT_MS, then tells what it saw
+            seen = page.evaluate(_AFTER_CLICK, arg)
         except PlaywrightError as error:
             if closed(error):
                 raise
-            same_document = None  # navigating
-        if same_document is False:
-            try:
-                page.wait_for_load_state("domcontentloaded", timeout=response_s * 1000)
-            except PlaywrightTimeout:
-                pass
-            break
-        if same_document and arrived is not None and page.url != address and arrived():
-            return  # the next page, shown by the site's own script (pushState)
-        if same_document and page.url != address:
-            break  # another page by pushState (« Page non trouvée »): the next step's check says which
-        if same_document and _new_errors(site_errors(page), before):
-            break
+            seen = None  # the document went away meanwhile: the next look is in the new one
+        if seen is not None:
+            moved = page.url != address
+            if not seen["same"]:
+                errors = seen["errors"]
+                break
+            if moved and seen["arrived"] and _at(origins, page, following):
+                return False  # the next page, shown by the site's own script (pushState)
+            errors = _new_errors(seen["errors"], before)
+            if moved or errors:
+                break  # another page by pushState (« Page non trouvée »): the next step's check says which
         if time.monotonic() > deadline:
             raise NoResponse(
                 f"Étape « {step} » : le site n'a pas répondu au clic dans les {response_s:.0f} s.",
@@ -86,13 +85,46 @@ def click_once(page: Page, button: Locator, step: str, click_s: float, response_
                 " besoin, puis « Reprendre ».",
                 step=step,
             )
-        page.wait_for_timeout(POLL_MS)
-    errors = site_errors(page)
-    if same_document is not False:
-        errors = _new_errors(errors, before)
+        if seen is None:
+            page.wait_for_timeout(POLL_MS)
     if errors:
         quoted = " ".join(f"« {e} »" for e in errors)
         raise SiteRefused(f"Étape « {step} » : le site a refusé la saisie : {quoted}", errors, step=step)
+    return bool(seen["watched"]) and _at(origins, page, watch)
+
+
+def _expected(expect: Expect | None) -> list | None:
+    """SHOWS's argument for `expect`, or None when it says nothing the page's content must hold."""
+    return shows_script_arg(expect) if expect is not None and (expect.heading or expect.text) else None
+
+
+def _at(origins: Origins, page: Page, expect: Expect | None) -> bool:
+    """Whether the address is the one `expect` asks for (its content is checked in the page)."""
+    return expect is not None and (not expect.url or origins.real_path(page.url).startswith(expect.url))
+
+
+WAIT_MS = 500  # how long one look after a click waits in the page for something to change
+
+# After the click, in one round trip: a new document (the flag set before the click is gone) is read
+# once parsed; in the same document the page is watched, inside it, until its address or its errors
+# change or WAIT_MS pass. Then its errors, and whether the next page and the watched page show.
+_AFTER_CLICK = dom.script("""async (dom, [before, following, watch, wait]) => {
+  const pause = (ms) => new Promise((done) => setTimeout(done, ms));
+  const same = window.__autopilotClicked === true;
+  if (!same && document.readyState === 'loading') {
+    await Promise.race([new Promise((done) => document.addEventListener('DOMContentLoaded', done, { once: true })),
+                        pause(wait * 20)]);
+  }
+  if (same) {
+    const start = location.href;
+    const end = Date.now() + wait;
+    const changed = () => JSON.stringify(dom.siteErrors(document)) !== JSON.stringify(before)
+      && dom.siteErrors(document).length > 0;
+    while (Date.now() < end && location.href === start && !changed()) await pause(POLL);
+  }
+  return { same, errors: dom.siteErrors(document), arrived: following ? SHOWS(dom, following) : true,
+           watched: watch ? SHOWS(dom, watch) : true };
+}""".replace("SHOWS", f"({SHOWS})").replace("POLL", str(POLL_MS)))
 
 
 def _new_errors(now: list[str], before: list[str]) -> list[str]:

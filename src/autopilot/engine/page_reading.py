@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Frame, Locator, Page
 
@@ -33,7 +35,13 @@ _AFTER_TEXT = dom.script("""(dom, label) => {
 }""")
 
 _READ_BACK = dom.script("(dom, el) => dom.readBack(el)")
-_READ_BACK_ALL = dom.script("(dom, selectors) => selectors.map((s) => dom.readBack(document.querySelector(s)))")
+# After filling, in one round trip per frame: the marked targets outlined, what each field holds,
+# and (in the main frame) the site's errors and notices, for the review.
+_REVIEW = dom.script("""(dom, [selectors, messages]) => {
+  dom.highlight(document);
+  const values = selectors.map((s) => dom.readBack(document.querySelector(s)));
+  return [values, messages ? [dom.siteErrors(document), dom.siteNotices(document)] : null];
+}""")
 
 
 def site_messages(page: Page) -> tuple[list[str], list[str]]:
@@ -64,18 +72,38 @@ def read_back(locator: Locator) -> str:
     return locator.evaluate(_READ_BACK)
 
 
-def read_back_all(frames_and_selectors: list[tuple[Frame, str]]) -> list[str]:
-    """What each marked field holds, read in one round trip per frame (not one per field)."""
-    by_frame: dict[Frame, list[int]] = {}
+@dataclass(frozen=True)
+class Review:
+    """What the mediator reviews, read after filling: each field's value, the site's errors and notices."""
+
+    values: list[str]
+    errors: list[str]
+    notices: list[str]
+
+
+def read_for_review(page: Page, frames: list[Frame], frames_and_selectors: list[tuple[Frame, str]]) -> Review:
+    """Outline the marked targets, read back every marked field and the site's messages: one round trip
+    per frame (`frames`: the page's same-origin ones, the main frame first)."""
+    by_frame: dict[Frame, list[int]] = {frame: [] for frame in frames}
     for index, (frame, _) in enumerate(frames_and_selectors):
         by_frame.setdefault(frame, []).append(index)
     values = [""] * len(frames_and_selectors)
+    errors: list[str] = []
+    notices: list[str] = []
     for frame, indexes in by_frame.items():
         selectors = [frames_and_selectors[i][1] for i in indexes]
-        read = frame.evaluate(_READ_BACK_ALL, selectors)
+        main = frame is page.main_frame
+        try:
+            read, messages = frame.evaluate(_REVIEW, [selectors, main])
+        except PlaywrightError:
+            if main or indexes:
+                raise
+            continue  # a framed form going away, with nothing of ours in it, only loses its outline
         for index, value in zip(indexes, read, strict=True):
             values[index] = value
-    return values
+        if messages is not None:
+            errors, notices = messages
+    return Review(values, errors, notices)
 
 
 # Whether the page is the one `expect` describes: a heading's name (its text, or aria-label) equals

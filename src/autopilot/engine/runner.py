@@ -18,16 +18,16 @@ precedes it on the page is filled, nothing was clicked to leave the page, nothin
 Targets are looked for in the page and its same-origin frames (`locate.same_origin_frames`).
 
 Documents to upload come only from the scanner folder (ADR 0006): one the citizen's data left
-open is picked by the mediator when its step comes. Opening pages and the one click that leaves
-a page are in `navigation`.
+open is picked by the mediator when its step comes (`scan_choice`). How each kind of action is
+planned and done is `actions.KINDS`; opening pages and the one click that leaves a page are in
+`navigation`. Each phase of a step is one round trip per frame (ADR 0014): the settled look also
+finds the step's targets, the review read brings back the fields, the outline and the site's words.
 """
 
 from __future__ import annotations
 
-import enum
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -35,83 +35,30 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 
 from autopilot import scans
-from autopilot.engine.acting import set_choice
+from autopilot.engine import actions
+from autopilot.engine.actions import SecretSource
 from autopilot.engine.approver import Approver, Decision, FieldView, Moment, StepView
 from autopilot.engine.downloads import download_output
 from autopilot.engine.failures import translate
-from autopilot.engine.locate import FieldTarget, Found, resolve_click, resolve_fields, same_origin_frames
+from autopilot.engine.locate import FieldTarget, Probe, resolve_click, resolve_fields, same_origin_frames
 from autopilot.engine.navigation import POLL_MS, click_once, open_page
-from autopilot.engine.origins import Origins, guard_secret
-from autopilot.engine.page_reading import read_back, read_back_all, shows, site_messages, text_after
+from autopilot.engine.origins import Origins
+from autopilot.engine.outcomes import ExpiredAfterSubmit, Outcome, RunResult, Stop, Timeouts
+from autopilot.engine.page_reading import read_back, read_for_review, shows, text_after
+from autopilot.engine.scan_choice import ScanChoice, scan_path
 from autopilot.engine.settling import Traffic, wait_settled
-from autopilot.engine.shaping import as_planned, typed
+from autopilot.engine.shaping import as_planned
 from autopilot.errors import (
     AutopilotError,
     BrowserClosed,
     DomainNotAllowed,
-    DossierError,
     RunError,
     TargetNotFound,
     ValueNotTaken,
 )
-from autopilot.flows.inputs import source_label
-from autopilot.flows.model import Check, Choose, Expect, FillText, Flow, Press, Step, Until, Upload, holds
-from autopilot.flows.template import Template
+from autopilot.flows.model import Expect, Flow, Step, Until, Upload, holds
 
-SECRET_MASK = "••••••••"
-SecretSource = Callable[[str], str]
-
-
-class Outcome(enum.StrEnum):
-    """How a run ended, in the journal's words."""
-
-    COMPLETED = "terminée"
-    STOPPED = "interrompue"
-    FAILED = "échec"
-
-
-@dataclass
-class RunResult:
-    outcome: Outcome
-    outputs: dict[str, str] = field(default_factory=dict)
-    step: str | None = None  # the step where the run ended
-    error: AutopilotError | None = None
-
-
-@dataclass(frozen=True)
-class Timeouts:
-    """Seconds to wait for the site; a human is never timed out."""
-
-    page: float = 15.0  # the expected page to show
-    response: float = 30.0  # the outcome of a click
-
-
-class _Stop(Exception):
-    """The mediator chose « Arrêter la démarche »."""
-
-
-class _ExpiredAfterSubmit(RunError):
-    """The login page showed right after a submit gate's click: the site may have the démarche."""
-
-
-@dataclass
-class _Planned:
-    """One field action of a step, with its value ready."""
-
-    target: FieldTarget
-    action: Any
-    value: str  # the text typed, the option chosen, "oui"/"non", a file path
-    shown: str  # what the panel shows (the value, or the mask for a secret)
-    source: str
-    secret: bool = False
-
-
-@dataclass
-class _Group:
-    """Field actions of a step resolved together: the first ones, or those an earlier group reveals."""
-
-    planned: list[_Planned] = field(default_factory=list)
-    presses: list[Press] = field(default_factory=list)
+__all__ = ["Outcome", "RunResult", "Runner", "SecretSource", "Timeouts", "holds"]
 
 
 class Runner:
@@ -152,10 +99,13 @@ class Runner:
         self.secret_hosts = secret_hosts or (
             lambda ref: flow.domains if flow.logged_in is not None and ref.split(".")[0] == flow.account else ())
         self.outputs: dict[str, str] = {}
-        self._picked: dict[tuple[str, str], str | None] = {}  # (step, upload label) → the scan chosen
+        self._planning: tuple[Step, int] | None = None  # the step being planned, and its number
         self.blocked_by: RunError | None = None  # the last problem shown to the mediator
         self.steps = [s for s in flow.steps if holds(s.when, values)]
         self.traffic = Traffic(page)  # the page's pending requests: a read waits for them (settling.py)
+        self.scans = ScanChoice(flow, approver, report, self._view, len(self.steps), self.scans_folder)
+        self.context = actions.Context(page, flow, values, origins, secrets, self.secret_hosts, self._pick_scan,
+                                       lambda item: scan_path(item, self.scans_folder))
 
     # --- the run -------------------------------------------------------------------
 
@@ -169,7 +119,7 @@ class Runner:
         try:
             for index, step in enumerate(self.steps):
                 self._step(step, index + 1, navigate=navigate or index > 0)
-        except _Stop:
+        except Stop:
             self.report("Démarche arrêtée par le médiateur.")
             return RunResult(Outcome.STOPPED, dict(self.outputs), step.title if step else None, self.blocked_by)
         except BrowserClosed as error:
@@ -203,7 +153,7 @@ class Runner:
             except RunError as error:
                 if self.recover is not None and not recovered and self.recover():
                     recovered = True  # once per step: a second problem goes to the mediator
-                    if isinstance(error, _ExpiredAfterSubmit):
+                    if isinstance(error, ExpiredAfterSubmit):
                         return self._after_lost_submission(step, number)
                     navigate = step.goto is not None
                     continue
@@ -223,13 +173,13 @@ class Runner:
                            message=message, site_errors=tuple(getattr(error, "site_errors", ())))
             )
             if decision is Decision.STOP:
-                raise _Stop
+                raise Stop
         decision = self.approver.decide(
             self._view(step, number, Moment.TAKEOVER, {Decision.RESUME, Decision.STOP},
                        message="Vous avez la main : faites les corrections sur la page, puis « Reprendre ».")
         )
         if decision is Decision.STOP:
-            raise _Stop
+            raise Stop
         following = self.steps[number] if number < len(self.steps) else None
         return following is not None and following.expect is not None and self._shows(following.expect)
 
@@ -238,29 +188,37 @@ class Runner:
     def _perform(self, step: Step, number: int, refill: bool) -> bool:
         """One attempt; True when the step is done, False when the mediator takes the hand."""
         self._check_domain(step)
-        if step.expect or step.extract:
-            self._wait_for(step.expect, step)  # a settled page: nothing is read from one still loading
-        if step.manual:
-            self._manual(step, number)
-        first, *revealed = self._plan(step, number)
-        found = resolve_fields(self.page, [p.target for p in first.planned], step.title)
+        if step.manual or self._will_ask(step):  # the mediator acts first: the page is probed after
+            if step.expect or step.extract:
+                self._wait_for(step.expect, step)  # a settled page: nothing is read from one still loading
+            if step.manual:
+                self._manual(step, number)
+            first, *revealed = self._plan(step, number)
+            probed = self._probe(step, first, revealed).run(self.page)
+        else:  # one round trip for the settled page and all the step's first targets (settling.py)
+            first, *revealed = self._plan(step, number)
+            probe = self._probe(step, first, revealed)
+            main = self._wait_for(step.expect, step, probe) if step.expect or step.extract else None
+            probed = probe.run(self.page, main)
+        found = probed.fields(step.title)
         buttons = [resolve_click(self.page, press.click, step.title) for press in first.presses]
         next_button = None
         if step.next is not None:
             try:
-                next_button = resolve_click(self.page, step.next, step.title)
+                next_button = probed.click(step.title) if probed.probe.click else resolve_click(
+                    self.page, step.next, step.title)
             except TargetNotFound:
                 if not revealed:
                     raise
                 # created by an earlier action of the step (a card picked): looked for after it (ADR 0011)
         if refill:
-            self._fill(first.planned, found, buttons, step.title)
+            actions.fill(first.planned, found, buttons, self.context, step.title)
         planned, presses = list(first.planned), list(first.presses)
         for group in revealed:  # shown by what was just done: looked for only now (ADR 0005)
             more = resolve_fields(self.page, [p.target for p in group.planned], step.title, revealed=True)
             clicks = [resolve_click(self.page, press.click, step.title) for press in group.presses]
             if refill:
-                self._fill(group.planned, more, clicks, step.title)
+                actions.fill(group.planned, more, clicks, self.context, step.title)
             planned += group.planned
             presses += group.presses
             found += more
@@ -273,11 +231,12 @@ class Runner:
                 self.page, step.download, step.title, self.timeouts.response, self.save_file))
         if not planned and not presses and next_button is None:
             return True
-        actual = read_back_all([(f.frame or self.page.main_frame, f.selector) for f in found])
+        review = read_for_review(self.page, same_origin_frames(self.page),
+                                 [(f.frame or self.page.main_frame, f.selector) for f in found])
         fields = tuple(
             FieldView(p.target.label, p.shown, p.source,
                       None if p.secret else as_planned(f.input_type, value, p.value), p.secret)
-            for p, f, value in zip(planned, found, actual, strict=True)
+            for p, f, value in zip(planned, found, review.values, strict=True)
         )
         differing = [f.label for f in fields if f.differs]
         if differing and getattr(self.approver, "unattended", False):
@@ -290,22 +249,19 @@ class Runner:
         self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : {len(fields)} champ(s) rempli(s),"
                     " en attente de validation.")
         allowed = {Decision.APPROVE, Decision.SKIP, Decision.TAKEOVER, Decision.STOP}
-        errors, notices = site_messages(self.page)
         decision = self.approver.decide(
-            self._view(step, number, Moment.REVIEW, allowed, fields=fields, site_errors=tuple(errors),
-                       message=self._review_message(step) + _notices(notices))
+            self._view(step, number, Moment.REVIEW, allowed, fields=fields, site_errors=tuple(review.errors),
+                       message=self._review_message(step) + _notices(review.notices))
         )
         if decision is Decision.STOP:
-            raise _Stop
+            raise Stop
         if decision is Decision.TAKEOVER:
             return False
         if decision is Decision.SKIP:
             self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : passée.")
             return True
-        if next_button is not None:
-            self._click_and_wait(next_button, step)
-            if self.login_page is not None and self._shows(self.login_page):
-                expired = _ExpiredAfterSubmit if step.gate == "submit" else RunError
+        if next_button is not None and self._click_and_wait(next_button, step):
+                expired = ExpiredAfterSubmit if step.gate == "submit" else RunError
                 raise expired(f"Étape « {step.title} » : le site demande de se reconnecter.", step=step.title)
         self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : validée.")
         return True
@@ -344,121 +300,23 @@ class Runner:
             return "Dernière vérification avec l'usager : valider envoie la demande à l'administration."
         return "Vérifiez les valeurs avec l'usager, puis validez."
 
-    def _plan(self, step: Step, number: int) -> list[_Group]:
-        """The step's field actions that apply, with their values, and its in-page clicks, in
-        groups: a new group at each `revealed` action (ADR 0005)."""
-        groups = [_Group()]
-        for action in step.fill:
-            if not holds(action.when, self.values):
-                continue
-            if action.revealed and (groups[-1].planned or groups[-1].presses):
-                groups.append(_Group())
-            group = groups[-1]
-            if isinstance(action, Press):
-                group.presses.append(action)
-            elif isinstance(action, FillText) and action.secret is not None:
-                if self.secrets is None:
-                    raise RunError(f"Aucun trousseau n'est disponible pour « {action.secret} ».", step=step.title)
-                group.planned.append(_Planned(FieldTarget("text", action.label, action.within, css=action.css), action,
-                                              self.secrets(action.secret), SECRET_MASK, f"trousseau : {action.secret}",
-                                              secret=True))
-            else:
-                item = self._planned_value(action)
-                if item is None and isinstance(action, Upload) and self._scan_input(action) is not None:
-                    item = self._picked_scan(action, step, number)
-                if item is not None:
-                    group.planned.append(item)
-        return groups
+    def _plan(self, step: Step, number: int) -> list[actions.Group]:
+        """The step's actions that apply, with their values, in groups (actions.plan, ADR 0005)."""
+        self._planning = (step, number)  # for a scan the mediator picks meanwhile
+        return actions.plan(step.fill, self.context, step.title, lambda action: holds(action.when, self.values))
 
-    # --- documents from the scanner folder ---------------------------------------------
+    def _probe(self, step: Step, first: actions.Group, revealed: list) -> Probe:
+        """The first group's fields and the `next` button, looked for in one round trip per frame (a CSS
+        `next` apart: a selector the page cannot take must fail as itself, not as a page still loading)."""
+        click = step.next if step.next is not None and not step.next.css else None
+        return Probe([p.target for p in first.planned], click)
 
-    def _scan_input(self, action: Upload) -> str | None:
-        """The `scan` input an upload takes its file from, if it names one."""
-        for placeholder in action.file.placeholders:
-            spec = self.flow.inputs.get(placeholder.path[0])
-            if spec is not None and spec.type == "scan":
-                return placeholder.path[0]
-        return None
+    def _will_ask(self, step: Step) -> bool:
+        """Whether planning the step asks the mediator for a scan (then it waits for the settled page first)."""
+        return self.scans.will_ask(step, lambda a: holds(a.when, self.values), lambda a: a.file.render(self.values) == "")
 
-    def _picked_scan(self, action: Upload, step: Step, number: int) -> _Planned | None:
-        """Ask the mediator which scan goes in an upload field the citizen's data left open;
-        « Actualiser la liste » (RESUME) lists the folder again, after a new scan."""
-        key = (step.title, action.upload)
-        if key not in self._picked:
-            self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : document à choisir pour"
-                        f" « {action.upload} ».")
-            answer: str | Decision = Decision.RESUME
-            while answer is Decision.RESUME:
-                choices = tuple(scans.available(self.scans_folder))
-                message = (f"Choisissez le document numérisé à joindre pour « {action.upload} »." if choices else
-                           f"Aucun document dans le dossier des numérisations ({self.scans_folder}) : numérisez"
-                           f" « {action.upload} », puis « Actualiser la liste ».")
-                answer = self.approver.pick(self._view(
-                    step, number, Moment.PICK, {Decision.RESUME, Decision.SKIP, Decision.STOP},
-                    message=message, choices=choices, pick_for=action.upload))
-            if answer is Decision.STOP:
-                raise _Stop
-            self._picked[key] = None if answer is Decision.SKIP else str(answer)
-        name = self._picked[key]
-        if name is None:
-            return None
-        return _Planned(FieldTarget("upload", action.upload, action.within, css=action.css), action, name, name,
-                        "choisi par le médiateur")
-
-    def _planned_value(self, action: FillText | Choose | Check | Upload) -> _Planned | None:
-        template: Template = action.file if isinstance(action, Upload) else action.value
-        value = template.render(self.values)
-        if value == "":
-            return None  # an optional input the citizen does not have: the field is left as it is
-        source = ", ".join(source_label(self.flow, p.path) for p in template.placeholders) or "valeur fixe du flow"
-        if isinstance(action, Choose):
-            shown = (action.options or {}).get(value, value)
-            return _Planned(FieldTarget("choose", action.choose, action.within, shown, action.css), action, shown,
-                            shown, source)
-        if isinstance(action, Check):
-            ticked = "oui" if _truthy(value) else "non"
-            return _Planned(FieldTarget("check", action.check, action.within, css=action.css), action, ticked, ticked,
-                            source)
-        if isinstance(action, Upload):
-            return _Planned(FieldTarget("upload", action.upload, action.within, css=action.css), action, value,
-                            value.rsplit("/", 1)[-1], source)
-        return _Planned(FieldTarget("text", action.label, action.within, css=action.css), action, value, value, source)
-
-    def _fill(self, planned: list[_Planned], found: list[Found], buttons: list, step: str) -> None:
-        for item, target in zip(planned, found, strict=True):
-            kind = item.target.kind
-            if kind == "text":
-                if not item.secret and target.input_type == "password":
-                    raise RunError(f"« {item.target.text} » est un mot de passe : le flow doit utiliser « secret: ».")
-                if item.secret:
-                    guard_secret(target.frame or self.page.main_frame, self.origins, item.action.secret,
-                                 self.secret_hosts(item.action.secret))
-                target.locator.fill(typed(target.input_type, item.value))
-            elif kind == "choose":
-                if target.is_select:
-                    target.locator.select_option(label=_option_text(target, item.value))
-                else:
-                    set_choice(target.frame or self.page.main_frame, target.option, True, item.value, step)
-            elif kind == "check":
-                set_choice(target.frame or self.page.main_frame, target.locator, item.value == "oui", item.target.text,
-                           step)
-            elif kind == "upload":
-                target.locator.set_input_files(self._scan_path(item))
-        for button in buttons:
-            button.click()
-        for frame in same_origin_frames(self.page):
-            try:
-                frame.evaluate(_HIGHLIGHT)
-            except PlaywrightError:
-                if frame is self.page.main_frame:
-                    raise  # a framed form going away only loses its highlight
-
-    def _scan_path(self, item: _Planned) -> Path:
-        """The file of an upload, only ever taken from the scanner folder."""
-        try:
-            return scans.find(item.value, label=item.target.label, where=self.scans_folder)
-        except DossierError as error:
-            raise RunError(f"« {item.target.label} » : {error.problems[0][1]}", scans.HINT) from None
+    def _pick_scan(self, action: Upload) -> actions.Planned | None:
+        return self.scans.pick(action, *self._planning)
 
     # --- page checks -----------------------------------------------------------------
 
@@ -478,9 +336,10 @@ class Runner:
     def _shows(self, expect: Expect | Until) -> bool:
         return shows(self.page, self.origins, expect)
 
-    def _wait_for(self, expect: Expect | None, step: Step) -> None:
-        """Wait until the page is the expected one AND settled (settling.py); a clear stop past the bound."""
-        wait_settled(self.page, self.origins, self.traffic, expect, step.title, self.timeouts.page)
+    def _wait_for(self, expect: Expect | None, step: Step, probe: Probe | None = None) -> list | None:
+        """Wait until the page is the expected one AND settled (settling.py); a clear stop past the bound.
+        With a `probe`, the main frame's answer to it, from the same round trip."""
+        return wait_settled(self.page, self.origins, self.traffic, expect, step.title, self.timeouts.page, probe)
 
     def _manual(self, step: Step, number: int) -> None:
         until = step.manual.until
@@ -490,15 +349,14 @@ class Runner:
             poll=(lambda: self._shows(until)) if until else None,
         )
         if decision is Decision.STOP:
-            raise _Stop
+            raise Stop
 
-    def _click_and_wait(self, button, step: Step) -> None:
+    def _click_and_wait(self, button, step: Step) -> bool:
+        """Click `next` once and wait for the outcome (navigation.py); whether the account's login page shows."""
         following = next((s for s in self.steps[self.steps.index(step) + 1:]), None)
-        arrived = None
-        if following is not None and following.expect is not None:
-            arrived = lambda: self._shows(following.expect)  # noqa: E731 - the next page, by a client-side route
-        click_once(self.page, button, step.title, self.timeouts.page, self.timeouts.response,
-                   name=step.next.description if step.next else "", arrived=arrived)
+        return click_once(self.page, button, step.title, self.timeouts.page, self.timeouts.response,
+                          origins=self.origins, name=step.next.description if step.next else "",
+                          following=following.expect if following is not None else None, watch=self.login_page)
 
     # --- views -----------------------------------------------------------------------
 
@@ -516,22 +374,6 @@ class Runner:
 
     def _labelled_outputs(self) -> tuple[tuple[str, str], ...]:
         return tuple((self.flow.outputs[name].label, value) for name, value in self.outputs.items())
-
-
-_HIGHLIGHT = """() => document.querySelectorAll('[data-autopilot-target]').forEach((el) => {
-    const shown = el.matches('input[type=radio], input[type=checkbox]') && el.labels && el.labels[0]
-      ? el.labels[0] : el;
-    shown.style.outline = '3px solid #fc5d00';
-    shown.style.outlineOffset = '2px';
-})"""
-
-
-def _truthy(value: str) -> bool:
-    return value.strip().lower() in ("oui", "true", "1", "vrai", "yes")
-
-
-def _option_text(found: Found, wanted: str) -> str:
-    return next(t for t in found.options if " ".join(t.split()).lower() == " ".join(wanted.split()).lower())
 
 
 def _notices(notices: list[str]) -> str:

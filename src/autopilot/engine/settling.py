@@ -18,6 +18,7 @@ from playwright.sync_api import Page, Request
 
 from autopilot.engine import dom
 from autopilot.engine.failures import closed
+from autopilot.engine.locate import PROBE, Probe
 from autopilot.engine.navigation import POLL_MS
 from autopilot.engine.origins import Origins
 from autopilot.engine.page_reading import SHOWS, shows_script_arg
@@ -25,14 +26,22 @@ from autopilot.errors import PageBusy, PageMismatch
 from autopilot.flows.model import Expect, Until
 
 # One look, one round trip: the expected page?, still loading?, and its text unchanged across a
-# short pause inside the page (STABLE_MS: a framework still rendering changes it meanwhile).
+# short pause inside the page (STABLE_MS: a framework still rendering changes it meanwhile); once
+# all say settled, the step's targets are probed in the same round trip (locate.py's PROBE, `els`
+# being what its click's selector matched); otherwise it waits POLL_MS in the page before answering,
+# so that looking again costs one round trip, not two.
 STABLE_MS = 10
-_STATE = dom.script("""async (dom, [check, expected, pause]) => {
+_LOOK = """async (dom, els, [check, expected, pause, probe]) => {
   const first = dom.pageText(document);
   await new Promise((done) => setTimeout(done, pause));
   const busy = dom.busy(document);
-  return { busy, stable: dom.pageText(document) === first, shows: check ? SHOWS(dom, expected) : true };
-}""".replace("SHOWS", f"({SHOWS})"))
+  const stable = dom.pageText(document) === first;
+  const shows = check ? SHOWS(dom, expected) : true;
+  if (!(shows && !busy && stable)) await new Promise((done) => setTimeout(done, POLL));  // the next look's wait
+  return { busy, stable, shows, probe: shows && !busy && stable && probe ? PROBE(dom, els, probe) : null };
+}""".replace("SHOWS", f"({SHOWS})").replace("PROBE", f"({PROBE})").replace("POLL", str(POLL_MS))
+_LOOK_ALL = dom.script(_LOOK, locate=True)
+_LOOK_PAGE = dom.script(f"(lib, arg) => ({_LOOK})(lib, [], arg)", locate=True)
 
 WATCHED = frozenset({"fetch", "xhr"})  # the page's own scripts asking for data
 
@@ -60,35 +69,43 @@ class Traffic:
 
 @dataclass(frozen=True)
 class Look:
-    """One look at the page: whether it is the expected one, what shows it loading, whether its text held still."""
+    """One look at the page: whether it is the expected one, what shows it loading, whether its text held still,
+    and the main frame's answer to the probe when it was settled."""
 
     shows: bool
     busy: str
     stable: bool
+    probe: list | None = None
+    waited: bool = True  # the look waited POLL_MS in the page before answering
 
 
-def look(page: Page, origins: Origins, expect: Expect | Until | None) -> Look:
-    """One round trip: the expected page?, still loading?, its text still?"""
+def look(page: Page, origins: Origins, expect: Expect | Until | None, probe: Probe | None = None) -> Look:
+    """One round trip: the expected page?, still loading?, its text still? (and, settled, the probe's answer)."""
     if expect is not None and expect.url and not origins.real_path(page.url).startswith(expect.url):
-        return Look(False, "", False)
+        return Look(False, "", False, waited=False)
     check = expect is not None and bool(expect.heading or expect.text)
+    arg = [check, shows_script_arg(expect) if check else None, STABLE_MS, probe.arg if probe else None]
+    candidates = probe.candidates(page.main_frame) if probe is not None else None
     try:
-        state = page.evaluate(_STATE, [check, shows_script_arg(expect) if check else None, STABLE_MS])
+        state = page.evaluate(_LOOK_PAGE, arg) if candidates is None else candidates.evaluate_all(_LOOK_ALL, arg)
     except PlaywrightError as error:
         if closed(error):
             raise
-        return Look(False, "document", False)  # the page was navigating; look again
-    return Look(bool(state["shows"]), state["busy"], bool(state["stable"]))
+        return Look(False, "document", False, waited=False)  # the page was navigating; look again
+    return Look(bool(state["shows"]), state["busy"], bool(state["stable"]), state["probe"])
 
 
 def wait_settled(page: Page, origins: Origins, traffic: Traffic, expect: Expect | None, step: str,
-                 bound_s: float) -> None:
-    """Wait until the page is the one `expect` describes and settled; PageMismatch or PageBusy past `bound_s`."""
+                 bound_s: float, probe: Probe | None = None) -> list | None:
+    """Wait until the page is the one `expect` describes and settled; PageMismatch or PageBusy past `bound_s`.
+
+    With a `probe`, the main frame's answer to it, given by the look that found the page settled
+    (no round trip of its own); the probe is not sent while the page's requests are pending."""
     deadline = time.monotonic() + bound_s
     while True:
-        seen = look(page, origins, expect)
-        if seen.shows and not seen.busy and traffic.quiet and seen.stable:
-            return
+        seen = look(page, origins, expect, probe if traffic.quiet else None)
+        if seen.shows and not seen.busy and traffic.quiet and seen.stable and (probe is None or seen.probe):
+            return seen.probe
         if time.monotonic() > deadline:
             if not seen.shows:
                 shown = _heading(page)
@@ -107,7 +124,8 @@ def wait_settled(page: Page, origins: Origins, traffic: Traffic, expect: Expect 
                 "Attendez que la page soit complète, puis « Reprendre ».",
                 step=step,
             )
-        page.wait_for_timeout(POLL_MS)
+        if not seen.waited or (seen.shows and not seen.busy and seen.stable):  # settled but requests pending
+            page.wait_for_timeout(POLL_MS)
 
 
 def _heading(page: Page) -> str:

@@ -28,7 +28,7 @@ steps:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
@@ -199,6 +199,8 @@ class FillText(_FieldAction):
     OS keyring, never a literal.
     """
 
+    kind: ClassVar[str] = "text"  # the engine's table of kinds (engine/actions.py)
+
     label: str
     value: TemplateField | None = None
     secret: str | None = None
@@ -234,6 +236,8 @@ class Choose(_FieldAction):
     ```
     """
 
+    kind: ClassVar[str] = "choose"  # the engine's table of kinds (engine/actions.py)
+
     choose: str
     value: TemplateField
     options: dict[str, str] | None = None
@@ -248,6 +252,8 @@ class Choose(_FieldAction):
 class Check(_FieldAction):
     """Tick (or untick) a checkbox found by its label: `{check: "Je certifie…"}`."""
 
+    kind: ClassVar[str] = "check"  # the engine's table of kinds (engine/actions.py)
+
     check: str
     value: TemplateField = Field(default_factory=lambda: parse("oui"))
 
@@ -260,6 +266,8 @@ class Check(_FieldAction):
 
 class Upload(_FieldAction):
     """Attach a file to an upload field: `{upload: "Justificatif de domicile", file: "{{ justificatif }}"}`."""
+
+    kind: ClassVar[str] = "upload"  # the engine's table of kinds (engine/actions.py)
 
     upload: str
     file: TemplateField
@@ -274,6 +282,8 @@ class Upload(_FieldAction):
 class Press(_FieldAction):
     """Click something that does not leave the page (« Ajouter un parent »): `{click: {button: …}}`."""
 
+    kind: ClassVar[str] = "click"  # the engine's table of kinds (engine/actions.py)
+
     click: Click
 
     @property
@@ -281,12 +291,12 @@ class Press(_FieldAction):
         return self.click.description
 
 
-_ACTION_KEYS = {"label": "text", "choose": "choose", "check": "check", "upload": "upload", "click": "click"}
+_ACTION_KEYS = {"label": FillText.kind, "choose": Choose.kind, "check": Check.kind, "upload": Upload.kind, "click": Press.kind}
 
 
 def _action_kind(value: Any) -> str | None:
     if isinstance(value, BaseModel):
-        return {FillText: "text", Choose: "choose", Check: "check", Upload: "upload", Press: "click"}[type(value)]
+        return type(value).kind
     if isinstance(value, dict):
         for key, kind in _ACTION_KEYS.items():
             if key in value:

@@ -4,8 +4,20 @@ The sandbox stands in for the real administration, so it imports nothing from th
 autopilot. See DESIGN.md §5 and `server.Sandbox`.
 """
 
-from autopilot.sandbox.ants_compte import DEMO_ACCOUNT
-from autopilot.sandbox.faults import Faults
-from autopilot.sandbox.server import Sandbox
+from autopilot.sandbox.demo_account import DEMO_ACCOUNT
 
 __all__ = ["DEMO_ACCOUNT", "Faults", "Sandbox"]
+
+
+def __getattr__(name: str):
+    """The server (Flask and every replica) loaded only when asked for: a client needing only the demo
+    account (`autopilot run --sandbox-url`) does not pay for it."""
+    if name == "Sandbox":
+        from autopilot.sandbox.server import Sandbox
+
+        return Sandbox
+    if name == "Faults":
+        from autopilot.sandbox.faults import Faults
+
+        return Faults
+    raise AttributeError(f"module 'autopilot.sandbox' has no attribute {name!r}")

@@ -28,6 +28,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, redirect, render_template, request
 
+from autopilot.sandbox.demo_account import DEMO_ACCOUNT  # the public demo account, defined alone (re-exported)
 from autopilot.sandbox.hosts import (
     cookie_domain,
     local_origin,
@@ -56,8 +57,6 @@ SUIVI_PATHS = {
     "cni": IDENTITY_SPACE_PATH + "/suivi-carte-identite",
 }
 
-# Public demo values, shown on the training home page: this account exists only in the sandbox.
-DEMO_ACCOUNT = {"identifiant": "mairie.demo@ants.bac-a-sable.fr", "mot_de_passe": "Formation-2026!"}
 
 HOME = (Link("Compte ANTS de la mairie", "Mon compte ANTS (compte mandataire de la mairie)", ANTS_HOST, LOGIN_PATH),)
 
