@@ -36,7 +36,7 @@ from playwright.sync_api import Page
 
 from autopilot import scans
 from autopilot.engine.acting import set_choice
-from autopilot.engine.approver import Approver, Decision, FieldView, Moment, StepView
+from autopilot.engine.approver import Approver, Decision, FieldView, Moment, StepView, Unattended
 from autopilot.engine.downloads import download_output
 from autopilot.engine.failures import translate
 from autopilot.engine.locate import FieldTarget, Found, resolve_click, resolve_fields, same_origin_frames
@@ -170,6 +170,11 @@ class Runner:
         except _Stop:
             self.report("Démarche arrêtée par le médiateur.")
             return RunResult(Outcome.STOPPED, dict(self.outputs), step.title if step else None, self.blocked_by)
+        except Unattended as nobody:  # the engine's stop, not the mediator's (exit 8)
+            failure = nobody.failure(self.blocked_by)
+            if failure is not self.blocked_by:  # a blocked step was already said, with its step
+                self.report(failure.message)
+            return RunResult(Outcome.FAILED, dict(self.outputs), step.title if step else None, failure)
         except BrowserClosed as error:
             return RunResult(Outcome.STOPPED, dict(self.outputs), step.title if step else None, error)
         except PlaywrightError as error:  # the one place Playwright's failures become ours (failures.py)
@@ -287,7 +292,10 @@ class Runner:
             )
         self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : {len(fields)} champ(s) rempli(s),"
                     " en attente de validation.")
-        allowed = {Decision.APPROVE, Decision.SKIP, Decision.TAKEOVER, Decision.STOP}
+        allowed = {Decision.APPROVE, Decision.TAKEOVER, Decision.STOP}
+        following = self._skippable(step, number)
+        if following is not None:
+            allowed.add(Decision.SKIP)
         errors, notices = site_messages(self.page)
         decision = self.approver.decide(
             self._view(step, number, Moment.REVIEW, allowed, fields=fields, site_errors=tuple(errors),
@@ -297,8 +305,8 @@ class Runner:
             raise _Stop
         if decision is Decision.TAKEOVER:
             return False
-        if decision is Decision.SKIP:
-            self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : passée.")
+        if decision is Decision.SKIP and following is not None:
+            self._skipped(step, number, following)
             return True
         if next_button is not None:
             self._click_and_wait(next_button, step)
@@ -481,14 +489,39 @@ class Runner:
         wait_settled(self.page, self.origins, self.traffic, expect, step.title, self.timeouts.page)
 
     def _manual(self, step: Step, number: int) -> None:
-        until = step.manual.until
         self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : action manuelle — {step.manual.instruction}")
-        decision = self.approver.decide(
-            self._view(step, number, Moment.MANUAL, {Decision.RESUME, Decision.STOP}, message=step.manual.instruction),
-            poll=(lambda: self._shows(until)) if until else None,
-        )
-        if decision is Decision.STOP:
-            raise _Stop
+        self._by_hand(step, number, step.manual.instruction, step.manual.until)
+
+    def _by_hand(self, step: Step, number: int, instruction: str, until: Expect | Until | None) -> None:
+        """Wait for a person to act on the page. With `until`, the run resumes on it alone: a
+        « Reprendre » pressed before it holds (the citizen has not paid yet) waits on, however long."""
+        message = instruction
+        while True:
+            decision = self.approver.decide(
+                self._view(step, number, Moment.MANUAL, {Decision.RESUME, Decision.STOP}, message=message),
+                poll=(lambda: self._shows(until)) if until else None,
+            )
+            if decision is Decision.STOP:
+                raise _Stop
+            if until is None or self._shows(until):
+                return
+            message = (f"La page n'affiche pas encore {_described(until)} : autopilot reprendra dès qu'elle"
+                       f" s'affichera. {instruction}")
+
+    def _skipped(self, step: Step, number: int, following: Step) -> None:
+        """« Passer cette étape »: the mediator does the page themself; the run resumes at the next page."""
+        self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : passée, le médiateur la fait lui-même.")
+        self._by_hand(step, number, f"Étape passée : faites-la vous-même sur la page (remplissez-la avec l'usager,"
+                      f" puis cliquez sur le bouton du site pour continuer). autopilot reprend à « {following.title} »"
+                      " dès que sa page s'affiche.", following.expect)
+
+    def _skippable(self, step: Step, number: int) -> Step | None:
+        """The step the run resumes at when `step` is skipped; None where skipping cannot work: the
+        final submission, or no next page autopilot can recognise."""
+        following = self.steps[number] if number < len(self.steps) else None
+        if step.gate == "submit" or following is None or following.expect is None or following.optional:
+            return None
+        return following
 
     def _click_and_wait(self, button, step: Step) -> None:
         following = next((s for s in self.steps[self.steps.index(step) + 1:]), None)
@@ -530,6 +563,13 @@ def _truthy(value: str) -> bool:
 
 def _option_text(found: Found, wanted: str) -> str:
     return next(t for t in found.options if " ".join(t.split()).lower() == " ".join(wanted.split()).lower())
+
+
+def _described(until: Expect | Until) -> str:
+    """« « Paiement accepté » »: what a waited-for page shows, as the mediator reads it."""
+    if until.heading or until.text:
+        return f"« {until.heading or until.text} »"
+    return "la page attendue"
 
 
 def _notices(notices: list[str]) -> str:
