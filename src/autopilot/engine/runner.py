@@ -76,6 +76,11 @@ class RunResult:
     outputs: dict[str, str] = field(default_factory=dict)
     step: str | None = None  # the step where the run ended
     error: AutopilotError | None = None
+    done: tuple[tuple[str, str], ...] = ()  # what is done on the site for good: (PAID or SENT, the step's title)
+
+
+PAID = "paiement"  # a payment step the citizen went through (its condition held)
+SENT = "envoi"  # a submit gate's click, confirmed by the mediator
 
 
 @dataclass(frozen=True)
@@ -150,6 +155,7 @@ class Runner:
         self.secret_hosts = secret_hosts or (
             lambda ref: flow.domains if flow.logged_in is not None and ref.split(".")[0] == flow.account else ())
         self.outputs: dict[str, str] = {}
+        self.done: list[tuple[str, str]] = []  # see RunResult.done
         self._picked: dict[tuple[str, str], str | None] = {}  # (step, upload label) → the scan chosen
         self.blocked_by: RunError | None = None  # the last problem shown to the mediator
         self.steps = [s for s in flow.steps if holds(s.when, values)]
@@ -169,25 +175,28 @@ class Runner:
                 self._step(step, index + 1, navigate=navigate or index > 0)
         except _Stop:
             self.report("Démarche arrêtée par le médiateur.")
-            return RunResult(Outcome.STOPPED, dict(self.outputs), step.title if step else None, self.blocked_by)
+            return self._result(Outcome.STOPPED, step, self.blocked_by)
         except Unattended as nobody:  # the engine's stop, not the mediator's (exit 8)
             failure = nobody.failure(self.blocked_by)
             if failure is not self.blocked_by:  # a blocked step was already said, with its step
                 self.report(failure.message)
-            return RunResult(Outcome.FAILED, dict(self.outputs), step.title if step else None, failure)
+            return self._result(Outcome.FAILED, step, failure)
         except BrowserClosed as error:
-            return RunResult(Outcome.STOPPED, dict(self.outputs), step.title if step else None, error)
+            return self._result(Outcome.STOPPED, step, error)
         except PlaywrightError as error:  # the one place Playwright's failures become ours (failures.py)
             failure = translate(error, step.title if step else None)
             self.report(failure.message)
             outcome = Outcome.STOPPED if isinstance(failure, BrowserClosed) else Outcome.FAILED
-            return RunResult(outcome, dict(self.outputs), step.title if step else None, failure)
+            return self._result(outcome, step, failure)
         except AutopilotError as error:
-            return RunResult(Outcome.FAILED, dict(self.outputs), step.title if step else None, error)
+            return self._result(Outcome.FAILED, step, error)
         if announce:
             self.approver.show(self._view(self.steps[-1], len(self.steps), Moment.DONE, frozenset(),
                                           message="La démarche est terminée.", outputs=self._labelled_outputs()))
-        return RunResult(Outcome.COMPLETED, dict(self.outputs), self.steps[-1].title)
+        return self._result(Outcome.COMPLETED, self.steps[-1], None)
+
+    def _result(self, outcome: Outcome, step: Step | None, error: AutopilotError | None) -> RunResult:
+        return RunResult(outcome, dict(self.outputs), step.title if step else None, error, tuple(self.done))
 
     def _step(self, step: Step, number: int, *, navigate: bool) -> None:
         refill = True
@@ -309,6 +318,8 @@ class Runner:
             self._skipped(step, number, following)
             return True
         if next_button is not None:
+            if step.gate == "submit":
+                self.done.append((SENT, step.title))  # from the click on, the site may have it
             self._click_and_wait(next_button, step)
             if self.login_page is not None and self._shows(self.login_page):
                 expired = _ExpiredAfterSubmit if step.gate == "submit" else RunError
@@ -491,6 +502,8 @@ class Runner:
     def _manual(self, step: Step, number: int) -> None:
         self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : action manuelle — {step.manual.instruction}")
         self._by_hand(step, number, step.manual.instruction, step.manual.until)
+        if step.gate == "payment" and (PAID, step.title) not in self.done:
+            self.done.append((PAID, step.title))
 
     def _by_hand(self, step: Step, number: int, instruction: str, until: Expect | Until | None) -> None:
         """Wait for a person to act on the page. With `until`, the run resumes on it alone: a

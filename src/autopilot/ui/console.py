@@ -33,7 +33,7 @@ from playwright.sync_api import Download, Page, Playwright
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from autopilot.engine import downloads
+from autopilot.engine import downloads, endings
 from autopilot.engine.browser import BrowserSettings
 from autopilot.engine.panel import PanelApprover
 from autopilot.engine.runner import Outcome
@@ -209,7 +209,10 @@ class Console:
             self.say(f"Démarche terminée : {demarche.flow.title}.")
             for label, value in demarche.outputs:
                 self.say(f"{label} : {value}")
-        elif result.outcome is Outcome.STOPPED:
-            self.say(f"Démarche interrompue à l'étape « {result.step} » : rien d'autre n'a été envoyé.")
+            return
+        if result.outcome is Outcome.STOPPED:
+            self.say(endings.stopped_sentence(result))
         else:
             self.say(f"La démarche n'a pas pu aboutir : {result.error.message if result.error else result.step}")
+        for line in endings.unfinished_lines(demarche.flow, result):  # what is paid or sent, what the site gave
+            self.say(line)
