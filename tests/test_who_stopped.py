@@ -126,3 +126,32 @@ def test_exit_statuses_follow_who_stopped(sandbox, camille_file):  # noqa: F811 
     assert "arrêtée par le médiateur" not in done.stdout + done.stderr
     assert "Erreur : " in done.stderr and "le site a refusé" in done.stderr.lower()
     assert sandbox.received("passeport-pre-demande") == []
+
+
+class MediatorCorrects(ScriptedApprover):
+    """At « Je prends la main », the mediator corrects what the site refused (here: the site's clock
+    put back, so the same birth date is accepted), then « Reprendre »."""
+
+    def __init__(self, sandbox, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.sandbox = sandbox
+
+    def decide(self, view, poll=None):
+        if view.moment is Moment.TAKEOVER:
+            self.sandbox.today = date(2026, 11, 15)
+        return super().decide(view, poll)
+
+
+def test_after_a_correction_the_sites_old_message_is_not_shown_as_current(run_demarche, sandbox):
+    sandbox.today = date(1980, 1, 1)  # the site finds the birth date in its future
+    approver = MediatorCorrects(sandbox, plan={"État civil": [Decision.APPROVE, Decision.TAKEOVER, Decision.RESUME]})
+    result, _, lines = run_demarche("passeport-pre-demande", CAMILLE, approver, QUICK)
+
+    assert result.outcome is Outcome.COMPLETED, (result.error, lines)
+    civil = [v for v in approver.seen if v.title == "État civil"]
+    assert [v.moment for v in civil] == [Moment.REVIEW, Moment.BLOCKED, Moment.TAKEOVER, Moment.REVIEW]
+    refused = civil[1].site_errors
+    assert refused and all(message not in civil[3].site_errors for message in refused)
+    assert "Le site signale" not in civil[3].message
+    assert f"Avant votre correction, le site signalait : « {refused[0]} »" in civil[3].message
+    assert "il vérifiera de nouveau quand vous validerez" in civil[3].message

@@ -156,6 +156,7 @@ class Runner:
             lambda ref: flow.domains if flow.logged_in is not None and ref.split(".")[0] == flow.account else ())
         self.outputs: dict[str, str] = {}
         self.done: list[tuple[str, str]] = []  # see RunResult.done
+        self._before_takeover: set[str] = set()  # the site's messages shown when the mediator took the hand
         self._picked: dict[tuple[str, str], str | None] = {}  # (step, upload label) → the scan chosen
         self.blocked_by: RunError | None = None  # the last problem shown to the mediator
         self.steps = [s for s in flow.steps if holds(s.when, values)]
@@ -227,6 +228,8 @@ class Runner:
 
     def _takeover(self, step: Step, number: int, error: RunError | None) -> bool:
         """Give the mediator the hand; True if the page has meanwhile moved on to the next step."""
+        errors, notices = site_messages(self.page)
+        self._before_takeover = {*errors, *notices, *getattr(error, "site_errors", ())}
         if error is not None:
             self.blocked_by = error
             message = error.message + (f" {error.hint}" if error.hint else "")
@@ -306,9 +309,13 @@ class Runner:
         if following is not None:
             allowed.add(Decision.SKIP)
         errors, notices = site_messages(self.page)
+        # A message the page still shows from before the mediator's correction is not the site's answer
+        # to it: the site checks again only when the page is sent (issue 17).
+        stale = [m for m in (*errors, *notices) if m in self._before_takeover] if not refill else []
+        errors, notices = [m for m in errors if m not in stale], [m for m in notices if m not in stale]
         decision = self.approver.decide(
             self._view(step, number, Moment.REVIEW, allowed, fields=fields, site_errors=tuple(errors),
-                       message=self._review_message(step) + _notices(notices))
+                       message=self._review_message(step) + _notices(notices) + _stale(stale))
         )
         if decision is Decision.STOP:
             raise _Stop
@@ -583,6 +590,14 @@ def _described(until: Expect | Until) -> str:
     if until.heading or until.text:
         return f"« {until.heading or until.text} »"
     return "la page attendue"
+
+
+def _stale(messages: list[str]) -> str:
+    """The site's messages still shown from before the mediator's correction, said as such."""
+    if not messages:
+        return ""
+    return (" Avant votre correction, le site signalait : " + " ".join(f"« {m} »" for m in messages)
+            + " ; il vérifiera de nouveau quand vous validerez.")
 
 
 def _notices(notices: list[str]) -> str:
