@@ -70,8 +70,7 @@ def _render(page: Page, html: str, address: str, path: Path, playwright: Playwri
     return path
 
 
-# The sites' documents at a démarche's end are links named « Télécharger … » (docs/teleservices.md §9.3,
-# §9.8): the certificate, the accusé, the CEPC, the attestation de perte, the timbre.
+# The sites' documents at a démarche's end are links named « Télécharger … » (docs/teleservices.md §9.9).
 _OFFERED = """() => [...document.querySelectorAll('a[href]')]
   .filter((a) => !a.closest('[data-autopilot-panel]') && a.getClientRects().length > 0
     && /^Télécharger\\b/.test(a.textContent.trim()))
