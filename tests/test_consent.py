@@ -69,6 +69,7 @@ def suivi(app: Console, *, login: bool = False) -> None:
     open_suivi(app)
     app.agree()
     app.approve(([("Connexion", False)] if login else []) + [("Recherche de la demande", False)])
+    app.see_result(timeout=20_000)
     expect(app.page.get_by_role("heading", name="Démarche terminée")).to_be_visible(timeout=20_000)
 
 
@@ -123,6 +124,7 @@ def test_the_agreement_comes_first_and_again_when_the_scope_widens(browser_type,
 
     page.get_by_role("button", name="L'usager donne son accord").click()
     app.approve(reviews(library, CAMILLE, login=True))
+    app.see_result(timeout=20_000)
     expect(page.get_by_role("heading", name="Démarche terminée")).to_be_visible(timeout=20_000)
     [passport] = sandbox.received(FLOW)
     assert passport["data"] == CAMILLE_RECEIVED
@@ -305,9 +307,11 @@ def test_nothing_is_left_behind_after_a_full_visit(browser_type, sandbox, librar
     app.panel.get_by_role("heading", name=steps[2][0], exact=True).wait_for()
     page.evaluate(GIVE_FILE)
     app.approve(steps[2:])
+    app.see_result(timeout=20_000)
     expect(page.get_by_role("heading", name="Démarche terminée")).to_be_visible(timeout=20_000)
     files = page.get_by_role("region", name="Fichiers reçus du site")
-    expect(files.get_by_role("link")).to_have_text(["1-recu.txt"])
+    # the file given during the démarche, and the site's own récapitulatif its last page offers
+    expect(files.get_by_role("link")).to_have_text(["1-recu.txt", "1-recapitulatif.pdf", "Imprimer"])
     [given] = app.visits.glob("*/1-recu.txt")
     assert given.read_text(encoding="utf-8") == "Reçu pour Camille Lefèvre, née le 14/07/1985"
     assert list(temp.glob("playwright-artifacts-*/*")) == []  # the browser's own copy is gone

@@ -88,6 +88,11 @@ class Console:
                     self.shot(shots[f"{title} (confirmation)"])
                 confirm.click()
 
+    def see_result(self, *, timeout: float = 20_000) -> None:
+        """At the démarche's end, « Voir le résultat dans la console » in the panel: until then the window
+        stays on the site's last page (its documents)."""
+        self.panel.get_by_role("button", name="Voir le résultat dans la console", exact=True).click(timeout=timeout)
+
     def shot(self, name: str, *, height: int | None = None) -> None:
         """Save the README's screenshot `name` (the window, or its top `height` pixels of the page)."""
         if SCREENSHOTS:
@@ -103,6 +108,7 @@ class Console:
         if consent:
             self.agree()
         self.approve(reviews(library, data, login=login), shots=shots)
+        self.see_result(timeout=20_000)
         expect(self.page.get_by_role("heading", name="Démarche terminée")).to_be_visible(timeout=20_000)
 
     def agree(self, *others: str) -> None:
@@ -361,6 +367,7 @@ def test_the_demo_opens_the_console_with_the_fictitious_citizen(browser_type, li
     for document in ("justificatif-domicile-exemple.pdf", "piece-identite-exemple.pdf"):
         app.panel.get_by_role("button", name=document).click(timeout=20_000)
     app.approve([("Justificatifs", False), ("Récapitulatif", True)])
+    app.see_result(timeout=20_000)
     expect(page.get_by_role("heading", name="Démarche terminée")).to_be_visible(timeout=20_000)
 
     # A vehicle démarche: her car is known to the sandbox's sites, so nothing is to be typed.
@@ -369,6 +376,7 @@ def test_the_demo_opens_the_console_with_the_fictitious_citizen(browser_type, li
     page.get_by_role("button", name="Commencer la démarche").click()
     app.agree()
     app.approve([("Le véhicule et son titulaire", False), ("Rapport du véhicule", False)])
+    app.see_result(timeout=20_000)
     expect(page.get_by_role("heading", name="Démarche terminée")).to_be_visible(timeout=20_000)
     outputs = page.get_by_role("region", name="Résultat de la démarche")
     expect(outputs).to_contain_text("Gages")  # her car has no gage: HistoVec's « NON », read once settled
@@ -407,6 +415,7 @@ def test_the_timbre_bought_first_goes_into_the_pre_demande(browser_type, sandbox
     page.get_by_label("Date d'expiration (MM/AA)").fill("12/30")
     page.get_by_label("Cryptogramme visuel").fill("123")
     page.locator("body").get_by_role("button", name="Valider", exact=True).click()
+    app.see_result(timeout=20_000)
     expect(page.get_by_role("heading", name="Démarche terminée")).to_be_visible(timeout=20_000)
     [sold] = sandbox.received("timbres-achat")
     expect(page.get_by_text(" ".join(sold["numero_timbre"][i:i + 4] for i in range(0, 16, 4)))).to_be_visible()

@@ -34,6 +34,7 @@ def test_a_journal_failure_after_the_submission_keeps_the_result(browser_type, s
 
     [record] = sandbox.received(FLOW)
     numero = record["numero_predemande"]
+    app.see_result(timeout=20_000)
     expect(page.get_by_role("heading", name="Démarche terminée")).to_be_visible(timeout=20_000)
     expect(page.get_by_text(numero, exact=True)).to_be_visible()
     problem = page.get_by_role("alert").filter(has_text="Le journal n'a pas pu enregistrer cette démarche")

@@ -50,6 +50,7 @@ def test_the_csa_is_kept_in_the_visit_folder_and_the_sites_storage_goes_with_the
     form_data, user_id = site_storage_at_first_step(app)
     assert form_data is None and user_id  # a first visit: HistoVec has just set its userId
     app.approve(STEPS)
+    app.see_result(timeout=30_000)
     expect(app.page.get_by_role("heading", name="Démarche terminée")).to_be_visible(timeout=30_000)
     [folder] = app.visits.iterdir()
     # The site's certificate, and the récapitulatif named by the démarche's number: no result about the
@@ -68,6 +69,7 @@ def test_the_csa_is_kept_in_the_visit_folder_and_the_sites_storage_goes_with_the
     form_data, again = site_storage_at_first_step(app)
     assert "DB-732-MN" in form_data and again == user_id
     app.approve(STEPS)
+    app.see_result(timeout=30_000)
     expect(app.page.get_by_role("heading", name="Démarche terminée")).to_be_visible(timeout=30_000)
 
     # The next visit: a fresh browser context, nothing of the site's storage left.
@@ -78,6 +80,7 @@ def test_the_csa_is_kept_in_the_visit_folder_and_the_sites_storage_goes_with_the
     form_data, new_user_id = site_storage_at_first_step(app)
     assert form_data is None and new_user_id != user_id
     app.approve(STEPS)
+    app.see_result(timeout=30_000)
     expect(app.page.get_by_role("heading", name="Démarche terminée")).to_be_visible(timeout=30_000)
     first, second, third = sandbox.received("histovec-recherche")
     assert first["uuid"] == second["uuid"] != third["uuid"]

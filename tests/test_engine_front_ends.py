@@ -114,7 +114,7 @@ def test_late_data_under_a_loader_is_waited_for(site, page, tmp_path):
 def test_a_loader_that_never_goes_is_a_clear_stop(site, page, tmp_path):
     flow = {**FLOW, "steps": [{**FLOW["steps"][0], "goto": f"{ORIGIN}/front-end.html?delai=60000"}, FLOW["steps"][1]]}
     result, _lines = _run(page, CITIZEN, flow=flow, approver=ApproveAll(), tmp_path=tmp_path)
-    assert result.outcome is Outcome.STOPPED
+    assert result.outcome is Outcome.FAILED
     assert result.error.code == "page-en-chargement"
     assert "toujours en cours de chargement (un indicateur de chargement est toujours affiché)" in result.error.message
     assert "gage" not in result.outputs
@@ -132,7 +132,7 @@ def test_near_labels_are_shown_cleaned(site, page):
 def test_a_button_that_stays_disabled_is_named(site, page):
     flow = {**FLOW, "steps": [{**FLOW["steps"][0], "fill": FLOW["steps"][0]["fill"][:4]}, FLOW["steps"][1]]}
     result, _ = _run(page, CITIZEN, flow=flow, approver=ApproveAll())
-    assert result.outcome is Outcome.STOPPED
+    assert result.outcome is Outcome.FAILED
     assert result.error.code == "bouton-desactive"
     assert "bouton « Rechercher » est resté désactivé" in result.error.message
 
@@ -206,7 +206,7 @@ def _with_formule(value: str) -> dict:
 
 def test_a_value_the_page_rewrote_stops_an_unattended_run(site, page, tmp_path):
     result, lines = _run(page, CITIZEN, flow=_with_formule("2013bz80335"), approver=ApproveAll(), tmp_path=tmp_path)
-    assert result.outcome is Outcome.STOPPED
+    assert result.outcome is Outcome.FAILED
     assert result.error.code == "valeur-differente"
     assert result.error.message == ("Étape « Recherche » : la page n'affiche pas la valeur prévue pour"
                                     " « Numéro de formule » ; rien n'a été validé.")

@@ -75,13 +75,6 @@ def not_journalled(problem: JournalError, flow: Flow, result: RunResult) -> Jour
     )
 
 
-def stopped_sentence(result: RunResult) -> str:
-    """What the terminal says of a stopped run."""
-    if isinstance(result.error, Terminated):
-        return f"Démarche interrompue à l'étape « {result.step} » : autopilot a reçu l'ordre de s'arrêter."
-    return f"Démarche interrompue à l'étape « {result.step} » : rien d'autre n'a été envoyé."
-
-
 def close_quietly(session: Session) -> None:
     """Log out if the browser still answers; a browser already gone is not a new error."""
     try:

@@ -16,6 +16,7 @@ from autopilot.cli import demo as demo_data
 from autopilot.cli.browsing import Sites, sandbox_credentials, window  # noqa: F401 — sandbox_credentials: tests, bench
 from autopilot.cli.environment import Environment
 from autopilot.cli.mediators import choose_mediateur
+from autopilot.engine import endings
 from autopilot.engine.approver import ApproveAll, Approver
 from autopilot.engine.panel import PanelApprover
 from autopilot.engine.runner import Outcome, RunResult
@@ -169,10 +170,13 @@ def _announce(flow: Flow, result: RunResult, env: Environment) -> None:
         env.say(f"Démarche terminée : {flow.title}.")
         for name, value in result.outputs.items():
             env.say(f"{flow.outputs[name].label} : {value}")
-    elif result.outcome is Outcome.STOPPED:
-        env.say(ending.stopped_sentence(result))
-        if isinstance(result.error, AutopilotError):
-            env.say(result.error.message)
+        return
+    if result.outcome is Outcome.STOPPED:
+        env.say(endings.stopped_sentence(result))
+    for line in endings.unfinished_lines(flow, result):  # what is paid or sent, and what the site gave
+        env.say(line)
+    if result.outcome is Outcome.STOPPED and isinstance(result.error, AutopilotError):
+        env.say(result.error.message)
 
 
 def _render(result: RunResult) -> int:

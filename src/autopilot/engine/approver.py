@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
+from autopilot.errors import RunError
+
 if TYPE_CHECKING:
     from playwright.sync_api import Page
 
@@ -164,12 +166,36 @@ def _wait_until(poll: Callable[[], bool], view: StepView, seconds: float = 30.0)
         time.sleep(0.1)
 
 
+class Unattended(Exception):
+    """`--approve-all` without a window met what only a person decides (a blocked page, a payment,
+    a manual step, a document to pick): nobody is there, so the run fails there — the engine's stop,
+    never the mediator's."""
+
+    def __init__(self, view: StepView) -> None:
+        super().__init__(view.title)
+        self.view = view
+
+    def failure(self, blocked_by: RunError | None) -> RunError:
+        """The run's error: what blocked the step, or why a person was needed there."""
+        view = self.view
+        if view.moment is Moment.BLOCKED and blocked_by is not None:
+            return blocked_by
+        if view.moment is Moment.PICK:
+            what = f"le document à joindre pour « {view.pick_for} » est à choisir par le médiateur"
+        elif view.gate == "payment":
+            what = "le paiement se fait par l'usager lui-même, au poste"
+        else:
+            what = "une action manuelle est nécessaire (code, vérification, paiement)"
+        return RunError(f"Étape « {view.title} » : {what}, et personne n'est au poste (--approve-all sans fenêtre).",
+                        "Relancez sans --headless : le panneau vous laissera faire cette étape.", step=view.title)
+
+
 @dataclass
 class ApproveAll:
     """`--approve-all` (sandbox only): approves reviews and submit gates by itself.
 
     Payments, manual steps and anything blocked go to `fallback` (the panel); without a
-    fallback (headless), the run stops there rather than guess.
+    fallback (headless), the run fails there (`Unattended`) rather than guess.
     """
 
     fallback: Approver | None = None
@@ -188,7 +214,7 @@ class ApproveAll:
             return self.fallback.decide(view, poll)
         if view.moment is Moment.MANUAL and poll is not None and poll():
             return Decision.RESUME
-        return Decision.STOP
+        raise Unattended(view)
 
     def show(self, view: StepView) -> None:
         if self.fallback is not None:
@@ -196,4 +222,6 @@ class ApproveAll:
 
     def pick(self, view: StepView) -> str | Decision:
         """Which document to attach is the mediator's choice, never guessed."""
-        return self.fallback.pick(view) if self.fallback is not None else Decision.STOP
+        if self.fallback is None:
+            raise Unattended(view)
+        return self.fallback.pick(view)

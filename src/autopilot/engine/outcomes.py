@@ -22,6 +22,11 @@ class RunResult:
     outputs: dict[str, str] = field(default_factory=dict)
     step: str | None = None  # the step where the run ended
     error: AutopilotError | None = None
+    done: tuple[tuple[str, str], ...] = ()  # what is done on the site for good: (PAID or SENT, the step's title)
+
+
+PAID = "paiement"  # a payment step the citizen went through (its condition held)
+SENT = "envoi"  # a submit gate's click, confirmed by the mediator
 
 
 @dataclass(frozen=True)

@@ -106,6 +106,8 @@ PAYMENT_HIDDEN = "Les données personnelles sont masquées pendant le paiement."
 # At a document to pick: « Reprendre » lists the folder again (after a new scan), « Passer » leaves
 # that one upload field empty, not the step.
 PICK_LABELS = {Decision.RESUME: "Actualiser la liste", Decision.SKIP: "Ne joindre aucun document"}
+# At the end, in the console: « Reprendre » hands the window back to the console (its result page).
+DONE_LABELS = {Decision.RESUME: "Voir le résultat dans la console"}
 
 # Button order in the panel; the first of APPROVE / RESUME present is the primary action.
 ORDER = (Decision.APPROVE, Decision.RESUME, Decision.SKIP, Decision.TAKEOVER, Decision.STOP)
@@ -156,6 +158,8 @@ def _buttons(view: StepView) -> list[dict[str, str]]:
         label = BUTTON_LABELS[decision]
         if view.moment is Moment.PICK and decision in PICK_LABELS:  # the documents listed are the main choice
             label, kind = PICK_LABELS[decision], "secondary"
+        elif view.moment is Moment.DONE and decision in DONE_LABELS:
+            label = DONE_LABELS[decision]
         buttons.append({"decision": decision.value, "label": label, "kind": kind})
     return buttons
 

@@ -37,14 +37,14 @@ from playwright.sync_api import Page
 from autopilot import scans
 from autopilot.engine import actions
 from autopilot.engine.actions import SecretSource
-from autopilot.engine.approver import Approver, Decision, FieldView, Moment, StepView
+from autopilot.engine.approver import Approver, Decision, FieldView, Moment, StepView, Unattended
 from autopilot.engine.downloads import download_output
 from autopilot.engine.failures import translate
 from autopilot.engine.locate import FieldTarget, Probe, resolve_click, resolve_fields, same_origin_frames
 from autopilot.engine.navigation import POLL_MS, click_once, open_page
 from autopilot.engine.origins import Origins
-from autopilot.engine.outcomes import ExpiredAfterSubmit, Outcome, RunResult, Stop, Timeouts
-from autopilot.engine.page_reading import read_back, read_for_review, shows, text_after
+from autopilot.engine.outcomes import PAID, SENT, ExpiredAfterSubmit, Outcome, RunResult, Stop, Timeouts
+from autopilot.engine.page_reading import read_back, read_for_review, shows, site_messages, text_after
 from autopilot.engine.scan_choice import ScanChoice, scan_path
 from autopilot.engine.settling import Traffic, wait_settled
 from autopilot.engine.shaping import as_planned
@@ -58,7 +58,7 @@ from autopilot.errors import (
 )
 from autopilot.flows.model import Expect, Flow, Step, Until, Upload, holds
 
-__all__ = ["Outcome", "RunResult", "Runner", "SecretSource", "Timeouts", "holds"]
+__all__ = ["PAID", "SENT", "Outcome", "RunResult", "Runner", "SecretSource", "Timeouts", "holds"]
 
 
 class Runner:
@@ -99,6 +99,8 @@ class Runner:
         self.secret_hosts = secret_hosts or (
             lambda ref: flow.domains if flow.logged_in is not None and ref.split(".")[0] == flow.account else ())
         self.outputs: dict[str, str] = {}
+        self.done: list[tuple[str, str]] = []  # see RunResult.done
+        self._before_takeover: set[str] = set()  # the site's messages shown when the mediator took the hand
         self._planning: tuple[Step, int] | None = None  # the step being planned, and its number
         self.blocked_by: RunError | None = None  # the last problem shown to the mediator
         self.steps = [s for s in flow.steps if holds(s.when, values)]
@@ -121,20 +123,28 @@ class Runner:
                 self._step(step, index + 1, navigate=navigate or index > 0)
         except Stop:
             self.report("Démarche arrêtée par le médiateur.")
-            return RunResult(Outcome.STOPPED, dict(self.outputs), step.title if step else None, self.blocked_by)
+            return self._result(Outcome.STOPPED, step, self.blocked_by)
+        except Unattended as nobody:  # the engine's stop, not the mediator's (exit 8)
+            failure = nobody.failure(self.blocked_by)
+            if failure is not self.blocked_by:  # a blocked step was already said, with its step
+                self.report(failure.message)
+            return self._result(Outcome.FAILED, step, failure)
         except BrowserClosed as error:
-            return RunResult(Outcome.STOPPED, dict(self.outputs), step.title if step else None, error)
+            return self._result(Outcome.STOPPED, step, error)
         except PlaywrightError as error:  # the one place Playwright's failures become ours (failures.py)
             failure = translate(error, step.title if step else None)
             self.report(failure.message)
             outcome = Outcome.STOPPED if isinstance(failure, BrowserClosed) else Outcome.FAILED
-            return RunResult(outcome, dict(self.outputs), step.title if step else None, failure)
+            return self._result(outcome, step, failure)
         except AutopilotError as error:
-            return RunResult(Outcome.FAILED, dict(self.outputs), step.title if step else None, error)
+            return self._result(Outcome.FAILED, step, error)
         if announce:
             self.approver.show(self._view(self.steps[-1], len(self.steps), Moment.DONE, frozenset(),
                                           message="La démarche est terminée.", outputs=self._labelled_outputs()))
-        return RunResult(Outcome.COMPLETED, dict(self.outputs), self.steps[-1].title)
+        return self._result(Outcome.COMPLETED, self.steps[-1], None)
+
+    def _result(self, outcome: Outcome, step: Step | None, error: AutopilotError | None) -> RunResult:
+        return RunResult(outcome, dict(self.outputs), step.title if step else None, error, tuple(self.done))
 
     def _step(self, step: Step, number: int, *, navigate: bool) -> None:
         refill = True
@@ -165,6 +175,8 @@ class Runner:
 
     def _takeover(self, step: Step, number: int, error: RunError | None) -> bool:
         """Give the mediator the hand; True if the page has meanwhile moved on to the next step."""
+        errors, notices = site_messages(self.page)
+        self._before_takeover = {*errors, *notices, *getattr(error, "site_errors", ())}
         if error is not None:
             self.blocked_by = error
             message = error.message + (f" {error.hint}" if error.hint else "")
@@ -248,18 +260,28 @@ class Runner:
             )
         self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : {len(fields)} champ(s) rempli(s),"
                     " en attente de validation.")
-        allowed = {Decision.APPROVE, Decision.SKIP, Decision.TAKEOVER, Decision.STOP}
+        allowed = {Decision.APPROVE, Decision.TAKEOVER, Decision.STOP}
+        following = self._skippable(step, number)
+        if following is not None:
+            allowed.add(Decision.SKIP)
+        # A message the page still shows from before the mediator's correction is not the site's answer
+        # to it: the site checks again only when the page is sent (issue 17).
+        stale = [m for m in (*review.errors, *review.notices) if m in self._before_takeover] if not refill else []
+        errors = [m for m in review.errors if m not in stale]
+        notices = [m for m in review.notices if m not in stale]
         decision = self.approver.decide(
-            self._view(step, number, Moment.REVIEW, allowed, fields=fields, site_errors=tuple(review.errors),
-                       message=self._review_message(step) + _notices(review.notices))
+            self._view(step, number, Moment.REVIEW, allowed, fields=fields, site_errors=tuple(errors),
+                       message=self._review_message(step) + _notices(notices) + _stale(stale))
         )
         if decision is Decision.STOP:
             raise Stop
         if decision is Decision.TAKEOVER:
             return False
-        if decision is Decision.SKIP:
-            self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : passée.")
+        if decision is Decision.SKIP and following is not None:
+            self._skipped(step, number, following)
             return True
+        if next_button is not None and step.gate == "submit":
+            self.done.append((SENT, step.title))  # from the click on, the site may have it
         if next_button is not None and self._click_and_wait(next_button, step):
                 expired = ExpiredAfterSubmit if step.gate == "submit" else RunError
                 raise expired(f"Étape « {step.title} » : le site demande de se reconnecter.", step=step.title)
@@ -342,14 +364,41 @@ class Runner:
         return wait_settled(self.page, self.origins, self.traffic, expect, step.title, self.timeouts.page, probe)
 
     def _manual(self, step: Step, number: int) -> None:
-        until = step.manual.until
         self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : action manuelle — {step.manual.instruction}")
-        decision = self.approver.decide(
-            self._view(step, number, Moment.MANUAL, {Decision.RESUME, Decision.STOP}, message=step.manual.instruction),
-            poll=(lambda: self._shows(until)) if until else None,
-        )
-        if decision is Decision.STOP:
-            raise Stop
+        self._by_hand(step, number, step.manual.instruction, step.manual.until)
+        if step.gate == "payment" and (PAID, step.title) not in self.done:
+            self.done.append((PAID, step.title))
+
+    def _by_hand(self, step: Step, number: int, instruction: str, until: Expect | Until | None) -> None:
+        """Wait for a person to act on the page. With `until`, the run resumes on it alone: a
+        « Reprendre » pressed before it holds (the citizen has not paid yet) waits on, however long."""
+        message = instruction
+        while True:
+            decision = self.approver.decide(
+                self._view(step, number, Moment.MANUAL, {Decision.RESUME, Decision.STOP}, message=message),
+                poll=(lambda: self._shows(until)) if until else None,
+            )
+            if decision is Decision.STOP:
+                raise Stop
+            if until is None or self._shows(until):
+                return
+            message = (f"La page n'affiche pas encore {_described(until)} : autopilot reprendra dès qu'elle"
+                       f" s'affichera. {instruction}")
+
+    def _skipped(self, step: Step, number: int, following: Step) -> None:
+        """« Passer cette étape »: the mediator does the page themself; the run resumes at the next page."""
+        self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : passée, le médiateur la fait lui-même.")
+        self._by_hand(step, number, f"Étape passée : faites-la vous-même sur la page (remplissez-la avec l'usager,"
+                      f" puis cliquez sur le bouton du site pour continuer). autopilot reprend à « {following.title} »"
+                      " dès que sa page s'affiche.", following.expect)
+
+    def _skippable(self, step: Step, number: int) -> Step | None:
+        """The step the run resumes at when `step` is skipped; None where skipping cannot work: the
+        final submission, or no next page autopilot can recognise."""
+        following = self.steps[number] if number < len(self.steps) else None
+        if step.gate == "submit" or following is None or following.expect is None or following.optional:
+            return None
+        return following
 
     def _click_and_wait(self, button, step: Step) -> bool:
         """Click `next` once and wait for the outcome (navigation.py); whether the account's login page shows."""
@@ -379,3 +428,18 @@ class Runner:
 def _notices(notices: list[str]) -> str:
     """The site's warnings, said to the mediator with the review (never obeyed)."""
     return (" Le site signale : " + " ".join(f"« {n} »" for n in notices)) if notices else ""
+
+
+def _described(until: Expect | Until) -> str:
+    """« « Paiement accepté » »: what a waited-for page shows, as the mediator reads it."""
+    if until.heading or until.text:
+        return f"« {until.heading or until.text} »"
+    return "la page attendue"
+
+
+def _stale(messages: list[str]) -> str:
+    """The site's messages still shown from before the mediator's correction, said as such."""
+    if not messages:
+        return ""
+    return (" Avant votre correction, le site signalait : " + " ".join(f"« {m} »" for m in messages)
+            + " ; il vérifiera de nouveau quand vous validerez.")

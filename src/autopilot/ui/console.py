@@ -23,6 +23,7 @@ from __future__ import annotations
 import queue
 import re
 import time
+import unicodedata
 from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
@@ -33,19 +34,24 @@ from playwright.sync_api import Download, Page, Playwright
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from autopilot.engine import downloads
+from autopilot.engine import downloads, endings
+from autopilot.engine.approver import Decision, Moment, StepView
 from autopilot.engine.browser import BrowserSettings
 from autopilot.engine.panel import PanelApprover
 from autopilot.engine.runner import Outcome
 from autopilot.engine.session import Session
-from autopilot.errors import AutopilotError, ExitStatus, JournalError, Terminated
+from autopilot.errors import AutopilotError, BrowserClosed, ExitStatus, JournalError, Terminated
+from autopilot.flows.model import holds
 from autopilot.ui.desk import Desk
-from autopilot.ui.recapitulatif import print_document, save_pdf
+from autopilot.ui.recapitulatif import offered_documents, print_document, save_document, save_pdf
 from autopilot.ui.server import LocalServer
 from autopilot.ui.visit import Demarche, forget_expired, forget_unfinished
 
 TICK_MS = 100  # how often the idle console looks for a démarche to start
 HANDOVER_MS = 5_000  # how long the form's answer may take to show before the site replaces it
+HOLD_MESSAGE = ("La démarche est terminée. Les documents du site sont enregistrés dans le dossier de la visite ;"
+                " téléchargez ou imprimez sur la page ce qu'il vous faut encore, puis « Voir le résultat dans la"
+                " console ».")
 
 
 OpenTab = Callable[[], tuple[Session, PanelApprover]]
@@ -195,6 +201,9 @@ class Console:
         except JournalError as error:  # the démarche is done on the site: its result stays, the failure is said
             self.desk.not_journalled(demarche, error)
             self.say(f"Le journal n'a pas pu enregistrer la démarche « {demarche.flow.title} » : {error.message}")
+        if result.outcome is Outcome.COMPLETED and not page.is_closed():
+            self._keep_documents(demarche, page)
+            self._hold(demarche)
         self.panel.clear()  # the console's own pages show no panel
         if not page.is_closed():
             try:
@@ -203,13 +212,48 @@ class Console:
                 if not page.is_closed():
                     raise
 
+    def _keep_documents(self, demarche: Demarche, page: Page) -> None:
+        """Save in the visit's folder every document the last page offers (« Télécharger … ») that the
+        flow did not already download, listed with the démarche's files for printing."""
+        declared = {step.download.link or step.download.button for step in demarche.flow.steps if step.download}
+        for text, url in offered_documents(page):
+            if text in declared:
+                continue
+            try:
+                save_document(page, url, self.desk.download_path(_document_name(text)), self.playwright, self.settings)
+            except (PlaywrightError, AutopilotError, OSError) as error:
+                self.say(f"Le document « {text} » n'a pas pu être enregistré ({str(error).splitlines()[0][:120]}).")
+
+    def _hold(self, demarche: Demarche) -> None:
+        """Leave the site's last page to the mediator (its documents, its print button) until they ask for
+        the console's result page; the files the site gives meanwhile go with the démarche."""
+        values = demarche.values
+        steps = [step for step in demarche.flow.steps if holds(step.when, values)]
+        view = StepView(flow_title=demarche.flow.title, index=len(steps), total=len(steps),
+                        title=demarche.result.step or demarche.flow.title, moment=Moment.DONE,
+                        allowed=frozenset({Decision.RESUME}), message=HOLD_MESSAGE, outputs=tuple(demarche.outputs))
+        try:
+            self.panel.decide(view)
+        except BrowserClosed:
+            pass  # the window is gone: the console quits, the visit with it
+
     def _report(self, demarche: Demarche) -> None:
         result = demarche.result
         if result.outcome is Outcome.COMPLETED:
             self.say(f"Démarche terminée : {demarche.flow.title}.")
             for label, value in demarche.outputs:
                 self.say(f"{label} : {value}")
-        elif result.outcome is Outcome.STOPPED:
-            self.say(f"Démarche interrompue à l'étape « {result.step} » : rien d'autre n'a été envoyé.")
+            return
+        if result.outcome is Outcome.STOPPED:
+            self.say(endings.stopped_sentence(result))
         else:
             self.say(f"La démarche n'a pas pu aboutir : {result.error.message if result.error else result.step}")
+        for line in endings.unfinished_lines(demarche.flow, result):  # what is paid or sent, what the site gave
+            self.say(line)
+
+
+def _document_name(link: str) -> str:
+    """« Télécharger le certificat d'examen (CEPC) » → « certificat-d-examen-cepc.pdf »."""
+    words = re.sub(r"^Télécharger\s+(l['’]|les?\s+|la\s+|un\s+|une\s+)?", "", link, flags=re.IGNORECASE)
+    plain = unicodedata.normalize("NFKD", words).encode("ascii", "ignore").decode()
+    return (re.sub(r"[^a-z0-9]+", "-", plain.lower()).strip("-") or "document") + ".pdf"

@@ -117,11 +117,13 @@ class Desk:
             self.not_journalled_count += 1
 
     def download_path(self, suggested: str) -> Path:
-        """Where to save a file the site gives; listed with the running démarche's results."""
+        """Where to save a file the site gives; listed with the results of the démarche whose page shows
+        (the running one, or the one just finished while the mediator is still on its last page)."""
         with self.lock:
             path = self.visit.download_path(suggested)
-            if self.running is not None:
-                self.running.downloads.append(path)
+            current = self.running or (self.visit.demarches[-1] if self.visit.demarches else None)
+            if current is not None:
+                current.downloads.append(path)
         return path
 
     def keep(self, demarche: Demarche) -> None:

@@ -1,4 +1,5 @@
-"""PDFs for printing: the récapitulatif (the page a démarche ended on) and the console's own documents.
+"""PDFs for printing: the récapitulatif (the page a démarche ended on), the documents its last page
+offers (« Télécharger le certificat d'examen (CEPC) »…) and the console's own documents.
 
 What is saved is the page as the mediator sees it — its document, without autopilot's panel,
 scripts or highlights — not a second request to the site. Chrome and Edge print to PDF only when
@@ -9,6 +10,7 @@ the login (a QR code) load as they did in the window.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import dataclasses
 from collections.abc import Iterator
@@ -17,6 +19,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, Playwright, Route
 
 from autopilot.engine.browser import BrowserSettings, launch
+from autopilot.errors import AutopilotError
 
 _SNAPSHOT = """() => {
   const live = [...document.querySelectorAll('input, textarea, select')];
@@ -42,9 +45,14 @@ _SNAPSHOT = """() => {
 
 def save_pdf(page: Page, path: Path, playwright: Playwright, settings: BrowserSettings) -> Path:
     """Write the page shown in `page` as an A4 PDF at `path`."""
-    html = page.evaluate(_SNAPSHOT)
+    return _render(page, page.evaluate(_SNAPSHOT), page.url, path, playwright, settings)
+
+
+def _render(page: Page, html: str, address: str, path: Path, playwright: Playwright,
+            settings: BrowserSettings) -> Path:
+    """Print `html` as the document at `address`, with `page`'s session, as an A4 PDF at `path`."""
     cookies = page.context.storage_state()  # a dict: never written to a file
-    url = page.url.split("#", 1)[0]
+    url = address.split("#", 1)[0]
     with _headless(page.context.browser, playwright, settings) as browser:
         context = browser.new_context(storage_state=cookies, java_script_enabled=False, locale="fr-FR")
         try:
@@ -60,6 +68,46 @@ def save_pdf(page: Page, path: Path, playwright: Playwright, settings: BrowserSe
         finally:
             context.close()
     return path
+
+
+# The sites' documents at a démarche's end are links named « Télécharger … » (docs/teleservices.md §9.9).
+_OFFERED = """() => [...document.querySelectorAll('a[href]')]
+  .filter((a) => !a.closest('[data-autopilot-panel]') && a.getClientRects().length > 0
+    && /^Télécharger\\b/.test(a.textContent.trim()))
+  .map((a) => [a.textContent.trim().replace(/\\s+/g, ' '), a.href])"""
+
+
+def offered_documents(page: Page) -> list[tuple[str, str]]:
+    """(link text, address) of each visible « Télécharger … » link of the page shown."""
+    return [(str(text), str(href)) for text, href in page.evaluate(_OFFERED)]
+
+
+# Read by the page itself, as its link would be: the site's origin, its cookies, its host.
+_FETCH = """async (url) => {
+  const answer = await fetch(url, { credentials: 'include' });
+  const bytes = new Uint8Array(await answer.arrayBuffer());
+  let text = '';
+  for (let i = 0; i < bytes.length; i += 8192) text += String.fromCharCode(...bytes.subarray(i, i + 8192));
+  return [answer.ok, answer.headers.get('content-type') || '', btoa(text)];
+}"""
+
+
+def save_document(page: Page, url: str, path: Path, playwright: Playwright, settings: BrowserSettings) -> Path:
+    """Keep the document at `url` (a link of the page shown) at `path`: a PDF as given, a page as an A4 PDF.
+
+    Read by the page like its link would be; nothing on the page is clicked, and a page document is
+    printed without its scripts, like the récapitulatif.
+    """
+    ok, kind, body = page.evaluate(_FETCH, url)
+    if not ok:
+        raise AutopilotError("le site n'a pas donné le document")
+    content = base64.b64decode(body)
+    if kind.startswith("application/pdf"):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+        return path
+    charset = kind.partition("charset=")[2].split(";")[0].strip() or "utf-8"
+    return _render(page, content.decode(charset, errors="replace"), url, path, playwright, settings)
 
 
 def print_document(html: str, path: Path, playwright: Playwright, settings: BrowserSettings,

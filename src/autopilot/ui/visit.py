@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from autopilot.dossier import MODELS, DossierError, validate_record, validate_scalar
+from autopilot.engine import endings
 from autopilot.engine.runner import RunResult
 from autopilot.flows import Flow
 from autopilot.flows.model import InputSpec
@@ -51,8 +52,17 @@ class Demarche:
     def outputs(self) -> list[tuple[str, str]]:
         if self.result is None:
             return []
-        got = self.result.outputs
-        return [(spec.label, got[name]) for name, spec in self.flow.outputs.items() if name in got]
+        return endings.obtained(self.flow, self.result)
+
+    @property
+    def stopped_sentence(self) -> str:
+        """How the result page says where the run stopped, and what is done on the site for good."""
+        return endings.stopped_sentence(self.result) if self.result is not None else ""
+
+    @property
+    def done_on_site(self) -> str | None:
+        """« Déjà fait sur le site : le paiement (…). », or None."""
+        return endings.done_on_site(self.result) if self.result is not None else None
 
 
 class Visit:
