@@ -27,6 +27,7 @@ from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from autopilot.engine.approver import BUTTON_LABELS, Decision, Moment, StepView
+from autopilot.engine.panel_state import Button, FieldRow, Gate, PanelState
 from autopilot.errors import BrowserClosed
 
 BINDING = "__autopilotPanel"  # the name panel.js captures and removes from window
@@ -76,7 +77,7 @@ MOMENT_HINTS = {
     Moment.DONE: "La démarche est terminée.",
 }
 
-GATES = {
+GATES: dict[str, Gate] = {
     "submit": {
         "title": "Envoi définitif",
         "text": "Cette action envoie la demande à l'administration. Vérifiez le récapitulatif avec l'usager.",
@@ -90,7 +91,7 @@ GATES = {
         "cancel": "Annuler",
     },
 }
-OTHER_GATE = {
+OTHER_GATE: Gate = {
     "title": "Action définitive",
     "text": "Cette action ne pourra pas être annulée. Vérifiez avec l'usager.",
     "confirm": "Confirmer",
@@ -141,8 +142,8 @@ def _mismatch_summary(view: StepView) -> str | None:
     return f"Attention : {n} champs n'ont pas sur la page la valeur prévue. Vérifiez-les ci-dessous."
 
 
-def _buttons(view: StepView) -> list[dict[str, str]]:
-    buttons = []
+def _buttons(view: StepView) -> list[Button]:
+    buttons: list[Button] = []
     primary = False
     for decision in ORDER:
         if decision not in view.allowed:
@@ -162,10 +163,10 @@ def _buttons(view: StepView) -> list[dict[str, str]]:
 
 def panel_state(
     view: StepView, *, seq: int, token: str, decidable: bool, collapsed: bool, arm_ms: int = ARM_MS
-) -> dict[str, Any]:
+) -> PanelState:
     """What panel.js renders for `view`: display-ready French, no secret ever included."""
     paying_by_hand = view.gate == "payment" and view.moment is Moment.MANUAL
-    fields = [] if paying_by_hand else [
+    fields: list[FieldRow] = [] if paying_by_hand else [
         {
             "label": f.label,
             "value": MASK if f.secret else f.value,
@@ -176,7 +177,7 @@ def panel_state(
         for f in view.fields
     ]
     progress = f"Étape {view.index} sur {view.total}"
-    gate = None
+    gate: Gate | None = None
     if decidable and view.gate and Decision.APPROVE in view.allowed:
         gate = GATES.get(view.gate, OTHER_GATE)
     return {
@@ -218,7 +219,7 @@ class PanelApprover:
         self._arm_ms = arm_ms
         self._page: Page | None = None
         self._view: StepView | None = None
-        self._state: dict[str, Any] | None = None
+        self._state: PanelState | None = None
         self._token = ""
         self._decidable = False
         self._collapsed = False
