@@ -358,7 +358,7 @@ class Runner:
                 if self.secrets is None:
                     raise RunError(f"Aucun trousseau n'est disponible pour « {action.secret} ».", step=step.title)
                 group.planned.append(_Planned(FieldTarget("text", action.label, action.within, css=action.css), action,
-                                              self.secrets(action.secret), SECRET_MASK, f"trousseau : {action.secret}",
+                                              self.secrets(action.secret), SECRET_MASK, "compte de la mairie — mot de passe enregistré sur ce poste",
                                               secret=True))
             else:
                 item = self._planned_value(action)
@@ -408,7 +408,7 @@ class Runner:
         value = template.render(self.values)
         if value == "":
             return None  # an optional input the citizen does not have: the field is left as it is
-        source = ", ".join(source_label(self.flow, p.path) for p in template.placeholders) or "valeur fixe du flow"
+        source = ", ".join(source_label(self.flow, p.path) for p in template.placeholders) or "valeur prévue par la démarche"
         if isinstance(action, Choose):
             shown = (action.options or {}).get(value, value)
             return _Planned(FieldTarget("choose", action.choose, action.within, shown, action.css), action, shown,
