@@ -6,7 +6,24 @@ panel.js lays it out; the keys are panel.js's camelCase names. Every text is dis
 
 from __future__ import annotations
 
+import re
 from typing import TypedDict
+
+REFERENCE = "reference"  # a number or code the citizen keeps: « Notez ce numéro »
+SENTENCE = "sentence"  # words, an amount, a date, a status: read, not noted
+
+# Five or more capitals and digits (dashes, dots and spaces between groups allowed), with a digit and
+# no lower-case word (a points balance « 12 » or « 12 points » is no reference): « AB12CD34EF », « 1234 5678 9012 3456 », « 2026-DB-000123 ».
+_REFERENCE = re.compile(r"(?=.*\d)[A-Z0-9]+(?:[ .\-][A-Z0-9]+)*")
+_DATE = re.compile(r"\d{1,2}/\d{1,2}/\d{4}")
+
+
+def result_kind(value: str) -> str:
+    """How a démarche's result is shown: REFERENCE (a code to note) or SENTENCE."""
+    text = value.strip()
+    if _DATE.fullmatch(text) or not _REFERENCE.fullmatch(text) or not 5 <= len(text.replace(" ", "")) <= 40:
+        return SENTENCE
+    return REFERENCE
 
 
 class Progress(TypedDict):
@@ -29,10 +46,11 @@ class FieldRow(TypedDict):
 
 
 class OutputRow(TypedDict):
-    """One result of the démarche."""
+    """One result of the démarche; `kind` says how it is shown."""
 
     label: str
     value: str
+    kind: str  # REFERENCE (a number to note, monospace) or SENTENCE (plain text)
 
 
 class Button(TypedDict):
@@ -44,7 +62,7 @@ class Button(TypedDict):
 
 
 class Gate(TypedDict):
-    """The confirmation box before a definitive action (sending, paying)."""
+    """The confirmation box before a definitive action (sending, paying, stopping)."""
 
     title: str
     text: str
@@ -74,5 +92,6 @@ class PanelState(TypedDict):
     choices: list[str]
     buttons: list[Button]
     gate: Gate | None
+    stopGate: Gate | None  # the inline confirmation of « Arrêter la démarche »
     announce: str  # what a screen reader says of the new view
     texts: dict[str, str]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,7 @@ from typing import Any
 from pydantic_core import PydanticUndefined
 
 from autopilot import scans
+from autopilot.config import Config, config_path
 from autopilot.dossier import MODELS, DossierError
 from autopilot.flows import Flow
 from autopilot.flows.inputs import input_label, needed_because, validate_inputs
@@ -145,9 +147,24 @@ def _section(flow: Flow, name: str, spec: InputSpec, texts: dict[tuple[str, ...]
                    tuple(fields))
 
 
+def scans_missing() -> str | None:
+    """What to say when the scanner folder offers no document: where it is looked for, how to set it."""
+    where = scans.folder()
+    if where.is_dir() and scans.available():
+        return None
+    said = (f"Aucun document dans le dossier des numérisations ({where})" if where.is_dir() else
+            f"Le dossier des numérisations ({where}) n'existe pas : aucun document à joindre ni à lire")
+    configured = os.environ.get(scans.ENV) or Config.load().numerisations
+    if configured:
+        return f"{said}. Numérisez-y le document, puis rechargez la page."
+    return (f"{said}. Indiquez le dossier où le scanner enregistre : « numerisations: /chemin/du/dossier » dans"
+            f" le fichier de réglages ({config_path()}), puis rechargez la page ; ou lancez la console avec"
+            f" {scans.ENV}=/chemin/du/dossier.")
+
+
 def _scan_section(flow: Flow, name: str, spec: InputSpec, label: str) -> Section:
     """A document: a list of the scanner folder's files; left empty, it is chosen in the panel."""
-    hint = f"Documents du dossier des numérisations ({scans.folder()})."
+    hint = scans_missing() or f"Documents du dossier des numérisations ({scans.folder()})."
     if spec.hint:
         hint = f"{spec.hint} {hint}"
     names = tuple((n, n) for n in scans.available())

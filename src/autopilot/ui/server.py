@@ -19,6 +19,7 @@ from typing import Any, Self
 from flask import Blueprint, Flask
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
+from autopilot.engine.panel_state import result_kind
 from autopilot.ui.desk import Desk
 from autopilot.ui.views import agreement, citizen, home, results
 from autopilot.ui.views.guard import no_trace, same_origin
@@ -66,6 +67,7 @@ def create_app(desk: Desk, token: str, origin: str) -> Flask:
     app.before_request(partial(same_origin, origin))
     app.after_request(no_trace)
     app.context_processor(lambda: {"desk": desk, "visit": desk.visit})
+    app.add_template_filter(result_kind)  # a reference to note, or a sentence (engine/panel_state.py)
     app.register_blueprint(console)
     return app
 

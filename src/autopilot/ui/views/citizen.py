@@ -85,6 +85,7 @@ def _form_page(desk: Desk, flow: Flow, posted: dict[str, str], *, opened: set[st
         via={name: giver for name, giver in givers.items() if giver is not None},
         obtained={name: found[1].title for name, spec in flow.inputs.items()
                   if name in known and (found := desk.visit.obtained(spec)) is not None},
-        lecture=shown, read_notice=read_notice, scanned=scans.available(), ocr_missing=reading.ocr_missing(),
+        lecture=shown, read_notice=read_notice, scanned=scans.available(), scans_note=form.scans_missing(),
+        ocr_missing=reading.ocr_missing(),
         readable=any(reading.targets(sections, known)),
     )

@@ -25,9 +25,15 @@ def visit_ended(desk: Desk) -> str:
 
 
 def end_visit(desk: Desk) -> Any:
-    """« Terminer la visite »: forget the citizen's data, keep the scans ticked."""
+    """« Terminer la visite », once confirmed: forget the citizen's data, keep the scans ticked."""
+    keep = request.form.getlist("garder") if "numerisations" in request.form else None
+    if request.form.get("confirme") != "oui":  # the first click asks the second
+        if desk.running is not None:
+            return busy()
+        last = desk.visit.demarches[-1] if desk.visit.demarches else None
+        back = url_for("console.result", number=last.number) if last else url_for("console.launcher")
+        return render_template("end_confirm.html", keep=keep, back=back)
     try:
-        keep = request.form.getlist("garder") if "numerisations" in request.form else None
         desk.end_visit(keep_scans=keep)
     except Busy:
         return busy()
