@@ -190,7 +190,8 @@ def test_the_agreement_comes_first_and_again_when_the_scope_widens(browser_type,
     runs = [e for e in journal.entries()[before:] if e.action == DEMARCHE]
     assert [(e.flow_id, e.outcome) for e in runs] == [(FLOW, "terminée"), (SUIVI, "terminée")]
     assert journal.verify().ok
-    app.follow_new_window(page.get_by_role("button", name="Terminer la visite").click)
+    page.get_by_role("button", name="Terminer la visite").click()  # then the confirmation
+    app.follow_new_window(page.get_by_role("button", name="Oui, terminer la visite").click)
     expect(card(app.page, "Pré-demande de passeport")).to_contain_text("Ce mois-ci : 3 terminées, 1 interrompue")
     expect(card(app.page, "Suivre une demande de carte d'identité")).to_contain_text("Ce mois-ci : 1 terminée")
     assert list(app.visits.iterdir()) == []
@@ -330,7 +331,8 @@ def test_nothing_is_left_behind_after_a_full_visit(browser_type, sandbox, librar
         "nom", "prénom", "date de naissance", "timbre", f"référence {numero}"}
 
     # « Terminer la visite »: a fresh window; the browser still runs, for the next citizen.
-    app.follow_new_window(page.get_by_role("button", name="Terminer la visite").click)
+    page.get_by_role("button", name="Terminer la visite").click()  # then the confirmation
+    app.follow_new_window(page.get_by_role("button", name="Oui, terminer la visite").click)
     assert app.page.evaluate("history.length") == 2  # the new tab's about:blank, the launcher: no visit page
     left = scan(roots, wanted)
     journal_file = home / "data" / "journal.sqlite3"

@@ -231,7 +231,8 @@ def test_a_visit_from_the_launcher_to_the_end(browser_type, sandbox, library, tm
     assert len(list(folder.glob(f"{FLOW}-*.pdf"))) == 2
 
     # « Terminer la visite » forgets everything, files included, and the browser context with them.
-    app.follow_new_window(page.get_by_role("button", name="Terminer la visite").click)
+    page.get_by_role("button", name="Terminer la visite").click()  # then the confirmation
+    app.follow_new_window(page.get_by_role("button", name="Oui, terminer la visite").click)
     page = app.page
     expect(page.get_by_role("status")).to_have_text(
         "Visite terminée : les données de l'usager ont été effacées de ce poste.")
@@ -317,7 +318,9 @@ def test_a_kept_recapitulatif_outlives_the_visit(desk, library):
     assert client.get("/jeton/resultats/1/recapitulatif.pdf", headers=here).data == b"%PDF-1.4"
     kept = client.post("/jeton/resultats/1/garder", headers=here, follow_redirects=True).text
     assert f"Fichier gardé après la visite : <code class=\"path\">{pdf}</code>" in kept
-    client.post("/jeton/visite/terminer", headers=here)
+    asked = client.post("/jeton/visite/terminer", headers=here).text  # the first click asks the second
+    assert "Oui, terminer la visite" in asked and desk.visit.values != {}
+    client.post("/jeton/visite/terminer", data={"confirme": "oui"}, headers=here)
     assert pdf.read_bytes() == b"%PDF-1.4"
     assert desk.visit.values == {}
     assert f"Fichier gardé : {pdf}." in client.get("/jeton/", headers=here).text

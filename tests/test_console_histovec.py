@@ -73,7 +73,8 @@ def test_the_csa_is_kept_in_the_visit_folder_and_the_sites_storage_goes_with_the
     expect(app.page.get_by_role("heading", name="Démarche terminée")).to_be_visible(timeout=30_000)
 
     # The next visit: a fresh browser context, nothing of the site's storage left.
-    app.follow_new_window(app.page.get_by_role("button", name="Terminer la visite").click)
+    app.page.get_by_role("button", name="Terminer la visite").click()  # then the confirmation
+    app.follow_new_window(app.page.get_by_role("button", name="Oui, terminer la visite").click)
     start_non_gage(app, typed={**LEFEVRE, "plaque": "KL-789-MN", "numero_formule": "2020KL78902",
                                "titulaire_nom": "", "titulaire_prenoms": "", "raison_sociale": "Transports Lefèvre"},
                    consent=True)

@@ -143,7 +143,8 @@ def test_buttons_are_exactly_the_allowed_decisions(page, approver):
 
 def test_each_button_returns_its_decision(page, approver):
     for decision in Decision:
-        hands = Hands(click(page, BUTTON_LABELS[decision]))
+        confirm = [click(page, "Oui, arrêter la démarche")] if decision is Decision.STOP else []  # its second click
+        hands = Hands(click(page, BUTTON_LABELS[decision]), *confirm)
         assert approver.decide(step(allowed=EVERYTHING), hands) is decision
 
 
@@ -174,6 +175,7 @@ def test_a_click_on_an_earlier_view_is_discarded(page, approver):
     assert approver.decide(first, lambda: True) is Decision.RESUME  # e.g. the code was typed
     # The mediator clicks the first view's button while the engine is busy elsewhere.
     button(page, "Arrêter la démarche").click()
+    button(page, "Oui, arrêter la démarche").click()
     page.wait_for_timeout(300)
     hands = Hands(click(page, "Passer cette étape"))
     assert approver.decide(step("Adresse"), hands) is Decision.SKIP
@@ -185,6 +187,7 @@ def test_a_second_decision_for_one_step_does_not_carry_over(page, approver):
         button(page, "Passer cette étape").click()
         page.reload()
         button(page, "Arrêter la démarche").click()
+        button(page, "Oui, arrêter la démarche").click()
         page.wait_for_timeout(200)
 
     assert approver.decide(step("État civil"), Hands(click_reload_click)) is Decision.SKIP
@@ -324,10 +327,11 @@ def test_landmark_headings_and_progress(page, approver):
     expect(aside).to_have_attribute("lang", "fr")
     expect(aside.get_by_role("heading", name="Pré-demande de passeport")).to_be_visible()
     expect(aside.get_by_role("heading", name="État civil")).to_be_visible()
-    expect(aside).to_contain_text("Étape 2 sur 5")
+    # The page shows the site's own stepper (« Étape 1 sur 4 »): the panel counts as the mediator sees.
+    expect(aside).to_contain_text("Étape 1 sur 4")
     bar = aside.get_by_role("progressbar")
-    expect(bar).to_have_attribute("aria-valuenow", "2")
-    expect(bar).to_have_attribute("aria-valuemax", "5")
+    expect(bar).to_have_attribute("aria-valuenow", "1")
+    expect(bar).to_have_attribute("aria-valuemax", "4")
     # Outside <body>, marked, so the engine's locators never take the panel for the site.
     assert page.evaluate(
         "() => { const h = document.querySelector('autopilot-panel');"
@@ -520,3 +524,58 @@ def test_a_view_shown_during_a_navigation_still_appears(page, approver):
     approver.show(step("Adresse"))
     page.wait_for_url("**/adresse.html")
     expect(panel(page).get_by_role("heading", name="Adresse")).to_be_visible()
+
+
+# --- what the mediator reads: the step count, the results, the stop --------------------
+
+
+def test_without_a_site_stepper_the_panel_counts_the_flows_steps(page, approver):
+    page.goto(f"{ORIGIN}/adresse.html")
+    approver.attach(page)
+    approver.show(step("Adresse"))
+    aside = page.get_by_role("complementary", name="Assistant autopilot")
+    expect(aside).to_contain_text("Étape 2 sur 5")
+    expect(aside.get_by_role("progressbar")).to_have_attribute("aria-valuemax", "5")
+
+
+def test_a_reference_is_shown_to_note_and_a_sentence_plainly(page, approver):
+    approver.show(step("Confirmation", moment=Moment.DONE, allowed=frozenset(), fields=(),
+                       outputs=(("Numéro de dossier", "AB12CD34EF"), ("Résultat de l'examen", "Favorable"),
+                                ("Solde de points", "12"))))
+    outputs = panel(page).get_by_role("region", name="Résultat de la démarche")
+    font = "el => getComputedStyle(el).fontFamily"
+    assert "monospace" in outputs.get_by_text("AB12CD34EF").evaluate(font)
+    for sentence in ("Favorable", "12"):
+        shown = outputs.get_by_text(sentence, exact=True)
+        assert "monospace" not in shown.evaluate(font)
+        assert float(shown.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")) < 24
+
+
+def test_a_review_with_nothing_filled_does_not_ask_to_check_values(page, approver):
+    approver.show(step("Confirmation du choix", fields=(), message="Vérifiez les valeurs avec l'usager, puis validez."))
+    expect(panel(page)).to_contain_text("Rien n'a été rempli sur cette page : vérifiez-la avec l'usager")
+    expect(panel(page)).not_to_contain_text("Vérifiez les valeurs")
+
+
+def test_the_sites_refusal_is_shown_once(page, approver):
+    said = "Ce code de cession a expiré : il était valable 15 jours après la déclaration de cession."
+    approver.show(step("Identification du véhicule", moment=Moment.BLOCKED, fields=(), site_errors=(said,),
+                       message=f"Étape « Identification du véhicule » : le site a refusé la saisie : « {said} »"
+                               " Corrigez avec l'usager (« Je prends la main »), puis « Reprendre »."))
+    expect(panel(page).get_by_role("alert")).to_contain_text(said)
+    aside = page.get_by_role("complementary", name="Assistant autopilot")
+    assert aside.inner_text().count("expiré") == 1
+    expect(panel(page)).to_contain_text("le site a refusé la saisie. Corrigez avec l'usager")
+
+
+def test_stopping_asks_a_second_click_in_the_panel(page, approver):
+    hands = Hands(
+        click(page, "Arrêter la démarche"),
+        lambda: expect(button(page, "Oui, arrêter la démarche")).to_be_visible(),
+        click(page, "Non, continuer"),  # the mediator changes their mind: nothing decided
+        lambda: expect(button(page, "Oui, arrêter la démarche")).to_have_count(0),
+        click(page, "Passer cette étape"),
+    )
+    assert approver.decide(step(), hands) is Decision.SKIP
+    hands = Hands(click(page, "Arrêter la démarche"), click(page, "Oui, arrêter la démarche"))
+    assert approver.decide(step("Adresse"), hands) is Decision.STOP

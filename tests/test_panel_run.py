@@ -84,6 +84,7 @@ def test_the_submit_gate_needs_its_confirmation(browser_type, sandbox, camille_f
     time.sleep(1)
     assert sandbox.received() == []
     run.click("Arrêter la démarche")
+    run.click("Oui, arrêter la démarche")
     status, out, _ = run.finish()
 
     assert status == 10
@@ -95,6 +96,7 @@ def test_stopping_in_the_panel_sends_nothing(browser_type, sandbox, camille_file
     run = Autopilot(browser_type, sandbox, camille_file)
     approve_until(run, "État civil")
     run.click("Arrêter la démarche")
+    run.click("Oui, arrêter la démarche")
     status, out, _ = run.finish()
 
     assert status == 10
@@ -113,6 +115,7 @@ def test_enter_in_a_page_field_never_approves(browser_type, sandbox, camille_fil
     run.at_step("État civil")
     run.panel.get_by_text("la page a changé pendant la vérification ; rien n'a été cliqué").wait_for()
     run.click("Arrêter la démarche")
+    run.click("Oui, arrêter la démarche")
     status, _, _ = run.finish()
     assert status == 10
     assert sandbox.received() == []

@@ -212,7 +212,10 @@ def test_the_scans_read_go_at_the_end_of_the_visit_unless_kept(library, scanner,
     desk.visit.remember(library.find(FLOW).flow, {"motif": "premiere_demande"})
     bar = html.unescape(client.get("/jeton/", headers=HERE).text)
     assert "Documents numérisés lus pendant la visite" in bar and "Garder facture.png" in bar
-    client.post("/jeton/visite/terminer", headers=HERE, data={"numerisations": "1", "garder": ["facture.png"]})
+    kept = {"numerisations": "1", "garder": ["facture.png"]}
+    asked = client.post("/jeton/visite/terminer", headers=HERE, data=kept).text  # the second click carries the ticks
+    assert '<input type="hidden" name="garder" value="facture.png">' in asked and len(list(scanner.iterdir())) == 3
+    client.post("/jeton/visite/terminer", headers=HERE, data={**kept, "confirme": "oui"})
     assert sorted(p.name for p in scanner.iterdir()) == ["facture.png", "pas-lu.png"]
     notice = html.unescape(client.get("/jeton/", headers=HERE).text)
     assert "Documents numérisés effacés : passeport.png." in notice

@@ -95,7 +95,8 @@ def test_a_passport_and_a_bill_read_into_the_pre_demande(browser_type, sandbox, 
     ending = page.get_by_role("region", name="Et maintenant ?")
     expect(ending.get_by_role("group", name="Documents numérisés lus pendant la visite")).to_be_visible()
     ending.get_by_label(f"Garder {bill.path.name}").check()
-    app.follow_new_window(ending.get_by_role("button", name="Terminer la visite").click)
+    ending.get_by_role("button", name="Terminer la visite").click()  # then the confirmation
+    app.follow_new_window(page.get_by_role("button", name="Oui, terminer la visite").click)
     expect(app.page.get_by_role("status")).to_contain_text(
         f"Documents numérisés effacés : {passport.path.name}. Documents numérisés gardés : {bill.path.name}.")
     assert sorted(p.name for p in folder.iterdir()) == sorted([bill.path.name, other.name])

@@ -473,6 +473,7 @@ def test_a_hostile_page_script_cannot_approve_any_view(page, hostile):
             lambda: button(page, "Annuler").click() if button(page, "Annuler").count() else None,
             lambda: page.wait_for_timeout(1500),  # the script attacks every 50 ms meanwhile
             lambda: button(page, "Arrêter la démarche").click(),
+            lambda: button(page, "Oui, arrêter la démarche").click(),
         )
         assert hostile.decide(view, hands) is Decision.STOP, view.title
     attempts = page.evaluate("window.__attempts")

@@ -18,7 +18,7 @@ from autopilot import credentials
 from autopilot.cli import sandbox_address
 from autopilot.cli.environment import Environment
 from autopilot.config import config_path
-from autopilot.engine.browser import BrowserSettings, launch
+from autopilot.engine.browser import BrowserSettings, fill_screen, launch
 from autopilot.engine.origins import Origins
 from autopilot.engine.runner import SecretSource
 from autopilot.errors import UsageError
@@ -156,4 +156,7 @@ def fresh_page(browser: Browser, headless: bool) -> Page:
     """A page in a new browser context: in memory only, sharing nothing (cookies, history, cache,
     form data, downloads) with any other context; all of it goes when the context closes."""
     size = {"viewport": {"width": 1400, "height": 900}} if headless else {"no_viewport": True}
-    return browser.new_context(locale="fr-FR", **size).new_page()
+    page = browser.new_context(locale="fr-FR", **size).new_page()
+    if not headless:
+        fill_screen(page)  # the site keeps its desktop layout beside the panel
+    return page

@@ -9,7 +9,8 @@ from pathlib import Path
 from autopilot.cli.environment import Environment
 from autopilot.errors import ExitStatus, JournalError, UsageError
 from autopilot.journal import DEMARCHE, Entry, Journal
-from autopilot.journal.export import witnesses
+from autopilot.journal.entries import ANCHOR, CONSENT, PURGE
+from autopilot.journal.export import monthly_counts, witnesses
 
 
 def journal(args: argparse.Namespace, env: Environment) -> int:
@@ -22,12 +23,29 @@ def describe(entry: Entry) -> str:
     """One line per entry, as the mairie reads it."""
     when = entry.created_at.replace("T", " ")[:16]
     if entry.action != DEMARCHE:
-        return f"{entry.id:>5}  {when}  {entry.action} {entry.details}"
+        return f"{entry.id:>5}  {when}  {_event(entry)}"
     where = "bac à sable" if entry.sandbox else "réel"
     refs = ", ".join(entry.refs.values())
     step = f" à « {entry.step} »" if entry.step and entry.outcome != "terminée" else ""
     return (f"{entry.id:>5}  {when}  {entry.flow_id} v{entry.flow_version} ({where})  {entry.outcome}{step}"
             f"  {entry.mediateur or '?'}  {entry.usager or '—'}" + (f"  {refs}" if refs else ""))
+
+
+def _event(entry: Entry) -> str:
+    """An entry other than a démarche, in the mairie's words (never its stored dict)."""
+    details = entry.details
+    if entry.action == CONSENT:
+        where = "bac à sable" if entry.sandbox else "réel"
+        scope = ", ".join(details.get("perimetre") or []) or "aucune démarche"
+        return (f"accord de l'usager ({where})  {entry.mediateur or '?'}  {entry.usager or '—'}"
+                f"  pour : {scope}  (texte du {details.get('modele', '?')})")
+    if entry.action == PURGE:
+        return (f"purge  {entry.mediateur or '?'}  {details.get('supprimees', 0)} entrée(s) d'avant le"
+                f" {str(details.get('avant', '?'))[:10]} supprimée(s)")
+    if entry.action == ANCHOR:
+        return f"ancrage  {details.get('anterieures', '?')} entrée(s) antérieure(s), jusqu'à l'entrée {details.get('jusqua', '?')}"
+    said = ", ".join(f"{key} : {value}" for key, value in details.items())
+    return f"{entry.action}  {said}" if said else entry.action
 
 
 def _list(args: argparse.Namespace, env: Environment) -> int:
@@ -74,12 +92,21 @@ def _witnesses_of(path: Path) -> list[tuple[int, str]]:
 def _export(args: argparse.Namespace, env: Environment) -> int:
     if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", args.month):
         raise UsageError(f"mois « {args.month} » : format attendu AAAA-MM (ex. 2026-11).")
-    text = Journal().export_month(args.month)
+    journal = Journal()
+    text = journal.export_month(args.month)
+    entries = journal.entries()
+    real = sum(n for _, _, n in monthly_counts(entries, args.month, sandbox=False))
+    training = sum(n for _, _, n in monthly_counts(entries, args.month, sandbox=True))
+    counted = (f"{real} démarche(s) réelle(s) comptée(s)" if real else
+               f"aucune démarche réelle en {args.month} : seul l'en-tête est écrit")
+    if training:
+        counted += f" ; {training} démarche(s) du bac à sable (formation) non comptée(s)"
     if args.out:
         Path(args.out).write_text(text, encoding="utf-8")
-        env.say(f"Statistiques de {args.month} écrites dans {args.out}.")
+        env.say(f"Statistiques de {args.month} écrites dans {args.out} : {counted}.")
     else:
         env.stdout.write(text)
+        print(f"Statistiques de {args.month} : {counted}.", file=env.stderr, flush=True)  # the CSV stays pure
     return ExitStatus.OK
 
 

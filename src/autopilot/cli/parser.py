@@ -137,9 +137,10 @@ def build_parser() -> argparse.ArgumentParser:
         mediateur_commands.add_parser(action, help={"add": "ajoute un médiateur", "remove": "retire un médiateur"}[action]).add_argument("name", metavar="NOM")
 
     journal = commands.add_parser("journal", help="le journal des démarches (ajout seul)")
+    journal.add_argument("--limit", type=int, default=None, help="nombre d'entrées listées (20 par défaut)")
     journal_commands = journal.add_subparsers(dest="journal_command", parser_class=_Parser, metavar="ACTION")
     listing = journal_commands.add_parser("list", help="les dernières entrées (par défaut)")
-    listing.add_argument("--limit", type=int, default=20, help="nombre d'entrées (20 par défaut)")
+    listing.add_argument("--limit", type=int, default=argparse.SUPPRESS, help="nombre d'entrées (20 par défaut)")
     verify = journal_commands.add_parser("verify", help="vérifie que le journal n'a pas été altéré")
     verify.add_argument("--temoin", action="append", default=[], metavar="FICHIER",
                         help="un export mensuel (CSV) dont le témoin est comparé au journal (répétable)")

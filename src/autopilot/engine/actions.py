@@ -66,7 +66,7 @@ def _rendered(action: Any, template: Template, context: Context) -> tuple[str, s
     value = template.render(context.values)
     if value == "":
         return None  # the field is left as it is
-    source = ", ".join(source_label(context.flow, p.path) for p in template.placeholders) or "valeur fixe du flow"
+    source = ", ".join(source_label(context.flow, p.path) for p in template.placeholders) or "valeur prévue par la démarche"
     return value, source
 
 
@@ -75,7 +75,8 @@ def _plan_text(action: FillText, context: Context, step: str) -> Planned | None:
     if action.secret is not None:
         if context.secrets is None:
             raise RunError(f"Aucun trousseau n'est disponible pour « {action.secret} ».", step=step)
-        return Planned(target, action, context.secrets(action.secret), SECRET_MASK, f"trousseau : {action.secret}",
+        return Planned(target, action, context.secrets(action.secret), SECRET_MASK,
+                       "compte de la mairie — mot de passe enregistré sur ce poste",
                        secret=True)
     rendered = _rendered(action, action.value, context)
     return None if rendered is None else Planned(target, action, rendered[0], rendered[0], rendered[1])

@@ -15,7 +15,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from playwright.sync_api import Browser, Error, Playwright
+from playwright.sync_api import Browser, Error, Page, Playwright
 
 from autopilot.errors import BrowserError
 
@@ -166,3 +166,25 @@ def launch(playwright: Playwright, settings: BrowserSettings) -> Browser:
     if not tried:
         raise BrowserError("Aucun navigateur n'a été trouvé sur ce poste.", FIX)
     raise BrowserError(f"Impossible de lancer un navigateur (essayés : {', '.join(tried)} ; {last_error}).", FIX)
+
+
+# The window fills the screen's work area: `--start-maximized` needs a window manager to act on it
+# (none under Xvfb, and some kiosk sessions), and Chromium then opens at ~1050 px, leaving the site
+# ~690 px beside the 360 px panel (docs/teleservices.md §9.10).
+_SCREEN = "() => [screen.availLeft || 0, screen.availTop || 0, screen.availWidth, screen.availHeight]"
+
+
+def fill_screen(page: Page) -> None:
+    """Size the window of `page` to the screen's work area (a visible browser only)."""
+    try:
+        left, top, width, height = page.evaluate(_SCREEN)
+        session = page.context.new_cdp_session(page)
+        try:
+            window = session.send("Browser.getWindowForTarget")["windowId"]
+            session.send("Browser.setWindowBounds", {"windowId": window, "bounds": {"windowState": "normal"}})
+            session.send("Browser.setWindowBounds", {"windowId": window, "bounds": {
+                "left": left, "top": top, "width": width, "height": height}})
+        finally:
+            session.detach()
+    except Error:
+        pass  # not Chromium's protocol (another browser): the window keeps its size, the run goes on

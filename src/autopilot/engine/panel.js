@@ -182,7 +182,12 @@
   }
 
   const WIDTH = 360; // px reserved on the right while the panel is open
+  const NARROW = 300; // the least it takes, when the window cannot give the site its width and WIDTH
   const TAB = 48; // px reserved while it is folded to a tab
+  // The site keeps DSFR's large layout (lg: 62em = 992 px) beside the panel when the window allows:
+  // the panel narrows first (docs/teleservices.md §9.10).
+  const SITE_WIDTH = 992;
+  const openWidth = () => Math.max(NARROW, Math.min(WIDTH, window.innerWidth - SITE_WIDTH));
 
   const CSS = `
 :host {
@@ -244,10 +249,11 @@ tbody th { font-weight: 400; width: 40%; overflow-wrap: anywhere; }
 .outputs { margin-top: 16px; padding: 12px; border: 2px solid #18753c; border-radius: 4px; }
 .outputs h3 { font-size: 18px; }
 .outputs dt { margin-top: 8px; color: #3a3a3a; }
-.outputs dd {
-  font-size: 28px; line-height: 36px; font-weight: 700; color: #000091; overflow-wrap: anywhere;
+.outputs dd.reference {
+  font: 700 28px/36px "Courier New", monospace; color: #000091; overflow-wrap: anywhere;
   user-select: all; -webkit-user-select: all; cursor: text;
 }
+.outputs dd.sentence { font-size: 18px; font-weight: 700; overflow-wrap: anywhere; }
 .actions { flex: none; padding: 16px; border-top: 1px solid #ddd; background: #f6f6f6; }
 .choices { display: grid; gap: 8px; }
 button {
@@ -273,6 +279,9 @@ button:disabled { cursor: not-allowed; }
 .gate h3 { font-size: 18px; color: #b34000; }
 .gate p { margin: 4px 0 12px; }
 .sent { margin-top: 8px; font-weight: 700; }
+.stop-gate { margin-top: 16px; border-color: #ce0500; }
+.stop-gate h3 { color: #ce0500; }
+.stop-confirm { background: #ce0500; color: #fff; border: 2px solid #ce0500; font-weight: 700; }
 :focus-visible { outline: 3px solid #0a76f6; outline-offset: 2px; }
 .body:focus-visible { outline-offset: -3px; }
 .top :focus-visible, .collapsed :focus-visible { outline-color: #fff; }
@@ -295,6 +304,7 @@ button:disabled { cursor: not-allowed; }
   let state = null; // the last state Python sent
   let collapsed = false; // taken from Python on the first render of this document, then local
   let confirming = false; // the gate's confirmation box is open
+  let stopping = false; // « Arrêter la démarche » asks its second click
   let sentToken = null; // a decision was sent for this token: buttons disabled
   let ready = false; // the document has an element to attach the panel to
   let host = null;
@@ -391,14 +401,38 @@ button:disabled { cursor: not-allowed; }
     choose(item.decision, false);
   }
 
+  function onStop(item) {
+    if (!state.stopGate) {
+      choose(item.decision, false);
+      return;
+    }
+    stopping = true;
+    armedAt = performance.now() + state.armMs; // a double click does not confirm at once
+    draw("stop-gate");
+  }
+
   function toggle(fold) {
     collapsed = fold;
     draw(fold ? "expand" : "collapse");
     send({ type: "collapse", collapsed: fold }).catch(() => {});
   }
 
+  // The step as the mediator counts it: the site's own DSFR stepper (« Étape 2 sur 6 ») when the page
+  // shows one, else the flow's step. Only numbers are taken from the page; the words are panel.py's.
+  function counted(s, t) {
+    let { index, total } = s.progress;
+    const stepper = [...document.querySelectorAll(".fr-stepper__state")].find((node) => !node.closest("autopilot-panel"));
+    const found = stepper && /(\d+)\D+(\d+)/.exec(stepper.textContent || "");
+    if (found && Number(found[1]) >= 1 && Number(found[1]) <= Number(found[2])) {
+      index = Number(found[1]);
+      total = Number(found[2]);
+    }
+    const fill = (template) => template.replace("{index}", index).replace("{total}", total);
+    return { index, total, text: fill(t.stepOf), short: fill(t.stepShort) };
+  }
+
   function progress(s, t) {
-    const { index, total, text } = s.progress;
+    const { index, total, text } = counted(s, t);
     const bar = el("div", { class: "bar" });
     bar.style.width = `${total > 0 ? Math.round((100 * index) / total) : 0}%`;
     return [
@@ -435,7 +469,7 @@ button:disabled { cursor: not-allowed; }
     if (!s.outputs.length) return null;
     return el("section", { class: "outputs", "aria-labelledby": "ap-outputs" },
       el("h3", { id: "ap-outputs" }, t.outputsTitle),
-      el("dl", {}, s.outputs.map((o) => el("div", {}, el("dt", {}, o.label), el("dd", {}, o.value)))));
+      el("dl", {}, s.outputs.map((o) => el("div", {}, el("dt", {}, o.label), el("dd", { class: o.kind }, o.value)))));
   }
 
   function actions(s, t) {
@@ -457,9 +491,19 @@ button:disabled { cursor: not-allowed; }
       footer.append(el("div", { class: "choices" },
         main.map((b) => button(b.label, b.kind, b.decision, () => onButton(b)))));
     }
-    if (stop.length) {
+    if (stop.length && stopping && s.stopGate) {
+      footer.append(el("section", { class: "gate stop-gate", "aria-labelledby": "ap-stop" },
+        el("h3", { id: "ap-stop", tabindex: "-1", "data-focus": "stop-gate" }, s.stopGate.title),
+        el("p", {}, s.stopGate.text),
+        el("div", { class: "choices" },
+          button(s.stopGate.confirm, "stop-confirm", "stop-confirm", () => choose(stop[0].decision, false)),
+          button(s.stopGate.cancel, "secondary", "stop-cancel", () => {
+            stopping = false;
+            draw(stop[0].decision);
+          }, false))));
+    } else if (stop.length) {
       footer.append(el("div", { class: "stop" },
-        stop.map((b) => button(b.label, "stop-button", b.decision, () => choose(b.decision, false)))));
+        stop.map((b) => button(b.label, "stop-button", b.decision, () => onStop(b)))));
     }
     if (sentToken === s.token) {
       for (const node of footer.querySelectorAll("button")) node.disabled = true;
@@ -494,7 +538,7 @@ button:disabled { cursor: not-allowed; }
   function folded(s, t) {
     return el("aside", { class: "panel collapsed", role: "complementary", "aria-label": t.landmark, lang: "fr" },
       button(t.expand, "toggle", "expand", () => toggle(false), false),
-      el("p", { class: "tab-info" }, s.progress.short),
+      el("p", { class: "tab-info" }, counted(s, t).short),
       s.buttons.length > 0 && sentToken !== s.token && el("p", { class: "tab-info" }, t.waiting));
   }
 
@@ -517,7 +561,9 @@ button:disabled { cursor: not-allowed; }
     const t = state.texts;
     host.setAttribute("data-state", collapsed ? "collapsed" : "expanded");
     root.replaceChildren(live, collapsed ? folded(state, t) : expanded(state, t));
-    reserve(collapsed ? TAB : WIDTH);
+    const width = collapsed ? TAB : openWidth();
+    host.style.setProperty("width", `${width}px`, "important");
+    reserve(width);
     arm();
     if (focus || hadFocus) {
       const wanted = root.querySelector(`[data-focus="${focus || "heading"}"]`)
@@ -533,11 +579,12 @@ button:disabled { cursor: not-allowed; }
     state = next;
     if (fresh) {
       confirming = false;
+      stopping = false;
       sentToken = null;
       armedAt = performance.now() + next.armMs;
     }
     draw(null);
-    if (fresh && live) live.textContent = state.announce;
+    if (fresh && live) live.textContent = `${counted(state, state.texts).text} : ${state.announce}`;
   }
 
   Object.defineProperty(window, "__autopilot", {
@@ -561,4 +608,5 @@ button:disabled { cursor: not-allowed; }
   // Printing the site's récapitulatif: no panel, no reserved margin.
   listen(window, "beforeprint", release);
   listen(window, "afterprint", () => draw(null));
+  listen(window, "resize", () => draw(null)); // the window resized: the panel's width follows
 })();

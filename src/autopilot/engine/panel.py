@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 import secrets
 from collections import deque
 from collections.abc import Callable
@@ -27,6 +28,7 @@ from playwright.sync_api import BrowserContext, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from autopilot.engine.approver import BUTTON_LABELS, Decision, Moment, StepView
+from autopilot.engine.panel_state import Button, FieldRow, Gate, PanelState, result_kind
 from autopilot.errors import BrowserClosed
 
 BINDING = "__autopilotPanel"  # the name panel.js captures and removes from window
@@ -54,6 +56,8 @@ TEXTS = {
     "siteErrors": "Le site signale :",
     "outputsTitle": "Résultat de la démarche",
     "sent": "Décision transmise…",
+    "stepOf": "Étape {index} sur {total}",  # panel.js counts the site's own stepper when the page has one
+    "stepShort": "{index}/{total}",
     "scansTitle": "Documents numérisés",
 }
 
@@ -76,7 +80,7 @@ MOMENT_HINTS = {
     Moment.DONE: "La démarche est terminée.",
 }
 
-GATES = {
+GATES: dict[str, Gate] = {
     "submit": {
         "title": "Envoi définitif",
         "text": "Cette action envoie la demande à l'administration. Vérifiez le récapitulatif avec l'usager.",
@@ -90,12 +94,23 @@ GATES = {
         "cancel": "Annuler",
     },
 }
-OTHER_GATE = {
+OTHER_GATE: Gate = {
     "title": "Action définitive",
     "text": "Cette action ne pourra pas être annulée. Vérifiez avec l'usager.",
     "confirm": "Confirmer",
     "cancel": "Annuler",
 }
+
+# « Arrêter la démarche » asks a second click in the panel itself (never a browser dialog).
+STOP_GATE: Gate = {
+    "title": "Arrêter la démarche ?",
+    "text": "Ce qui a déjà été envoyé au site le reste ; la suite de la démarche ne sera pas faite.",
+    "confirm": "Oui, arrêter la démarche",
+    "cancel": "Non, continuer",
+}
+
+# A review with nothing filled by autopilot: there are no values to check, only the page.
+NOTHING_FILLED = "Rien n'a été rempli sur cette page : vérifiez-la avec l'usager, puis validez."
 
 PAYMENT_BY_HAND = (
     "L'usager saisit lui-même les données de sa carte bancaire sur le site : "
@@ -143,8 +158,23 @@ def _mismatch_summary(view: StepView) -> str | None:
     return f"Attention : {n} champs n'ont pas sur la page la valeur prévue. Vérifiez-les ci-dessous."
 
 
-def _buttons(view: StepView) -> list[dict[str, str]]:
-    buttons = []
+def _without_site_errors(message: str, site_errors: tuple[str, ...]) -> str:
+    """`message` without its quotes of the site's errors, which the panel lists just below it."""
+    if not site_errors:
+        return message
+    quoted = r"\s*".join(re.escape(f"« {error} »") for error in site_errors)
+    return re.sub(r"\s*:\s*" + quoted + r"\.?", ".", message, count=1)
+
+
+def _message(view: StepView, fields: list[FieldRow]) -> str:
+    message = _without_site_errors(view.message or MOMENT_HINTS[view.moment], view.site_errors)
+    if view.moment is Moment.REVIEW and not fields and message.startswith(MOMENT_HINTS[Moment.REVIEW]):
+        message = NOTHING_FILLED + message[len(MOMENT_HINTS[Moment.REVIEW]):]
+    return message
+
+
+def _buttons(view: StepView) -> list[Button]:
+    buttons: list[Button] = []
     primary = False
     for decision in ORDER:
         if decision not in view.allowed:
@@ -166,10 +196,10 @@ def _buttons(view: StepView) -> list[dict[str, str]]:
 
 def panel_state(
     view: StepView, *, seq: int, token: str, decidable: bool, collapsed: bool, arm_ms: int = ARM_MS
-) -> dict[str, Any]:
+) -> PanelState:
     """What panel.js renders for `view`: display-ready French, no secret ever included."""
     paying_by_hand = view.gate == "payment" and view.moment is Moment.MANUAL
-    fields = [] if paying_by_hand else [
+    fields: list[FieldRow] = [] if paying_by_hand else [
         {
             "label": f.label,
             "value": MASK if f.secret else f.value,
@@ -180,7 +210,7 @@ def panel_state(
         for f in view.fields
     ]
     progress = f"Étape {view.index} sur {view.total}"
-    gate = None
+    gate: Gate | None = None
     if decidable and view.gate and Decision.APPROVE in view.allowed:
         gate = GATES.get(view.gate, OTHER_GATE)
     return {
@@ -194,17 +224,18 @@ def panel_state(
         "progress": {"index": view.index, "total": view.total, "text": progress,
                      "short": f"{view.index}/{view.total}"},
         "title": view.title,
-        "message": view.message or MOMENT_HINTS[view.moment],
+        "message": _message(view, fields),
         "notice": PAYMENT_BY_HAND if paying_by_hand else None,
         "mismatch": None if paying_by_hand else _mismatch_summary(view),
         "siteErrors": list(view.site_errors),
         "fields": fields,
         "fieldsHidden": PAYMENT_HIDDEN if paying_by_hand and view.fields else None,
-        "outputs": [{"label": label, "value": value} for label, value in view.outputs],
+        "outputs": [{"label": label, "value": value, "kind": result_kind(value)} for label, value in view.outputs],
         "choices": list(view.choices),
         "buttons": _buttons(view) if decidable else [],
         "gate": gate,
-        "announce": f"{progress} : {view.title}. {MOMENT_LABELS[view.moment]}.",
+        "stopGate": STOP_GATE if decidable and Decision.STOP in view.allowed else None,
+        "announce": f"{view.title}. {MOMENT_LABELS[view.moment]}.",  # after the progress panel.js shows
         "texts": TEXTS,
     }
 
@@ -222,7 +253,7 @@ class PanelApprover:
         self._arm_ms = arm_ms
         self._page: Page | None = None
         self._view: StepView | None = None
-        self._state: dict[str, Any] | None = None
+        self._state: PanelState | None = None
         self._token = ""
         self._decidable = False
         self._collapsed = False

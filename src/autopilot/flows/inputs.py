@@ -27,6 +27,8 @@ def input_label(name: str, spec: InputSpec) -> str:
 
 def source_label(flow: Flow, path: tuple[str, ...]) -> str:
     """Where a value comes from, in the words of the mediator's form: « Identité — Nom de naissance »."""
+    if path[0] == "compte":  # an account flow's non-secret setting (flows/checks.py)
+        return "compte de la mairie — " + " ".join(path[1:]).replace("_", " ")
     spec = flow.inputs.get(path[0])
     if spec is None:
         return ".".join(path)

@@ -20,6 +20,7 @@ from typing import Any
 from pydantic_core import PydanticUndefined
 
 from autopilot import scans
+from autopilot.config import config_path
 from autopilot.dossier import MODELS, DossierError
 from autopilot.errors import DossierProblem
 from autopilot.flows import Flow
@@ -149,9 +150,20 @@ def _section(flow: Flow, name: str, spec: InputSpec, texts: dict[tuple[str, ...]
                    tuple(fields))
 
 
+def scans_missing(where: Path) -> str | None:
+    """What to say when the scanner folder `where` offers no document, and how to set another one."""
+    if where.is_dir() and scans.available(where):
+        return None
+    said = (f"Aucun document dans le dossier des numérisations ({where})" if where.is_dir() else
+            f"Le dossier des numérisations ({where}) n'existe pas : aucun document à joindre ni à lire")
+    return (f"{said}. Numérisez-y le document, puis rechargez la page. Si le scanner enregistre ailleurs :"
+            f" « numerisations: /chemin/du/dossier » dans le fichier de réglages ({config_path()}), ou la console"
+            f" lancée avec {scans.ENV}=/chemin/du/dossier.")
+
+
 def _scan_section(flow: Flow, name: str, spec: InputSpec, label: str, where: Path) -> Section:
     """A document: a list of the scanner folder's files; left empty, it is chosen in the panel."""
-    hint = f"Documents du dossier des numérisations ({where})."
+    hint = scans_missing(where) or f"Documents du dossier des numérisations ({where})."
     if spec.hint:
         hint = f"{spec.hint} {hint}"
     names = tuple((n, n) for n in scans.available(where))
