@@ -70,9 +70,12 @@ def learn(args: argparse.Namespace, env: Environment) -> int:
     learned = {step: targets for step, targets in approver.learned.items() if targets}
     if verdict.state is not State.UP_TO_DATE:
         env.say(verdict.line())
-    path = fingerprints.save(entry.path, entry.flow.id, learned)
-    count = sum(len(t) for t in learned.values())
-    env.say(f"{count} empreinte(s) de champ sur {len(learned)} page(s) écrite(s) dans {path}.")
+    if learned:
+        path = fingerprints.save(entry.path, entry.flow.id, learned)
+        count = sum(len(t) for t in learned.values())
+        env.say(f"{count} empreinte(s) de champ sur {len(learned)} page(s) écrite(s) dans {path}.")
+    else:
+        env.say("Aucun champ rempli avant la première validation : aucune empreinte à écrire.")
     return ExitStatus.OK if verdict.state is State.UP_TO_DATE else ExitStatus.DRIFT
 
 
@@ -99,18 +102,23 @@ def _browsing(args: argparse.Namespace, env: Environment) -> Iterator[Session]:
     """The sites, a headless browser and a session in it; on a sandbox, its date set to the exercise data's."""
     with browsing.sites(args.sandbox, args.sandbox_url, env) as sites, \
             browsing.window(True, None) as opened, _exercise_date(sites.origins.sandbox_port):
-        yield Session(opened.page, Library.load(), ScriptedApprover(), origins=sites.origins, secrets=sites.secrets,
-                      accounts=sites.accounts)
+        session = Session(opened.page, Library.load(), ScriptedApprover(), origins=sites.origins,
+                          secrets=sites.secrets, accounts=sites.accounts)
+        session.repair = None  # nobody picks here: the rehearsal diagnoses by itself
+        yield session
 
 
 @contextlib.contextmanager
 def _exercise_date(port: int | None) -> Iterator[None]:
+    """On a sandbox: its date and the scanner folder as the exercise data expects them, for the block."""
     if port is None:
         yield
         return
-    _control(port, "/_sandbox/today", {"today": date.fromisoformat(str(exercise.samples()["today"])).isoformat()})
+    sample = exercise.samples()
+    _control(port, "/_sandbox/today", {"today": date.fromisoformat(str(sample["today"])).isoformat()})
     try:
-        yield
+        with exercise.exercise_scans(sample):
+            yield
     finally:
         _control(port, "/_sandbox/today", {"today": None})
 

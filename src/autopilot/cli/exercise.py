@@ -6,13 +6,18 @@ to its first gate), the test that what the console accepts the site accepts, and
 
 from __future__ import annotations
 
+import contextlib
 import copy
-from collections.abc import Sequence
+import os
+import tempfile
+from collections.abc import Iterator, Sequence
 from importlib import resources
+from pathlib import Path
 from typing import Any
 
 import yaml
 
+from autopilot import scans
 from autopilot.flows import Flow
 from autopilot.flows.inputs import validate_inputs
 
@@ -64,3 +69,29 @@ def given(flow: Flow, sample: dict[str, Any], demandes: Sequence[dict]) -> dict[
 def values(flow: Flow, sample: dict[str, Any], demandes: Sequence[dict]) -> dict[str, Any]:
     """`given`, validated: the values a rehearsal runs with."""
     return validate_inputs(flow, given(flow, sample, demandes))
+
+
+def _pdf_names(data: Any) -> set[str]:
+    if isinstance(data, dict):
+        return {name for value in data.values() for name in _pdf_names(value)}
+    return {data} if isinstance(data, str) and data.endswith(".pdf") else set()
+
+
+@contextlib.contextmanager
+def exercise_scans(sample: dict[str, Any]) -> Iterator[Path]:
+    """A throw-away scanner folder holding a fictitious document for each file the exercise data names,
+    used by this process while the block runs (rehearsals attach them to the sandbox's forms only)."""
+    from autopilot.sandbox.pdf import Line, pdf_document  # rehearsals run on the sandbox anyway
+
+    previous = os.environ.get(scans.ENV)
+    with tempfile.TemporaryDirectory(prefix="autopilot-exercice-") as folder:
+        for name in sorted(_pdf_names(sample)):
+            (Path(folder) / name).write_bytes(pdf_document([Line("Document d'exercice", 16, bold=True), "", name]))
+        os.environ[scans.ENV] = folder
+        try:
+            yield Path(folder)
+        finally:
+            if previous is None:
+                os.environ.pop(scans.ENV, None)
+            else:
+                os.environ[scans.ENV] = previous

@@ -112,6 +112,10 @@ def build_parser() -> argparse.ArgumentParser:
     schema = flow_commands.add_parser("schema", help="écrit le schéma JSON des flows (pour les éditeurs)")
     schema.add_argument("--out", metavar="FILE", help="écrit dans FICHIER au lieu de la sortie standard")
 
+    repair = flow_commands.add_parser("repair", help="montre et valide un correctif de flow proposé pendant une"
+                                      " démarche ; --apply l'applique")
+    repair.add_argument("patch", metavar="CORRECTIF.diff")
+    repair.add_argument("--apply", action="store_true", help="écrit le flow corrigé (après relecture)")
     learn = flow_commands.add_parser("learn", help="répète une démarche sur le bac à sable et écrit les empreintes"
                                      " de ses champs à côté du flow (pour proposer une réparation)")
     learn.add_argument("flow", metavar="ID")

@@ -63,6 +63,7 @@ MOMENT_LABELS = {
     Moment.BLOCKED: "Démarche bloquée",
     Moment.TAKEOVER: "Vous avez la main",
     Moment.PICK: "Document à joindre",
+    Moment.REPAIR: "Champ à confirmer",
     Moment.DONE: "Démarche terminée",
 }
 
@@ -73,6 +74,7 @@ MOMENT_HINTS = {
     Moment.BLOCKED: "La page n'est pas celle attendue : prenez la main ou arrêtez la démarche.",
     Moment.TAKEOVER: "Vous pilotez la page vous-même. Cliquez sur « Reprendre » quand vous avez terminé.",
     Moment.PICK: "Choisissez le document numérisé à joindre.",
+    Moment.REPAIR: "Choisissez le champ à remplir pour cette démarche, ou prenez la main.",
     Moment.DONE: "La démarche est terminée.",
 }
 
@@ -198,6 +200,7 @@ def panel_state(
         "fieldsHidden": PAYMENT_HIDDEN if paying_by_hand and view.fields else None,
         "outputs": [{"label": label, "value": value} for label, value in view.outputs],
         "choices": list(view.choices),
+        "choicesTitle": "Champs proposés" if view.moment is Moment.REPAIR else TEXTS["scansTitle"],
         "buttons": _buttons(view) if decidable else [],
         "gate": gate,
         "announce": f"{progress} : {view.title}. {MOMENT_LABELS[view.moment]}.",

@@ -51,6 +51,7 @@ from autopilot.errors import (
     DomainNotAllowed,
     DossierError,
     RunError,
+    TargetAmbiguous,
     TargetNotFound,
     ValueNotTaken,
 )
@@ -133,6 +134,7 @@ class Runner:
         login_page: Expect | None = None,
         save_file: Callable[[str], Path] | None = None,
         secret_hosts: Callable[[str], tuple[str, ...]] | None = None,
+        repair: Callable[[Runner, Step, int], Step | Decision | None] | None = None,
     ) -> None:
         self.page = page
         self.flow = flow
@@ -149,6 +151,7 @@ class Runner:
         # where a secret may be typed: its account flow's hosts (DESIGN §4d); by default an account flow's own
         self.secret_hosts = secret_hosts or (
             lambda ref: flow.domains if flow.logged_in is not None and ref.split(".")[0] == flow.account else ())
+        self.repair = repair  # proposes a control for a target not found, for this run only (engine/proposals.py)
         self.outputs: dict[str, str] = {}
         self._picked: dict[tuple[str, str], str | None] = {}  # (step, upload label) → the scan chosen
         self.blocked_by: RunError | None = None  # the last problem shown to the mediator
@@ -207,9 +210,24 @@ class Runner:
                     continue
                 self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : {error.message}")
                 blocked = error
+                fixed = self._repaired(step, number, error)
+                if isinstance(fixed, Step):
+                    step = self.steps[number - 1] = fixed
+                    continue
+                if fixed is not None:
+                    self.blocked_by = error
+                    if fixed is Decision.STOP:
+                        raise _Stop from None
+                    blocked = None  # the mediator took the hand from the proposals
             if self._takeover(step, number, blocked):
                 return
             refill = False  # the mediator's corrections stand
+
+    def _repaired(self, step: Step, number: int, error: RunError) -> Step | Decision | None:
+        """The step with the controls the mediator picked among the proposals, or their decision, or None."""
+        if self.repair is None or not isinstance(error, (TargetNotFound, TargetAmbiguous)):
+            return None
+        return self.repair(self, step, number)
 
     def _takeover(self, step: Step, number: int, error: RunError | None) -> bool:
         """Give the mediator the hand; True if the page has meanwhile moved on to the next step."""

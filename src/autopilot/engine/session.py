@@ -19,6 +19,7 @@ from playwright.sync_api import Page
 from autopilot.engine.approver import Approver
 from autopilot.engine.origins import Origins
 from autopilot.engine.page_reading import closed, shows
+from autopilot.engine.proposals import Repairer
 from autopilot.engine.runner import Outcome, Runner, RunResult, SecretSource, Timeouts
 from autopilot.errors import AutopilotError, CredentialsError, RunError, SiteUnreachable, Terminated
 from autopilot.flows.library import Library
@@ -50,6 +51,7 @@ class Session:
         self.timeouts = timeouts
         self._open: set[str] = set()
         self.save_file: Callable[[str], Path] | None = None  # where a file a flow keeps goes (the visit's folder)
+        self.repair = Repairer(self._flow_path, library.root.parent)  # proposals for a target not found
 
     def run(self, flow: Flow, values: Mapping[str, Any]) -> RunResult:
         """Run one démarche, after the login its account needs; always a result to journal.
@@ -79,6 +81,7 @@ class Session:
             login_page=account.steps[0].expect if account is not None else None,
             save_file=self.save_file,
             secret_hosts=self._secret_hosts,
+            repair=self.repair,
         )
         return runner.run()
 
@@ -105,6 +108,10 @@ class Session:
         if account.id in self._open:
             return None
         return self._login(account, navigate=True)
+
+    def _flow_path(self, flow_id: str) -> Path | None:
+        """The file of a démarche of the library (its fingerprints beside it)."""
+        return next((entry.path for entry in self.library.demarches if entry.flow.id == flow_id), None)
 
     def _secret_hosts(self, reference: str) -> tuple[str, ...]:
         """The hosts a secret may be typed on: those of its account's login flow."""
