@@ -11,9 +11,12 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import yaml
 from citizens import CAMILLE, CAMILLE_RECEIVED
 from conftest import FAST
+from test_panel_run import Autopilot, approve_until
 
+from autopilot import paths
 from autopilot.cli.run_command import sandbox_credentials
 from autopilot.engine.approver import Decision, Moment, ScriptedApprover, StepView
 from autopilot.engine.origins import Origins
@@ -114,3 +117,45 @@ def test_a_renamed_field_is_proposed_first_filled_once_picked_and_patched(page, 
     assert result.outcome is Outcome.COMPLETED, result.error
     assert not [v for v in again.seen if v.moment is Moment.REPAIR]
     assert sandbox.received(PASSPORT)[0]["data"] == CAMILLE_RECEIVED
+
+
+def test_a_duplicated_label_proposes_the_original_control_and_patches_a_css_fallback(page, sandbox, library,
+                                                                                      tmp_path):
+    sandbox.faults.duplicate_label.add("Commune")
+    flow = library.find(PASSPORT).flow
+    approver = PicksTheFirst()
+    result = _session(page, sandbox, library, approver, tmp_path).run(flow, validate_inputs(flow, CAMILLE))
+
+    assert result.outcome is Outcome.COMPLETED, result.error
+    proposal = next(v for v in approver.seen if v.moment is Moment.REPAIR)
+    assert proposal.choices[0].startswith("1. « Commune » (même name=commune, même id=commune")
+    assert sandbox.received(PASSPORT)[0]["data"] == CAMILLE_RECEIVED
+    text = (tmp_path / f"correctif-{PASSPORT}.diff").read_text(encoding="utf-8")
+    assert '+      - {css: "#commune", label: "Commune", value: "{{ adresse.commune }}"}' in text
+    checked = autopilot("flows", "check", str(tmp_path / f"correctif-{PASSPORT}.diff"), timeout=120)
+    assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+def test_the_panel_lists_the_proposals_and_the_mediator_picks_one(browser_type, sandbox, tmp_path):
+    camille_file = tmp_path / "camille.yaml"
+    camille_file.write_text(yaml.safe_dump(CAMILLE, allow_unicode=True), encoding="utf-8")
+    sandbox.faults.update(RENAMED)
+    run = Autopilot(browser_type, sandbox, camille_file)
+    approve_until(run, "Adresse")
+    run.panel.get_by_role("heading", name="Champs proposés").wait_for(timeout=20_000)
+    proposals = run.panel.locator("ul.scans button")
+    texts = proposals.all_inner_texts()
+    assert texts[0].startswith("1. « Ville » (même name=commune"), texts
+    assert run.page.locator("#commune").get_attribute("data-autopilot-proposal") == "1"
+    proposals.first.click()
+    for title in ("Adresse", "Filiation", "Timbre fiscal", "Récapitulatif"):
+        run.at_step(title)
+        run.click("Valider et continuer")
+    run.click("Confirmer l'envoi")
+    status, out, err = run.finish()
+
+    assert status == 0, err
+    assert sandbox.received(PASSPORT)[0]["data"] == CAMILLE_RECEIVED
+    patch = paths.data_dir() / "correctifs" / f"correctif-{PASSPORT}.diff"
+    assert '+      - {label: "Ville", value: "{{ adresse.commune }}"}' in patch.read_text(encoding="utf-8")
+    assert str(patch) in out

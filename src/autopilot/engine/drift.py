@@ -53,8 +53,8 @@ class Verdict:
         """The verdict in one French line."""
         if self.state is State.UP_TO_DATE:
             return f"{self.flow} : à jour ({self.pages} page(s) vérifiée(s))"
-        where = f"étape « {self.step} » : " if self.step else ""
         what = " ; ".join(p.describe() for p in self.problems) or self.message or ""
+        where = f"étape « {self.step} » : " if self.step and not what.startswith(f"Étape « {self.step} »") else ""
         return f"{self.flow} : {self.state.value} : {where}{what}"
 
     def to_json(self) -> dict[str, Any]:
