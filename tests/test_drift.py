@@ -31,10 +31,11 @@ ROOT = Path(__file__).resolve().parents[1]
 PASSPORT = "passeport-pre-demande"
 # The site renames « Commune » and adds « Commune déléguée » right after it: the trap contains the old label.
 RENAMED = {"relabel": {"Commune": "Ville"}, "add_after": {"Commune": "Commune déléguée"}}
-# The flows whose pages before the first gate show the « Commune » of an address (the sandbox's
-# predemande/adresse.html, immatriculation/adresse.html and permis/adresse.html).
+# The flows whose pages before the first gate show a field « Commune » (the sandbox's templates
+# predemande/adresse.html, immatriculation/adresse.html — a new address, the acquéreur's —,
+# permis/adresse.html and habilitation/entreprise.html).
 WITH_A_COMMUNE = {"passeport-pre-demande", "cni-pre-demande", "immatriculation-changement-adresse",
-                  "permis-demande"}
+                  "immatriculation-cession", "immatriculation-habilitation", "permis-demande"}
 
 
 def autopilot(*args: str, timeout: float = 1500) -> subprocess.CompletedProcess:

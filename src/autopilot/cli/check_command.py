@@ -20,8 +20,8 @@ from typing import Any
 from autopilot.cli import browsing, exercise
 from autopilot.cli.environment import Environment
 from autopilot.engine import fingerprints
-from autopilot.engine.approver import ScriptedApprover
 from autopilot.engine.drift import State, Verdict, rehearse, visit
+from autopilot.engine.rehearsal import UpToTheFirstGate
 from autopilot.engine.session import Session
 from autopilot.errors import AutopilotError, ExitStatus, UsageError
 from autopilot.flows import Library
@@ -102,7 +102,7 @@ def _browsing(args: argparse.Namespace, env: Environment) -> Iterator[Session]:
     """The sites, a headless browser and a session in it; on a sandbox, its date set to the exercise data's."""
     with browsing.sites(args.sandbox, args.sandbox_url, env) as sites, \
             browsing.window(True, None) as opened, _exercise_date(sites.origins.sandbox_port):
-        session = Session(opened.page, Library.load(), ScriptedApprover(), origins=sites.origins,
+        session = Session(opened.page, Library.load(), UpToTheFirstGate(), origins=sites.origins,
                           secrets=sites.secrets, accounts=sites.accounts)
         session.repair = None  # nobody picks here: the rehearsal diagnoses by itself
         yield session
