@@ -25,7 +25,7 @@ from autopilot.engine.session import Session
 from autopilot.flows import Library
 from autopilot.flows.inputs import validate_inputs
 from autopilot.flows.loader import parse_flow
-from autopilot.flows.patch import applied
+from autopilot.flows.patch import applied, changed_text, diff
 
 ROOT = Path(__file__).resolve().parents[1]
 PASSPORT = "passeport-pre-demande"
@@ -160,3 +160,29 @@ def test_the_panel_lists_the_proposals_and_the_mediator_picks_one(browser_type, 
     patch = paths.data_dir() / "correctifs" / f"correctif-{PASSPORT}.diff"
     assert '+      - {label: "Ville", value: "{{ adresse.commune }}"}' in patch.read_text(encoding="utf-8")
     assert str(patch) in out
+
+
+def test_flows_repair_shows_and_validates_a_patch_and_refuses_a_stale_or_invalid_one(library, tmp_path):
+    path = library.find(PASSPORT).path
+    before = path.read_text(encoding="utf-8")
+    renamed = changed_text(before, "Adresse", "text", "Commune", label="Ville")
+    good = tmp_path / "correctif.diff"
+    good.write_text(diff(path.relative_to(ROOT), before, renamed), encoding="utf-8")
+
+    shown = autopilot("flows", "repair", str(good), timeout=120)
+    assert shown.returncode == 0, shown.stderr
+    assert "Le flow corrigé est valide (passeport-pre-demande" in shown.stdout and "Rien n'a été modifié" in shown.stdout
+    assert path.read_text(encoding="utf-8") == before  # never without --apply
+
+    stale = tmp_path / "ancien.diff"
+    stale.write_text(good.read_text(encoding="utf-8").replace(' {label: "Numéro de téléphone portable"',
+                                                              ' {label: "Téléphone"'), encoding="utf-8")
+    refused = autopilot("flows", "check", str(stale), timeout=120)
+    assert refused.returncode == 3 and "le correctif ne s'applique plus" in refused.stderr, refused.stderr
+    assert "Traceback" not in refused.stderr
+
+    broken = tmp_path / "casse.diff"
+    elsewhere = before.replace("    goto: https://passeport", "    goto: https://exemple.com/x", 1)
+    broken.write_text(diff(path.relative_to(ROOT), before, elsewhere), encoding="utf-8")
+    invalid = autopilot("flows", "check", str(broken), timeout=120)
+    assert invalid.returncode == 3 and "exemple.com" in invalid.stderr, invalid.stderr

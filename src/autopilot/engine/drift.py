@@ -26,7 +26,7 @@ from autopilot.engine.repair import Problem, diagnose
 from autopilot.engine.runner import Outcome
 from autopilot.engine.session import Session
 from autopilot.engine.settling import Traffic, wait_settled
-from autopilot.errors import AutopilotError, RunError, SiteUnreachable
+from autopilot.errors import AutopilotError, SiteUnreachable
 from autopilot.flows.model import Expect, Flow, Step
 
 
@@ -106,7 +106,7 @@ def visit(page: Page, origins: Origins, flow: Flow, known: dict[str, dict[str, C
         except PlaywrightError as error:
             failure = translate(error, step.title)
             return Verdict(flow.id, State.UNREACHABLE, step.title, message=failure.message, pages=verdict.pages)
-        except (RunError, AutopilotError) as error:
+        except AutopilotError as error:  # the page is not the expected one: the site changed
             return Verdict(flow.id, State.CHANGED, step.title, message=error.message, pages=verdict.pages)
         verdict.pages += 1
         if problems:
