@@ -385,7 +385,7 @@ def _by_person(actions: Actions) -> str:
 def _render(section: Section, works: list[Workload], chained: list[Chain]) -> None:
     section.details += [
         ("Counted on the sandbox for the demo citizen (`autopilot demo`'s) with each démarche's sample data"
-         " (`bench/samples.yaml`: seeded plates, NEPH, dossiers…), login included; the conventions are in"
+         " (`src/autopilot/cli/samples.yaml`: seeded plates, NEPH, dossiers…), login included; the conventions are in"
          " `bench/workload.py`'s docstring. The last column is what a person does at the steps autopilot"
          " leaves to them (the citizen's card or code confidentiel, the captcha):"
          " the same by hand and with autopilot, it is in neither side of the summary's ratios."),

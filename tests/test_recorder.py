@@ -16,6 +16,7 @@ import pytest
 import yaml
 from attached import attach, free_port, needs_display
 
+from autopilot.engine import fingerprints
 from autopilot.engine.approver import ScriptedApprover
 from autopilot.engine.origins import Origins
 from autopilot.engine.runner import Outcome, Runner
@@ -191,6 +192,9 @@ def test_a_recorded_passport_pre_demande_replays_for_another_citizen(browser_typ
     assert (recap.gate, recap.next.button) == ("submit", "Valider ma pré-demande")
     assert [(a.within, a.label) for a in flow.steps[3].fill][:2] == [("Parent 1", "Nom de famille"),
                                                                       ("Parent 1", "Prénom(s)")]
+    commune = fingerprints.load(out)["Adresse"]["text::Commune"]  # beside the flow, to propose repairs
+    assert (commune.id, commune.name, commune.autocomplete, commune.type) == ("commune", "commune", "address-level2",
+                                                                              "text")
 
     lines: list[str] = []
     session = Session(page, library, ScriptedApprover(), origins=Origins(sandbox.port),

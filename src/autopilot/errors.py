@@ -48,6 +48,7 @@ class ExitStatus(enum.IntEnum):
     RUN = 8
     JOURNAL = 9
     STOPPED = 10
+    DRIFT = 11  # autopilot check: a flow no longer matches its site
 
 
 class AutopilotError(Exception):

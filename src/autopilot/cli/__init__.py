@@ -72,6 +72,10 @@ def _dispatch(args, env: Environment) -> int:
         from autopilot.cli.record_command import record
 
         return record(args, env)
+    if args.command == "check" or getattr(args, "flows_command", None) == "learn":
+        from autopilot.cli import check_command
+
+        return check_command.learn(args, env) if args.command == "flows" else check_command.check(args, env)
     if args.command == "flows":
         from autopilot.cli.flows_command import flows
 

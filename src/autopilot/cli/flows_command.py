@@ -14,6 +14,10 @@ from autopilot.flows.inputs import input_label, needed_because
 
 def flows(args: argparse.Namespace, env: Environment) -> int:
     """Dispatch the `flows` actions."""
+    if args.flows_command == "repair":
+        from autopilot.cli.repair_command import repair
+
+        return repair(args, env)
     return {"list": _list, "check": _check, "show": _show, "schema": _schema}[args.flows_command](args, env)
 
 
@@ -34,7 +38,12 @@ def _check(args: argparse.Namespace, env: Environment) -> int:
     trust = Library.trust_of(allowed=env.allowed_sites)
     for name in args.paths:
         try:
-            flow = load_flow(Path(name), trust=trust)
+            if name.endswith((".diff", ".patch")):  # a repair proposal: the flow it would give (repair_command.py)
+                from autopilot.cli.repair_command import checked
+
+                flow = checked(name)[2]
+            else:
+                flow = load_flow(Path(name), trust=trust)
             env.say(f"{name} : valide ({flow.id}, {len(flow.steps)} étapes).")
         except FlowError as error:
             problems.append(str(error) + (f"\n  → {error.hint}" if error.hint else ""))

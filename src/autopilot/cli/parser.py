@@ -112,6 +112,27 @@ def build_parser() -> argparse.ArgumentParser:
     schema = flow_commands.add_parser("schema", help="écrit le schéma JSON des flows (pour les éditeurs)")
     schema.add_argument("--out", metavar="FILE", help="écrit dans FICHIER au lieu de la sortie standard")
 
+    repair = flow_commands.add_parser("repair", help="montre et valide un correctif de flow proposé pendant une"
+                                      " démarche ; --apply l'applique")
+    repair.add_argument("patch", metavar="CORRECTIF.diff")
+    repair.add_argument("--apply", action="store_true", help="écrit le flow corrigé (après relecture)")
+    learn = flow_commands.add_parser("learn", help="répète une démarche sur le bac à sable et écrit les empreintes"
+                                     " de ses champs à côté du flow (pour proposer une réparation)")
+    learn.add_argument("flow", metavar="ID")
+    where = learn.add_mutually_exclusive_group()
+    where.add_argument("--sandbox", action="store_true", help="sur le bac à sable intégré")
+    where.add_argument("--sandbox-url", metavar="URL", help="sur un bac à sable déjà lancé à cette adresse")
+
+    drift = commands.add_parser("check", help="vérifie que les démarches correspondent encore aux sites, sans rien envoyer")
+    drift.add_argument("flows", nargs="*", metavar="DEMARCHE", help="les démarches à vérifier (toutes par défaut)")
+    where = drift.add_mutually_exclusive_group()
+    where.add_argument("--sandbox", action="store_true", help="sur le bac à sable intégré (répète chaque démarche"
+                       " jusqu'à sa première validation)")
+    where.add_argument("--sandbox-url", metavar="URL", help="sur un bac à sable déjà lancé à cette adresse")
+    drift.add_argument("--with-account", action="store_true",
+                       help="sur les vrais sites, se connecte au compte de la mairie pour voir les pages qui le demandent")
+    drift.add_argument("--json", action="store_true", help="résultat en JSON (pour l'intégration continue)")
+
     account = commands.add_parser("account", help="les comptes de la mairie (mot de passe dans le trousseau du système)")
     account_commands = account.add_subparsers(dest="account_command", parser_class=_Parser, metavar="ACTION",
                                               required=True)

@@ -9,10 +9,12 @@ from urllib.parse import urlsplit
 
 from autopilot.cli import browsing
 from autopilot.cli.environment import Environment
+from autopilot.engine import fingerprints
 from autopilot.engine.origins import Origins
 from autopilot.errors import ExitStatus, FlowError, UsageError
 from autopilot.flows import Library, parse_flow
 from autopilot.recorder.draft import FlowDraft, draft_flow
+from autopilot.recorder.fingerprints import recorded_fingerprints
 from autopilot.recorder.recorder import Recorder, real_url
 from autopilot.recorder.writer import flow_text
 
@@ -56,6 +58,9 @@ def record(args: argparse.Namespace, env: Environment) -> int:
     except FlowError as error:  # a bug of the recorder: the file is kept for the report
         raise FlowError(f"Le flow enregistré dans {out} n'est pas valide : {error.message}",
                         "C'est une erreur d'autopilot : transmettez le fichier à la maintenance.") from None
+    learned = recorded_fingerprints(draft, events)
+    if learned:  # beside the flow: what identifies each field besides its label (docs/adr/0014-fingerprints.md)
+        fingerprints.save(out, draft.id, learned)
     _summary(draft, out, env)
     return ExitStatus.OK
 

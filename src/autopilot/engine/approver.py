@@ -48,6 +48,7 @@ class Moment(enum.StrEnum):
     BLOCKED = "blocked"  # the page is not the expected one, or the site refused the input
     TAKEOVER = "takeover"  # the mediator has the hand; « Reprendre » gives it back
     PICK = "pick"  # a document of the scanner folder must be chosen for an upload field
+    REPAIR = "repair"  # a target is not found: the mediator may pick a proposed control (engine/proposals.py)
     DONE = "done"  # the démarche is over; outputs are shown
 
 
@@ -81,8 +82,8 @@ class StepView:
     site_errors: tuple[str, ...] = ()  # the site's own messages, verbatim
     message: str | None = None  # French sentence for the mediator
     outputs: tuple[tuple[str, str], ...] = ()  # (label, value) pairs, shown at the end
-    choices: tuple[str, ...] = ()  # PICK: the scans the mediator may choose from (file names)
-    pick_for: str | None = None  # PICK: the upload field's label
+    choices: tuple[str, ...] = ()  # PICK: the scans the mediator may choose from (file names); REPAIR: the proposals
+    pick_for: str | None = None  # PICK: the upload field's label; REPAIR: the target's
 
 
 class Approver(Protocol):

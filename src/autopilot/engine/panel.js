@@ -388,7 +388,7 @@ button:disabled { cursor: not-allowed; }
     const list = el("ul", { class: "scans" }, s.choices.map((name) =>
       el("li", {}, button(name, "secondary scan", `scan-${name}`, () => pickScan(name)))));
     if (sentToken === s.token) for (const node of list.querySelectorAll("button")) node.disabled = true;
-    return el("section", { "aria-labelledby": "ap-scans" }, el("h3", { id: "ap-scans" }, t.scansTitle), list);
+    return el("section", { "aria-labelledby": "ap-scans" }, el("h3", { id: "ap-scans" }, s.choicesTitle || t.scansTitle), list);
   }
 
   function onButton(item) {

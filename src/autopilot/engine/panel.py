@@ -67,6 +67,7 @@ MOMENT_LABELS = {
     Moment.BLOCKED: "Démarche bloquée",
     Moment.TAKEOVER: "Vous avez la main",
     Moment.PICK: "Document à joindre",
+    Moment.REPAIR: "Champ à confirmer",
     Moment.DONE: "Démarche terminée",
 }
 
@@ -77,6 +78,7 @@ MOMENT_HINTS = {
     Moment.BLOCKED: "La page n'est pas celle attendue : prenez la main ou arrêtez la démarche.",
     Moment.TAKEOVER: "Vous pilotez la page vous-même. Cliquez sur « Reprendre » quand vous avez terminé.",
     Moment.PICK: "Choisissez le document numérisé à joindre.",
+    Moment.REPAIR: "Choisissez le champ à remplir pour cette démarche, ou prenez la main.",
     Moment.DONE: "La démarche est terminée.",
 }
 
@@ -232,6 +234,7 @@ def panel_state(
         "fieldsHidden": PAYMENT_HIDDEN if paying_by_hand and view.fields else None,
         "outputs": [{"label": label, "value": value, "kind": result_kind(value)} for label, value in view.outputs],
         "choices": list(view.choices),
+        "choicesTitle": "Champs proposés" if view.moment is Moment.REPAIR else TEXTS["scansTitle"],
         "buttons": _buttons(view) if decidable else [],
         "gate": gate,
         "stopGate": STOP_GATE if decidable and Decision.STOP in view.allowed else None,

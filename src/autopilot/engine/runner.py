@@ -53,6 +53,7 @@ from autopilot.errors import (
     BrowserClosed,
     DomainNotAllowed,
     RunError,
+    TargetAmbiguous,
     TargetNotFound,
     ValueNotTaken,
 )
@@ -81,6 +82,7 @@ class Runner:
         save_file: Callable[[str], Path] | None = None,
         secret_hosts: Callable[[str], tuple[str, ...]] | None = None,
         scans_folder: Path | None = None,
+        repair: Callable[[Runner, Step, int], Step | Decision | None] | None = None,
     ) -> None:
         self.page = page
         self.flow = flow
@@ -98,6 +100,7 @@ class Runner:
         # where a secret may be typed: its account flow's hosts (DESIGN §4d); by default an account flow's own
         self.secret_hosts = secret_hosts or (
             lambda ref: flow.domains if flow.logged_in is not None and ref.split(".")[0] == flow.account else ())
+        self.repair = repair  # proposes a control for a target not found, for this run only (engine/proposals.py)
         self.outputs: dict[str, str] = {}
         self.done: list[tuple[str, str]] = []  # see RunResult.done
         self._before_takeover: set[str] = set()  # the site's messages shown when the mediator took the hand
@@ -169,9 +172,24 @@ class Runner:
                     continue
                 self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : {error.message}")
                 blocked = error
+                fixed = self._repaired(step, number, error)
+                if isinstance(fixed, Step):
+                    step = self.steps[number - 1] = fixed
+                    continue
+                if fixed is not None:
+                    self.blocked_by = error
+                    if fixed is Decision.STOP:
+                        raise Stop from None
+                    blocked = None  # the mediator took the hand from the proposals
             if self._takeover(step, number, blocked):
                 return
             refill = False  # the mediator's corrections stand
+
+    def _repaired(self, step: Step, number: int, error: RunError) -> Step | Decision | None:
+        """The step with the controls the mediator picked among the proposals, or their decision, or None."""
+        if self.repair is None or not isinstance(error, (TargetNotFound, TargetAmbiguous)):
+            return None
+        return self.repair(self, step, number)
 
     def _takeover(self, step: Step, number: int, error: RunError | None) -> bool:
         """Give the mediator the hand; True if the page has meanwhile moved on to the next step."""

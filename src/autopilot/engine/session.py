@@ -19,6 +19,7 @@ from playwright.sync_api import Page
 from autopilot.engine.approver import Approver
 from autopilot.engine.origins import Origins
 from autopilot.engine.page_reading import closed, shows
+from autopilot.engine.proposals import Repairer
 from autopilot.engine.runner import Outcome, Runner, RunResult, SecretSource, Timeouts
 from autopilot.errors import AutopilotError, CredentialsError, RunError, SiteUnreachable, Terminated
 from autopilot.flows.library import Library
@@ -52,6 +53,7 @@ class Session:
         self.scans_folder = scans_folder  # the settings' scanner folder (None: `scans.folder()`)
         self._open: set[str] = set()
         self.save_file: Callable[[str], Path] | None = None  # where a file a flow keeps goes (the visit's folder)
+        self.repair = Repairer(self._flow_path, library.root.parent)  # proposals for a target not found
 
     def run(self, flow: Flow, values: Mapping[str, Any]) -> RunResult:
         """Run one démarche, after the login its account needs; always a result to journal.
@@ -82,6 +84,7 @@ class Session:
             save_file=self.save_file,
             secret_hosts=self._secret_hosts,
             scans_folder=self.scans_folder,
+            repair=self.repair,
         )
         return runner.run()
 
@@ -108,6 +111,10 @@ class Session:
         if account.id in self._open:
             return None
         return self._login(account, navigate=True)
+
+    def _flow_path(self, flow_id: str) -> Path | None:
+        """The file of a démarche of the library (its fingerprints beside it)."""
+        return next((entry.path for entry in self.library.demarches if entry.flow.id == flow_id), None)
 
     def _secret_hosts(self, reference: str) -> tuple[str, ...]:
         """The hosts a secret may be typed on: those of its account's login flow."""

@@ -206,6 +206,8 @@
     group: null,
     revealed: revealed([el]),
     options: [],
+    id: el.id || "",
+    name: el.getAttribute("name") || "",
     ...extra,
   });
 
@@ -271,6 +273,7 @@
         label: target.text, hint: hintOf(legend), inputType: "radio", autocomplete: "", inputmode: "",
         group: null, revealed: revealed(radios), options: radios.map((r) => [r.value, fieldLabels(r)[0] || ""]),
         required: requiredMarked(radios, legend), marksRequired: pageMarksRequired(),
+        id: (group && group.id) || "", name: radio.getAttribute("name") || "",
       },
       option: radio.value,
       optionText: fieldLabels(radio)[0] || "",

@@ -51,6 +51,8 @@ class FieldFacts:
     options: tuple[tuple[str, str], ...] = ()  # a choice's options: (value on the page, text shown)
     required: bool = False  # marked required by the page (`required`, `aria-required`, a « * » in its label)
     marks_required: bool = False  # the page marks its required fields: an unmarked one is optional
+    id: str = ""  # the control's id and name: its fingerprint (docs/adr/0014-fingerprints.md), never a value
+    name: str = ""
 
 
 @dataclass(frozen=True)
@@ -180,6 +182,7 @@ def _field(data: Any) -> FieldFacts:
         group=_optional(data, "group"), revealed=data.get("revealed") is True,
         options=tuple((" ".join(v.split()), " ".join(t.split())) for v, t in options),
         required=data.get("required") is True, marks_required=data.get("marksRequired") is True,
+        id=_text(data, "id"), name=_text(data, "name"),
     )
 
 

@@ -9,7 +9,7 @@ another process:
 - `GET /_sandbox/received[?kind=]` — the records, oldest first (JSON list);
 - `GET /_sandbox/mailbox` — the mandataire's messages, newest last (JSON list);
 - `GET /_sandbox/faults`, `POST /_sandbox/faults` — JSON body with any of `latency_ms`,
-  `relabel` (object), `duplicate_label` (list), `server_error_paths` (list) and
+  `relabel` (object), `duplicate_label` (list), `add_after` (object: label → new field's label), `server_error_paths` (list) and
   `"expire_sessions": true`; answers the knobs as they now are;
 - `GET /_sandbox/demandes` — the demandes the suivi knows (JSON list); `POST /_sandbox/demandes`
   — JSON body `{"numero", "titre", "statut", "historique"?}` as `Sandbox.add_demande`;

@@ -1,7 +1,7 @@
 """Fault knobs: the ways the replicas can misbehave on purpose, for the reliability tests.
 
 The knobs are generic. Latency and server errors are applied to every request on a site host
-(`apply_request_faults`); relabelled and duplicated labels are applied by the shared field macros
+(`apply_request_faults`); relabelled and duplicated labels and added fields are applied by the shared field macros
 (`templates/fields.html`); expired sessions are checked by `state.SandboxState`, which also
 expires them right after a recorded submission when `expire_after_submission` is on. No page and no test
 is special-cased.
@@ -27,6 +27,8 @@ class Faults:
     latency_ms: int = 0
     relabel: dict[str, str] = field(default_factory=dict)
     duplicate_label: set[str] = field(default_factory=set)
+    # A new optional text field shown right after the field of a label: {label: new field's label}.
+    add_after: dict[str, str] = field(default_factory=dict)
     server_error_paths: set[str] = field(default_factory=set)
     # Seconds a replica's data API (HistoVec's report) waits before answering: its page shows a loader.
     data_delay_s: float = 0.0
@@ -50,6 +52,7 @@ class Faults:
         self.latency_ms = 0
         self.relabel.clear()
         self.duplicate_label.clear()
+        self.add_after.clear()
         self.server_error_paths.clear()
         self.expire_after_submission = False
         self.data_delay_s = 0.0
@@ -61,7 +64,7 @@ class Faults:
     def update(self, changes: dict[str, Any]) -> None:
         """Apply a JSON body of `POST /_sandbox/faults`; unknown keys are refused."""
         unknown = set(changes) - {
-            "latency_ms", "relabel", "duplicate_label", "server_error_paths", "expire_sessions",
+            "latency_ms", "relabel", "duplicate_label", "add_after", "server_error_paths", "expire_sessions",
             "expire_after_submission",
             "data_delay_s",
         }
@@ -73,6 +76,8 @@ class Faults:
             self.relabel = {str(k): str(v) for k, v in dict(changes["relabel"]).items()}
         if "duplicate_label" in changes:
             self.duplicate_label = {str(v) for v in changes["duplicate_label"]}
+        if "add_after" in changes:
+            self.add_after = {str(k): str(v) for k, v in dict(changes["add_after"]).items()}
         if "server_error_paths" in changes:
             self.server_error_paths = {str(v) for v in changes["server_error_paths"]}
         if "data_delay_s" in changes:
@@ -88,6 +93,7 @@ class Faults:
             "latency_ms": self.latency_ms,
             "relabel": dict(self.relabel),
             "duplicate_label": sorted(self.duplicate_label),
+            "add_after": dict(self.add_after),
             "server_error_paths": sorted(self.server_error_paths),
             "data_delay_s": self.data_delay_s,
             "session_generation": self.session_generation,
