@@ -20,7 +20,7 @@ Targets are looked for in the page and its same-origin frames (`locate.same_orig
 Documents to upload come only from the scanner folder (ADR 0006): one the citizen's data left
 open is picked by the mediator when its step comes (`scan_choice`). How each kind of action is
 planned and done is `actions.KINDS`; opening pages and the one click that leaves a page are in
-`navigation`. Each phase of a step is one round trip per frame (ADR 0014): the settled look also
+`navigation`. Each phase of a step is one round trip per frame (ADR 0015): the settled look also
 finds the step's targets, the review read brings back the fields, the outline and the site's words.
 """
 
