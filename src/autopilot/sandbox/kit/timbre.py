@@ -15,6 +15,8 @@ import string
 from dataclasses import dataclass
 from datetime import date
 
+from flask import request
+
 from autopilot.sandbox.kit.state import current_state
 from autopilot.sandbox.kit.training import Table
 from autopilot.sandbox.kit.validation import FormCheck, luhn_valid
@@ -183,3 +185,22 @@ def new_reference() -> str:
 def card_last_digits(raw: str) -> str:
     """The last 4 digits of a checked card number: all that is ever kept of it."""
     return "".join(raw.split())[-4:]
+
+
+@dataclass(frozen=True)
+class PostedCard:
+    """A card posted to a payment page, checked: its last 4 digits once accepted, else the errors and
+    what the page shows again (the expiry date only: the number and the cryptogramme never are)."""
+
+    carte_fin: str
+    errors: dict[str, str]
+    shown: dict[str, str]
+
+
+def posted_card(today: date) -> PostedCard:
+    """The card fields of the request's form, checked by `check_card` on `today`."""
+    check = FormCheck({name: request.form.get(name, "") for name in CARD_FIELDS}, today=today)
+    check_card(check)
+    if check.errors:
+        return PostedCard("", check.errors, {"date_expiration": check.value("date_expiration")})
+    return PostedCard(card_last_digits(check.value("numero_carte")), {}, {})

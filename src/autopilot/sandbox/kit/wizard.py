@@ -5,7 +5,7 @@ Declaring one (`sites/predemande.py`, `sites/ants_permis.py` are full examples):
 
     MOTIF = WizardPage("motif", "Motif de la demande", fields=("motif",), check=check_motif, path="")
     VOL = WizardPage("vol", "Déclaration de vol", uploads={"declaration_vol": "la déclaration de vol"},
-               applies=lambda pages: motif(pages) == "vol")          # only for a theft
+                     applies=lambda pages: motif(pages) == "vol")    # only for a theft
     WIZARD = Wizard(
         kind="permis-demande",            # the record's kind; also names the draft
         host=PERMIS_HOST, start_path="/monespace/demande-permis", titre="Demande de permis de conduire",
@@ -32,10 +32,12 @@ What it serves, on `host`, under the start path S (every view wears `guard`):
   draft, to the récapitulatif. Every page has a stepper "Étape n sur N", N counting the pages that apply.
 - S + `recap.path` ("/recapitulatif"): the draft's `summary` and the recap's own fields; its form
   carries the draft's jeton, so a form posted twice submits the same pages twice (the
-  administration does not de-duplicate) — unless `jeton` is False: then it submits the current draft. Valid: `interpose` may answer first (it leads to a payment
-  page, which calls `finish` once paid); otherwise the draft is closed and `submit` answers.
+  administration does not de-duplicate); with `jeton` False, it submits the current draft. Valid:
+  `interpose` may answer first (it leads to a payment page, which calls `finish` once paid);
+  otherwise the draft is closed and `submit` answers.
 - S/confirmation/<numero> (`confirmation`) and S/confirmation/<numero><suffix> (`documents`): the
-  account's own record of that numéro (`numero_key`), else 404.
+  owner's own record of that numéro (`numero_key`, `record`), else 404. A site serves its own extra
+  pages (a purchase, a payment) with `serve`, behind the same guard, reusing `blocked` and `render`.
 
 Drafts are kept per owner (an ANTS account, a visitor's cookie) and kind, in `SandboxState`, so a
 re-login resumes where the mediator was. Templates receive `demarche` (the wizard), `page` (and
@@ -92,7 +94,7 @@ class WizardPage:
     complete: Callable[[Pages], bool] | None = None  # filled, but still valid? (a price that changed)
     save: Callable[[dict[str, Any], Pages], dict[str, Any] | Response] | None = None  # what to keep, or where to go
     alert: str | None = None  # the error key of the page as a whole (a search that finds nothing): an alert
-    multipart: bool = False
+    multipart: bool = False  # the page posts files (its template reads it)
 
 
 @dataclass(frozen=True)

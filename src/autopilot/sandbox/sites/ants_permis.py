@@ -303,14 +303,12 @@ def _paiement(numero: str) -> Any:
     context = {"titre": "Paiement du permis de conduire", "demarche": WIZARD, "numero": numero, "tarif": tarif}
     if request.method == "GET":
         return render_template("permis/paiement.html", values={}, errors={}, **context)
-    check = FormCheck({name: request.form.get(name, "") for name in timbre.CARD_FIELDS}, today=state.today())
-    timbre.check_card(check)
-    if check.errors:  # the card number and the cryptogramme are never shown again
-        return render_template("permis/paiement.html", values={"date_expiration": check.value("date_expiration")},
-                               errors=check.errors, **context)
+    card = timbre.posted_card(state.today())
+    if card.errors:
+        return render_template("permis/paiement.html", values=card.shown, errors=card.errors, **context)
     state.record({
         "kind": PAYMENT_KIND, "numero_dossier": numero, "montant": tarif.montant,
-        "carte_fin": timbre.card_last_digits(check.value("numero_carte")), "received_at": now_iso(),
+        "carte_fin": card.carte_fin, "received_at": now_iso(),
         "account": account,
     })
     return redirect(WIZARD.confirmation_path(numero), 303)

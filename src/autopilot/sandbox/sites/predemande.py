@@ -265,16 +265,14 @@ class PreDemande:
         context = {"template": "timbre_achat", "previous_url": self.wizard.path(self.timbre_page)}
         if request.method == "GET":
             return self.wizard.render(self.timbre_page, pages, **context)
-        check = FormCheck({name: request.form.get(name, "") for name in timbre.CARD_FIELDS}, today=today)
-        timbre.check_card(check)
-        if check.errors:  # the card number and the cryptogramme are never shown again
-            shown = {"date_expiration": check.value("date_expiration")}
-            return self.wizard.render(self.timbre_page, pages, values=shown, errors=check.errors, **context)
+        card = timbre.posted_card(today)
+        if card.errors:
+            return self.wizard.render(self.timbre_page, pages, values=card.shown, errors=card.errors, **context)
         numero = timbre.new_numero_timbre()
         state.record({
             "kind": TIMBRE_ACHAT_KIND, "numero_timbre": numero, "montant": tarif.montant,
             "reference_transaction": timbre.new_reference(), "date_achat": today.isoformat(),
-            "carte_fin": timbre.card_last_digits(check.value("numero_carte")),
+            "carte_fin": card.carte_fin,
             "received_at": now_iso(), "account": account,
         })
         state.save_page(account, self.kind, self.timbre_page.name, _timbre_values("achat", numero, tarif))

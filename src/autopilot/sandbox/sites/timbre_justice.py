@@ -143,13 +143,10 @@ def _carte() -> Any:
                "cartes": "CB, Visa, Mastercard"}
     if request.method == "GET":
         return render_template("timbres/carte.html", values={}, errors={}, **context)
-    check = FormCheck({name: request.form.get(name, "") for name in timbre.CARD_FIELDS}, today=state.today())
-    timbre.check_card(check)
-    if check.errors:  # the card number and the cryptogramme are never shown again
-        shown = {"date_expiration": check.value("date_expiration")}
-        return render_template("timbres/carte.html", values=shown, errors=check.errors, **context)
-    carte_fin = timbre.card_last_digits(check.value("numero_carte"))
-    return ACHAT.finish(ACHAT.submission(draft["jeton"], draft["pages"], {"carte_fin": carte_fin}))
+    card = timbre.posted_card(state.today())
+    if card.errors:
+        return render_template("timbres/carte.html", values=card.shown, errors=card.errors, **context)
+    return ACHAT.finish(ACHAT.submission(draft["jeton"], draft["pages"], {"carte_fin": card.carte_fin}))
 
 
 ACHAT.serve(bp, CARTE_PATH, "carte", _carte, methods=("GET", "POST"))

@@ -263,12 +263,10 @@ def carte() -> Response:
                "cartes": CARTE_TYPE}
     if request.method == "GET":
         return render_template("timbres/carte.html", values={}, errors={}, **context)
-    check = FormCheck({name: request.form.get(name, "") for name in timbre.CARD_FIELDS}, today=state.today())
-    timbre.check_card(check)
-    if check.errors:  # the card number and the cryptogramme are never shown again
-        shown = {"date_expiration": check.value("date_expiration")}
-        return render_template("timbres/carte.html", values=shown, errors=check.errors, **context)
-    reference = _sell(held, state.today(), timbre.card_last_digits(check.value("numero_carte")))
+    card = timbre.posted_card(state.today())
+    if card.errors:
+        return render_template("timbres/carte.html", values=card.shown, errors=card.errors, **context)
+    reference = _sell(held, state.today(), card.carte_fin)
     with state.lock:
         entry = site_store()["visiteurs"].setdefault(visitor, {})
         entry.setdefault("achats", []).append(reference)
