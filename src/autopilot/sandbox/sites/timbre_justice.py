@@ -122,12 +122,20 @@ def _tarif() -> timbre.Tarif:
     return timbre.tarif("droit_appel", current_state().today())
 
 
+def _submit(submission: Submission) -> Response:
+    """The order paid: sell its stamp, keep its transaction among the visitor's, offer its documents."""
+    sold = _sell(submission.pages["choix"], submission.values["carte_fin"])
+    with current_state().lock:
+        _entry(submission.owner).setdefault("achats", []).append(sold["reference_transaction"])
+    return redirect(f"{TELECHARGEMENT_PATH}?transaction={sold['reference_transaction']}", 303)
+
+
 ACHAT = Wizard(
     kind=ACHAT_KIND, host=HOST, start_path="", titre="Achat du timbre électronique", templates="justice",
     pages=(WizardPage("choix", STEPS[0], ("timbre", "courriel", "telephone"), _check_commande, path=CHOIX_PATH),),
     recap=WizardPage("recapitulatif", STEPS[1], path=RECAP_PATH), jeton=False, after=STEPS[2:],
     interpose=lambda submission: redirect(CARTE_PATH, 303),  # « Payer »: sold once the card is accepted (`_carte`)
-    submit=lambda submission: _submit(submission), owner=_visitor, guard=visitors.remembering(VISITOR_COOKIE),
+    submit=_submit, owner=_visitor, guard=visitors.remembering(VISITOR_COOKIE),
     back=lambda: "/", context={"timbre_appel": TIMBRE_APPEL},
     summary=lambda pages: {"commande": pages["choix"], "montant": _tarif().montant},
 )
@@ -150,14 +158,6 @@ def _carte() -> Any:
 
 
 ACHAT.serve(bp, CARTE_PATH, "carte", _carte, methods=("GET", "POST"))
-
-
-def _submit(submission: Submission) -> Response:
-    """The order paid: sell its stamp, keep its transaction among the visitor's, offer its documents."""
-    sold = _sell(submission.pages["choix"], submission.values["carte_fin"])
-    with current_state().lock:
-        _entry(submission.owner).setdefault("achats", []).append(sold["reference_transaction"])
-    return redirect(f"{TELECHARGEMENT_PATH}?transaction={sold['reference_transaction']}", 303)
 
 
 def _sell(order: dict[str, str], carte_fin: str) -> dict[str, Any]:
