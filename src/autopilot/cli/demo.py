@@ -51,7 +51,7 @@ def example_scans(config: Config) -> Path | None:
     """
     if os.environ.get(scans.ENV) or config.numerisations:
         return None
-    from autopilot.sandbox.pdf import (  # the demo runs on the sandbox anyway
+    from autopilot.sandbox.kit.pdf import (  # the demo runs on the sandbox anyway
         Line,
         pdf_document,
     )

@@ -17,7 +17,7 @@ def __getattr__(name: str):
 
         return Sandbox
     if name == "Faults":
-        from autopilot.sandbox.faults import Faults
+        from autopilot.sandbox.kit.faults import Faults
 
         return Faults
     raise AttributeError(f"module 'autopilot.sandbox' has no attribute {name!r}")
