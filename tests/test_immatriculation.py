@@ -180,11 +180,17 @@ def test_the_fourth_address_change_is_paid_by_the_citizen(run_demarche, sandbox,
     assert result.outputs == {"numero_dossier": record["numero_dossier"]}
 
 
-def test_a_married_name_on_the_certificate(run_demarche, sandbox, scans):
-    data = {"plaque": "DB-732-MN", "numero_formule": "2020DB73205", "nature": "etat_matrimonial",
-            "usager": {**BERNARD_VEND["acquereur"], "nom_usage": "Morvan"},
-            "justificatif": "acte-mariage.pdf", "mandat": "mandat.pdf", "piece_identite": "piece-identite.pdf"}
-    result, _, _ = run_demarche("immatriculation-changement-etat-civil", data)
+MORVAN_SE_MARIE = {  # Camille Lefèvre, married, puts her married name on her car's certificate
+    "plaque": "DB-732-MN", "numero_formule": "2020DB73205", "nature": "etat_matrimonial",
+    "usager": {**BERNARD_VEND["acquereur"], "nom_usage": "Morvan"},
+    "justificatif_domicile": "justificatif-domicile.pdf", "cerfa_13750": "cerfa-13750.pdf",
+    "certificat_actuel": "certificat-immatriculation.pdf", "justificatif": "acte-mariage.pdf",
+    "mandat": "mandat.pdf", "piece_identite": "piece-identite.pdf",
+}
+
+
+def test_a_married_name_on_the_certificate_paid_13_76_by_the_citizen(run_demarche, sandbox, page, scans):
+    result, approver, _ = run_demarche("immatriculation-changement-etat-civil", MORVAN_SE_MARIE, citizen_pays(page))
 
     assert result.outcome is Outcome.COMPLETED, result.error
     record = only(sandbox, "immatriculation-changement-etat-civil")
@@ -192,23 +198,29 @@ def test_a_married_name_on_the_certificate(run_demarche, sandbox, scans):
         "immatriculation": "DB-732-MN", "numero_formule": "2020DB73205", "date_certificat": "",
         "nature": "etat_matrimonial", "nom_naissance": "Lefèvre", "nom_usage": "Morvan",
         "prenoms": "Camille, Louise", "raison_sociale": "", "qualite": "mandataire",
+        "justificatif_domicile": scanned(scans, "justificatif-domicile.pdf"),
+        "cerfa_13750": scanned(scans, "cerfa-13750.pdf"),
+        "certificat_actuel": scanned(scans, "certificat-immatriculation.pdf"),
         "justificatif": scanned(scans, "acte-mariage.pdf"), "mandat": scanned(scans, "mandat.pdf"),
         "piece_identite_titulaire": scanned(scans, "piece-identite.pdf"), "certification": "oui",
     }
+    assert record["paiement"] == {"montant": "13,76", "carte_fin": "1111"}  # docs/teleservices.md §9.4
+    assert [v.title for v in payment_views(approver)] == ["Paiement du certificat"]
     assert result.outputs == {"numero_dossier": record["numero_dossier"]}
+    assert_card_not_kept(sandbox.received())
 
 
-def test_a_new_raison_sociale_on_a_company_vehicle(run_demarche, sandbox, scans):
-    data = {"plaque": "CV-590-PA", "numero_formule": "2019CV59012", "nature": "raison_sociale",
-            "raison_sociale": "Kervella et Fils", "justificatif": "kbis.pdf", "mandat": "mandat.pdf",
-            "piece_identite": "piece-identite.pdf"}
-    result, _, _ = run_demarche("immatriculation-changement-etat-civil", data)
+def test_a_new_raison_sociale_on_a_company_vehicle(run_demarche, sandbox, page, scans):
+    data = {**MORVAN_SE_MARIE, "plaque": "CV-590-PA", "numero_formule": "2019CV59012", "nature": "raison_sociale",
+            "usager": None, "raison_sociale": "Kervella et Fils", "justificatif": "kbis.pdf"}
+    result, _, _ = run_demarche("immatriculation-changement-etat-civil", data, citizen_pays(page))
 
     assert result.outcome is Outcome.COMPLETED, result.error
     record = only(sandbox, "immatriculation-changement-etat-civil")
     assert (record["data"]["nature"], record["data"]["raison_sociale"], record["data"]["nom_naissance"]) == (
         "raison_sociale", "Kervella et Fils", "")
     assert record["data"]["justificatif"] == scanned(scans, "kbis.pdf")
+    assert record["paiement"]["montant"] == "13,76"
 
 
 def test_suivi_of_the_dossier_a_demarche_just_created(run_demarche, sandbox, scans):

@@ -38,7 +38,7 @@ ADRESSE_ACQUEREUR = {"voie": "12 avenue de la Libération", "complement": "", "c
 INFOS_CESSION = {"date_cession": "14/11/2026", "heure_cession": "9h05", "kilometrage": "84 500",
                  "destruction": "non"}
 PDF = {name: f"%PDF-1.4 {name}".encode() for name in ("identite", "domicile", "mandat", "identite-titulaire",
-                                                         "acte")}
+                                                         "acte", "cerfa", "carte")}
 
 
 class FilesClient(Client):
@@ -399,24 +399,49 @@ def test_the_same_address_is_refused(user):
 # -- changement d'état civil, de raison sociale ----------------------------------------------------------
 
 
-def test_a_name_change_after_marriage(user, sandbox):
+PIECES_ETAT_CIVIL = {  # docs/teleservices.md §9.4: F16876's pieces
+    "justificatif_domicile": ("justificatif-domicile.pdf", PDF["domicile"]),
+    "cerfa_13750": ("cerfa-13750.pdf", PDF["cerfa"]),
+    "certificat_actuel": ("carte-grise.pdf", PDF["carte"]),
+    "justificatif": ("acte-mariage.pdf", PDF["acte"]),
+}
+
+
+def test_a_name_change_after_marriage_is_paid_13_76(user, sandbox):
     _fill(user, [(ETAT_CIVIL, {"immatriculation": "DB-732-MN", "numero_formule": "2020DB73205"}),
                  (ETAT_CIVIL + "/nature", {"nature": "etat_matrimonial", "nom_naissance": "Lefèvre",
                                            "nom_usage": "Morvan", "prenoms": "Camille, Louise",
                                            "raison_sociale": ""})])
-    reply = user.post_files(ETAT_CIVIL + "/pieces", {"qualite": "titulaire"},
-                            {"justificatif": ("acte-mariage.pdf", PDF["acte"])})
+    reply = user.post_files(ETAT_CIVIL + "/pieces", {"qualite": "titulaire"}, PIECES_ETAT_CIVIL)
     assert reply.status == 303, reply.errors()
-    done = _certify(user, ETAT_CIVIL)
+    recap = _text(user.get(ETAT_CIVIL + "/recapitulatif").text)
+    assert "Montant total 13,76 €" in recap
+    to_payment = _certify(user, ETAT_CIVIL)
+    assert to_payment.location == sandbox.url(ETAT_CIVIL + "/paiement")
+    assert sandbox.received() == []  # nothing is recorded before the card is accepted
+    done = user.post(ETAT_CIVIL + "/paiement", {"jeton": _jeton(user.get(ETAT_CIVIL + "/paiement")), **CARTE})
     [record] = sandbox.received("immatriculation-changement-etat-civil")
     assert record["data"] == {
         "immatriculation": "DB-732-MN", "numero_formule": "2020DB73205", "date_certificat": "",
         "nature": "etat_matrimonial", "nom_naissance": "Lefèvre", "nom_usage": "Morvan",
         "prenoms": "Camille, Louise", "raison_sociale": "", "qualite": "titulaire",
+        "justificatif_domicile": _received("domicile", "justificatif-domicile.pdf"),
+        "cerfa_13750": _received("cerfa", "cerfa-13750.pdf"),
+        "certificat_actuel": _received("carte", "carte-grise.pdf"),
         "justificatif": _received("acte", "acte-mariage.pdf"), "certification": "oui",
     }
-    assert "paiement" not in record
+    assert record["paiement"] == {"montant": "13,76", "carte_fin": "1111"}
     assert f"Numéro de dossier : {record['numero_dossier']}" in _text(user.get(done.location).text)
+
+
+def test_each_piece_of_the_etat_civil_change_is_required(user):
+    _fill(user, [(ETAT_CIVIL, {"immatriculation": "DB-732-MN", "numero_formule": "2020DB73205"}),
+                 (ETAT_CIVIL + "/nature", {"nature": "etat_civil", "nom_naissance": "Lefèvre",
+                                           "prenoms": "Camille", "nom_usage": "", "raison_sociale": ""})])
+    reply = user.post_files(ETAT_CIVIL + "/pieces", {"qualite": "titulaire"},
+                            {"justificatif": ("acte.pdf", PDF["acte"])})
+    assert reply.status == 200
+    assert len(reply.errors()) == 3, reply.errors()
 
 
 @pytest.mark.parametrize(("vehicule", "nature", "error"), [

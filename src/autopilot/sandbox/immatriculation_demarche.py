@@ -346,6 +346,8 @@ def summary(pages: Pages, vehicule: dict[str, Any] | None) -> list[tuple[str, li
 DOCUMENT_LABELS = (
     ("piece_identite", "Pièce d'identité"),
     ("justificatif_domicile", "Justificatif de domicile"),
+    ("cerfa_13750", "Demande de certificat d'immatriculation (Cerfa 13750)"),
+    ("certificat_actuel", "Certificat d'immatriculation actuel"),
     ("justificatif", "Justificatif du changement"),
     ("mandat", "Mandat d'immatriculation (Cerfa 13757)"),
     ("piece_identite_titulaire", "Pièce d'identité du titulaire"),
