@@ -9,6 +9,7 @@ import hashlib
 from datetime import date
 
 import pytest
+from franceconnecting import FC_IDENTITY, FC_PASSWORD, citizen_at_the_desk
 from paying import assert_card_not_kept, citizen_pays
 from test_identite import only
 
@@ -86,7 +87,7 @@ def test_the_sellers_code_de_cession_feeds_the_buyers_changement_de_titulaire(ru
 
     bought, approver, _ = run_demarche(
         "immatriculation-changement-titulaire", {**CAMILLE_ACHETE, "code_cession": sold.outputs["code_cession"]},
-        citizen_pays(page))
+        citizen_at_the_desk(page))
 
     assert bought.outcome is Outcome.COMPLETED, bought.error
     record = only(sandbox, "immatriculation-changement-titulaire")
@@ -105,10 +106,12 @@ def test_the_sellers_code_de_cession_feeds_the_buyers_changement_de_titulaire(ru
         "certification": "oui",
     }
     assert record["paiement"] == {"montant": "253,76", "carte_fin": "1111"}
+    assert record["franceconnect"] == {**FC_IDENTITY, "fournisseur": "impots"}  # the buyer logged in themself
     assert bought.outputs == {"numero_dossier": record["numero_dossier"], "cpi_valable_jusqu_au": "15/12/2026"}
-    assert [v.title for v in payment_views(approver)] == ["Paiement du certificat"]
-    assert "il saisit lui-même les données de sa carte bancaire" in payment_views(approver)[0].message
+    assert [v.title for v in payment_views(approver)] == ["Connexion FranceConnect de l'usager", "Paiement du certificat"]
+    assert "il saisit lui-même les données de sa carte bancaire" in payment_views(approver)[1].message
     assert_card_not_kept(sandbox.received())  # the card is the citizen's business, never recorded
+    assert FC_PASSWORD not in str(sandbox.received())
 
 
 def test_a_sale_to_a_scrapyard_of_a_pre_2009_vehicle(run_demarche, sandbox):
@@ -129,7 +132,7 @@ def test_a_sale_to_a_scrapyard_of_a_pre_2009_vehicle(run_demarche, sandbox):
 
 def test_the_buyer_without_code_gives_the_date_of_an_old_certificate(run_demarche, sandbox, page, scans):
     data = {**CAMILLE_ACHETE, "plaque": "4521 TZ 35", "date_certificat": "18/03/2004"}
-    result, _, _ = run_demarche("immatriculation-changement-titulaire", data, citizen_pays(page))
+    result, _, _ = run_demarche("immatriculation-changement-titulaire", data, citizen_at_the_desk(page))
 
     assert result.outcome is Outcome.COMPLETED, result.error
     record = only(sandbox, "immatriculation-changement-titulaire")
@@ -144,7 +147,7 @@ def test_an_expired_code_de_cession_stops_on_the_sites_message(run_demarche, san
     sandbox.today = date(2026, 12, 1)  # 16 days after the declaration
     result, approver, _ = run_demarche(
         "immatriculation-changement-titulaire", {**CAMILLE_ACHETE, "code_cession": sold.outputs["code_cession"]},
-        citizen_pays(page))
+        citizen_at_the_desk(page))
 
     assert result.outcome is Outcome.STOPPED
     assert approver.seen[-1].site_errors == (
@@ -190,7 +193,8 @@ MORVAN_SE_MARIE = {  # Camille Lefèvre, married, puts her married name on her c
 
 
 def test_a_married_name_on_the_certificate_paid_13_76_by_the_citizen(run_demarche, sandbox, page, scans):
-    result, approver, _ = run_demarche("immatriculation-changement-etat-civil", MORVAN_SE_MARIE, citizen_pays(page))
+    result, approver, _ = run_demarche("immatriculation-changement-etat-civil", MORVAN_SE_MARIE,
+                                       citizen_at_the_desk(page))
 
     assert result.outcome is Outcome.COMPLETED, result.error
     record = only(sandbox, "immatriculation-changement-etat-civil")
@@ -205,7 +209,10 @@ def test_a_married_name_on_the_certificate_paid_13_76_by_the_citizen(run_demarch
         "piece_identite_titulaire": scanned(scans, "piece-identite.pdf"), "certification": "oui",
     }
     assert record["paiement"] == {"montant": "13,76", "carte_fin": "1111"}  # docs/teleservices.md §9.4
-    assert [v.title for v in payment_views(approver)] == ["Paiement du certificat"]
+    assert record["franceconnect"] == {**FC_IDENTITY, "fournisseur": "impots"}
+    fc, paying = payment_views(approver)
+    assert (fc.title, fc.citizen, paying.title, paying.citizen) == (
+        "Connexion FranceConnect de l'usager", True, "Paiement du certificat", False)
     assert result.outputs == {"numero_dossier": record["numero_dossier"]}
     assert_card_not_kept(sandbox.received())
 
@@ -213,7 +220,8 @@ def test_a_married_name_on_the_certificate_paid_13_76_by_the_citizen(run_demarch
 def test_a_new_raison_sociale_on_a_company_vehicle(run_demarche, sandbox, page, scans):
     data = {**MORVAN_SE_MARIE, "plaque": "CV-590-PA", "numero_formule": "2019CV59012", "nature": "raison_sociale",
             "usager": None, "raison_sociale": "Kervella et Fils", "justificatif": "kbis.pdf"}
-    result, _, _ = run_demarche("immatriculation-changement-etat-civil", data, citizen_pays(page))
+    sandbox.franceconnect_required = False  # [?] where the mairie's account suffices, the step is skipped
+    result, approver, _ = run_demarche("immatriculation-changement-etat-civil", data, citizen_pays(page))
 
     assert result.outcome is Outcome.COMPLETED, result.error
     record = only(sandbox, "immatriculation-changement-etat-civil")
@@ -221,6 +229,8 @@ def test_a_new_raison_sociale_on_a_company_vehicle(run_demarche, sandbox, page, 
         "raison_sociale", "Kervella et Fils", "")
     assert record["data"]["justificatif"] == scanned(scans, "kbis.pdf")
     assert record["paiement"]["montant"] == "13,76"
+    assert "franceconnect" not in record
+    assert [v.title for v in payment_views(approver)] == ["Paiement du certificat"]
 
 
 def test_suivi_of_the_dossier_a_demarche_just_created(run_demarche, sandbox, scans):

@@ -464,6 +464,11 @@ class Runner:
         """Open the real URL of `step.goto` (or its sandbox replica); SiteUnreachable if it cannot."""
         open_page(self.page, self.origins, step.goto, self.timeouts.response)
 
+    def _on_flow_site(self) -> bool:
+        """Whether the page is on one of the run's sites (by the browser's URL, nothing read from the page)."""
+        host = self.origins.real_host(self.page.url)
+        return host is not None and self.allows_host(host)
+
     def _check_domain(self, step: Step) -> None:
         host = self.origins.real_host(self.page.url)
         if host is None or not self.allows_host(host):
@@ -482,10 +487,15 @@ class Runner:
 
     def _manual(self, step: Step, number: int) -> None:
         until = step.manual.until
+        citizen = step.manual.by == "usager"
         self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : action manuelle — {step.manual.instruction}")
+        poll = (lambda: self._shows(until)) if until else None
+        if citizen and until:  # no script runs in the citizen's login pages (FranceConnect, its provider)
+            poll = lambda: self._on_flow_site() and self._shows(until)  # noqa: E731
         decision = self.approver.decide(
-            self._view(step, number, Moment.MANUAL, {Decision.RESUME, Decision.STOP}, message=step.manual.instruction),
-            poll=(lambda: self._shows(until)) if until else None,
+            self._view(step, number, Moment.MANUAL, {Decision.RESUME, Decision.STOP}, message=step.manual.instruction,
+                       citizen=citizen),
+            poll=poll,
         )
         if decision is Decision.STOP:
             raise _Stop

@@ -20,6 +20,10 @@ vehicles and codes de cession are those of `immatriculation_vehicules`.
   récapitulatif → payment of 13,76 € (taxe fixe + redevance d'acheminement), as F16876 says
   (docs/teleservices.md §9.4 [S]); the same fee for a company's raison sociale [?].
 
+Both the changement de titulaire and d'état civil first ask for the titulaire's own FranceConnect
+login, beside the mairie's session (`ants_franceconnect`; docs/teleservices.md §9.4 [S], the
+mairie's account alone [?]).
+
 "Pièces justificatives" asks whether the account acts as the titulaire or for them; for them it
 needs the "Mandat d'immatriculation (Cerfa 13757)" and the "Pièce d'identité du titulaire" (§0).
 Uploads are pdf, jpg or png up to 5 Mo, recorded as `{"nom", "taille", "sha256"}`.
@@ -39,6 +43,7 @@ from typing import Any
 
 from flask import Blueprint, request
 
+from autopilot.sandbox.ants_franceconnect import CITIZEN_LOGIN
 from autopilot.sandbox.immatriculation_champs import (
     ADRESSE_FIELDS,
     CHOIX_ADRESSE,
@@ -265,6 +270,7 @@ TITULAIRE = Demarche(
              multipart=True),
     ),
     submit_label="Valider et payer", fee=_titulaire_fee, new_certificate=lambda record: True, apply=_apply_titulaire,
+    citizen_login=CITIZEN_LOGIN,
 )
 
 ADRESSE = Demarche(
@@ -298,7 +304,7 @@ ETAT_CIVIL = Demarche(
              multipart=True),
     ),
     submit_label="Valider et payer", fee=_etat_civil_fee, new_certificate=lambda record: True,
-    apply=_apply_etat_civil,
+    apply=_apply_etat_civil, citizen_login=CITIZEN_LOGIN,
 )
 
 for _demarche in (TITULAIRE, ADRESSE, ETAT_CIVIL):

@@ -25,7 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
@@ -80,6 +80,18 @@ class Page:
     context: Callable[[Pages], dict[str, Any]] | None = None
 
 
+class CitizenLogin(Protocol):
+    """A login the citizen makes themself on top of the mairie's session (`ants_franceconnect`)."""
+
+    def guard(self, view: Callable[..., Any]) -> Callable[..., Any]:
+        """The view, sent to the login first when the session lacks it."""
+        ...
+
+    def take(self) -> dict[str, str] | None:
+        """The identity it gave, for the record; forgotten by the session."""
+        ...
+
+
 @dataclass(frozen=True)
 class Demarche:
     """One démarche: its pages, its fee, what it changes in the SIV once recorded."""
@@ -93,6 +105,7 @@ class Demarche:
     new_certificate: Callable[[dict[str, Any]], bool]  # from the record: a CPI to print?
     apply: Callable[[dict[str, Any], Pages, str, date], dict[str, Any]]  # site store, pages, numero -> extras
     etiquette: bool = False  # when free, the change is an étiquette stuck on the certificate
+    citizen_login: CitizenLogin | None = None  # the titulaire's own FranceConnect login, before any page
 
     def path(self, page: Page | str) -> str:
         slug = page if isinstance(page, str) else page.slug
@@ -152,7 +165,10 @@ class Demarche:
             (confirmation + "/certificat-provisoire", "cpi", self._document_view("certificat_provisoire"), ["GET"]),
         ]
         prefix = self.kind.removeprefix("immatriculation-")
+        after_submission = {"confirmation", "accuse", "cpi"}  # the citizen's login is over by then
         for path, endpoint, view, methods in rules:
+            if self.citizen_login is not None and endpoint not in after_submission:
+                view = self.citizen_login.guard(view)
             blueprint.add_url_rule(path, f"{prefix}_{endpoint}", login_required(view), methods=methods, host=IMMAT_HOST)
 
     def _page_view(self, page: Page) -> Callable[[], Any]:
@@ -245,6 +261,8 @@ class Demarche:
                   **extras, "data": {**data, "certification": "oui", **values}}
         if paiement:
             record["paiement"] = paiement
+        if self.citizen_login is not None and (identity := self.citizen_login.take()):
+            record["franceconnect"] = identity
         state.record(record)
         return redirect(self.confirmation_path(numero), 303)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from autopilot.sandbox import (
     ants_cni,
     ants_compte,
+    ants_franceconnect,
     ants_habilitation,
     ants_immatriculation,
     ants_immatriculation_titulaire,
@@ -16,6 +17,7 @@ from autopilot.sandbox import (
     ants_permis_suivi,
     ants_suivi,
     exercices,
+    franceconnect,
     histovec,
     resultats_permis,
     simulateur_cout,
@@ -32,6 +34,7 @@ REPLICAS = (
     telepoints, ants_immatriculation, ants_immatriculation_titulaire, ants_habilitation, histovec,
     simulateur_cout, timbres_impots, timbres_remboursement, timbre_justice,
 )
+REPLICAS += (ants_franceconnect, franceconnect)  # the citizen's own login in a vehicle démarche
 # What the training home page collects `HOME` links and `training()` tables from (`training`), in
 # the order it shows them within a category: the replicas, the card payment they share, the exercise.
 ON_HOME_PAGE = (
@@ -39,3 +42,4 @@ ON_HOME_PAGE = (
     telepoints, ants_immatriculation, ants_immatriculation_titulaire, ants_habilitation, histovec, simulateur_cout,
     timbres_impots, timbres_remboursement, timbre_justice, exercices,
 )
+ON_HOME_PAGE += (franceconnect,)
