@@ -14,6 +14,7 @@ import urllib.request
 import uuid
 from datetime import date, timedelta
 from html import unescape
+from pathlib import Path
 
 import pytest
 from paying import assert_card_not_kept
@@ -25,7 +26,7 @@ TITULAIRE = IMMAT + "/changement-titulaire"
 ADRESSE = IMMAT + "/changement-adresse"
 ETAT_CIVIL = IMMAT + "/changement-etat-civil"
 SUIVI = IMMAT + "/suivre-ma-demande"
-ESPACE = "https://ants.gouv.fr/moncompte/mon-espace-vehicule"
+ESPACE = "https://ants.gouv.fr/monespace/mon-espace-vehicule"
 TODAY = date(2026, 11, 15)
 CARTE = {"numero_carte": "4111 1111 1111 1111", "date_expiration": "12/28", "cryptogramme": "737"}
 
@@ -64,6 +65,7 @@ class FilesClient(Client):
 @pytest.fixture
 def user(sandbox) -> FilesClient:
     sandbox.today = TODAY
+    sandbox.franceconnect_required = False  # the citizen's own login is tested in test_franceconnect.py
     client = FilesClient(sandbox)
     assert client.login().status == 303
     return client
@@ -109,7 +111,9 @@ def _declare_sale(user: FilesClient) -> tuple[Reply, dict]:
 def test_mon_espace_vehicule_lists_the_demarches_and_the_habilitation(user, sandbox):
     page = user.get(ESPACE)
     assert page.h1() == "Mon espace véhicule"
-    for title, url in [("Je vends ou je donne mon véhicule", CESSION), ("J&#39;achète un véhicule d&#39;occasion", TITULAIRE),
+    assert "<h2 class=\"fr-mt-4w\">Je souhaite faire une autre demande</h2>" in page.text
+    for title, url in [("Vendre ou donner mon véhicule", CESSION),
+                       ("J&#39;achète ou je reçois un véhicule d&#39;occasion", TITULAIRE),
                        ("Je change d&#39;adresse", ADRESSE), ("Suivre ma demande d&#39;immatriculation", SUIVI),
                        ("Je modifie mon état civil, ma raison sociale ou mon état matrimonial", ETAT_CIVIL),
                        ("Demander une habilitation professionnelle", IMMAT + "/habilitation-professionnels")]:
@@ -120,7 +124,22 @@ def test_the_pages_need_the_ants_account(sandbox):
     anonymous = Client(sandbox)
     for url in (ESPACE, CESSION, TITULAIRE + "/recapitulatif", SUIVI):
         reply = anonymous.get(url, follow=False)
-        assert reply.status == 303 and "/moncompte/se-connecter?next=" in reply.location, url
+        assert reply.status == 303 and "/monespace/se-connecter?next=" in reply.location, url
+
+
+def test_the_account_space_is_under_monespace_and_the_old_paths_lead_there(sandbox):
+    user = Client(sandbox)
+    old = user.get("https://ants.gouv.fr/moncompte/se-connecter?next=%2Fmonespace%2Fmon-espace-vehicule", follow=False)
+    assert old.status == 308
+    assert old.location == sandbox.url("https://ants.gouv.fr/monespace/se-connecter?next=%2Fmonespace%2Fmon-espace-vehicule")
+    assert user.login().status == 303
+    moved = user.get("https://ants.gouv.fr/moncompte/mon-espace-vehicule", follow=False)
+    assert moved.status == 308 and user.get(moved.location).h1() == "Mon espace véhicule"
+
+
+def test_no_flow_uses_the_old_account_paths():
+    flows = Path(__file__).resolve().parents[1] / "flows"
+    assert [p.name for p in flows.rglob("*.yaml") if "/moncompte/" in p.read_text(encoding="utf-8")] == []
 
 
 # -- déclaration de cession ---------------------------------------------------------------------------

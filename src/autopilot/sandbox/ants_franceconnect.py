@@ -32,11 +32,13 @@ from autopilot.sandbox.ants_compte import ANTS_HOST, SESSION_COOKIE, VEHICLE_SPA
 from autopilot.sandbox.hosts import local_url, same_server_target
 from autopilot.sandbox.immatriculation_demarche import DEMARCHES_PATH, IMMAT_HOST
 from autopilot.sandbox.state import SandboxState, current_state
+from autopilot.sandbox.training import Link
 
 HOSTS = (IMMAT_HOST,)
 IDENTIFICATION_PATH = DEMARCHES_PATH + "/identification-franceconnect"
 RETURN_PATH = DEMARCHES_PATH + "/franceconnect/retour"
 SITE = "ants-franceconnect"
+HOME = (Link("Immatriculation", "Identification de l'usager avec FranceConnect", IMMAT_HOST, IDENTIFICATION_PATH),)
 
 bp = Blueprint("ants_franceconnect", __name__)
 

@@ -8,6 +8,7 @@ public FranceConnect button of the DSFR (`fr-connect`); their labels and paths a
 [?], and in the sandbox every provider's login is one form on this host (the real ones are on
 each provider's own site) [?].
 
+- `/` — h1 "FranceConnect": what it is; it opens from a service's button, not on its own.
 - `/api/v1/authorize?redirect_uri=…&state=…` — h1 "Je choisis un compte pour me connecter": one
   button per provider. `redirect_uri` must be a page of an ANTS site (the only client here).
 - `/fournisseur/<code>?redirect_uri=…&state=…` — h1 "Connexion avec <provider>": "Identifiant",
@@ -28,7 +29,7 @@ from flask import Blueprint, abort, redirect, render_template, request
 
 from autopilot.sandbox.hosts import local_url, same_server_target
 from autopilot.sandbox.state import current_state
-from autopilot.sandbox.training import Table
+from autopilot.sandbox.training import Link, Table
 
 HOST = "app.franceconnect.gouv.fr"
 HOSTS = (HOST,)
@@ -68,7 +69,14 @@ MESSAGES = {
     "bad_credentials": "Identifiant ou mot de passe incorrect.",
 }
 
+HOME = (Link("Immatriculation", "FranceConnect (connexion de l'usager, ouverte depuis une démarche)", HOST, "/"),)
+
 bp = Blueprint("franceconnect", __name__)
+
+
+@bp.route("/", host=HOST)
+def home() -> str:
+    return render_template("franceconnect/accueil.html")
 
 
 def training() -> list[Table]:

@@ -42,4 +42,4 @@ ON_HOME_PAGE = (
     telepoints, ants_immatriculation, ants_immatriculation_titulaire, ants_habilitation, histovec, simulateur_cout,
     timbres_impots, timbres_remboursement, timbre_justice, exercices,
 )
-ON_HOME_PAGE += (franceconnect,)
+ON_HOME_PAGE += (ants_franceconnect, franceconnect)
