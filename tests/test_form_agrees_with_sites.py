@@ -86,6 +86,7 @@ def _given(flow: Flow, sandbox) -> dict:
 def test_what_the_form_accepts_the_site_accepts(flow_id, run_demarche, library, sandbox, scans):
     flow = library.find(flow_id).flow
     sandbox.today = date.fromisoformat(str(SAMPLES["today"]))
+    sandbox.franceconnect_required = False  # the citizen's own login would stop the run before any page is checked
     least = least_accepted(flow, _given(flow, sandbox))
     approver = UpToTheFirstGate()
     result, _, lines = run_demarche(flow_id, least, approver)

@@ -6,7 +6,9 @@ with their own card; autopilot never types it."""
 from __future__ import annotations
 
 import hashlib
+import subprocess
 from datetime import date
+from pathlib import Path
 
 import pytest
 from franceconnecting import FC_IDENTITY, FC_PASSWORD, citizen_at_the_desk
@@ -53,6 +55,12 @@ CAMILLE_DEMENAGE = {
 def fixed_date(sandbox):
     """The sandbox's « today »: the code de cession's 15 days and the CPI's month are counted from it."""
     sandbox.today = TODAY
+
+
+def pdf_text(path: Path) -> str:
+    """A downloaded document's text, on one line."""
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout.decode()
+    return " ".join(text.split())
 
 
 def scanned(scans, name: str) -> dict:
@@ -107,7 +115,12 @@ def test_the_sellers_code_de_cession_feeds_the_buyers_changement_de_titulaire(ru
     }
     assert record["paiement"] == {"montant": "253,76", "carte_fin": "1111"}
     assert record["franceconnect"] == {**FC_IDENTITY, "fournisseur": "impots"}  # the buyer logged in themself
+    documents = {name: Path(bought.outputs.pop(name)) for name in ("certificat_provisoire", "accuse_enregistrement")}
     assert bought.outputs == {"numero_dossier": record["numero_dossier"], "cpi_valable_jusqu_au": "15/12/2026"}
+    cpi = pdf_text(documents["certificat_provisoire"])  # saved in the visit's folder, as the citizen keeps it
+    assert documents["certificat_provisoire"].name == "certificat-provisoire-immatriculation.pdf"
+    assert "Immatriculation : GE-415-KL" in cpi and "Valable jusqu'au : 15/12/2026" in cpi
+    assert f"Numéro de dossier : {record['numero_dossier']}" in pdf_text(documents["accuse_enregistrement"])
     assert [v.title for v in payment_views(approver)] == ["Connexion FranceConnect de l'usager", "Paiement du certificat"]
     assert "il saisit lui-même les données de sa carte bancaire" in payment_views(approver)[1].message
     assert_card_not_kept(sandbox.received())  # the card is the citizen's business, never recorded
@@ -213,6 +226,9 @@ def test_a_married_name_on_the_certificate_paid_13_76_by_the_citizen(run_demarch
     fc, paying = payment_views(approver)
     assert (fc.title, fc.citizen, paying.title, paying.citizen) == (
         "Connexion FranceConnect de l'usager", True, "Paiement du certificat", False)
+    cpi = pdf_text(Path(result.outputs.pop("certificat_provisoire")))
+    assert "Nom d'usage : Morvan" in cpi and "Valable jusqu'au : 15/12/2026" in cpi
+    assert "Paiement accepté : 13,76 €" in pdf_text(Path(result.outputs.pop("accuse_enregistrement")))
     assert result.outputs == {"numero_dossier": record["numero_dossier"]}
     assert_card_not_kept(sandbox.received())
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import subprocess
 import urllib.error
 import urllib.request
 import uuid
@@ -73,6 +74,16 @@ def user(sandbox) -> FilesClient:
 
 def _text(html: str) -> str:
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+
+
+def _pdf(user: FilesClient, url: str) -> tuple[str, str]:
+    """A document the site hands out as a PDF download: its text (pdftotext) and its file name."""
+    with user._opener.open(url, timeout=10) as resp:
+        assert resp.headers["Content-Type"] == "application/pdf"
+        filename = re.search(r'filename="([^"]+)"', resp.headers["Content-Disposition"]).group(1)
+        content = resp.read()
+    text = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True).stdout.decode()
+    return " ".join(text.split()), filename
 
 
 def _fill(user: FilesClient, pages: list[tuple[str, dict]]) -> None:
@@ -165,8 +176,10 @@ def test_a_sale_is_recorded_normalised_and_its_code_shown_once(user, sandbox):
     again = user.get(done.location)
     assert record["code_cession"] not in again.text
     assert "Le code de cession a déjà été affiché" in _text(again.text)
-    accuse = user.get(done.location + "/accuse-enregistrement")
-    assert accuse.h1() == "Accusé d'enregistrement" and record["code_cession"] not in accuse.text
+    accuse, filename = _pdf(user, done.location + "/accuse-enregistrement")
+    assert accuse.startswith("Accusé d'enregistrement Déclaration de cession d'un véhicule")
+    assert f"Numéro de dossier : {record['numero_dossier']}" in accuse and record["code_cession"] not in accuse
+    assert filename == f"accuse-enregistrement-{record['numero_dossier']}.pdf"
     assert user.get(done.location + "/certificat-provisoire").status == 404
 
 
@@ -284,9 +297,10 @@ def test_the_buyer_uses_the_code_accepts_the_normalised_address_and_pays(user, s
     confirmation = _text(user.get(done.location).text)
     assert f"Numéro de dossier : {record['numero_dossier']}" in confirmation
     assert "pendant 1 mois, jusqu'au 15/12/2026" in confirmation
-    cpi = user.get(done.location + "/certificat-provisoire")
-    assert cpi.h1() == "Certificat provisoire d'immatriculation"
-    assert "Valable jusqu'au : 15/12/2026" in _text(cpi.text)
+    cpi, filename = _pdf(user, done.location + "/certificat-provisoire")
+    assert cpi.startswith("Certificat provisoire d'immatriculation Immatriculation : GE-415-KL")
+    assert "Valable jusqu'au : 15/12/2026" in cpi and "Nom de naissance : Lefèvre" in cpi
+    assert filename == f"certificat-provisoire-{record['numero_dossier']}.pdf"
 
     reused = user.post(TITULAIRE, {"immatriculation": "GE-415-KL", "identification": "code",
                                    "code_cession": cession["code_cession"]})

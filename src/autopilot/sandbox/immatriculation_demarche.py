@@ -8,8 +8,9 @@ account, then `S/recapitulatif` with "Je certifie sur l'honneur l'exactitude des
 fournies" and the démarche's submit button. When a fee is due the récapitulatif leads to
 `S/paiement` "Paiement par carte bancaire" (filled by the card holder; the card is never kept,
 only its last 4 digits), and the démarche is recorded once the card is accepted. Then
-`S/confirmation/<numero>`, its printable `.../accuse-enregistrement` and, when a new certificate
-is made, `.../certificat-provisoire` (the CPI, valid one month, France only). The screens'
+`S/confirmation/<numero>`, its `.../accuse-enregistrement` and, when a new certificate is made,
+`.../certificat-provisoire` (the CPI, valid one month, France only): PDF downloads
+(`immatriculation_documents`). The screens'
 labels, order, split and paths are NOT confirmed [?] (docs/teleservices.md §5).
 
 Records: `{"kind", "numero_dossier", "received_at", "account", "data"}` (+ what the démarche's
@@ -50,6 +51,7 @@ from autopilot.sandbox.immatriculation_champs import (
     Pages,
     draft_vehicle,
 )
+from autopilot.sandbox.immatriculation_documents import FILENAMES, document_pdf
 from autopilot.sandbox.immatriculation_vehicules import (
     CODE_CESSION_DAYS,
     euros,
@@ -58,6 +60,7 @@ from autopilot.sandbox.immatriculation_vehicules import (
     store,
     vehicle,
 )
+from autopilot.sandbox.pdf import pdf_download
 from autopilot.sandbox.state import current_state, now_iso
 from autopilot.sandbox.validation import FormCheck
 
@@ -162,7 +165,7 @@ class Demarche:
             (self.payment_path, "paiement", self._payment_view, ["GET", "POST"]),
             (confirmation, "confirmation", self._confirmation_view, ["GET"]),
             (confirmation + "/accuse-enregistrement", "accuse", self._document_view("accuse"), ["GET"]),
-            (confirmation + "/certificat-provisoire", "cpi", self._document_view("certificat_provisoire"), ["GET"]),
+            (confirmation + "/certificat-provisoire", "cpi", self._document_view("cpi"), ["GET"]),
         ]
         prefix = self.kind.removeprefix("immatriculation-")
         after_submission = {"confirmation", "accuse", "cpi"}  # the citizen's login is over by then
@@ -304,13 +307,13 @@ class Demarche:
         return render_template("immatriculation/confirmation.html", demarche=self, show_code=show_code,
                                **self._confirmation_context(record))
 
-    def _document_view(self, template: str) -> Callable[[str], str]:
-        def view(numero: str) -> str:
+    def _document_view(self, kind: str) -> Callable[[str], Response]:
+        def view(numero: str) -> Response:
             record = self._own_record(numero)
             context = self._confirmation_context(record)
-            if template == "certificat_provisoire" and not context["cpi"]:
+            if kind == "cpi" and not context["cpi"]:
                 abort(404)
-            return render_template(f"immatriculation/{template}.html", demarche=self, **context)
+            return pdf_download(document_pdf(kind, self.titre, context), FILENAMES[kind].format(numero=numero))
 
         return view
 
