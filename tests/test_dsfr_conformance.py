@@ -25,7 +25,7 @@ from autopilot.engine.approver import Moment, ScriptedApprover
 from autopilot.engine.origins import Origins
 from autopilot.engine.runner import Outcome, Runner, Timeouts
 from autopilot.flows.model import Flow
-from autopilot.sandbox import dsfr
+from autopilot.sandbox.kit import dsfr
 
 ORIGIN = "https://dsfr.test"
 PAGES = [f"layout/pattern/{name}" for name in ("name", "date", "address", "civility", "tel", "email")] + [

@@ -17,7 +17,7 @@ from autopilot.engine.origins import Origins
 from autopilot.engine.page_reading import site_errors
 from autopilot.engine.runner import Outcome, Runner, Timeouts
 from autopilot.flows.model import Flow
-from autopilot.sandbox import dsfr
+from autopilot.sandbox.kit import dsfr
 
 ASSETS = Path(__file__).parent / "assets"
 ORIGIN = "https://vehicule.test"

@@ -23,8 +23,8 @@ from test_sandbox_timbres import MAIL, PASSPORT_ADULT, REFUND, SITE, buy, downlo
 from test_sandbox_vehicule_services import Browser
 
 from autopilot.engine.runner import Outcome
-from autopilot.sandbox import timbre
-from autopilot.sandbox.pdf import Line, pdf_document
+from autopilot.sandbox.kit import timbre
+from autopilot.sandbox.kit.pdf import Line, pdf_document
 
 TODAY = date(2026, 11, 15)
 MAIRIE = "mairie.demo@ants.bac-a-sable.fr"

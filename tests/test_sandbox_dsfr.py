@@ -6,7 +6,7 @@ import http.client
 import subprocess
 import sys
 
-from autopilot.sandbox import dsfr
+from autopilot.sandbox.kit import dsfr
 
 START = "https://passeport.ants.gouv.fr/demarches-en-ligne/pre-demande-passeport"
 

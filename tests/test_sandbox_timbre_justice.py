@@ -12,7 +12,7 @@ from test_sandbox import Client, Reply
 from test_sandbox_identite import CARTE, _text
 from test_sandbox_timbres import alert, download, only
 
-from autopilot.sandbox import timbre
+from autopilot.sandbox.kit import timbre
 
 SITE = "https://www.timbre.justice.gouv.fr"
 CHOIX = SITE + "/pages/achat/choixTimbres.jsp"

@@ -23,7 +23,7 @@ from test_sandbox_identite import (
     _validate,
 )
 
-from autopilot.sandbox import timbre
+from autopilot.sandbox.kit import timbre
 
 SITE = "https://timbres.impots.gouv.fr"
 CHOIX = SITE + "/pages/achat/choixTimbre.jsp"

@@ -21,7 +21,7 @@ from html import unescape
 import pytest
 from test_sandbox import LOGIN, Client, Reply
 
-from autopilot.sandbox import dsfr
+from autopilot.sandbox.kit import dsfr
 
 HABILITATION = "https://immatriculation.ants.gouv.fr/demarches-en-ligne/habilitation-professionnels"
 TODAY = date(2026, 11, 15)

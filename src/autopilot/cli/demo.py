@@ -52,7 +52,7 @@ def use_example_scans() -> Path | None:
     """
     if os.environ.get(scans.ENV) or Config.load().numerisations:
         return None
-    from autopilot.sandbox.pdf import (  # the demo runs on the sandbox anyway
+    from autopilot.sandbox.kit.pdf import (  # the demo runs on the sandbox anyway
         Line,
         pdf_document,
     )

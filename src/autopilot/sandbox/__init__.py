@@ -4,8 +4,8 @@ The sandbox stands in for the real administration, so it imports nothing from th
 autopilot. See DESIGN.md §5 and `server.Sandbox`.
 """
 
-from autopilot.sandbox.ants_compte import DEMO_ACCOUNT
-from autopilot.sandbox.faults import Faults
+from autopilot.sandbox.kit.faults import Faults
 from autopilot.sandbox.server import Sandbox
+from autopilot.sandbox.sites.ants_compte import DEMO_ACCOUNT
 
 __all__ = ["DEMO_ACCOUNT", "Faults", "Sandbox"]

@@ -1,7 +1,7 @@
 """The control host (`localhost` / `127.0.0.1`): training home page, mailbox and `/_sandbox/*`.
 
 The home page lists, by category, the start pages (`HOME`) and the exercise data (`training()`)
-of each module of `replicas.ON_HOME_PAGE` (see `training`), the demo account and the mailboxes.
+of each record of `replicas.REPLICAS` (see `kit.replica`), the demo account and the mailboxes.
 
 The `/_sandbox/*` endpoints expose the Python API over HTTP for tools running the sandbox in
 another process:
@@ -31,12 +31,12 @@ from typing import Any
 
 from flask import Blueprint, jsonify, render_template, request
 
-from autopilot.sandbox import ants_compte
-from autopilot.sandbox.demandes import new_demande
-from autopilot.sandbox.hosts import CONTROL_HOST, local_url
-from autopilot.sandbox.replicas import ON_HOME_PAGE
-from autopilot.sandbox.state import current_state
-from autopilot.sandbox.training import CATEGORIES, Link, Table
+from autopilot.sandbox.kit.demandes import new_demande
+from autopilot.sandbox.kit.hosts import CONTROL_HOST, local_url
+from autopilot.sandbox.kit.state import current_state
+from autopilot.sandbox.kit.training import CATEGORIES, Link, Table
+from autopilot.sandbox.replicas import REPLICAS
+from autopilot.sandbox.sites import ants_compte
 
 PROOF_CONTEXT = "autopilot-bac-a-sable:"
 _CHALLENGE = re.compile(r"[A-Za-z0-9_-]{16,128}")
@@ -49,8 +49,8 @@ bp = Blueprint("control", __name__)
 
 @bp.route("/", host=CONTROL_HOST)
 def home() -> str:
-    links = [link for module in ON_HOME_PAGE for link in getattr(module, "HOME", ())]
-    tables = [table for module in ON_HOME_PAGE if hasattr(module, "training") for table in module.training()]
+    links = [link for replica in REPLICAS for link in replica.home]
+    tables = [table for replica in REPLICAS for table in replica.training()]
     return render_template(
         "control/home.html", account=ants_compte.DEMO_ACCOUNT, otp=current_state().otp,
         mailbox_url=MAILBOX_PATH, sms_url=SMS_PATH, sites=_by_category(links), tables=_by_category(tables),

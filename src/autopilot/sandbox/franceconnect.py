@@ -27,9 +27,9 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, abort, redirect, render_template, request
 
-from autopilot.sandbox.hosts import local_url, same_server_target
-from autopilot.sandbox.state import current_state
-from autopilot.sandbox.training import Link, Table
+from autopilot.sandbox.kit.hosts import local_url, same_server_target
+from autopilot.sandbox.kit.state import current_state
+from autopilot.sandbox.kit.training import Link, Table
 
 HOST = "app.franceconnect.gouv.fr"
 HOSTS = (HOST,)

@@ -60,7 +60,7 @@ from autopilot.sandbox.immatriculation_vehicules import (
     store,
     vehicle,
 )
-from autopilot.sandbox.pdf import pdf_download
+from autopilot.sandbox.kit.pdf import pdf_download
 from autopilot.sandbox.state import current_state, now_iso
 from autopilot.sandbox.validation import FormCheck
 

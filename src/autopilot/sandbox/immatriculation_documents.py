@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from autopilot.sandbox.pdf import Line, pdf_document
+from autopilot.sandbox.kit.pdf import Line, pdf_document
 
 FILENAMES = {"accuse": "accuse-enregistrement-{numero}.pdf", "cpi": "certificat-provisoire-{numero}.pdf"}
 CPI_NOTICE = ("Ce certificat provisoire permet de circuler en France uniquement, pendant 1 mois, en attendant "

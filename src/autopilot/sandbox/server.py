@@ -4,14 +4,14 @@
 server. A real URL `https://HOST/path` is served at `http://HOST.localhost:PORT/path`
 (`Sandbox.url`); the training home page is `http://localhost:PORT/`.
 
-Replicas (`replicas.REPLICAS`): the ANTS account (`ants_compte`) and its suivi (`ants_suivi`), the
-passport and CNI pré-demandes (`ants_passeport`, `ants_cni`, both served by `predemande`), the driving
-licence (`ants_permis`, `ants_permis_suivi`, `resultats_permis`, `telepoints`), the vehicle
-registration (`ants_immatriculation`, `ants_immatriculation_titulaire`, `ants_habilitation`,
-`histovec`, `simulateur_cout`) and the timbres fiscaux (`timbres_impots`, `timbres_remboursement`, `timbre_justice`).
-Not a replica: the training démarche of `exercices` (what real forms do that the replicas do
-not). A replica module exposes `bp`, its real `HOSTS`, and `SERVICES`, the header each of its
-hosts wears when it is not an ANTS one.
+Replicas (`replicas.REPLICAS`, `kit.replica.Replica` records): the ANTS account (`ants_compte`) and
+its suivi (`ants_suivi`), the passport and CNI pré-demandes (`ants_passeport`, `ants_cni`, both
+served by `predemande`), the driving licence (`ants_permis`, `ants_permis_suivi`, `resultats_permis`,
+`telepoints`), the vehicle registration (`ants_immatriculation`, `ants_immatriculation_titulaire`,
+`ants_habilitation`, `histovec`, `simulateur_cout`) and the timbres fiscaux (`timbres_impots`,
+`timbres_remboursement`, `timbre_justice`), under `sites/`; their shared machinery is in `kit/`.
+Not a replica, but served the same way: the training démarche of `exercices` (what real forms do
+that the replicas do not), which wears the sandbox's own header.
 """
 
 from __future__ import annotations
@@ -26,28 +26,26 @@ from flask import Flask, Response, abort, render_template, send_from_directory
 from werkzeug.exceptions import HTTPException
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from autopilot.sandbox import ants_cni, ants_compte, ants_franceconnect, ants_passeport, control, dsfr, exercices
-from autopilot.sandbox.demandes import new_demande
-from autopilot.sandbox.faults import SERVER_ERROR_TITLE, Faults, apply_request_faults
-from autopilot.sandbox.hosts import (
+from autopilot.sandbox import ants_franceconnect, control
+from autopilot.sandbox.kit import dsfr
+from autopilot.sandbox.kit.demandes import new_demande
+from autopilot.sandbox.kit.faults import SERVER_ERROR_TITLE, Faults, apply_request_faults
+from autopilot.sandbox.kit.hosts import (
     CONTROL_HOST,
     HostRewrite,
     local_url,
     real_host,
     to_local,
 )
+from autopilot.sandbox.kit.state import EXTENSION_KEY, SandboxState, current_state
 from autopilot.sandbox.replicas import REPLICAS
-from autopilot.sandbox.state import EXTENSION_KEY, SandboxState, current_state
+from autopilot.sandbox.sites import ants_compte
 
 STATIC_DIR = Path(__file__).parent / "static"
-SITE_HOSTS = tuple(dict.fromkeys(
-    (ants_compte.ANTS_HOST, ants_passeport.PASSPORT_HOST, ants_cni.CNI_HOST,
-     *(host for module in REPLICAS for host in getattr(module, "HOSTS", ())), exercices.HOST)
-))
-# The header of the replicas that are not ANTS sites (the ANTS ones share `_ANTS_SERVICE`).
+SITE_HOSTS = tuple(dict.fromkeys(host for replica in REPLICAS for host in replica.hosts))
+# The header of the hosts that are not ANTS sites (the ANTS ones share `_ANTS_SERVICE`).
 _OTHER_SERVICES: dict[str, dict[str, Any]] = {
-    host: {**service, "official": True}
-    for module in REPLICAS for host, service in getattr(module, "SERVICES", {}).items()
+    host: {"official": True, **service} for replica in REPLICAS for host, service in replica.services.items()
 }
 
 _ANTS_SERVICE = {
@@ -63,16 +61,25 @@ _SANDBOX_SERVICE = {
 
 
 def _is_ants(host: str) -> bool:
-    """A replicated ANTS site (the exercises' host is not one: it wears the sandbox's header)."""
-    return host != exercices.HOST and (host == ants_compte.ANTS_HOST or host.endswith("." + ants_compte.ANTS_HOST))
+    """A replicated ANTS site (the exercises' host is not one: it wears its own header)."""
+    return host not in _OTHER_SERVICES and (
+        host == ants_compte.ANTS_HOST or host.endswith("." + ants_compte.ANTS_HOST))
 
 
 def _service(host: str, ants: bool) -> dict[str, Any]:
     if ants:
         return _ANTS_SERVICE
-    if host in _OTHER_SERVICES:
-        return _OTHER_SERVICES[host]
-    return exercices.SERVICE if host == exercices.HOST else _SANDBOX_SERVICE
+    return _OTHER_SERVICES.get(host, _SANDBOX_SERVICE)
+
+
+def _service_home(host: str, ants: bool) -> str:
+    """Where the header's service name leads: the site's home, or the sandbox's for a page of its own."""
+    if ants:
+        return local_url(ants_compte.ANTS_HOST, ants_compte.SPACE_PATH)
+    service = _OTHER_SERVICES.get(host)
+    if service and service["official"]:
+        return local_url(host, service.get("home", "/"))
+    return local_url(CONTROL_HOST)
 
 
 def _template_context() -> dict[str, Any]:
@@ -84,12 +91,7 @@ def _template_context() -> dict[str, Any]:
         "copies": lambda label: ("", "_bis") if label in duplicated else ("",),
         "compte": ants_compte.current_account() if ants else None,
         "logout_url": local_url(ants_compte.ANTS_HOST, ants_compte.LOGOUT_PATH),
-        "service": {
-            **_service(host, ants),
-            "home": local_url(ants_compte.ANTS_HOST, ants_compte.SPACE_PATH) if ants
-            else local_url(host, _OTHER_SERVICES[host].get("home", "/")) if host in _OTHER_SERVICES
-            else local_url(CONTROL_HOST),
-        },
+        "service": {**_service(host, ants), "home": _service_home(host, ants)},
         "values": {},
         "errors": {},
         "dsfr_official": dsfr.dist_dir() is not None,
@@ -129,7 +131,7 @@ def create_app(state: SandboxState) -> Flask:
     app.wsgi_app = HostRewrite(app.wsgi_app)  # type: ignore[method-assign]
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
-    for blueprint in (control.bp, *(module.bp for module in REPLICAS), exercices.bp):
+    for blueprint in (control.bp, *(replica.blueprint for replica in REPLICAS if replica.blueprint)):
         app.register_blueprint(blueprint)
     for host in (CONTROL_HOST, *SITE_HOSTS):
         app.add_url_rule("/static/<path:filename>", f"static:{host}", _static, host=host)

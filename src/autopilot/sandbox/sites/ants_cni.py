@@ -23,8 +23,8 @@ from __future__ import annotations
 
 from flask import Blueprint
 
-from autopilot.sandbox import predemande
-from autopilot.sandbox.training import Link
+from autopilot.sandbox.kit.training import Link
+from autopilot.sandbox.sites import predemande
 
 CNI_HOST = "passeport.ants.gouv.fr"
 START_PATH = "/demarches-en-ligne/pre-demande-cni"

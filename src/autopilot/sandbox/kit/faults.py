@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import render_template, request
 
-from autopilot.sandbox.hosts import CONTROL_HOST, real_host
+from autopilot.sandbox.kit.hosts import CONTROL_HOST, real_host
 
 SERVER_ERROR_TITLE = "Service momentanément indisponible"
 

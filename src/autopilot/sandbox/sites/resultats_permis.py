@@ -37,9 +37,9 @@ from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request
 
-from autopilot.sandbox.state import current_state, now_iso
-from autopilot.sandbox.training import Link, Table
-from autopilot.sandbox.validation import FormCheck
+from autopilot.sandbox.kit.state import current_state, now_iso
+from autopilot.sandbox.kit.training import Link, Table
+from autopilot.sandbox.kit.validation import FormCheck
 
 HOST = "www.securite-routiere.gouv.fr"
 HOSTS = (HOST,)

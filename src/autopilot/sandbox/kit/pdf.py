@@ -15,8 +15,8 @@ from typing import NamedTuple
 from flask import Response
 from fpdf import FPDF
 
-from autopilot.sandbox.fonts import document_font
-from autopilot.sandbox.qr import qr_matrix
+from autopilot.sandbox.kit.fonts import document_font
+from autopilot.sandbox.kit.qr import qr_matrix
 
 _WIDTH, _HEIGHT = 595, 842  # an A4 page, in points
 _LEFT, _TOP = 56, 42  # points from the page's left and top edges

@@ -27,8 +27,9 @@ from datetime import date
 
 from flask import Blueprint, Response, redirect
 
-from autopilot.sandbox import predemande, timbre
-from autopilot.sandbox.training import Link
+from autopilot.sandbox.kit import timbre
+from autopilot.sandbox.kit.training import Link
+from autopilot.sandbox.sites import predemande
 
 PASSPORT_HOST = "passeport.ants.gouv.fr"
 START_PATH = "/demarches-en-ligne/pre-demande-passeport"

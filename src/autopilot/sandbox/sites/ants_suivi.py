@@ -23,22 +23,22 @@ from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request
 
-from autopilot.sandbox.ants_compte import (
-    ANTS_HOST,
-    IDENTITY_SPACE_PATH,
-    SPACE_PATH,
-    SUIVI_PATHS,
-    login_required,
-)
-from autopilot.sandbox.demandes import (
+from autopilot.sandbox.kit.demandes import (
     STATUTS,
     TITRES,
     Demande,
     normalise_numero,
     numero_is_plausible,
 )
-from autopilot.sandbox.state import current_state
-from autopilot.sandbox.training import Link, Table
+from autopilot.sandbox.kit.state import current_state
+from autopilot.sandbox.kit.training import Link, Table
+from autopilot.sandbox.sites.ants_compte import (
+    ANTS_HOST,
+    IDENTITY_SPACE_PATH,
+    SPACE_PATH,
+    SUIVI_PATHS,
+    login_required,
+)
 
 TITLES = {"passeport": "Suivre ma demande de passeport", "cni": "Suivre ma demande de carte d'identité"}
 MESSAGES = {

@@ -27,10 +27,10 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request
 
-from autopilot.sandbox import histovec_vehicules as vehicules
-from autopilot.sandbox.pdf import Line, pdf_document, pdf_download
-from autopilot.sandbox.state import current_state, now_iso
-from autopilot.sandbox.training import Link, Table
+from autopilot.sandbox.kit.pdf import Line, pdf_document, pdf_download
+from autopilot.sandbox.kit.state import current_state, now_iso
+from autopilot.sandbox.kit.training import Link, Table
+from autopilot.sandbox.sites import histovec_vehicules as vehicules
 
 HOST = "histovec.interieur.gouv.fr"
 HOSTS = (HOST,)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 ENV_VAR = "AUTOPILOT_DSFR_DIST"
 VERSION = "1.15.3"  # the one scripts/setup installs
-PACKAGE = Path(__file__).resolve().parents[3] / ".cache" / "dsfr" / "node_modules" / "@gouvfr" / "dsfr"
+PACKAGE = Path(__file__).resolve().parents[4] / ".cache" / "dsfr" / "node_modules" / "@gouvfr" / "dsfr"
 _told = False
 
 

@@ -35,10 +35,10 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
-from autopilot.sandbox import visitors
-from autopilot.sandbox.state import current_state, now_iso
-from autopilot.sandbox.training import Link
-from autopilot.sandbox.validation import FormCheck
+from autopilot.sandbox.kit import visitors
+from autopilot.sandbox.kit.state import current_state, now_iso
+from autopilot.sandbox.kit.training import Link
+from autopilot.sandbox.kit.validation import FormCheck
 
 HOST = "exercices.ants.gouv.fr"
 START_PATH = "/inscription-atelier"

@@ -36,12 +36,12 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
-from autopilot.sandbox import timbre, visitors
-from autopilot.sandbox.pdf import Line, pdf_document, pdf_download
-from autopilot.sandbox.qr import qr_svg
-from autopilot.sandbox.state import current_state, now_iso
-from autopilot.sandbox.training import Link
-from autopilot.sandbox.validation import FormCheck
+from autopilot.sandbox.kit import timbre, visitors
+from autopilot.sandbox.kit.pdf import Line, pdf_document, pdf_download
+from autopilot.sandbox.kit.qr import qr_svg
+from autopilot.sandbox.kit.state import current_state, now_iso
+from autopilot.sandbox.kit.training import Link
+from autopilot.sandbox.kit.validation import FormCheck
 
 HOST = "timbres.impots.gouv.fr"
 HOSTS = (HOST,)
@@ -98,13 +98,11 @@ AGES = {  # how the passport's « Âge du demandeur » words each price
 
 
 def current_visitor() -> str:
-    """The visitor's id: their cookie, or a new one (`with_visitor` sets it)."""
+    """The visitor's id: their cookie, or a new one (which the views wearing `_remembering` set)."""
     return visitors.current(VISITOR_COOKIE)
 
 
-def with_visitor(response: Any, visitor: str) -> Response:
-    """The response, setting the visitor's cookie when the browser does not hold it yet."""
-    return visitors.remembered(response, visitor, VISITOR_COOKIE)
+_remembering = visitors.remembering(VISITOR_COOKIE)
 
 
 def site_store() -> dict[str, Any]:
@@ -169,6 +167,7 @@ def _choice(demarche: Demarche, c: FormCheck) -> dict[str, Any] | None:
 
 
 @bp.route(CHOIX_PATH, methods=["GET", "POST"], host=HOST)
+@_remembering
 def choix() -> Response:
     visitor, today = current_visitor(), current_state().today()
     held = _visitor(visitor)
@@ -178,15 +177,14 @@ def choix() -> Response:
                              "tarifs": timbre.tarifs_en_vigueur(demarche.prefix, today) if demarche and demarche.prefix
                              else []}
     if request.method == "GET" or demarche is None:
-        return with_visitor(_page("choix", 1, ajoute=request.args.get("ajoute") == "1" and held["panier"], **shown),
-                            visitor)
+        return _page("choix", 1, ajoute=request.args.get("ajoute") == "1" and held["panier"], **shown)
     values = {name: request.form.get(name, "") for name in ("tarif", "montant")}
     check = FormCheck(dict(values), today=today)
     chosen = _choice(demarche, check)
     if chosen is None:
-        return with_visitor(_page("choix", 1, values=values, errors=check.errors, **shown), visitor)
+        return _page("choix", 1, values=values, errors=check.errors, **shown)
     _update(visitor, panier=[*held["panier"], {"demarche": demarche.nom, **chosen}])
-    return with_visitor(redirect(f"{CHOIX_PATH}?ajoute=1", 303), visitor)
+    return redirect(f"{CHOIX_PATH}?ajoute=1", 303)
 
 
 # -- Étape 2: validation du panier ----------------------------------------------------------------
@@ -203,17 +201,17 @@ def _check_reception(c: FormCheck) -> None:
 
 
 @bp.route(PANIER_PATH, methods=["GET", "POST"], host=HOST)
+@_remembering
 def panier() -> Response:
     visitor = current_visitor()
     held = _visitor(visitor)
     if request.method == "GET":
-        return with_visitor(_page("panier", 2, panier=held["panier"], values=held["reception"], receptions=RECEPTIONS),
-                            visitor)
+        return _page("panier", 2, panier=held["panier"], values=held["reception"], receptions=RECEPTIONS)
     if "supprimer" in request.form:
         index = request.form["supprimer"]
         kept = [t for i, t in enumerate(held["panier"]) if str(i) != index]
         _update(visitor, panier=kept)
-        return with_visitor(redirect(PANIER_PATH, 303), visitor)
+        return redirect(PANIER_PATH, 303)
     values = {name: request.form.get(name, "") for name in ("reception", "courriel", "telephone")}
     check = FormCheck(dict(values), today=current_state().today())
     if not held["panier"]:
@@ -221,10 +219,9 @@ def panier() -> Response:
     else:
         _check_reception(check)
     if check.errors:
-        return with_visitor(_page("panier", 2, panier=held["panier"], values=values, errors=check.errors,
-                                  receptions=RECEPTIONS), visitor)
+        return _page("panier", 2, panier=held["panier"], values=values, errors=check.errors, receptions=RECEPTIONS)
     _update(visitor, reception=values)
-    return with_visitor(redirect(PAIEMENT_PATH, 303), visitor)
+    return redirect(PAIEMENT_PATH, 303)
 
 
 def _ready(held: dict[str, Any]) -> str | None:
@@ -242,41 +239,41 @@ def _total(held: dict[str, Any]) -> int:
 
 
 @bp.route(PAIEMENT_PATH, methods=["GET", "POST"], host=HOST)
+@_remembering
 def paiement() -> Response:
     visitor = current_visitor()
     held = _visitor(visitor)
     back = _ready(held)
     if back:
-        return with_visitor(redirect(back, 303), visitor)
+        return redirect(back, 303)
     if request.method == "POST" and request.form.get("moyen") == "carte":
-        return with_visitor(redirect(CARTE_PATH, 303), visitor)
-    return with_visitor(_page("paiement", 3, panier=held["panier"], total_paye=_total(held), carte_type=CARTE_TYPE),
-                        visitor)
+        return redirect(CARTE_PATH, 303)
+    return _page("paiement", 3, panier=held["panier"], total_paye=_total(held), carte_type=CARTE_TYPE)
 
 
 @bp.route(CARTE_PATH, methods=["GET", "POST"], host=HOST)
+@_remembering
 def carte() -> Response:
     visitor, state = current_visitor(), current_state()
     held = _visitor(visitor)
     back = _ready(held)
     if back:
-        return with_visitor(redirect(back, 303), visitor)
+        return redirect(back, 303)
     context = {"montant": _total(held), "detail": f"{len(held['panier'])} timbre(s) électronique(s).",
                "cartes": CARTE_TYPE}
     if request.method == "GET":
-        return with_visitor(render_template("timbres/carte.html", values={}, errors={}, **context), visitor)
+        return render_template("timbres/carte.html", values={}, errors={}, **context)
     check = FormCheck({name: request.form.get(name, "") for name in timbre.CARD_FIELDS}, today=state.today())
     timbre.check_card(check)
     if check.errors:  # the card number and the cryptogramme are never shown again
         shown = {"date_expiration": check.value("date_expiration")}
-        return with_visitor(render_template("timbres/carte.html", values=shown, errors=check.errors, **context),
-                            visitor)
+        return render_template("timbres/carte.html", values=shown, errors=check.errors, **context)
     reference = _sell(held, state.today(), timbre.card_last_digits(check.value("numero_carte")))
     with state.lock:
         entry = site_store()["visiteurs"].setdefault(visitor, {})
         entry.setdefault("achats", []).append(reference)
         entry["panier"], entry["reception"] = [], {}
-    return with_visitor(redirect(f"{RECEPTION_PATH}?transaction={reference}", 303), visitor)
+    return redirect(f"{RECEPTION_PATH}?transaction={reference}", 303)
 
 
 def _sell(held: dict[str, Any], today: date, carte_fin: str) -> str:
@@ -376,10 +373,10 @@ def _display(sold: dict[str, Any]) -> dict[str, str]:
 
 
 @bp.route("/", host=HOST)
+@_remembering
 def home() -> Response:
-    visitor = current_visitor()
     confirmer = request.args.get("confirmer") == "remboursement"  # the refund's pop-up (`timbres_remboursement`)
-    return with_visitor(render_template("timbres/home.html", confirmer=confirmer, choix_path=CHOIX_PATH), visitor)
+    return render_template("timbres/home.html", confirmer=confirmer, choix_path=CHOIX_PATH)
 
 
 def add_months(day: date, months: int) -> date:

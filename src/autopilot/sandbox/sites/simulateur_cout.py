@@ -38,7 +38,10 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
-from autopilot.sandbox.simulateur_tarifs import (
+from autopilot.sandbox.kit.state import current_state
+from autopilot.sandbox.kit.training import Link
+from autopilot.sandbox.kit.validation import FormCheck
+from autopilot.sandbox.sites.simulateur_tarifs import (
     REGION_OF,
     REGIONS,
     PrixCheval,
@@ -46,9 +49,6 @@ from autopilot.sandbox.simulateur_tarifs import (
     electrique_exonere,
     prix_en_vigueur,
 )
-from autopilot.sandbox.state import current_state
-from autopilot.sandbox.training import Link
-from autopilot.sandbox.validation import FormCheck
 
 HOST = "www.service-public.fr"
 HOSTS = (HOST,)

@@ -30,26 +30,19 @@ training home's exercise data for the refund.
 from __future__ import annotations
 
 import re
-import secrets
 from datetime import date, timedelta
 from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
-from autopilot.sandbox import timbre, visitors
-from autopilot.sandbox.pdf import Line, pdf_document, pdf_download
-from autopilot.sandbox.state import current_state, now_iso
-from autopilot.sandbox.timbres_impots import add_months
-from autopilot.sandbox.timbres_remboursement import (
-    REFUND_STEPS,
-    Refund,
-    check_recherche,
-    fr_date,
-    justificatif_pdf,
-    record_refund,
-)
-from autopilot.sandbox.training import Link, Table
-from autopilot.sandbox.validation import FormCheck
+from autopilot.sandbox.kit import timbre, visitors
+from autopilot.sandbox.kit.pdf import Line, pdf_document, pdf_download
+from autopilot.sandbox.kit.state import current_state, now_iso
+from autopilot.sandbox.kit.training import Link, Table
+from autopilot.sandbox.kit.validation import FormCheck
+from autopilot.sandbox.kit.wizard import Pages, Submission, Wizard, WizardPage
+from autopilot.sandbox.sites.timbres_impots import add_months
+from autopilot.sandbox.sites.timbres_remboursement import Refund, fr_date, serve_refund
 
 HOST = "www.timbre.justice.gouv.fr"
 HOSTS = (HOST,)
@@ -86,12 +79,8 @@ def _visitor() -> str:
     return visitors.current(VISITOR_COOKIE)
 
 
-def _with_visitor(response: Any, visitor: str) -> Response:
-    return visitors.remembered(response, visitor, VISITOR_COOKIE)
-
-
 def _store() -> dict[str, Any]:
-    """This replica's memory: sold `timbres` by number, `visiteurs` (order, purchases, refunds), `recherches`."""
+    """This replica's memory: sold `timbres` by number, `visiteurs` (purchases, refunds), `recherches`."""
     state = current_state()
     with state.lock:
         store = state.site("timbre-justice")
@@ -119,77 +108,59 @@ def home() -> str:
                            remboursement_path=f"{REFUND_BASE}/rechercheTimbre.jsp")
 
 
-# -- the purchase ---------------------------------------------------------------------------------------
+# -- the purchase: « Choix du timbre », « Récapitulatif de votre commande » (a `Wizard`), then the card ----------
 
 
-def _check_commande(c: FormCheck) -> None:
+def _check_commande(c: FormCheck, pages: Pages) -> None:
     c.choice("timbre", "le timbre à acheter", ["droit_appel"])
     c.email("courriel")
     if c.value("telephone") and not _MOBILE.fullmatch("".join(c.value("telephone").split())):
         c.fail("telephone", "Le numéro de téléphone portable doit commencer par 06 ou 07 et comporter 10 chiffres.")
 
 
-@bp.route(CHOIX_PATH, methods=["GET", "POST"], host=HOST)
-def choix() -> Response:
-    visitor, state = _visitor(), current_state()
-    with state.lock:
-        held = dict(_entry(visitor).get("commande", {}))
-    if request.method == "GET":
-        return _with_visitor(_page("choix", 1, values=held, timbre_appel=TIMBRE_APPEL), visitor)
-    values = {name: request.form.get(name, "") for name in ("timbre", "courriel", "telephone")}
-    check = FormCheck(dict(values), today=state.today())
-    _check_commande(check)
-    if check.errors:
-        return _with_visitor(_page("choix", 1, values=values, errors=check.errors, timbre_appel=TIMBRE_APPEL), visitor)
-    with state.lock:
-        _entry(visitor)["commande"] = values
-    return _with_visitor(redirect(RECAP_PATH, 303), visitor)
-
-
-def _order(visitor: str) -> dict[str, str] | None:
-    with current_state().lock:
-        found = _entry(visitor).get("commande")
-        return dict(found) if found else None
-
-
-@bp.route(RECAP_PATH, methods=["GET", "POST"], host=HOST)
-def recapitulatif() -> Response:
-    visitor = _visitor()
-    order = _order(visitor)
-    if order is None:
-        return _with_visitor(redirect(CHOIX_PATH, 303), visitor)
-    if request.method == "POST":
-        return _with_visitor(redirect(CARTE_PATH, 303), visitor)
-    return _with_visitor(_page("recapitulatif", 2, commande=order, timbre_appel=TIMBRE_APPEL,
-                               montant=_tarif().montant), visitor)
-
-
 def _tarif() -> timbre.Tarif:
     return timbre.tarif("droit_appel", current_state().today())
 
 
-@bp.route(CARTE_PATH, methods=["GET", "POST"], host=HOST)
-def carte() -> Response:
-    visitor, state = _visitor(), current_state()
-    order = _order(visitor)
-    if order is None:
-        return _with_visitor(redirect(CHOIX_PATH, 303), visitor)
+ACHAT = Wizard(
+    kind=ACHAT_KIND, host=HOST, start_path="", titre="Achat du timbre électronique", templates="justice",
+    pages=(WizardPage("choix", STEPS[0], ("timbre", "courriel", "telephone"), _check_commande, path=CHOIX_PATH),),
+    recap=WizardPage("recapitulatif", STEPS[1], path=RECAP_PATH), jeton=False, after=STEPS[2:],
+    interpose=lambda submission: redirect(CARTE_PATH, 303),  # « Payer »: sold once the card is accepted (`_carte`)
+    submit=lambda submission: _submit(submission), owner=_visitor, guard=visitors.remembering(VISITOR_COOKIE),
+    back=lambda: "/", context={"timbre_appel": TIMBRE_APPEL},
+    summary=lambda pages: {"commande": pages["choix"], "montant": _tarif().montant},
+)
+ACHAT.register(bp)
+
+
+def _carte() -> Any:
+    state = current_state()
+    draft = ACHAT.draft()
+    if ACHAT.blocked(ACHAT.recap, draft["pages"]):
+        return redirect(CHOIX_PATH, 303)
     context = {"montant": _tarif().montant, "detail": "Timbre électronique pour une procédure d'appel.",
                "cartes": "CB, Visa, Mastercard"}
     if request.method == "GET":
-        return _with_visitor(render_template("timbres/carte.html", values={}, errors={}, **context), visitor)
+        return render_template("timbres/carte.html", values={}, errors={}, **context)
     check = FormCheck({name: request.form.get(name, "") for name in timbre.CARD_FIELDS}, today=state.today())
     timbre.check_card(check)
     if check.errors:  # the card number and the cryptogramme are never shown again
         shown = {"date_expiration": check.value("date_expiration")}
-        return _with_visitor(render_template("timbres/carte.html", values=shown, errors=check.errors, **context),
-                             visitor)
-    sold = _sell(order, timbre.card_last_digits(check.value("numero_carte")))
-    with state.lock:
-        entry = _entry(visitor)
-        entry.setdefault("achats", []).append(sold["reference_transaction"])
-        entry.pop("commande", None)
-    return _with_visitor(redirect(f"{TELECHARGEMENT_PATH}?transaction={sold['reference_transaction']}", 303), visitor)
+        return render_template("timbres/carte.html", values=shown, errors=check.errors, **context)
+    carte_fin = timbre.card_last_digits(check.value("numero_carte"))
+    return ACHAT.finish(ACHAT.submission(draft["jeton"], draft["pages"], {"carte_fin": carte_fin}))
+
+
+ACHAT.serve(bp, CARTE_PATH, "carte", _carte, methods=("GET", "POST"))
+
+
+def _submit(submission: Submission) -> Response:
+    """The order paid: sell its stamp, keep its transaction among the visitor's, offer its documents."""
+    sold = _sell(submission.pages["choix"], submission.values["carte_fin"])
+    with current_state().lock:
+        _entry(submission.owner).setdefault("achats", []).append(sold["reference_transaction"])
+    return redirect(f"{TELECHARGEMENT_PATH}?transaction={sold['reference_transaction']}", 303)
 
 
 def _sell(order: dict[str, str], carte_fin: str) -> dict[str, Any]:
@@ -202,8 +173,8 @@ def _sell(order: dict[str, str], carte_fin: str) -> dict[str, Any]:
         while numero in sold_here:
             numero = timbre.new_numero_timbre()
         sold = {"numero_timbre": numero, "reference_transaction": timbre.new_reference(), "montant": _tarif().montant,
-                "date_achat": today.isoformat(), "courriel": order["courriel"].strip(),
-                "telephone": "".join(order["telephone"].split()), "carte_fin": carte_fin}
+                "date_achat": today.isoformat(), "courriel": order.get("courriel", "").strip(),
+                "telephone": "".join(order.get("telephone", "").split()), "carte_fin": carte_fin}
         sold_here[numero] = dict(sold)
     state.record({"kind": ACHAT_KIND, **sold, "received_at": now_iso()})
     text = (f"Numéro du timbre : {timbre.grouped(numero)}\n"
@@ -275,70 +246,8 @@ def _known(numero: str) -> dict[str, Any] | None:
 
 # [?] the 3-day wait is timbres.impots.gouv.fr's; 12 months: F33227 (2022) « remboursable pendant 1 an ».
 JUSTICE = Refund(REMBOURSEMENT_KIND, after_days=3, within_months=12, known=_known)
-
-
-def _render_refund(template: str, number: int, **context: Any) -> str:
-    context.setdefault("values", {})
-    context.setdefault("errors", {})
-    return render_template(
-        f"timbres/{template}.html",
-        titre_demarche="Remboursement d'un timbre électronique pour une procédure d'appel", number=number,
-        total=len(REFUND_STEPS), grouped=timbre.grouped, base=REFUND_BASE, step_title=REFUND_STEPS[number - 1],
-        next_title=REFUND_STEPS[number] if number < len(REFUND_STEPS) else None, **context)
-
-
-@bp.route(f"{REFUND_BASE}/rechercheTimbre.jsp", methods=["GET", "POST"], host=HOST)
-def recherche() -> Response:
-    visitor, state = _visitor(), current_state()
-    if request.method == "GET":
-        return _with_visitor(_render_refund("recherche", 1, retour="/"), visitor)
-    values = {name: request.form.get(name, "") for name in ("numero_timbre", "montant", "reference_transaction",
-                                                            "date_achat")}
-    check = FormCheck(dict(values), today=state.today())
-    found = check_recherche(check, JUSTICE)
-    if found is None:
-        refusal = check.errors.pop("recherche", None)
-        return _with_visitor(_render_refund("recherche", 1, values=values, errors=check.errors, refus=refusal,
-                                            retour="/"), visitor)
-    jeton = secrets.token_urlsafe(12)
-    with state.lock:
-        _store()["recherches"][jeton] = found
-        _entry(visitor)["recherche"] = jeton
-    return _with_visitor(redirect(f"{REFUND_BASE}/confirmation.jsp", 303), visitor)
-
-
-@bp.route(f"{REFUND_BASE}/confirmation.jsp", methods=["GET", "POST"], host=HOST)
-def confirmation() -> Response:
-    visitor, state = _visitor(), current_state()
-    with state.lock:
-        jeton = request.form.get("jeton", "") if request.method == "POST" else _entry(visitor).get("recherche", "")
-        found = dict(_store()["recherches"].get(jeton) or {})
-    if not found:
-        return _with_visitor(redirect(f"{REFUND_BASE}/rechercheTimbre.jsp", 303), visitor)
-    if request.method == "GET":
-        return _with_visitor(_render_refund("remboursement", 2, r=found, jeton=jeton,
-                                            date_achat=fr_date(found["date_achat"])), visitor)
-    numero = record_refund(found, JUSTICE)
-    with state.lock:
-        _entry(visitor).setdefault("remboursements", []).append(numero)
-    return _with_visitor(redirect(f"{REFUND_BASE}/{numero}", 303), visitor)
-
-
-def _refund(numero: str) -> dict[str, Any]:
-    with current_state().lock:
-        if numero not in _entry(_visitor()).get("remboursements", []):
-            abort(404)
-    return next(r for r in current_state().received(REMBOURSEMENT_KIND) if r["numero_remboursement"] == numero)
-
-
-@bp.route(f"{REFUND_BASE}/<numero>", host=HOST)
-def rembourse(numero: str) -> str:
-    return _render_refund("rembourse", 3, r=_refund(numero))
-
-
-@bp.route(f"{REFUND_BASE}/<numero>/justificatif.pdf", host=HOST)
-def justificatif(numero: str) -> Response:
-    return justificatif_pdf(_refund(numero))
+serve_refund(bp, rules=JUSTICE, host=HOST, titre="Remboursement d'un timbre électronique pour une procédure d'appel",
+             store=_store, cookie=VISITOR_COOKIE, retour="/")
 
 
 def training() -> list[Table]:

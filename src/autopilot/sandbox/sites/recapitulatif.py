@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from html.parser import HTMLParser
 
-from autopilot.sandbox.pdf import Line, pdf_document
+from autopilot.sandbox.kit.pdf import Line, pdf_document
 
 NOTICE = ("Document à présenter en mairie avec les pièces justificatives. "
           "Ce récapitulatif ne vaut pas titre d'identité.")

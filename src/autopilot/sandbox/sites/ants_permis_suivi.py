@@ -22,21 +22,21 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
-from autopilot.sandbox import ants_permis
-from autopilot.sandbox.ants_compte import (
+from autopilot.sandbox.kit.demandes import (
+    normalise_numero,
+    numero_is_plausible,
+    same_numero,
+)
+from autopilot.sandbox.kit.hosts import local_url
+from autopilot.sandbox.kit.state import current_state
+from autopilot.sandbox.kit.training import Link, Table
+from autopilot.sandbox.sites import ants_permis
+from autopilot.sandbox.sites.ants_compte import (
     ANTS_HOST,
     DRIVING_SPACE_PATH,
     SPACE_PATH,
     login_required,
 )
-from autopilot.sandbox.demandes import (
-    normalise_numero,
-    numero_is_plausible,
-    same_numero,
-)
-from autopilot.sandbox.hosts import local_url
-from autopilot.sandbox.state import current_state
-from autopilot.sandbox.training import Link, Table
 
 SUIVI_PATH = ants_permis.SUIVI_PATH  # the confirmation of a demande links to it
 

@@ -25,6 +25,7 @@ Justice's refund (`timbre_justice`).
 
 from __future__ import annotations
 
+import functools
 import re
 import secrets
 from collections.abc import Callable
@@ -35,19 +36,14 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
-from autopilot.sandbox import timbre
-from autopilot.sandbox.pdf import Line, pdf_document, pdf_download
-from autopilot.sandbox.predemande import TIMBRE_ACHAT_KIND, used_timbres
-from autopilot.sandbox.state import current_state, now_iso
-from autopilot.sandbox.timbres_impots import (
-    HOST,
-    add_months,
-    current_visitor,
-    site_store,
-    with_visitor,
-)
-from autopilot.sandbox.training import Link
-from autopilot.sandbox.validation import FormCheck
+from autopilot.sandbox.kit import timbre, visitors
+from autopilot.sandbox.kit.pdf import Line, pdf_document, pdf_download
+from autopilot.sandbox.kit.state import current_state, now_iso
+from autopilot.sandbox.kit.training import Link
+from autopilot.sandbox.kit.validation import FormCheck
+from autopilot.sandbox.kit.wizard import Pages, Submission, Wizard, WizardPage
+from autopilot.sandbox.sites.predemande import TIMBRE_ACHAT_KIND, used_timbres
+from autopilot.sandbox.sites.timbres_impots import HOST, VISITOR_COOKIE, add_months, site_store
 
 HOSTS = (HOST,)
 REMBOURSEMENT_KIND = "timbres-remboursement"
@@ -197,30 +193,69 @@ QUI = [("usager", "Usager"), ("professionnel", "Professionnel")]
 OU = [("en_ligne", "En ligne"), ("professionnel", "Auprès d'un professionnel délivrant des timbres électroniques")]
 
 
-def _render_refund(template: str, number: int, **context: Any) -> str:
-    context.setdefault("values", {})
-    context.setdefault("errors", {})
-    return render_template(
-        f"timbres/{template}.html", titre_demarche=REMBOURSEMENT_TITRE, number=number, total=len(REFUND_STEPS),
-        grouped=timbre.grouped, base=BASE,
-        step_title=REFUND_STEPS[number - 1], next_title=REFUND_STEPS[number] if number < len(REFUND_STEPS) else None,
-        **context,
+def serve_refund(bp: Blueprint, *, rules: Refund, host: str, titre: str, store: Callable[[], dict[str, Any]],
+                 cookie: str, retour: str | None = None) -> Wizard:
+    """Serve R55925's screens from `bp` (this site's and the Justice's): « Rechercher le timbre » then
+    « Confirmer le timbre à rembourser » (a `Wizard`, the visitor's search as its draft), then
+    « Remboursement accepté » and its justificatif, for the refunds the visitor made (`store()["visiteurs"]`)."""
+    owner = functools.partial(visitors.current, cookie)
+
+    def check(c: FormCheck, pages: Pages) -> None:
+        found = check_recherche(c, rules)
+        if found:
+            c.values["timbre"] = found  # kept with the search, for the confirmation
+
+    def submit(submission: Submission) -> Response:
+        numero = record_refund(submission.pages["recherche"]["timbre"], rules)
+        with current_state().lock:
+            store()["visiteurs"].setdefault(submission.owner, {}).setdefault("remboursements", []).append(numero)
+        return redirect(f"{BASE}/{numero}", 303)
+
+    def found(pages: Pages) -> dict[str, Any]:
+        stamp = pages["recherche"]["timbre"]
+        return {"r": stamp, "date_achat": fr_date(stamp["date_achat"])}
+
+    wizard = Wizard(
+        kind=rules.kind, host=host, start_path=BASE, titre=titre, templates="timbres",
+        pages=(WizardPage("recherche", REFUND_STEPS[0], _RECHERCHE_FIELDS, check, path="/rechercheTimbre.jsp",
+                    alert="recherche"),),
+        recap=WizardPage("remboursement", REFUND_STEPS[1], path="/confirmation.jsp"), after=REFUND_STEPS[2:],
+        submit=submit, owner=owner, guard=visitors.remembering(cookie), summary=found,
+        back=lambda: retour or f"{BASE}/choixAchat.jsp",
+        context={"grouped": timbre.grouped, "base": BASE, "retour": retour},
     )
+    wizard.register(bp)
+
+    def done(numero: str) -> dict[str, Any]:
+        with current_state().lock:
+            if numero not in store()["visiteurs"].get(owner(), {}).get("remboursements", []):
+                abort(404)
+        return next(r for r in current_state().received(rules.kind) if r["numero_remboursement"] == numero)
+
+    def rembourse(numero: str) -> str:
+        return render_template("timbres/rembourse.html", titre_demarche=titre, step_title=REFUND_STEPS[2],
+                               number=len(REFUND_STEPS), total=len(REFUND_STEPS), next_title=None,
+                               grouped=timbre.grouped, base=BASE, r=done(numero))
+
+    bp.add_url_rule(f"{BASE}/<numero>", "rembourse", rembourse, host=host)
+    bp.add_url_rule(f"{BASE}/<numero>/justificatif.pdf", "justificatif", lambda numero: justificatif_pdf(done(numero)),
+                    host=host)
+    return wizard
 
 
-def _choice_page(name: str, legend: str, what: str, options: list[tuple[str, str]], nexts: dict[str, str]) -> Response:
+@visitors.remembering(VISITOR_COOKIE)
+def _choice_page(name: str, legend: str, what: str, options: list[tuple[str, str]], nexts: dict[str, str]) -> Any:
     """A page of one radio group and « Poursuivre », leading to `nexts[choice]`."""
-    visitor = current_visitor()
     values = {name: request.form.get(name, "")} if request.method == "POST" else {}
     errors = {}
     if request.method == "POST":
         check = FormCheck(dict(values), today=current_state().today())
         check.choice(name, what, [code for code, _ in options])
         if not check.errors:
-            return with_visitor(redirect(nexts[values[name]], 303), visitor)
+            return redirect(nexts[values[name]], 303)
         errors = check.errors
-    return with_visitor(render_template("timbres/choix_remboursement.html", name=name, legend=legend, options=options,
-                                        values=values, errors=errors), visitor)
+    return render_template("timbres/choix_remboursement.html", name=name, legend=legend, options=options,
+                           values=values, errors=errors)
 
 
 @bp.route(f"{BASE}/choixFormulaire.jsp", methods=["GET", "POST"], host=HOST)
@@ -240,58 +275,7 @@ def professionnel() -> str:
     return render_template("timbres/professionnel.html")
 
 
-@bp.route(f"{BASE}/rechercheTimbre.jsp", methods=["GET", "POST"], host=HOST)
-def recherche() -> Response:
-    visitor, state = current_visitor(), current_state()
-    if request.method == "GET":
-        return with_visitor(_render_refund("recherche", 1), visitor)
-    values = {name: request.form.get(name, "") for name in _RECHERCHE_FIELDS}
-    check = FormCheck(dict(values), today=state.today())
-    found = check_recherche(check, IMPOTS)
-    if found is None:
-        refusal = check.errors.pop("recherche", None)
-        return with_visitor(_render_refund("recherche", 1, values=values, errors=check.errors, refus=refusal), visitor)
-    jeton = secrets.token_urlsafe(12)
-    with state.lock:
-        site_store()["recherches"][jeton] = found
-        site_store()["visiteurs"].setdefault(visitor, {})["recherche"] = jeton
-    return with_visitor(redirect(f"{BASE}/confirmation.jsp", 303), visitor)
-
-
-@bp.route(f"{BASE}/confirmation.jsp", methods=["GET", "POST"], host=HOST)
-def confirmation() -> Response:
-    visitor, state = current_visitor(), current_state()
-    with state.lock:
-        store = site_store()
-        jeton = request.form.get("jeton", "") if request.method == "POST" \
-            else store["visiteurs"].get(visitor, {}).get("recherche", "")
-        found = dict(store["recherches"].get(jeton) or {})
-    if not found:
-        return with_visitor(redirect(f"{BASE}/rechercheTimbre.jsp", 303), visitor)
-    if request.method == "GET":
-        return with_visitor(_render_refund("remboursement", 2, r=found, jeton=jeton,
-                                            date_achat=fr_date(found["date_achat"])), visitor)
-    numero = record_refund(found, IMPOTS)
-    with state.lock:
-        store["visiteurs"].setdefault(visitor, {}).setdefault("remboursements", []).append(numero)
-    return with_visitor(redirect(f"{BASE}/{numero}", 303), visitor)
-
-
-def _refund(numero: str) -> dict[str, Any]:
-    with current_state().lock:
-        if numero not in site_store()["visiteurs"].get(current_visitor(), {}).get("remboursements", []):
-            abort(404)
-    return next(r for r in current_state().received(REMBOURSEMENT_KIND) if r["numero_remboursement"] == numero)
-
-
-@bp.route(f"{BASE}/<numero>", host=HOST)
-def rembourse(numero: str) -> str:
-    return _render_refund("rembourse", 3, r=_refund(numero))
-
-
-@bp.route(f"{BASE}/<numero>/justificatif.pdf", host=HOST)
-def justificatif(numero: str) -> Response:
-    return justificatif_pdf(_refund(numero))
+serve_refund(bp, rules=IMPOTS, host=HOST, titre=REMBOURSEMENT_TITRE, store=site_store, cookie=VISITOR_COOKIE)
 
 
 def fr_date(iso: str) -> str:
