@@ -17,7 +17,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from playwright.sync_api import Page
 
-LOGIN_URL = "https://ants.gouv.fr/moncompte/se-connecter"
+LOGIN_URL = "https://ants.gouv.fr/monespace/se-connecter"
 START_URL = "https://passeport.ants.gouv.fr/demarches-en-ligne/pre-demande-passeport"
 TIMEOUT_MS = 15_000
 TIMBRE = "1234567890123456"

@@ -94,8 +94,21 @@ def _types_the_code(person: Person) -> None:
     person.click("Accéder")
 
 
+def _logs_in_with_franceconnect(person: Person) -> None:
+    """The citizen clicks the FranceConnect button, picks their provider and types their own login."""
+    login = person.data["franceconnect"]
+    person.click(re.compile("identifier avec FranceConnect"))
+    person.page.locator("body").get_by_role("link", name=login["fournisseur"], exact=True).click()
+    person.done.clicks += 1
+    person.fill("Identifiant", login["identifiant"])
+    person.fill("Mot de passe", login["mot_de_passe"])
+    person.click("Se connecter")
+
+
 _SCRIPTS: dict[tuple[str, str], Callable[[Person], None]] = {
     ("permis-resultats-examen", "Vérification anti-robot"): _solves_the_captcha,
     ("permis-solde-points", "Code confidentiel"): _types_the_code,
+    ("immatriculation-changement-etat-civil", "Connexion FranceConnect de l'usager"): _logs_in_with_franceconnect,
+    ("immatriculation-changement-titulaire", "Connexion FranceConnect de l'usager"): _logs_in_with_franceconnect,
 }
 """The manual steps other than a payment, by (démarche, step): a new one is not run until scripted here."""

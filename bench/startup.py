@@ -23,7 +23,7 @@ import json
 import subprocess
 import sys
 
-LOGIN_URL = "https://ants.gouv.fr/moncompte/se-connecter"
+LOGIN_URL = "https://ants.gouv.fr/monespace/se-connecter"
 LOGIN_HEADING = "Connexion à mon compte"
 TARGET = 1.20
 
@@ -90,7 +90,7 @@ def _raw(port: int, launch_options: dict) -> None:
     from playwright.sync_api import sync_playwright
 
     phases.mark("imports")
-    url = f"http://ants.gouv.fr.localhost:{port}/moncompte/se-connecter"
+    url = f"http://ants.gouv.fr.localhost:{port}/monespace/se-connecter"
     with sync_playwright() as playwright:
         phases.mark("Playwright driver")
         browser = playwright.chromium.launch(**launch_options)

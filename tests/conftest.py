@@ -57,6 +57,7 @@ SCANNED = ("justificatif-domicile.pdf", "piece-identite.pdf", "declaration-vol.p
            "kbis.pdf", "acte-mariage.pdf", "casier-judiciaire.pdf")
 """The documents waiting in the test scanner folder (`scans`)."""
 SCANNED += ("permis-deteriore.pdf",)  # the recto-verso copy of a damaged driving licence
+SCANNED += ("cerfa-13750.pdf", "certificat-immatriculation.pdf")  # a change of état civil on a carte grise
 
 
 def _scanned_pdf(name: str) -> bytes:

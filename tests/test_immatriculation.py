@@ -6,9 +6,12 @@ with their own card; autopilot never types it."""
 from __future__ import annotations
 
 import hashlib
+import subprocess
 from datetime import date
+from pathlib import Path
 
 import pytest
+from franceconnecting import FC_IDENTITY, FC_PASSWORD, citizen_at_the_desk
 from paying import assert_card_not_kept, citizen_pays
 from test_identite import only
 
@@ -54,6 +57,12 @@ def fixed_date(sandbox):
     sandbox.today = TODAY
 
 
+def pdf_text(path: Path) -> str:
+    """A downloaded document's text, on one line."""
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, check=True).stdout.decode()
+    return " ".join(text.split())
+
+
 def scanned(scans, name: str) -> dict:
     """What the administration must receive for a file of the scanner folder."""
     content = (scans / name).read_bytes()
@@ -86,7 +95,7 @@ def test_the_sellers_code_de_cession_feeds_the_buyers_changement_de_titulaire(ru
 
     bought, approver, _ = run_demarche(
         "immatriculation-changement-titulaire", {**CAMILLE_ACHETE, "code_cession": sold.outputs["code_cession"]},
-        citizen_pays(page))
+        citizen_at_the_desk(page))
 
     assert bought.outcome is Outcome.COMPLETED, bought.error
     record = only(sandbox, "immatriculation-changement-titulaire")
@@ -105,10 +114,17 @@ def test_the_sellers_code_de_cession_feeds_the_buyers_changement_de_titulaire(ru
         "certification": "oui",
     }
     assert record["paiement"] == {"montant": "253,76", "carte_fin": "1111"}
+    assert record["franceconnect"] == {**FC_IDENTITY, "fournisseur": "impots"}  # the buyer logged in themself
+    documents = {name: Path(bought.outputs.pop(name)) for name in ("certificat_provisoire", "accuse_enregistrement")}
     assert bought.outputs == {"numero_dossier": record["numero_dossier"], "cpi_valable_jusqu_au": "15/12/2026"}
-    assert [v.title for v in payment_views(approver)] == ["Paiement du certificat"]
-    assert "il saisit lui-même les données de sa carte bancaire" in payment_views(approver)[0].message
+    cpi = pdf_text(documents["certificat_provisoire"])  # saved in the visit's folder, as the citizen keeps it
+    assert documents["certificat_provisoire"].name == "certificat-provisoire-immatriculation.pdf"
+    assert "Immatriculation : GE-415-KL" in cpi and "Valable jusqu'au : 15/12/2026" in cpi
+    assert f"Numéro de dossier : {record['numero_dossier']}" in pdf_text(documents["accuse_enregistrement"])
+    assert [v.title for v in payment_views(approver)] == ["Connexion FranceConnect de l'usager", "Paiement du certificat"]
+    assert "il saisit lui-même les données de sa carte bancaire" in payment_views(approver)[1].message
     assert_card_not_kept(sandbox.received())  # the card is the citizen's business, never recorded
+    assert FC_PASSWORD not in str(sandbox.received())
 
 
 def test_a_sale_to_a_scrapyard_of_a_pre_2009_vehicle(run_demarche, sandbox):
@@ -129,7 +145,7 @@ def test_a_sale_to_a_scrapyard_of_a_pre_2009_vehicle(run_demarche, sandbox):
 
 def test_the_buyer_without_code_gives_the_date_of_an_old_certificate(run_demarche, sandbox, page, scans):
     data = {**CAMILLE_ACHETE, "plaque": "4521 TZ 35", "date_certificat": "18/03/2004"}
-    result, _, _ = run_demarche("immatriculation-changement-titulaire", data, citizen_pays(page))
+    result, _, _ = run_demarche("immatriculation-changement-titulaire", data, citizen_at_the_desk(page))
 
     assert result.outcome is Outcome.COMPLETED, result.error
     record = only(sandbox, "immatriculation-changement-titulaire")
@@ -144,7 +160,7 @@ def test_an_expired_code_de_cession_stops_on_the_sites_message(run_demarche, san
     sandbox.today = date(2026, 12, 1)  # 16 days after the declaration
     result, approver, _ = run_demarche(
         "immatriculation-changement-titulaire", {**CAMILLE_ACHETE, "code_cession": sold.outputs["code_cession"]},
-        citizen_pays(page))
+        citizen_at_the_desk(page))
 
     assert result.outcome is Outcome.STOPPED
     assert approver.seen[-1].site_errors == (
@@ -180,11 +196,18 @@ def test_the_fourth_address_change_is_paid_by_the_citizen(run_demarche, sandbox,
     assert result.outputs == {"numero_dossier": record["numero_dossier"]}
 
 
-def test_a_married_name_on_the_certificate(run_demarche, sandbox, scans):
-    data = {"plaque": "DB-732-MN", "numero_formule": "2020DB73205", "nature": "etat_matrimonial",
-            "usager": {**BERNARD_VEND["acquereur"], "nom_usage": "Morvan"},
-            "justificatif": "acte-mariage.pdf", "mandat": "mandat.pdf", "piece_identite": "piece-identite.pdf"}
-    result, _, _ = run_demarche("immatriculation-changement-etat-civil", data)
+MORVAN_SE_MARIE = {  # Camille Lefèvre, married, puts her married name on her car's certificate
+    "plaque": "DB-732-MN", "numero_formule": "2020DB73205", "nature": "etat_matrimonial",
+    "usager": {**BERNARD_VEND["acquereur"], "nom_usage": "Morvan"},
+    "justificatif_domicile": "justificatif-domicile.pdf", "cerfa_13750": "cerfa-13750.pdf",
+    "certificat_actuel": "certificat-immatriculation.pdf", "justificatif": "acte-mariage.pdf",
+    "mandat": "mandat.pdf", "piece_identite": "piece-identite.pdf",
+}
+
+
+def test_a_married_name_on_the_certificate_paid_13_76_by_the_citizen(run_demarche, sandbox, page, scans):
+    result, approver, _ = run_demarche("immatriculation-changement-etat-civil", MORVAN_SE_MARIE,
+                                       citizen_at_the_desk(page))
 
     assert result.outcome is Outcome.COMPLETED, result.error
     record = only(sandbox, "immatriculation-changement-etat-civil")
@@ -192,23 +215,38 @@ def test_a_married_name_on_the_certificate(run_demarche, sandbox, scans):
         "immatriculation": "DB-732-MN", "numero_formule": "2020DB73205", "date_certificat": "",
         "nature": "etat_matrimonial", "nom_naissance": "Lefèvre", "nom_usage": "Morvan",
         "prenoms": "Camille, Louise", "raison_sociale": "", "qualite": "mandataire",
+        "justificatif_domicile": scanned(scans, "justificatif-domicile.pdf"),
+        "cerfa_13750": scanned(scans, "cerfa-13750.pdf"),
+        "certificat_actuel": scanned(scans, "certificat-immatriculation.pdf"),
         "justificatif": scanned(scans, "acte-mariage.pdf"), "mandat": scanned(scans, "mandat.pdf"),
         "piece_identite_titulaire": scanned(scans, "piece-identite.pdf"), "certification": "oui",
     }
+    assert record["paiement"] == {"montant": "13,76", "carte_fin": "1111"}  # docs/teleservices.md §9.4
+    assert record["franceconnect"] == {**FC_IDENTITY, "fournisseur": "impots"}
+    fc, paying = payment_views(approver)
+    assert (fc.title, fc.citizen, paying.title, paying.citizen) == (
+        "Connexion FranceConnect de l'usager", True, "Paiement du certificat", False)
+    cpi = pdf_text(Path(result.outputs.pop("certificat_provisoire")))
+    assert "Nom d'usage : Morvan" in cpi and "Valable jusqu'au : 15/12/2026" in cpi
+    assert "Paiement accepté : 13,76 €" in pdf_text(Path(result.outputs.pop("accuse_enregistrement")))
     assert result.outputs == {"numero_dossier": record["numero_dossier"]}
+    assert_card_not_kept(sandbox.received())
 
 
-def test_a_new_raison_sociale_on_a_company_vehicle(run_demarche, sandbox, scans):
-    data = {"plaque": "CV-590-PA", "numero_formule": "2019CV59012", "nature": "raison_sociale",
-            "raison_sociale": "Kervella et Fils", "justificatif": "kbis.pdf", "mandat": "mandat.pdf",
-            "piece_identite": "piece-identite.pdf"}
-    result, _, _ = run_demarche("immatriculation-changement-etat-civil", data)
+def test_a_new_raison_sociale_on_a_company_vehicle(run_demarche, sandbox, page, scans):
+    data = {**MORVAN_SE_MARIE, "plaque": "CV-590-PA", "numero_formule": "2019CV59012", "nature": "raison_sociale",
+            "usager": None, "raison_sociale": "Kervella et Fils", "justificatif": "kbis.pdf"}
+    sandbox.franceconnect_required = False  # [?] where the mairie's account suffices, the step is skipped
+    result, approver, _ = run_demarche("immatriculation-changement-etat-civil", data, citizen_pays(page))
 
     assert result.outcome is Outcome.COMPLETED, result.error
     record = only(sandbox, "immatriculation-changement-etat-civil")
     assert (record["data"]["nature"], record["data"]["raison_sociale"], record["data"]["nom_naissance"]) == (
         "raison_sociale", "Kervella et Fils", "")
     assert record["data"]["justificatif"] == scanned(scans, "kbis.pdf")
+    assert record["paiement"]["montant"] == "13,76"
+    assert "franceconnect" not in record
+    assert [v.title for v in payment_views(approver)] == ["Paiement du certificat"]
 
 
 def test_suivi_of_the_dossier_a_demarche_just_created(run_demarche, sandbox, scans):

@@ -209,6 +209,12 @@ INVALID = [
         id="first-step-without-goto",
     ),
     pytest.param(
+        variant('    expect: {heading: "Fin"}\n',
+                '    expect: {heading: "Fin"}\n    manual: {by: usager, instruction: "L\'usager se connecte."}\n'),
+        "essai.yaml:23: étape 2 « Fin » : une étape manuelle de l'usager doit dire quelle page la termine (« until »)",
+        id="citizen-manual-step-without-until",
+    ),
+    pytest.param(
         variant("version: 1\n", "version: 1\nversion: 2\n"),
         "essai.yaml:5: clé « version » répétée",
         id="duplicate-key",

@@ -18,8 +18,8 @@ import pytest
 
 from autopilot.sandbox import DEMO_ACCOUNT, Sandbox
 
-LOGIN = "https://ants.gouv.fr/moncompte/se-connecter"
-ESPACE = "https://ants.gouv.fr/moncompte/mon-espace"
+LOGIN = "https://ants.gouv.fr/monespace/se-connecter"
+ESPACE = "https://ants.gouv.fr/monespace/mon-espace"
 START = "https://passeport.ants.gouv.fr/demarches-en-ligne/pre-demande-passeport"
 RECAP = START + "/recapitulatif"
 
@@ -188,14 +188,14 @@ def test_unknown_host_and_unknown_path_answer_a_french_404(client, sandbox):
 
 def test_login_opens_mon_espace_with_the_account_in_the_header(client):
     reply = client.login()
-    assert (reply.status, reply.headers["Location"]) == (303, "/moncompte/mon-espace")
+    assert (reply.status, reply.headers["Location"]) == (303, "/monespace/mon-espace")
     espace = client.get(reply.location)
     assert espace.h1() == "Mon espace"
     for card in ("Mon espace identité", "Mon espace conduite", "Mon espace véhicule"):
         assert f">{card}</a>" in espace.text
     assert DEMO_ACCOUNT["identifiant"] in espace.text
     assert ">Se déconnecter</button>" in espace.text
-    identite = client.get("https://ants.gouv.fr/moncompte/mon-espace-identite")
+    identite = client.get("https://ants.gouv.fr/monespace/mon-espace-identite")
     assert identite.h1() == "Mon espace identité"
     assert f'href="{client.sandbox.url(START)}">Réaliser une pré-demande de passeport</a>' in identite.text
 
@@ -209,7 +209,7 @@ def test_login_page_markup(client):
     assert re.search(r'type="password" id="mot_de_passe" name="mot_de_passe" autocomplete="current-password"',
                      page.text)
     assert "S'identifier avec" in page.text
-    fc = client.get("https://ants.gouv.fr/moncompte/franceconnect")
+    fc = client.get("https://ants.gouv.fr/monespace/franceconnect")
     assert "pas disponibles dans le bac à sable" in fc.text
 
 
@@ -239,7 +239,7 @@ def test_empty_login_fields_get_field_errors(client):
 def test_protected_pages_redirect_to_login_with_next(client, sandbox):
     espace = client.get(ESPACE, follow=False)
     assert espace.status == 303
-    assert espace.location == sandbox.url(LOGIN) + "?next=%2Fmoncompte%2Fmon-espace"
+    assert espace.location == sandbox.url(LOGIN) + "?next=%2Fmonespace%2Fmon-espace"
 
     passeport = client.get(START + "/etat-civil", follow=False)
     assert passeport.status == 303
@@ -255,11 +255,11 @@ def test_protected_pages_redirect_to_login_with_next(client, sandbox):
 def test_next_outside_ants_is_not_honoured(client, sandbox):
     for foreign in ("https://evil.example/", f"http://evil.localhost:{sandbox.port}/", "//evil.example/x"):
         reply = client.login(next_url=foreign)
-        assert reply.headers["Location"] == "/moncompte/mon-espace", foreign
+        assert reply.headers["Location"] == "/monespace/mon-espace", foreign
 
 
 def test_logout_then_login_page_says_so(logged_in):
-    reply = logged_in.post("https://ants.gouv.fr/moncompte/se-deconnecter", {})
+    reply = logged_in.post("https://ants.gouv.fr/monespace/se-deconnecter", {})
     assert reply.status == 303
     page = logged_in.get(reply.location)
     assert page.h1() == "Connexion à mon compte"
@@ -269,8 +269,8 @@ def test_logout_then_login_page_says_so(logged_in):
 
 def test_one_time_code_from_the_mailbox_on_a_new_browser(client, sandbox):
     sandbox.otp = True
-    reply = client.login(next_url="/moncompte/mon-espace-identite")
-    assert (reply.status, reply.headers["Location"]) == (303, "/moncompte/verification")
+    reply = client.login(next_url="/monespace/mon-espace-identite")
+    assert (reply.status, reply.headers["Location"]) == (303, "/monespace/verification")
     page = client.get(reply.location)
     assert page.h1() == "Vérification de votre identité"
     assert 'autocomplete="one-time-code"' in page.text
@@ -279,18 +279,18 @@ def test_one_time_code_from_the_mailbox_on_a_new_browser(client, sandbox):
     assert mail["to"] == DEMO_ACCOUNT["identifiant"]
     assert f"Votre code de vérification ANTS : {code}" in client.get(sandbox.home_url + "boite-mail").text
 
-    wrong = client.post("https://ants.gouv.fr/moncompte/verification", {"code": "000000" if code != "000000" else "111111"})
+    wrong = client.post("https://ants.gouv.fr/monespace/verification", {"code": "000000" if code != "000000" else "111111"})
     assert wrong.errors() == ["Le code de vérification est incorrect. Vérifiez le dernier code reçu et réessayez."]
-    right = client.post("https://ants.gouv.fr/moncompte/verification", {"code": code})
-    assert (right.status, right.headers["Location"]) == (303, "/moncompte/mon-espace-identite")
+    right = client.post("https://ants.gouv.fr/monespace/verification", {"code": code})
+    assert (right.status, right.headers["Location"]) == (303, "/monespace/mon-espace-identite")
     assert client.get(right.location).h1() == "Mon espace identité"
 
     # The browser is now an "appareil reconnu": no new code on the next login.
-    client.post("https://ants.gouv.fr/moncompte/se-deconnecter", {})
-    assert client.login().headers["Location"] == "/moncompte/mon-espace"
+    client.post("https://ants.gouv.fr/monespace/se-deconnecter", {})
+    assert client.login().headers["Location"] == "/monespace/mon-espace"
     assert len(sandbox.mailbox()) == 1
     # Another browser is asked again.
-    assert Client(sandbox).login().headers["Location"] == "/moncompte/verification"
+    assert Client(sandbox).login().headers["Location"] == "/monespace/verification"
     assert len(sandbox.mailbox()) == 2
 
 
@@ -625,4 +625,4 @@ def test_otp_constructor_value_survives_reset():
         other.otp = False
         other.reset()
         assert other.otp is True
-        assert Client(other).login().headers["Location"] == "/moncompte/verification"
+        assert Client(other).login().headers["Location"] == "/monespace/verification"

@@ -57,7 +57,7 @@ import http.client
 from autopilot.sandbox import Sandbox
 with Sandbox() as s:
     c = http.client.HTTPConnection("127.0.0.1", s.port)
-    c.request("GET", "/moncompte/se-connecter", headers={"Host": f"ants.gouv.fr.localhost:{s.port}"})
+    c.request("GET", "/monespace/se-connecter", headers={"Host": f"ants.gouv.fr.localhost:{s.port}"})
     html = c.getresponse().read().decode()
     print("/static/dsfr-bac-a-sable.css" in html, "/static/dsfr/dsfr.min.css" in html)
 with Sandbox() as s:

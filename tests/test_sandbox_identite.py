@@ -20,7 +20,7 @@ from autopilot.sandbox import DEMO_ACCOUNT
 
 PASSEPORT = "https://passeport.ants.gouv.fr/demarches-en-ligne/pre-demande-passeport"
 CNI = "https://passeport.ants.gouv.fr/demarches-en-ligne/pre-demande-cni"
-ESPACE_IDENTITE = "https://ants.gouv.fr/moncompte/mon-espace-identite"
+ESPACE_IDENTITE = "https://ants.gouv.fr/monespace/mon-espace-identite"
 SUIVI = {
     "passeport": ESPACE_IDENTITE + "/suivi-passeport",
     "cni": ESPACE_IDENTITE + "/suivi-carte-identite",
@@ -444,8 +444,8 @@ def test_identity_space_links_to_both_pre_demandes_and_both_suivis(logged_in, sa
     for url, text in (
         (sandbox.url(CNI), "Réaliser une pré-demande de carte d'identité"),
         (sandbox.url(PASSEPORT), "Réaliser une pré-demande de passeport"),
-        ("/moncompte/mon-espace-identite/suivi-carte-identite", "Suivre ma demande de carte d'identité"),
-        ("/moncompte/mon-espace-identite/suivi-passeport", "Suivre ma demande de passeport"),
+        ("/monespace/mon-espace-identite/suivi-carte-identite", "Suivre ma demande de carte d'identité"),
+        ("/monespace/mon-espace-identite/suivi-passeport", "Suivre ma demande de passeport"),
     ):
         assert f'href="{url}">{text}</a>' in page.text, text
 

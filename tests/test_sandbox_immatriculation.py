@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import re
+import subprocess
 import urllib.error
 import urllib.request
 import uuid
 from datetime import date, timedelta
 from html import unescape
+from pathlib import Path
 
 import pytest
 from paying import assert_card_not_kept
@@ -25,7 +27,7 @@ TITULAIRE = IMMAT + "/changement-titulaire"
 ADRESSE = IMMAT + "/changement-adresse"
 ETAT_CIVIL = IMMAT + "/changement-etat-civil"
 SUIVI = IMMAT + "/suivre-ma-demande"
-ESPACE = "https://ants.gouv.fr/moncompte/mon-espace-vehicule"
+ESPACE = "https://ants.gouv.fr/monespace/mon-espace-vehicule"
 TODAY = date(2026, 11, 15)
 CARTE = {"numero_carte": "4111 1111 1111 1111", "date_expiration": "12/28", "cryptogramme": "737"}
 
@@ -38,7 +40,7 @@ ADRESSE_ACQUEREUR = {"voie": "12 avenue de la Libération", "complement": "", "c
 INFOS_CESSION = {"date_cession": "14/11/2026", "heure_cession": "9h05", "kilometrage": "84 500",
                  "destruction": "non"}
 PDF = {name: f"%PDF-1.4 {name}".encode() for name in ("identite", "domicile", "mandat", "identite-titulaire",
-                                                         "acte")}
+                                                         "acte", "cerfa", "carte")}
 
 
 class FilesClient(Client):
@@ -64,6 +66,7 @@ class FilesClient(Client):
 @pytest.fixture
 def user(sandbox) -> FilesClient:
     sandbox.today = TODAY
+    sandbox.franceconnect_required = False  # the citizen's own login is tested in test_franceconnect.py
     client = FilesClient(sandbox)
     assert client.login().status == 303
     return client
@@ -71,6 +74,16 @@ def user(sandbox) -> FilesClient:
 
 def _text(html: str) -> str:
     return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", html))).strip()
+
+
+def _pdf(user: FilesClient, url: str) -> tuple[str, str]:
+    """A document the site hands out as a PDF download: its text (pdftotext) and its file name."""
+    with user._opener.open(url, timeout=10) as resp:
+        assert resp.headers["Content-Type"] == "application/pdf"
+        filename = re.search(r'filename="([^"]+)"', resp.headers["Content-Disposition"]).group(1)
+        content = resp.read()
+    text = subprocess.run(["pdftotext", "-", "-"], input=content, capture_output=True, check=True).stdout.decode()
+    return " ".join(text.split()), filename
 
 
 def _fill(user: FilesClient, pages: list[tuple[str, dict]]) -> None:
@@ -109,7 +122,9 @@ def _declare_sale(user: FilesClient) -> tuple[Reply, dict]:
 def test_mon_espace_vehicule_lists_the_demarches_and_the_habilitation(user, sandbox):
     page = user.get(ESPACE)
     assert page.h1() == "Mon espace véhicule"
-    for title, url in [("Je vends ou je donne mon véhicule", CESSION), ("J&#39;achète un véhicule d&#39;occasion", TITULAIRE),
+    assert "<h2 class=\"fr-mt-4w\">Je souhaite faire une autre demande</h2>" in page.text
+    for title, url in [("Vendre ou donner mon véhicule", CESSION),
+                       ("J&#39;achète ou je reçois un véhicule d&#39;occasion", TITULAIRE),
                        ("Je change d&#39;adresse", ADRESSE), ("Suivre ma demande d&#39;immatriculation", SUIVI),
                        ("Je modifie mon état civil, ma raison sociale ou mon état matrimonial", ETAT_CIVIL),
                        ("Demander une habilitation professionnelle", IMMAT + "/habilitation-professionnels")]:
@@ -120,7 +135,22 @@ def test_the_pages_need_the_ants_account(sandbox):
     anonymous = Client(sandbox)
     for url in (ESPACE, CESSION, TITULAIRE + "/recapitulatif", SUIVI):
         reply = anonymous.get(url, follow=False)
-        assert reply.status == 303 and "/moncompte/se-connecter?next=" in reply.location, url
+        assert reply.status == 303 and "/monespace/se-connecter?next=" in reply.location, url
+
+
+def test_the_account_space_is_under_monespace_and_the_old_paths_lead_there(sandbox):
+    user = Client(sandbox)
+    old = user.get("https://ants.gouv.fr/moncompte/se-connecter?next=%2Fmonespace%2Fmon-espace-vehicule", follow=False)
+    assert old.status == 308
+    assert old.location == sandbox.url("https://ants.gouv.fr/monespace/se-connecter?next=%2Fmonespace%2Fmon-espace-vehicule")
+    assert user.login().status == 303
+    moved = user.get("https://ants.gouv.fr/moncompte/mon-espace-vehicule", follow=False)
+    assert moved.status == 308 and user.get(moved.location).h1() == "Mon espace véhicule"
+
+
+def test_no_flow_uses_the_old_account_paths():
+    flows = Path(__file__).resolve().parents[1] / "flows"
+    assert [p.name for p in flows.rglob("*.yaml") if "/moncompte/" in p.read_text(encoding="utf-8")] == []
 
 
 # -- déclaration de cession ---------------------------------------------------------------------------
@@ -146,8 +176,10 @@ def test_a_sale_is_recorded_normalised_and_its_code_shown_once(user, sandbox):
     again = user.get(done.location)
     assert record["code_cession"] not in again.text
     assert "Le code de cession a déjà été affiché" in _text(again.text)
-    accuse = user.get(done.location + "/accuse-enregistrement")
-    assert accuse.h1() == "Accusé d'enregistrement" and record["code_cession"] not in accuse.text
+    accuse, filename = _pdf(user, done.location + "/accuse-enregistrement")
+    assert accuse.startswith("Accusé d'enregistrement Déclaration de cession d'un véhicule")
+    assert f"Numéro de dossier : {record['numero_dossier']}" in accuse and record["code_cession"] not in accuse
+    assert filename == f"accuse-enregistrement-{record['numero_dossier']}.pdf"
     assert user.get(done.location + "/certificat-provisoire").status == 404
 
 
@@ -265,9 +297,10 @@ def test_the_buyer_uses_the_code_accepts_the_normalised_address_and_pays(user, s
     confirmation = _text(user.get(done.location).text)
     assert f"Numéro de dossier : {record['numero_dossier']}" in confirmation
     assert "pendant 1 mois, jusqu'au 15/12/2026" in confirmation
-    cpi = user.get(done.location + "/certificat-provisoire")
-    assert cpi.h1() == "Certificat provisoire d'immatriculation"
-    assert "Valable jusqu'au : 15/12/2026" in _text(cpi.text)
+    cpi, filename = _pdf(user, done.location + "/certificat-provisoire")
+    assert cpi.startswith("Certificat provisoire d'immatriculation Immatriculation : GE-415-KL")
+    assert "Valable jusqu'au : 15/12/2026" in cpi and "Nom de naissance : Lefèvre" in cpi
+    assert filename == f"certificat-provisoire-{record['numero_dossier']}.pdf"
 
     reused = user.post(TITULAIRE, {"immatriculation": "GE-415-KL", "identification": "code",
                                    "code_cession": cession["code_cession"]})
@@ -399,24 +432,49 @@ def test_the_same_address_is_refused(user):
 # -- changement d'état civil, de raison sociale ----------------------------------------------------------
 
 
-def test_a_name_change_after_marriage(user, sandbox):
+PIECES_ETAT_CIVIL = {  # docs/teleservices.md §9.4: F16876's pieces
+    "justificatif_domicile": ("justificatif-domicile.pdf", PDF["domicile"]),
+    "cerfa_13750": ("cerfa-13750.pdf", PDF["cerfa"]),
+    "certificat_actuel": ("carte-grise.pdf", PDF["carte"]),
+    "justificatif": ("acte-mariage.pdf", PDF["acte"]),
+}
+
+
+def test_a_name_change_after_marriage_is_paid_13_76(user, sandbox):
     _fill(user, [(ETAT_CIVIL, {"immatriculation": "DB-732-MN", "numero_formule": "2020DB73205"}),
                  (ETAT_CIVIL + "/nature", {"nature": "etat_matrimonial", "nom_naissance": "Lefèvre",
                                            "nom_usage": "Morvan", "prenoms": "Camille, Louise",
                                            "raison_sociale": ""})])
-    reply = user.post_files(ETAT_CIVIL + "/pieces", {"qualite": "titulaire"},
-                            {"justificatif": ("acte-mariage.pdf", PDF["acte"])})
+    reply = user.post_files(ETAT_CIVIL + "/pieces", {"qualite": "titulaire"}, PIECES_ETAT_CIVIL)
     assert reply.status == 303, reply.errors()
-    done = _certify(user, ETAT_CIVIL)
+    recap = _text(user.get(ETAT_CIVIL + "/recapitulatif").text)
+    assert "Montant total 13,76 €" in recap
+    to_payment = _certify(user, ETAT_CIVIL)
+    assert to_payment.location == sandbox.url(ETAT_CIVIL + "/paiement")
+    assert sandbox.received() == []  # nothing is recorded before the card is accepted
+    done = user.post(ETAT_CIVIL + "/paiement", {"jeton": _jeton(user.get(ETAT_CIVIL + "/paiement")), **CARTE})
     [record] = sandbox.received("immatriculation-changement-etat-civil")
     assert record["data"] == {
         "immatriculation": "DB-732-MN", "numero_formule": "2020DB73205", "date_certificat": "",
         "nature": "etat_matrimonial", "nom_naissance": "Lefèvre", "nom_usage": "Morvan",
         "prenoms": "Camille, Louise", "raison_sociale": "", "qualite": "titulaire",
+        "justificatif_domicile": _received("domicile", "justificatif-domicile.pdf"),
+        "cerfa_13750": _received("cerfa", "cerfa-13750.pdf"),
+        "certificat_actuel": _received("carte", "carte-grise.pdf"),
         "justificatif": _received("acte", "acte-mariage.pdf"), "certification": "oui",
     }
-    assert "paiement" not in record
+    assert record["paiement"] == {"montant": "13,76", "carte_fin": "1111"}
     assert f"Numéro de dossier : {record['numero_dossier']}" in _text(user.get(done.location).text)
+
+
+def test_each_piece_of_the_etat_civil_change_is_required(user):
+    _fill(user, [(ETAT_CIVIL, {"immatriculation": "DB-732-MN", "numero_formule": "2020DB73205"}),
+                 (ETAT_CIVIL + "/nature", {"nature": "etat_civil", "nom_naissance": "Lefèvre",
+                                           "prenoms": "Camille", "nom_usage": "", "raison_sociale": ""})])
+    reply = user.post_files(ETAT_CIVIL + "/pieces", {"qualite": "titulaire"},
+                            {"justificatif": ("acte.pdf", PDF["acte"])})
+    assert reply.status == 200
+    assert len(reply.errors()) == 3, reply.errors()
 
 
 @pytest.mark.parametrize(("vehicule", "nature", "error"), [

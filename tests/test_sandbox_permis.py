@@ -27,7 +27,7 @@ SPACE = "https://permisdeconduire.ants.gouv.fr/monespace/"
 START = "https://permisdeconduire.ants.gouv.fr/monespace/demande-permis"
 MOTIF = START + "/motif"
 RECAP = START + "/recapitulatif"
-ESPACE_CONDUITE = "https://ants.gouv.fr/moncompte/mon-espace-conduite"
+ESPACE_CONDUITE = "https://ants.gouv.fr/monespace/mon-espace-conduite"
 SUIVI = ESPACE_CONDUITE + "/suivi-permis"
 TODAY = date(2026, 11, 15)
 
@@ -357,7 +357,7 @@ def test_the_recap_requires_the_certification(user, sandbox):
 def test_the_pages_need_the_ants_login(client_anonymous):
     for url in (SPACE, START, ESPACE_CONDUITE, SUIVI):
         reply = client_anonymous.get(url, follow=False)
-        assert reply.status == 303 and "/moncompte/se-connecter?next=" in reply.location
+        assert reply.status == 303 and "/monespace/se-connecter?next=" in reply.location
 
 
 @pytest.fixture
@@ -366,12 +366,12 @@ def client_anonymous(sandbox) -> Client:
 
 
 def test_mon_espace_conduite_links_the_demande_and_the_suivi(user, sandbox):
-    space = user.get("https://ants.gouv.fr/moncompte/mon-espace")
-    assert 'href="/moncompte/mon-espace-conduite"' in space.text
+    space = user.get("https://ants.gouv.fr/monespace/mon-espace")
+    assert 'href="/monespace/mon-espace-conduite"' in space.text
     page = user.get(ESPACE_CONDUITE)
     assert page.h1() == "Mon espace conduite"
     assert f'href="{sandbox.url(SPACE)}">Faire une demande de permis de conduire</a>' in page.text
-    assert 'href="/moncompte/mon-espace-conduite/suivi-permis">Suivre ma demande de permis de conduire</a>' in page.text
+    assert 'href="/monespace/mon-espace-conduite/suivi-permis">Suivre ma demande de permis de conduire</a>' in page.text
 
 
 @pytest.mark.parametrize("numero, statut, etapes", [

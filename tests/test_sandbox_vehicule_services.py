@@ -33,6 +33,7 @@ ACTIVITES = {"activite_commerce": "oui", "activite_loueur": "oui"}
 RESPONSABLE = {"gerant_nom": "Lefèvre", "gerant_prenoms": "Paul", "telephone": "03 44 12 34 56",
                "courriel": "garage@example.fr"}
 KBIS, PIECE = b"%PDF-1.4 extrait Kbis", b"%PDF-1.4 carte d'identite"
+PIECES = {"date_kbis": "02/10/2026", "utilisateurs_siv": "1"}
 
 
 class Browser(Client):
@@ -46,10 +47,13 @@ class Browser(Client):
         except urllib.error.HTTPError as exc:
             return exc.code, dict(exc.headers), exc.read()
 
-    def upload(self, url: str, files: dict[str, tuple[str, bytes]]) -> Reply:
-        """POST multipart/form-data, as the browser sends a form with file inputs."""
+    def upload(self, url: str, files: dict[str, tuple[str, bytes]], fields: dict[str, str] | None = None) -> Reply:
+        """POST multipart/form-data, as the browser sends a form with file inputs (and other fields)."""
         boundary = uuid.uuid4().hex
         body = b"".join(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+            for name, value in (fields or {}).items()
+        ) + b"".join(
             f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
             f"Content-Type: application/pdf\r\n\r\n".encode() + content + b"\r\n"
             for name, (filename, content) in files.items()
@@ -217,7 +221,8 @@ def _fill_habilitation(user: Browser, entreprise: dict = ENTREPRISE) -> None:
                       (HABILITATION + "/responsable", RESPONSABLE)):
         reply = user.post(url, data)
         assert reply.status == 303, (url, reply.errors())
-    pieces = user.upload(HABILITATION + "/pieces", {"kbis": ("kbis.pdf", KBIS), "piece_identite": ("cni.pdf", PIECE)})
+    pieces = user.upload(HABILITATION + "/pieces", {"kbis": ("kbis.pdf", KBIS), "piece_identite": ("cni.pdf", PIECE)},
+                         PIECES)
     assert pieces.status == 303, pieces.errors()
 
 
@@ -248,14 +253,17 @@ def test_habilitation_is_recorded_with_its_files_and_twice_if_sent_twice(logged_
     record = records[0]
     assert record["account"] == "mairie.demo@ants.bac-a-sable.fr"
     assert record["data"] == {
-        **ENTREPRISE, "siret": "73282932000074", **ACTIVITES, **RESPONSABLE, "certification": "oui",
+        **ENTREPRISE, "siret": "73282932000074", **ACTIVITES, **RESPONSABLE, **PIECES, "certification": "oui",
         "kbis": {"nom": "kbis.pdf", "taille": len(KBIS), "sha256": hashlib.sha256(KBIS).hexdigest()},
         "piece_identite": {"nom": "cni.pdf", "taille": len(PIECE), "sha256": hashlib.sha256(PIECE).hexdigest()},
     }
     confirmation = logged_in.get(first.location)
-    assert confirmation.h1() == "Votre demande d'habilitation est enregistrée"
+    assert confirmation.h1() == "Votre pré-demande d'habilitation est enregistrée"
     assert f"Numéro de demande : {record['numero_demande']}" in _text(confirmation.text)
-    assert "La préfecture instruit votre demande" in confirmation.text
+    assert "Envoyez votre dossier au service SIV de la préfecture (adresse de la forme pref-siv@…" in \
+        unescape(confirmation.text)
+    assert "La préfecture demande elle-même le bulletin n° 2 du casier judiciaire du gérant." in \
+        unescape(confirmation.text)
 
 
 def test_habilitation_pages_cannot_be_skipped_and_files_are_required(logged_in):
@@ -265,9 +273,31 @@ def test_habilitation_pages_cannot_be_skipped_and_files_are_required(logged_in):
     assert logged_in.post(HABILITATION + "/activites", {}).errors() == ["Veuillez cocher au moins une activité."]
     logged_in.post(HABILITATION + "/activites", ACTIVITES)
     logged_in.post(HABILITATION + "/responsable", RESPONSABLE)
-    missing = logged_in.upload(HABILITATION + "/pieces", {"kbis": ("kbis.docx", KBIS)})
+    missing = logged_in.upload(HABILITATION + "/pieces", {"kbis": ("kbis.docx", KBIS)}, PIECES)
     assert missing.errors() == ["Le fichier doit être au format pdf, jpg ou png.",
                                 "Veuillez joindre la pièce d'identité du gérant."]
+    users = logged_in.upload(HABILITATION + "/pieces", {"kbis": ("kbis.pdf", KBIS), "piece_identite": ("cni.pdf", PIECE)},
+                             {**PIECES, "utilisateurs_siv": "3"})
+    assert users.errors() == ["Veuillez joindre la pièce d'identité de l'utilisateur n° 2 du SIV.",
+                              "Veuillez joindre la pièce d'identité de l'utilisateur n° 3 du SIV."]
+
+
+@pytest.mark.parametrize("date_kbis, refused, warned", [
+    ("15/05/2026", False, False),  # 6 months to the day before the sandbox's 15/11/2026: no warning
+    ("14/05/2026", False, True),   # older than 6 months (the Hérault's rule) [?]: a warning
+    ("15/11/2024", False, True),   # 2 years to the day: still accepted (Ille-et-Vilaine's rule) [?]
+    ("14/11/2024", True, False),   # older than 2 years: refused
+])
+def test_the_kbis_age_is_a_dated_rule(logged_in, date_kbis, refused, warned):
+    for url, data in ((HABILITATION, ENTREPRISE), (HABILITATION + "/activites", ACTIVITES),
+                      (HABILITATION + "/responsable", RESPONSABLE)):
+        logged_in.post(url, data)
+    sent = logged_in.upload(HABILITATION + "/pieces", {"kbis": ("kbis.pdf", KBIS), "piece_identite": ("cni.pdf", PIECE)},
+                            {**PIECES, "date_kbis": date_kbis})
+    assert sent.errors() == (["L'extrait Kbis doit dater de moins de 2 ans."] if refused else [])
+    if not refused:
+        recap = unescape(logged_in.get(HABILITATION + "/recapitulatif").text)
+        assert ("Votre extrait Kbis date de plus de 6 mois" in recap) == warned
 
 
 INVALID_SIRET = "Le numéro SIRET n'est pas valide. Vérifiez-le sur l'extrait Kbis."

@@ -110,7 +110,9 @@ GARAGE = {
     "telephone": "06 12 34 56 78",
     "courriel": "garage.du.centre@example.fr",
     "kbis": "kbis.pdf",
+    "date_kbis": "02/10/2026",
     "piece_identite": "piece-identite.pdf",
+    "utilisateurs_siv": "1",
 }
 
 
@@ -119,9 +121,10 @@ def _scanned(scans, name: str) -> dict:
     return {"nom": name, "taille": len(content), "sha256": hashlib.sha256(content).hexdigest()}
 
 
-def test_habilitation_of_a_garage_with_its_scans(run_demarche, sandbox, scans):
-    result, approver, _ = run_demarche("immatriculation-habilitation",
-                                       {**GARAGE, "casier_judiciaire": "casier-judiciaire.pdf"})
+def test_habilitation_of_a_garage_with_the_id_of_each_siv_user(run_demarche, sandbox, scans):
+    data = {**GARAGE, "utilisateurs_siv": "3", "identite_utilisateur_2": "mandat.pdf",
+            "identite_utilisateur_3": "justificatif-domicile.pdf"}  # any scan stands for an ID here
+    result, approver, _ = run_demarche("immatriculation-habilitation", data)
 
     assert result.outcome is Outcome.COMPLETED, result.error
     (record,) = sandbox.received("immatriculation-habilitation")
@@ -132,18 +135,38 @@ def test_habilitation_of_a_garage_with_its_scans(run_demarche, sandbox, scans):
         "activite_commerce": "oui", "agrement": "oui",
         "gerant_nom": "Lefèvre", "gerant_prenoms": "Paul", "telephone": "0612345678",
         "courriel": "garage.du.centre@example.fr",
-        "kbis": _scanned(scans, "kbis.pdf"), "piece_identite": _scanned(scans, "piece-identite.pdf"),
-        "casier_judiciaire": _scanned(scans, "casier-judiciaire.pdf"),
+        "kbis": _scanned(scans, "kbis.pdf"), "date_kbis": "02/10/2026",
+        "piece_identite": _scanned(scans, "piece-identite.pdf"), "utilisateurs_siv": "3",
+        "identite_utilisateur_2": _scanned(scans, "mandat.pdf"),
+        "identite_utilisateur_3": _scanned(scans, "justificatif-domicile.pdf"),
         "certification": "oui",
     }
     assert [v.title for v in approver.seen if v.gate == "submit"][:1] == ["Récapitulatif"]
 
 
-def test_habilitation_of_an_expert_without_agrement_nor_casier(run_demarche, sandbox, scans):
+@pytest.mark.parametrize("activite, label", [
+    ("operateur", "activite_operateur"), ("amenageur", "activite_amenageur"),
+    ("reparateur", "activite_reparateur"), ("ventes", "activite_ventes"),
+])
+def test_the_activities_of_the_prefectures_pages(run_demarche, sandbox, scans, activite, label):
+    result, _, _ = run_demarche("immatriculation-habilitation", {**GARAGE, "activite": activite})
+    assert result.outcome is Outcome.COMPLETED, result.error
+    received = sandbox.received("immatriculation-habilitation")[0]["data"]
+    assert [key for key in received if key.startswith("activite_")] == [label]
+
+
+def test_a_kbis_older_than_two_years_stops_on_the_sites_message(run_demarche, sandbox, scans):
+    result, approver, _ = run_demarche("immatriculation-habilitation", {**GARAGE, "date_kbis": "14/11/2024"})
+    assert result.outcome is Outcome.STOPPED
+    assert approver.seen[-1].site_errors == ("L'extrait Kbis doit dater de moins de 2 ans.",)
+    assert sandbox.received() == []
+
+
+def test_habilitation_of_an_expert_without_agrement(run_demarche, sandbox, scans):
     data = {**GARAGE, "activite": "expert", "agrement": None}
     result, _, _ = run_demarche("immatriculation-habilitation", data)
 
     assert result.outcome is Outcome.COMPLETED, result.error
     received = sandbox.received("immatriculation-habilitation")[0]["data"]
     assert [key for key in received if key.startswith("activite_")] == ["activite_expert"]
-    assert "agrement" not in received and "casier_judiciaire" not in received
+    assert "agrement" not in received and "identite_utilisateur_2" not in received

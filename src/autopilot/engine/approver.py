@@ -84,6 +84,7 @@ class StepView:
     outputs: tuple[tuple[str, str], ...] = ()  # (label, value) pairs, shown at the end
     choices: tuple[str, ...] = ()  # PICK: the scans the mediator may choose from (file names); REPAIR: the proposals
     pick_for: str | None = None  # PICK: the upload field's label; REPAIR: the target's
+    citizen: bool = False  # MANUAL: the citizen types their own secret (a login); nothing is shown or read
 
 
 class Approver(Protocol):

@@ -119,6 +119,10 @@ PAYMENT_BY_HAND = (
     "autopilot ne les lit pas et ne les saisit pas."
 )
 PAYMENT_HIDDEN = "Les données personnelles sont masquées pendant le paiement."
+CITIZEN_BY_HAND = (
+    "L'usager se connecte lui-même : autopilot ne lit pas, ne saisit pas et n'enregistre pas ce qu'il tape ; "
+    "la démarche reprend seule quand le site revient."
+)
 
 # At a document to pick: « Reprendre » lists the folder again (after a new scan), « Passer » leaves
 # that one upload field empty, not the step.
@@ -200,7 +204,7 @@ def panel_state(
     view: StepView, *, seq: int, token: str, decidable: bool, collapsed: bool, arm_ms: int = ARM_MS
 ) -> PanelState:
     """What panel.js renders for `view`: display-ready French, no secret ever included."""
-    paying_by_hand = view.gate == "payment" and view.moment is Moment.MANUAL
+    paying_by_hand = view.moment is Moment.MANUAL and (view.gate == "payment" or view.citizen)
     fields: list[FieldRow] = [] if paying_by_hand else [
         {
             "label": f.label,
@@ -227,7 +231,7 @@ def panel_state(
                      "short": f"{view.index}/{view.total}"},
         "title": view.title,
         "message": _message(view, fields),
-        "notice": PAYMENT_BY_HAND if paying_by_hand else None,
+        "notice": (CITIZEN_BY_HAND if view.citizen else PAYMENT_BY_HAND) if paying_by_hand else None,
         "mismatch": None if paying_by_hand else _mismatch_summary(view),
         "siteErrors": list(view.site_errors),
         "fields": fields,

@@ -364,6 +364,11 @@ class Runner:
         """Open the real URL of `step.goto` (or its sandbox replica); SiteUnreachable if it cannot."""
         open_page(self.page, self.origins, step.goto, self.timeouts.response)
 
+    def _on_flow_site(self) -> bool:
+        """Whether the page is on one of the run's sites (by the browser's URL, nothing read from the page)."""
+        host = self.origins.real_host(self.page.url)
+        return host is not None and self.allows_host(host)
+
     def _check_domain(self, step: Step) -> None:
         host = self.origins.real_host(self.page.url)
         if host is None or not self.allows_host(host):
@@ -383,22 +388,28 @@ class Runner:
 
     def _manual(self, step: Step, number: int) -> None:
         self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : action manuelle — {step.manual.instruction}")
-        self._by_hand(step, number, step.manual.instruction, step.manual.until)
+        self._by_hand(step, number, step.manual.instruction, step.manual.until, citizen=step.manual.by == "usager")
         if step.gate == "payment" and (PAID, step.title) not in self.done:
             self.done.append((PAID, step.title))
 
-    def _by_hand(self, step: Step, number: int, instruction: str, until: Expect | Until | None) -> None:
+    def _by_hand(self, step: Step, number: int, instruction: str, until: Expect | Until | None, *,
+                 citizen: bool = False) -> None:
         """Wait for a person to act on the page. With `until`, the run resumes on it alone: a
-        « Reprendre » pressed before it holds (the citizen has not paid yet) waits on, however long."""
+        « Reprendre » pressed before it holds (the citizen has not paid yet) waits on, however long.
+        `citizen`: the citizen logs in themself; no script runs in their login pages (FranceConnect)."""
         message = instruction
+        ready = (lambda: self._shows(until)) if until else None
+        if citizen and until:
+            ready = lambda: self._on_flow_site() and self._shows(until)  # noqa: E731
         while True:
             decision = self.approver.decide(
-                self._view(step, number, Moment.MANUAL, {Decision.RESUME, Decision.STOP}, message=message),
-                poll=(lambda: self._shows(until)) if until else None,
+                self._view(step, number, Moment.MANUAL, {Decision.RESUME, Decision.STOP}, message=message,
+                           citizen=citizen),
+                poll=ready,
             )
             if decision is Decision.STOP:
                 raise Stop
-            if until is None or self._shows(until):
+            if ready is None or ready():
                 return
             message = (f"La page n'affiche pas encore {_described(until)} : autopilot reprendra dès qu'elle"
                        f" s'affichera. {instruction}")

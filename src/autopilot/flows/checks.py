@@ -136,6 +136,10 @@ def _check_step(flow: Flow, step: Step, at: Path, problem: Raise, trust: Trust, 
         _check_condition(flow, condition, (*at, "when"), problem)
     if step.gate == "submit" and step.next is None:
         raise problem((*at, "gate"), "une étape « gate: submit » doit dire quel bouton envoie (« next »)")
+    if step.manual is not None and step.manual.by == "usager" and step.manual.until is None:
+        raise problem((*at, "manual", "until"),
+                      "une étape manuelle de l'usager doit dire quelle page la termine (« until »)",
+                      "autopilot reprend seul quand cette page s'affiche, sans rien lire de ce que l'usager tape.")
     if step.gate == "payment" and step.manual is None:
         raise problem(
             (*at, "gate"),

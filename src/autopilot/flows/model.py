@@ -335,11 +335,16 @@ class Until(Strict):
 class Manual(Strict):
     """Something only a human can do (a code received by e-mail, a captcha, a payment).
 
-    `{instruction: "Saisissez le code reçu dans la boîte mail de la mairie.", until: {url: /moncompte/mon-espace}}`
+    `{instruction: "Saisissez le code reçu dans la boîte mail de la mairie.", until: {url: /monespace/}}`
+
+    `by: usager` hands the keyboard to the citizen for their own secret (their FranceConnect login):
+    the panel says so and shows no field, and the run looks at the page only once it is back on
+    the flow's own sites, to see whether `until` (required then) holds.
     """
 
     instruction: str
     until: Until | None = None
+    by: Literal["mediateur", "usager"] = "mediateur"
 
 
 class Extract(Strict):

@@ -1,8 +1,9 @@
 """Replica of the professionals' habilitation request (SIV) on immatriculation.ants.gouv.fr.
 
-docs/teleservices.md §5 « Habilitation des professionnels ». The habilitation is granted by the préfet
-(a convention); the ANTS form is only the pré-demande that the préfecture instructs. Its real
-path, page split and labels are NOT confirmed [?]. Login with the ANTS account. Under
+docs/teleservices.md §5 « Habilitation des professionnels » and §9.4 [S]. The habilitation is granted
+by the préfet (a convention); the ANTS form is only the pré-demande, then the file goes to the
+préfecture (pref-siv@…), which asks for the gérant's casier judiciaire bulletin n° 2 itself. Its
+real path, page split and labels are NOT confirmed [?]. Login with the ANTS account. Under
 `START_PATH` (= S), five pages with a `fr-stepper`, « Précédent » / « Suivant », PRG, and the
 récapitulatif's « Modifier » links (`?retour=recapitulatif`):
 
@@ -13,16 +14,19 @@ récapitulatif's « Modifier » links (`?retour=recapitulatif`):
    `activite_<code>`), and agrement (also ask the DGFiP's agrément to collect the taxes).
 3. `S/responsable` « Responsable et contact »: gerant_nom, gerant_prenoms, telephone (a French
    number, 10 digits), courriel.
-4. `S/pieces` « Pièces justificatives »: kbis (« Extrait Kbis »), piece_identite (« Pièce
-   d'identité du gérant »), and optionally casier_judiciaire (« Extrait de casier judiciaire du
-   gérant (facultatif) »): pdf, jpg or png up to 10 Mo [?]. A file already sent is kept when the
-   page is sent again without one. The casier judiciaire is [S] (certisiv.fr says B2): only
-   administrations may obtain a bulletin n° 2, so the page says the préfecture asks for it and
-   takes the gérant's own extract (bulletin n° 3) if given.
+4. `S/pieces` « Pièces justificatives »: kbis (« Extrait Kbis ») and date_kbis (« Date de
+   l'extrait Kbis »), piece_identite (« Pièce d'identité du gérant »), utilisateurs_siv
+   (« Nombre de personnes qui utiliseront le SIV (gérant compris) », 1 to 4 [?]) and, for each
+   other user, identite_utilisateur_<n> (« Pièce d'identité de l'utilisateur n° <n> du SIV »,
+   n = 2…4): the ID of every SIV user [S]. Files: pdf, jpg or png up to 10 Mo [?]; a file already
+   sent is kept when the page is sent again without one. The Kbis' age [?]: < 6 months in the
+   Hérault, < 2 years in Ille-et-Vilaine — refused past `KBIS_MAX_MONTHS`, a warning on the
+   récapitulatif past `KBIS_WARNING_MONTHS`, counted on the sandbox's clock. Nothing is asked of
+   the casier judiciaire: the préfecture requests the bulletin n° 2 [S].
 5. `S/recapitulatif` « Récapitulatif »: certification; button « Envoyer ma demande ».
 
-Then `S/confirmation/<numero>` « Votre demande d'habilitation est enregistrée », « Numéro de
-demande : HAB-… » (format [?]). A company created less than 2 years ago gets a warning on the
+Then `S/confirmation/<numero>` « Votre pré-demande d'habilitation est enregistrée », « Numéro de
+demande : HAB-… » (format [?]), and what to send to the préfecture. A company created less than 2 years ago gets a warning on the
 récapitulatif and the confirmation, not a refusal: the 2-year rule (from 1 April 2023) is
 confirmed for the Oise only [C].
 
@@ -69,10 +73,24 @@ ACTIVITES = [
     ("vhu", "Centre VHU ou broyeur agréé"),
     ("credit", "Établissement de crédit"),
     ("assureur", "Entreprise d'assurance"),
+    # docs/teleservices.md §9.4 [S]
+    ("operateur", "Opérateur qualifié"),
+    ("amenageur", "Aménageur qualifié"),
+    ("reparateur", "Réparateur automobile"),
+    ("ventes", "Commissaire-priseur judiciaire ou opérateur de ventes volontaires"),
 ]
-# name -> how the "missing" message names it; None: optional.
-UPLOADS = {"kbis": "l'extrait Kbis", "piece_identite": "la pièce d'identité du gérant", "casier_judiciaire": None}
+# name -> how the "missing" message names it.
+UPLOADS = {"kbis": "l'extrait Kbis", "piece_identite": "la pièce d'identité du gérant"}
+MAX_USERS = 4  # [?] how many SIV users a pré-demande names
+USER_UPLOADS = {f"identite_utilisateur_{n}": f"la pièce d'identité de l'utilisateur n° {n} du SIV"
+                for n in range(2, MAX_USERS + 1)}
 UPLOAD_MAX = 10 * 1024 * 1024
+# The Kbis' age (docs/teleservices.md §9.4 [?]): Ille-et-Vilaine (2021) < 2 years, Hérault < 6 months.
+KBIS_MAX_MONTHS = 24
+KBIS_WARNING_MONTHS = 6
+KBIS_TROP_ANCIEN = "L'extrait Kbis doit dater de moins de 2 ans."
+KBIS_AVERTISSEMENT = ("Votre extrait Kbis date de plus de 6 mois : certaines préfectures (par exemple celle de "
+                      "l'Hérault) demandent un extrait de moins de 6 mois.")
 LA_POSTE_SIREN = "356000000"
 HOME = (Link("Immatriculation", TITRE, HOST, START_PATH),)
 TWO_YEAR_RULE_FROM = date(2023, 4, 1)
@@ -137,12 +155,40 @@ def _check_responsable(c: FormCheck) -> None:
     c.email("courriel", required=True)
 
 
+def months_before(day: date, months: int) -> date:
+    """The same day `months` months earlier (the month's last day when it has no such day)."""
+    year, month = divmod(day.year * 12 + day.month - 1 - months, 12)
+    for last in (day.day, 30, 29, 28):
+        try:
+            return date(year, month + 1, last)
+        except ValueError:
+            continue
+    raise AssertionError("unreachable")
+
+
+def _kbis_day(value: str) -> date:
+    day, month, year = (int(part) for part in value.split("/"))
+    return date(year, month or 1, day or 1)
+
+
+def kbis_ancien(date_kbis: str, today: date) -> bool:
+    """Whether the Kbis is older than `KBIS_WARNING_MONTHS` (a warning, not a refusal)."""
+    return _kbis_day(date_kbis) < months_before(today, KBIS_WARNING_MONTHS)
+
+
 def _check_pieces(c: FormCheck, kept: dict[str, Any]) -> dict[str, Any]:
-    """The uploads of the pieces page (a file not sent again is kept); fails the missing or wrong ones."""
-    files: dict[str, Any] = {}
-    for name, what in UPLOADS.items():
-        record = c.upload(name, request.files.get(name), what or "", max_bytes=UPLOAD_MAX, required=what is not None,
-                          kept=kept.get(name))
+    """The pieces page: the Kbis' date, the number of SIV users, the uploads (a file not sent again is
+    kept); fails the missing or wrong ones."""
+    c.date("date_kbis", "la date de l'extrait Kbis")
+    if "date_kbis" not in c.errors and _kbis_day(c.value("date_kbis")) < months_before(c.today, KBIS_MAX_MONTHS):
+        c.fail("date_kbis", KBIS_TROP_ANCIEN)
+    c.choice("utilisateurs_siv", "le nombre de personnes qui utiliseront le SIV",
+             [str(n) for n in range(1, MAX_USERS + 1)])
+    users = int(c.value("utilisateurs_siv") or "1") if "utilisateurs_siv" not in c.errors else 1
+    files: dict[str, Any] = {name: c.value(name) for name in ("date_kbis", "utilisateurs_siv")}
+    wanted = {**UPLOADS, **{name: what for n, (name, what) in enumerate(USER_UPLOADS.items(), 2) if n <= users}}
+    for name, what in wanted.items():
+        record = c.upload(name, request.files.get(name), what, max_bytes=UPLOAD_MAX, kept=kept.get(name))
         if record:
             files[name] = record
     return files
@@ -173,7 +219,7 @@ PAGES = (
          tuple(f"activite_{code}" for code, _ in ACTIVITES) + ("agrement",), _check_activites),
     Page("responsable", "Responsable et contact", "/responsable",
          ("gerant_nom", "gerant_prenoms", "telephone", "courriel"), _check_responsable),
-    Page("pieces", "Pièces justificatives", "/pieces", (), lambda c: None),
+    Page("pieces", "Pièces justificatives", "/pieces", ("date_kbis", "utilisateurs_siv"), lambda c: None),
     Page("recapitulatif", "Récapitulatif", "/recapitulatif", ("certification",), _check_recapitulatif),
 )
 RECAP = PAGES[-1]
@@ -205,7 +251,9 @@ def _render(page: Page, pages: dict[str, dict[str, Any]], **context: Any) -> str
         f"habilitation/{page.slug}.html", demarche={"titre": TITRE}, step=page, number=index + 1,
         total=len(PAGES), next_title=PAGES[index + 1].title if index + 1 < len(PAGES) else None,
         previous_url=PAGES[index - 1].path if index else local_url(ANTS_HOST, VEHICLE_SPACE_PATH),
-        activites=ACTIVITES, choisies=choisies, pages=PAGES, **{"values": {}, "errors": {}, **context},
+        activites=ACTIVITES, choisies=choisies, pages=PAGES, max_users=MAX_USERS,
+        users_options=[str(n) for n in range(1, MAX_USERS + 1)],
+        **{"values": {}, "errors": {}, **context},
     )
 
 
@@ -248,7 +296,8 @@ def _recap_view() -> Any:
         return redirect(missing.path, 303)
     d = _merged(pages)
     context = {"d": d, "jeton": jeton, "editable": True, "jeune": jeune_entreprise(d["date_creation"], today),
-               "jeune_message": JEUNE_ENTREPRISE}
+               "jeune_message": JEUNE_ENTREPRISE,
+               "kbis_message": KBIS_AVERTISSEMENT if kbis_ancien(d["date_kbis"], today) else None}
     if request.method == "GET":
         return _render(RECAP, pages, **context)
     values = {name: request.form[name] for name in RECAP.fields if name in request.form}
@@ -272,8 +321,8 @@ def _confirmation_view(numero: str) -> str:
     if record is None:
         abort(404)
     return render_template(
-        "habilitation/confirmation.html", titre="Votre demande d'habilitation est enregistrée", numero=numero,
-        d=record["data"], jeune=jeune_entreprise(record["data"]["date_creation"], state.today()),
+        "habilitation/confirmation.html", titre="Votre pré-demande d'habilitation est enregistrée", numero=numero,
+        d=record["data"], jeune=jeune_entreprise(record["data"]["date_creation"], state.today()), max_users=MAX_USERS,
         jeune_message=JEUNE_ENTREPRISE, demarche={"titre": TITRE},
         space_url=local_url(ANTS_HOST, VEHICLE_SPACE_PATH),
     )

@@ -10,8 +10,10 @@ from that list, loosely validated where it is unconfirmed. The replica is split 
 pages, récapitulatif, payment and confirmation are served), this module, and
 `ants_immatriculation_titulaire` (changement de titulaire, d'adresse, d'état civil).
 
-- `ants.gouv.fr/moncompte/mon-espace-vehicule` — h1 "Mon espace véhicule": one link per démarche,
-  and "Demander une habilitation professionnelle" (served by `ants_habilitation`).
+- `ants.gouv.fr/monespace/mon-espace-vehicule` — h1 "Mon espace véhicule": one link per démarche
+  ("Vendre ou donner mon véhicule", "J'achète ou je reçois un véhicule d'occasion" as the ANTS FAQ
+  names them, §9.4 [S]; the others under "Je souhaite faire une autre demande"), and "Demander une
+  habilitation professionnelle" (served by `ants_habilitation`).
 - `/demarches-en-ligne/declaration-cession` (the seller): "Identification du véhicule"
   ("Immatriculation du véhicule", "Numéro de formule" or, for a pre-2009 `123 AB 01` plate,
   "Date du certificat d'immatriculation") → "Acquéreur" (a person, or a company: "Raison sociale",
@@ -208,9 +210,10 @@ def training() -> list[Table]:
 @login_required
 def vehicle_space() -> str:
     links = [
-        ("Je vends ou je donne mon véhicule", CESSION.start_path,
+        # The first two names are the ANTS FAQ's (docs/teleservices.md §9.4 [S]); the others [?].
+        ("Vendre ou donner mon véhicule", CESSION.start_path,
          "Déclarez la cession dans les 15 jours et obtenez le code de cession à remettre à l'acquéreur."),
-        ("J'achète un véhicule d'occasion", TITULAIRE.start_path,
+        ("J'achète ou je reçois un véhicule d'occasion", TITULAIRE.start_path,
          "Faites établir le certificat d'immatriculation à votre nom dans le mois qui suit l'achat."),
         ("Je change d'adresse", ADRESSE.start_path,
          "Dans le mois qui suit le déménagement. Les trois premiers changements donnent lieu à une étiquette gratuite."),

@@ -15,8 +15,14 @@ vehicles and codes de cession are those of `immatriculation_vehicules`.
   pre-filled) → "Pièces justificatives" → récapitulatif. The 1st to 3rd change of an SIV
   certificate: a free étiquette; from the 4th, and for any FNI plate: a new certificate, paid.
 - `/demarches-en-ligne/changement-etat-civil`: identification → "Nature du changement" (état
-  civil, état matrimonial, or raison sociale for a company) → "Pièces justificatives" →
-  récapitulatif. Free here [?]: the fee of this démarche is not confirmed.
+  civil, état matrimonial, or raison sociale for a company) → "Pièces justificatives" (the
+  justificatif de domicile, the Cerfa 13750, the current certificate, the proof of the change) →
+  récapitulatif → payment of 13,76 € (taxe fixe + redevance d'acheminement), as F16876 says
+  (docs/teleservices.md §9.4 [S]); the same fee for a company's raison sociale [?].
+
+Both the changement de titulaire and d'état civil first ask for the titulaire's own FranceConnect
+login, beside the mairie's session (`ants_franceconnect`; docs/teleservices.md §9.4 [S], the
+mairie's account alone [?]).
 
 "Pièces justificatives" asks whether the account acts as the titulaire or for them; for them it
 needs the "Mandat d'immatriculation (Cerfa 13757)" and the "Pièce d'identité du titulaire" (§0).
@@ -37,6 +43,7 @@ from typing import Any
 
 from flask import Blueprint, request
 
+from autopilot.sandbox.ants_franceconnect import CITIZEN_LOGIN
 from autopilot.sandbox.immatriculation_champs import (
     ADRESSE_FIELDS,
     CHOIX_ADRESSE,
@@ -229,6 +236,11 @@ def _apply_adresse(site: dict[str, Any], pages: Pages, numero: str, today: date)
     return {}
 
 
+def _etat_civil_fee(pages: Pages, today: date) -> list[tuple[str, Decimal]]:
+    """A new certificate without taxe régionale: 13,76 € (docs/teleservices.md §9.4)."""
+    return cost(today, None)
+
+
 def _apply_etat_civil(site: dict[str, Any], pages: Pages, numero: str, today: date) -> dict[str, Any]:
     plaque = pages["identification"]["immatriculation"]
     new_dossier(site, numero, "Changement d'état civil", plaque, STATUTS[0], today)
@@ -258,6 +270,7 @@ TITULAIRE = Demarche(
              multipart=True),
     ),
     submit_label="Valider et payer", fee=_titulaire_fee, new_certificate=lambda record: True, apply=_apply_titulaire,
+    citizen_login=CITIZEN_LOGIN,
 )
 
 ADRESSE = Demarche(
@@ -284,10 +297,14 @@ ETAT_CIVIL = Demarche(
         Page("nature", "Nature du changement", "nature",
              ("nature", "nom_naissance", "nom_usage", "prenoms", "raison_sociale"), _check_nature),
         Page("pieces", "Pièces justificatives", "pieces", PIECES_FIELDS,
-             _pieces_check(("justificatif", "le justificatif du changement")), multipart=True),
+             _pieces_check(("justificatif_domicile", "le justificatif de domicile"),
+                           ("cerfa_13750", "la demande de certificat d'immatriculation (Cerfa 13750)"),
+                           ("certificat_actuel", "le certificat d'immatriculation actuel"),
+                           ("justificatif", "le justificatif du changement")),
+             multipart=True),
     ),
-    submit_label="Valider ma demande", fee=lambda pages, today: None, new_certificate=lambda record: True,
-    apply=_apply_etat_civil,
+    submit_label="Valider et payer", fee=_etat_civil_fee, new_certificate=lambda record: True,
+    apply=_apply_etat_civil, citizen_login=CITIZEN_LOGIN,
 )
 
 for _demarche in (TITULAIRE, ADRESSE, ETAT_CIVIL):

@@ -8,8 +8,9 @@ account, then `S/recapitulatif` with "Je certifie sur l'honneur l'exactitude des
 fournies" and the démarche's submit button. When a fee is due the récapitulatif leads to
 `S/paiement` "Paiement par carte bancaire" (filled by the card holder; the card is never kept,
 only its last 4 digits), and the démarche is recorded once the card is accepted. Then
-`S/confirmation/<numero>`, its printable `.../accuse-enregistrement` and, when a new certificate
-is made, `.../certificat-provisoire` (the CPI, valid one month, France only). The screens'
+`S/confirmation/<numero>`, its `.../accuse-enregistrement` and, when a new certificate is made,
+`.../certificat-provisoire` (the CPI, valid one month, France only): PDF downloads
+(`immatriculation_documents`). The screens'
 labels, order, split and paths are NOT confirmed [?] (docs/teleservices.md §5).
 
 Records: `{"kind", "numero_dossier", "received_at", "account", "data"}` (+ what the démarche's
@@ -25,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
@@ -50,6 +51,7 @@ from autopilot.sandbox.immatriculation_champs import (
     Pages,
     draft_vehicle,
 )
+from autopilot.sandbox.immatriculation_documents import FILENAMES, document_pdf
 from autopilot.sandbox.immatriculation_vehicules import (
     CODE_CESSION_DAYS,
     euros,
@@ -58,6 +60,7 @@ from autopilot.sandbox.immatriculation_vehicules import (
     store,
     vehicle,
 )
+from autopilot.sandbox.kit.pdf import pdf_download
 from autopilot.sandbox.state import current_state, now_iso
 from autopilot.sandbox.validation import FormCheck
 
@@ -80,6 +83,18 @@ class Page:
     context: Callable[[Pages], dict[str, Any]] | None = None
 
 
+class CitizenLogin(Protocol):
+    """A login the citizen makes themself on top of the mairie's session (`ants_franceconnect`)."""
+
+    def guard(self, view: Callable[..., Any]) -> Callable[..., Any]:
+        """The view, sent to the login first when the session lacks it."""
+        ...
+
+    def take(self) -> dict[str, str] | None:
+        """The identity it gave, for the record; forgotten by the session."""
+        ...
+
+
 @dataclass(frozen=True)
 class Demarche:
     """One démarche: its pages, its fee, what it changes in the SIV once recorded."""
@@ -93,6 +108,7 @@ class Demarche:
     new_certificate: Callable[[dict[str, Any]], bool]  # from the record: a CPI to print?
     apply: Callable[[dict[str, Any], Pages, str, date], dict[str, Any]]  # site store, pages, numero -> extras
     etiquette: bool = False  # when free, the change is an étiquette stuck on the certificate
+    citizen_login: CitizenLogin | None = None  # the titulaire's own FranceConnect login, before any page
 
     def path(self, page: Page | str) -> str:
         slug = page if isinstance(page, str) else page.slug
@@ -149,10 +165,13 @@ class Demarche:
             (self.payment_path, "paiement", self._payment_view, ["GET", "POST"]),
             (confirmation, "confirmation", self._confirmation_view, ["GET"]),
             (confirmation + "/accuse-enregistrement", "accuse", self._document_view("accuse"), ["GET"]),
-            (confirmation + "/certificat-provisoire", "cpi", self._document_view("certificat_provisoire"), ["GET"]),
+            (confirmation + "/certificat-provisoire", "cpi", self._document_view("cpi"), ["GET"]),
         ]
         prefix = self.kind.removeprefix("immatriculation-")
+        after_submission = {"confirmation", "accuse", "cpi"}  # the citizen's login is over by then
         for path, endpoint, view, methods in rules:
+            if self.citizen_login is not None and endpoint not in after_submission:
+                view = self.citizen_login.guard(view)
             blueprint.add_url_rule(path, f"{prefix}_{endpoint}", login_required(view), methods=methods, host=IMMAT_HOST)
 
     def _page_view(self, page: Page) -> Callable[[], Any]:
@@ -245,6 +264,8 @@ class Demarche:
                   **extras, "data": {**data, "certification": "oui", **values}}
         if paiement:
             record["paiement"] = paiement
+        if self.citizen_login is not None and (identity := self.citizen_login.take()):
+            record["franceconnect"] = identity
         state.record(record)
         return redirect(self.confirmation_path(numero), 303)
 
@@ -286,13 +307,13 @@ class Demarche:
         return render_template("immatriculation/confirmation.html", demarche=self, show_code=show_code,
                                **self._confirmation_context(record))
 
-    def _document_view(self, template: str) -> Callable[[str], str]:
-        def view(numero: str) -> str:
+    def _document_view(self, kind: str) -> Callable[[str], Response]:
+        def view(numero: str) -> Response:
             record = self._own_record(numero)
             context = self._confirmation_context(record)
-            if template == "certificat_provisoire" and not context["cpi"]:
+            if kind == "cpi" and not context["cpi"]:
                 abort(404)
-            return render_template(f"immatriculation/{template}.html", demarche=self, **context)
+            return pdf_download(document_pdf(kind, self.titre, context), FILENAMES[kind].format(numero=numero))
 
         return view
 
@@ -346,6 +367,8 @@ def summary(pages: Pages, vehicule: dict[str, Any] | None) -> list[tuple[str, li
 DOCUMENT_LABELS = (
     ("piece_identite", "Pièce d'identité"),
     ("justificatif_domicile", "Justificatif de domicile"),
+    ("cerfa_13750", "Demande de certificat d'immatriculation (Cerfa 13750)"),
+    ("certificat_actuel", "Certificat d'immatriculation actuel"),
     ("justificatif", "Justificatif du changement"),
     ("mandat", "Mandat d'immatriculation (Cerfa 13757)"),
     ("piece_identite_titulaire", "Pièce d'identité du titulaire"),

@@ -8,7 +8,13 @@ not a replica: it wears the sandbox's header).
 
 from __future__ import annotations
 
-from autopilot.sandbox import ants_habilitation, ants_immatriculation, ants_immatriculation_titulaire
+from autopilot.sandbox import (
+    ants_franceconnect,
+    ants_habilitation,
+    ants_immatriculation,
+    ants_immatriculation_titulaire,
+    franceconnect,
+)
 from autopilot.sandbox.kit import timbre
 from autopilot.sandbox.kit.replica import Replica
 from autopilot.sandbox.sites import (
@@ -46,6 +52,9 @@ REPLICAS = (
             home=ants_immatriculation.HOME, training=ants_immatriculation.training),
     Replica("ants_immatriculation_titulaire", ants_immatriculation_titulaire.bp,
             ants_immatriculation_titulaire.HOSTS),
+    Replica("ants_franceconnect", ants_franceconnect.bp, ants_franceconnect.HOSTS, home=ants_franceconnect.HOME),
+    Replica("franceconnect", franceconnect.bp, franceconnect.HOSTS, franceconnect.SERVICES, franceconnect.HOME,
+            franceconnect.training),
     Replica("ants_habilitation", ants_habilitation.bp, ants_habilitation.HOSTS, home=ants_habilitation.HOME,
             training=ants_habilitation.training),
     Replica("histovec", histovec.bp, histovec.HOSTS, histovec.SERVICES, histovec.HOME, histovec.training),

@@ -26,7 +26,7 @@ from flask import Flask, Response, abort, render_template, send_from_directory
 from werkzeug.exceptions import HTTPException
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from autopilot.sandbox import control
+from autopilot.sandbox import ants_franceconnect, control
 from autopilot.sandbox.kit import dsfr
 from autopilot.sandbox.kit.demandes import new_demande
 from autopilot.sandbox.kit.faults import SERVER_ERROR_TITLE, Faults, apply_request_faults
@@ -237,6 +237,16 @@ class Sandbox:
     def sms(self) -> list[dict[str, Any]]:
         """Text messages sent to mobile numbers (a citizen's phone), newest last."""
         return self._state.sms()
+
+    @property
+    def franceconnect_required(self) -> bool:
+        """Whether the vehicle démarches F19211/F16876 name ask for the citizen's FranceConnect login
+        besides the mairie's account (docs/teleservices.md §9.4 [?]); True until the next `reset()`."""
+        return ants_franceconnect.is_required(self._state)
+
+    @franceconnect_required.setter
+    def franceconnect_required(self, value: bool) -> None:
+        ants_franceconnect.set_required(self._state, value)
 
     def add_account(self, identifiant: str, mot_de_passe: str) -> None:
         """Let another account log in (besides DEMO_ACCOUNT) until the next `reset()`."""

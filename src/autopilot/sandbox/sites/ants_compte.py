@@ -1,19 +1,22 @@
 """Replica of the ANTS account (the mairie's compte mandataire) on ants.gouv.fr.
 
-Pages (real paths [?], not confirmed on the live site — see docs/teleservices.md §0):
+The account space is under `/monespace/` (docs/teleservices.md §9.3 [C], the sign-up page
+`/monespace/s-inscrire`); the pages' own paths below are NOT confirmed [?] (§0):
 
-- `/moncompte/se-connecter` — h1 "Connexion à mon compte": "Identifiant" (hint "Adresse
+- `/monespace/se-connecter` — h1 "Connexion à mon compte": "Identifiant" (hint "Adresse
   électronique"), "Mot de passe", button "Se connecter"; `?next=` brings the user back after
   login (only paths and hosts under ants.gouv.fr). 5 failures in a row lock the account 15 min.
-- `/moncompte/verification` — h1 "Vérification de votre identité" (when one-time codes are on and
+- `/monespace/verification` — h1 "Vérification de votre identité" (when one-time codes are on and
   the browser is not an "appareil reconnu"): "Code de vérification", button "Valider"; the code
   is sent to the mandataire mailbox.
-- `/moncompte/mon-espace`, `/moncompte/mon-espace-identite` (links "Réaliser une pré-demande de
+- `/monespace/mon-espace`, `/monespace/mon-espace-identite` (links "Réaliser une pré-demande de
   carte d'identité", "Réaliser une pré-demande de passeport", "Suivre ma demande de carte
   d'identité", "Suivre ma demande de passeport"). The suivi pages themselves are in `ants_suivi`;
-  `/moncompte/mon-espace-conduite` is served by `ants_permis_suivi`, `/moncompte/mon-espace-vehicule`
+  `/monespace/mon-espace-conduite` is served by `ants_permis_suivi`, `/monespace/mon-espace-vehicule`
   by `ants_immatriculation`.
-- `POST /moncompte/se-deconnecter`.
+- `POST /monespace/se-deconnecter`.
+- `/moncompte/…` (the older paths, §0): a 308 redirect to the same page under `/monespace/`.
+  Whether the live site still redirects them is NOT known [?]; the library's flows use `/monespace/`.
 
 The session is ONE cookie for ants.gouv.fr and all its subdomains (`Domain=ants.gouv.fr.localhost`
 locally), checked server-side so that a fault can expire every session at once.
@@ -40,14 +43,16 @@ from autopilot.sandbox.kit.state import current_state
 from autopilot.sandbox.kit.training import Link
 
 ANTS_HOST = "ants.gouv.fr"
-LOGIN_PATH = "/moncompte/se-connecter"
-VERIFICATION_PATH = "/moncompte/verification"
-LOGOUT_PATH = "/moncompte/se-deconnecter"
-FRANCECONNECT_PATH = "/moncompte/franceconnect"
-SPACE_PATH = "/moncompte/mon-espace"
-IDENTITY_SPACE_PATH = "/moncompte/mon-espace-identite"
-DRIVING_SPACE_PATH = "/moncompte/mon-espace-conduite"
-VEHICLE_SPACE_PATH = "/moncompte/mon-espace-vehicule"
+ACCOUNT_PREFIX = "/monespace/"
+OLD_ACCOUNT_PREFIX = "/moncompte/"
+LOGIN_PATH = "/monespace/se-connecter"
+VERIFICATION_PATH = "/monespace/verification"
+LOGOUT_PATH = "/monespace/se-deconnecter"
+FRANCECONNECT_PATH = "/monespace/franceconnect"
+SPACE_PATH = "/monespace/mon-espace"
+IDENTITY_SPACE_PATH = "/monespace/mon-espace-identite"
+DRIVING_SPACE_PATH = "/monespace/mon-espace-conduite"
+VEHICLE_SPACE_PATH = "/monespace/mon-espace-vehicule"
 # Where the links of "Mon espace identité" lead: the pré-demandes on the passport site
 # (`ants_passeport.START_PATH`, `ants_cni.START_PATH`), the suivi in this account (`ants_suivi`).
 PASSPORT_START_URL = ("passeport.ants.gouv.fr", "/demarches-en-ligne/pre-demande-passeport")
@@ -144,6 +149,13 @@ def _open_session(account: str, next_url: str) -> Response:
 @_route("/")
 def home() -> Response:
     return redirect(SPACE_PATH, 303)
+
+
+@_route(OLD_ACCOUNT_PREFIX + "<path:rest>", methods=["GET", "POST"])
+def old_path(rest: str) -> Response:
+    """The older `/moncompte/` URLs lead to the same page under `/monespace/` (308 keeps a POST)."""
+    query = request.query_string.decode()
+    return redirect(ACCOUNT_PREFIX + rest + (f"?{query}" if query else ""), 308)
 
 
 @_route(LOGIN_PATH, methods=["GET", "POST"])

@@ -4,8 +4,8 @@
 with the numéro de demande printed on the récépissé (docs/teleservices.md §1). Paths and labels are NOT
 confirmed [?] (`ants_compte.SUIVI_PATHS`):
 
-- `/moncompte/mon-espace-identite/suivi-passeport` — h1 "Suivre ma demande de passeport", and
-  `/moncompte/mon-espace-identite/suivi-carte-identite` — h1 "Suivre ma demande de carte
+- `/monespace/mon-espace-identite/suivi-passeport` — h1 "Suivre ma demande de passeport", and
+  `/monespace/mon-espace-identite/suivi-carte-identite` — h1 "Suivre ma demande de carte
   d'identité": field "Numéro de demande" (hint: printed on the récépissé), button "Rechercher".
   A valid POST -> 303 to the result; otherwise the page again with the error (empty, malformed,
   or "Aucune demande ne correspond à ce numéro." — also for a demande of the other titre).
