@@ -8,7 +8,7 @@ from paying import citizen_pays
 
 from autopilot.engine.approver import ScriptedApprover, StepView
 
-# The sandbox's fictitious citizen (sandbox/franceconnect.py CITIZENS): public demo values.
+# The sandbox's fictitious citizen (sandbox/sites/franceconnect.py CITIZENS): public demo values.
 FC_LOGIN = "camille.lefevre@exemple.fr"
 FC_PASSWORD = "Camille-FC-2026!"
 FC_IDENTITY = {"nom_naissance": "Lefèvre", "prenoms": "Camille Louise", "sexe": "F", "date_naissance": "14/07/1985",

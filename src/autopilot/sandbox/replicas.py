@@ -8,23 +8,21 @@ not a replica: it wears the sandbox's header).
 
 from __future__ import annotations
 
-from autopilot.sandbox import (
-    ants_franceconnect,
-    ants_habilitation,
-    ants_immatriculation,
-    ants_immatriculation_titulaire,
-    franceconnect,
-)
 from autopilot.sandbox.kit import timbre
 from autopilot.sandbox.kit.replica import Replica
 from autopilot.sandbox.sites import (
     ants_cni,
     ants_compte,
+    ants_franceconnect,
+    ants_habilitation,
+    ants_immatriculation,
+    ants_immatriculation_titulaire,
     ants_passeport,
     ants_permis,
     ants_permis_suivi,
     ants_suivi,
     exercices,
+    franceconnect,
     histovec,
     resultats_permis,
     simulateur_cout,

@@ -26,7 +26,7 @@ from flask import Flask, Response, abort, render_template, send_from_directory
 from werkzeug.exceptions import HTTPException
 from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 
-from autopilot.sandbox import ants_franceconnect, control
+from autopilot.sandbox import control
 from autopilot.sandbox.kit import dsfr
 from autopilot.sandbox.kit.demandes import new_demande
 from autopilot.sandbox.kit.faults import SERVER_ERROR_TITLE, Faults, apply_request_faults
@@ -39,7 +39,7 @@ from autopilot.sandbox.kit.hosts import (
 )
 from autopilot.sandbox.kit.state import EXTENSION_KEY, SandboxState, current_state
 from autopilot.sandbox.replicas import REPLICAS
-from autopilot.sandbox.sites import ants_compte
+from autopilot.sandbox.sites import ants_compte, ants_franceconnect
 
 STATIC_DIR = Path(__file__).parent / "static"
 SITE_HOSTS = tuple(dict.fromkeys(host for replica in REPLICAS for host in replica.hosts))

@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from autopilot.sandbox.immatriculation_vehicules import normalise_plaque
+from autopilot.sandbox.sites.immatriculation_vehicules import normalise_plaque
 
 NON = "NON"
 

@@ -43,8 +43,10 @@ from typing import Any
 
 from flask import Blueprint, request
 
-from autopilot.sandbox.ants_franceconnect import CITIZEN_LOGIN
-from autopilot.sandbox.immatriculation_champs import (
+from autopilot.sandbox.kit.state import current_state
+from autopilot.sandbox.kit.validation import FormCheck
+from autopilot.sandbox.sites.ants_franceconnect import CITIZEN_LOGIN
+from autopilot.sandbox.sites.immatriculation_champs import (
     ADRESSE_FIELDS,
     CHOIX_ADRESSE,
     IDENTIFICATIONS,
@@ -60,13 +62,13 @@ from autopilot.sandbox.immatriculation_champs import (
     check_plaque,
     draft_vehicle,
 )
-from autopilot.sandbox.immatriculation_demarche import (
+from autopilot.sandbox.sites.immatriculation_demarche import (
     DEMARCHES_PATH,
     IMMAT_HOST,
     Demarche,
     Page,
 )
-from autopilot.sandbox.immatriculation_vehicules import (
+from autopilot.sandbox.sites.immatriculation_vehicules import (
     CODE_CESSION_DAYS,
     ETIQUETTE_STATUT,
     STATUTS,
@@ -77,8 +79,6 @@ from autopilot.sandbox.immatriculation_vehicules import (
     store,
     vehicle,
 )
-from autopilot.sandbox.state import current_state
-from autopilot.sandbox.validation import FormCheck
 
 HOSTS = (IMMAT_HOST,)
 UPLOAD_MAX = 5 * 1024 * 1024

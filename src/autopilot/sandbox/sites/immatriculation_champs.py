@@ -11,12 +11,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from autopilot.sandbox.immatriculation_vehicules import (
+from autopilot.sandbox.kit.validation import FormCheck
+from autopilot.sandbox.sites.immatriculation_vehicules import (
     cession_of,
     normalise_plaque,
     vehicle,
 )
-from autopilot.sandbox.validation import FormCheck
 
 Pages = dict[str, dict[str, Any]]
 

@@ -30,15 +30,18 @@ from typing import Any, Protocol
 
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
-from autopilot.sandbox import timbre
-from autopilot.sandbox.ants_compte import (
+from autopilot.sandbox.kit import timbre
+from autopilot.sandbox.kit.hosts import local_url
+from autopilot.sandbox.kit.pdf import pdf_download
+from autopilot.sandbox.kit.state import current_state, now_iso
+from autopilot.sandbox.kit.validation import FormCheck
+from autopilot.sandbox.sites.ants_compte import (
     ANTS_HOST,
     VEHICLE_SPACE_PATH,
     current_account,
     login_required,
 )
-from autopilot.sandbox.hosts import local_url
-from autopilot.sandbox.immatriculation_champs import (
+from autopilot.sandbox.sites.immatriculation_champs import (
     ACQUEREURS,
     CHOIX_ADRESSE,
     IDENTIFICATIONS,
@@ -51,8 +54,8 @@ from autopilot.sandbox.immatriculation_champs import (
     Pages,
     draft_vehicle,
 )
-from autopilot.sandbox.immatriculation_documents import FILENAMES, document_pdf
-from autopilot.sandbox.immatriculation_vehicules import (
+from autopilot.sandbox.sites.immatriculation_documents import FILENAMES, document_pdf
+from autopilot.sandbox.sites.immatriculation_vehicules import (
     CODE_CESSION_DAYS,
     euros,
     new_numero,
@@ -60,9 +63,6 @@ from autopilot.sandbox.immatriculation_vehicules import (
     store,
     vehicle,
 )
-from autopilot.sandbox.kit.pdf import pdf_download
-from autopilot.sandbox.state import current_state, now_iso
-from autopilot.sandbox.validation import FormCheck
 
 IMMAT_HOST = "immatriculation.ants.gouv.fr"
 DEMARCHES_PATH = "/demarches-en-ligne"

@@ -47,16 +47,16 @@ from typing import Any
 
 from flask import Blueprint, abort, redirect, render_template, request
 
-from autopilot.sandbox.ants_compte import (
+from autopilot.sandbox.kit.hosts import local_url
+from autopilot.sandbox.kit.state import current_state, now_iso
+from autopilot.sandbox.kit.training import Link, Table
+from autopilot.sandbox.kit.validation import FormCheck, luhn_valid
+from autopilot.sandbox.sites.ants_compte import (
     ANTS_HOST,
     VEHICLE_SPACE_PATH,
     current_account,
     login_required,
 )
-from autopilot.sandbox.hosts import local_url
-from autopilot.sandbox.state import current_state, now_iso
-from autopilot.sandbox.training import Link, Table
-from autopilot.sandbox.validation import FormCheck, luhn_valid
 
 HOST = "immatriculation.ants.gouv.fr"
 HOSTS = (HOST,)

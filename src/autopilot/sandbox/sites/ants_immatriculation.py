@@ -38,19 +38,22 @@ from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
-from autopilot.sandbox.ants_compte import (
+from autopilot.sandbox.kit.hosts import local_url
+from autopilot.sandbox.kit.state import current_state
+from autopilot.sandbox.kit.training import Link, Table
+from autopilot.sandbox.kit.validation import FormCheck
+from autopilot.sandbox.sites.ants_compte import (
     ANTS_HOST,
     SPACE_PATH,
     VEHICLE_SPACE_PATH,
     login_required,
 )
-from autopilot.sandbox.ants_immatriculation_titulaire import (
+from autopilot.sandbox.sites.ants_immatriculation_titulaire import (
     ADRESSE,
     ETAT_CIVIL,
     TITULAIRE,
 )
-from autopilot.sandbox.hosts import local_url
-from autopilot.sandbox.immatriculation_champs import (
+from autopilot.sandbox.sites.immatriculation_champs import (
     ACQUEREURS,
     ADRESSE_FIELDS,
     MESSAGES,
@@ -61,23 +64,20 @@ from autopilot.sandbox.immatriculation_champs import (
     check_identification,
     check_personne,
 )
-from autopilot.sandbox.immatriculation_demarche import (
+from autopilot.sandbox.sites.immatriculation_demarche import (
     DEMARCHES_PATH,
     IMMAT_HOST,
     SUIVI_PATH,
     Demarche,
     Page,
 )
-from autopilot.sandbox.immatriculation_vehicules import (
+from autopilot.sandbox.sites.immatriculation_vehicules import (
     CESSION_STATUT,
     dossier_copy,
     new_code,
     new_dossier,
     store,
 )
-from autopilot.sandbox.state import current_state
-from autopilot.sandbox.training import Link, Table
-from autopilot.sandbox.validation import FormCheck
 
 HOSTS = (IMMAT_HOST,)
 HABILITATION_URL = (IMMAT_HOST, DEMARCHES_PATH + "/habilitation-professionnels")

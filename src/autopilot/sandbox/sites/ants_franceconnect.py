@@ -27,12 +27,12 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, abort, redirect, render_template, request
 
-from autopilot.sandbox import franceconnect
-from autopilot.sandbox.immatriculation_demarche import DEMARCHES_PATH, IMMAT_HOST
 from autopilot.sandbox.kit.hosts import local_url, same_server_target
 from autopilot.sandbox.kit.state import SandboxState, current_state
 from autopilot.sandbox.kit.training import Link
+from autopilot.sandbox.sites import franceconnect
 from autopilot.sandbox.sites.ants_compte import ANTS_HOST, SESSION_COOKIE, VEHICLE_SPACE_PATH, login_required
+from autopilot.sandbox.sites.immatriculation_demarche import DEMARCHES_PATH, IMMAT_HOST
 
 HOSTS = (IMMAT_HOST,)
 IDENTIFICATION_PATH = DEMARCHES_PATH + "/identification-franceconnect"

@@ -20,7 +20,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from autopilot.sandbox.state import current_state
+from autopilot.sandbox.kit.state import current_state
 
 SITE = "immatriculation"
 
