@@ -27,8 +27,17 @@ def needs_display() -> None:
         pytest.skip("no display: run under xvfb-run, as scripts/test does")
 
 
-def attach(browser_type, port: int, process: subprocess.Popen, *, seconds: float = 30) -> Browser:
-    """The process's browser once it has a page; AssertionError with its output if it never does."""
+ATTACHED: list[subprocess.Popen] = []
+"""The processes a test attached to: `tests/conftest.py` ends those still running after the test."""
+
+
+def attach(browser_type, port: int, process: subprocess.Popen, *, seconds: float = 120) -> Browser:
+    """The process's browser once it has a page; AssertionError with its output if it never does.
+
+    `seconds` is generous: on a loaded machine an `autopilot demo` writes its example documents and
+    starts its sandbox before its browser. A process that never opens one is ended before its output
+    is read (reading it while it runs would wait for ever)."""
+    ATTACHED.append(process)
     deadline = time.monotonic() + seconds
     while True:
         try:
@@ -39,5 +48,20 @@ def attach(browser_type, port: int, process: subprocess.Popen, *, seconds: float
         except PlaywrightError:
             pass
         if process.poll() is not None or time.monotonic() > deadline:
-            raise AssertionError(f"autopilot did not open its browser: {process.communicate()}")
+            if process.poll() is None:
+                process.kill()
+            raise AssertionError(f"autopilot did not open its browser: {process.communicate(timeout=30)}")
         time.sleep(0.2)
+
+
+def end_attached() -> None:
+    """End the attached processes a test left running (a failed assertion mid-visit): none outlives it."""
+    while ATTACHED:
+        process = ATTACHED.pop()
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.communicate(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.communicate(timeout=20)

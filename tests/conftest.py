@@ -110,6 +110,15 @@ def _fresh_sandbox(request):
         request.getfixturevalue("sandbox").reset()
 
 
+@pytest.fixture(autouse=True)
+def _no_process_left():
+    """An `autopilot` process a test attached to does not outlive the test (tests/attached.py)."""
+    yield
+    from attached import end_attached
+
+    end_attached()
+
+
 @pytest.fixture(scope="session")
 def library():
     """The project's flow library, loaded once."""
