@@ -1,7 +1,8 @@
 """A rehearsal: a flow run on the sandbox with exercise data up to its first gate, nothing sent.
 
 The approver approves every page and stops at the first submission, payment, manual step or
-document pick: what a person would have to confirm is never done. On the way it can observe the
+document pick: what a person would have to confirm is never done. Given the flow, it also stops
+before a consultation (a search whose next page gives the outputs): the site would record it. On the way it can observe the
 fingerprints of every field it fills (`flows learn`), and when a page does not show a target
 exactly once it diagnoses it: the ranked proposals of `engine/repair.py` (`autopilot check`).
 """
@@ -18,7 +19,7 @@ from autopilot.engine.fingerprints import Control, observe, step_targets
 from autopilot.engine.origins import Origins
 from autopilot.engine.page_reading import shows
 from autopilot.engine.repair import Problem, diagnose
-from autopilot.flows.model import Flow, Step
+from autopilot.flows.model import Flow, Step, holds
 
 
 def at_first_gate(view: StepView) -> bool:
@@ -41,6 +42,7 @@ class UpToTheFirstGate(ScriptedApprover):
     learned: dict[str, dict[str, Control]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     blocked: StepView | None = None
+    stopped: bool = False  # stopped by itself, before a gate or a consultation
 
     def attach(self, page: Page) -> None:
         self.page = page
@@ -54,10 +56,19 @@ class UpToTheFirstGate(ScriptedApprover):
             if step is not None and self.page is not None and (step.expect is None
                                                                or shows(self.page, self.origins, step.expect)):
                 self.problems = diagnose(self.page, step_targets(step, self.values), self.known.get(view.title, {}))
-        if at_first_gate(view):
+        if at_first_gate(view) or (view.moment is Moment.REVIEW and self._consults(step)):
             self.seen.append(view)
+            self.stopped = True
             return Decision.STOP
         return super().decide(view, poll)
+
+    def _consults(self, step: Step | None) -> bool:
+        """Whether approving `step` asks the site for a record (its next page gives outputs: a HistoVec
+        report, an exam result): the citizen's data would be sent, so a rehearsal stops before."""
+        if step is None or self.flow is None or step.next is None:
+            return False
+        following = [s for s in self.flow.steps[self.flow.steps.index(step) + 1:] if holds(s.when, self.values)]
+        return bool(following) and bool(following[0].extract or following[0].download)
 
     def pick(self, view: StepView) -> str | Decision:
         self.seen.append(view)
@@ -65,7 +76,7 @@ class UpToTheFirstGate(ScriptedApprover):
 
     def reached_the_gate(self) -> bool:
         """Whether the rehearsal ended at its first gate (not blocked before it)."""
-        return bool(self.seen) and at_first_gate(self.seen[-1])
+        return self.stopped or (bool(self.seen) and at_first_gate(self.seen[-1]))
 
     def _step(self, title: str) -> Step | None:
         if self.flow is None:
