@@ -152,12 +152,14 @@ def test_taking_over_after_a_refusal_then_resuming(run_demarche, sandbox, page):
 
 
 def test_skipping_a_step_leaves_its_page_to_the_mediator(run_demarche, sandbox):
-    approver = ScriptedApprover(plan={"Adresse": [Decision.SKIP]})
+    approver = ScriptedApprover(plan={"Adresse": [Decision.SKIP, Decision.STOP]})
     result, approver, _ = run_demarche(PASSPORT, CAMILLE, approver)
 
-    # « Suivant » was not clicked: the next step does not find its page and asks the mediator.
-    assert result.step == "Filiation"
-    assert approver.seen[-1].moment is Moment.BLOCKED
+    # « Suivant » was not clicked: the panel says at once that the page is the mediator's to do,
+    # and waits for the next one (here the mediator stops instead).
+    assert (result.outcome, result.step) == (Outcome.STOPPED, "Adresse")
+    assert approver.seen[-1].moment is Moment.MANUAL
+    assert approver.seen[-1].message.startswith("Étape passée : faites-la vous-même sur la page")
     assert sandbox.received() == []
 
 
