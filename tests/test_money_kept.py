@@ -55,6 +55,7 @@ def test_a_console_demarche_stopped_after_the_payment_shows_the_timbre(browser_t
     app.approve([("Timbre acheté", False)])
     app.panel.get_by_role("heading", name="Récapitulatif", exact=True).wait_for(timeout=20_000)
     app.panel.get_by_role("button", name="Arrêter la démarche", exact=True).click()
+    app.panel.get_by_role("button", name="Oui, arrêter la démarche", exact=True).click()  # its confirmation
 
     [purchase] = sandbox.received("timbre-achat")
     numero = grouped(purchase["numero_timbre"])
