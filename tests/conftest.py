@@ -154,6 +154,7 @@ KEYRING_WRITERS = {"test_account.py", "test_security.py", "test_journal.py", "te
                    "test_run_ending.py"}
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(config, items):
     for item in items:
         if item.path.name in KEYRING_WRITERS:

@@ -298,9 +298,10 @@ def resign_from(journal: Journal, first: int, *edits: str) -> None:
     credentials.store(KEYRING, journal.head_name(), Head(rows[-1]["id"], prev).encode())
 
 
-def test_journal_verify_temoin_catches_a_history_re_signed_with_the_keyring(autopilot_home, tmp_path):
+def test_journal_verify_temoin_catches_a_history_re_signed_with_the_keyring(tmp_path, monkeypatch):
     """The chain alone cannot see a rewrite signed with the stolen key; the export's witness can."""
-    journal = Journal(Path(autopilot_home) / "data" / "journal.sqlite3")
+    monkeypatch.setenv("AUTOPILOT_HOME", str(tmp_path / "home"))  # a journal of its own, whatever ran before
+    journal = Journal(tmp_path / "home" / "data" / "journal.sqlite3")
     written(journal, 3)
     export = tmp_path / "export.csv"
     done = autopilot("journal", "export", "--month", "2026-11", "--out", str(export))

@@ -15,6 +15,7 @@ import json
 import urllib.request
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from autopilot.cli import browsing, exercise
@@ -25,12 +26,12 @@ from autopilot.engine.rehearsal import UpToTheFirstGate
 from autopilot.engine.session import Session
 from autopilot.errors import AutopilotError, ExitStatus, UsageError
 from autopilot.flows import Library
-from autopilot.flows.library import Entry
+from autopilot.flows.library import LibraryFlow
 
 
 def check(args: argparse.Namespace, env: Environment) -> int:
     """`autopilot check`: one verdict per flow; a non-zero status when one changed or is unreachable."""
-    library = Library.load()
+    library = Library.load(allowed=env.allowed_sites)
     entries = [library.find(name) for name in args.flows] if args.flows else list(library.demarches)
     sandboxed = args.sandbox or args.sandbox_url is not None
     if args.with_account and sandboxed:
@@ -61,7 +62,7 @@ def learn(args: argparse.Namespace, env: Environment) -> int:
     if not (args.sandbox or args.sandbox_url):
         raise UsageError("`flows learn` répète la démarche avec les données d'exercice : seulement sur le bac à sable.",
                          "Ajoutez --sandbox (ou --sandbox-url URL).")
-    library = Library.load()
+    library = Library.load(allowed=env.allowed_sites)
     entry = library.find(args.flow)
     with _browsing(args, env) as session:
         values = exercise.values(entry.flow, exercise.samples(), _demandes(session))
@@ -79,7 +80,7 @@ def learn(args: argparse.Namespace, env: Environment) -> int:
     return ExitStatus.OK if verdict.state is State.UP_TO_DATE else ExitStatus.DRIFT
 
 
-def _check_one(session: Session, library: Library, entry: Entry, sandboxed: bool, with_account: bool) -> Verdict:
+def _check_one(session: Session, library: Library, entry: LibraryFlow, sandboxed: bool, with_account: bool) -> Verdict:
     flow = entry.flow
     known = fingerprints.load(entry.path)
     if sandboxed and flow.id not in exercise.CHAINED:
@@ -101,24 +102,26 @@ def _check_one(session: Session, library: Library, entry: Entry, sandboxed: bool
 def _browsing(args: argparse.Namespace, env: Environment) -> Iterator[Session]:
     """The sites, a headless browser and a session in it; on a sandbox, its date set to the exercise data's."""
     with browsing.sites(args.sandbox, args.sandbox_url, env) as sites, \
-            browsing.window(True, None) as opened, _exercise_date(sites.origins.sandbox_port):
-        session = Session(opened.page, Library.load(), UpToTheFirstGate(), origins=sites.origins,
-                          secrets=sites.secrets, accounts=sites.accounts)
+            browsing.window(True, None) as opened, _exercise_date(sites.origins.sandbox_port) as folder:
+        session = Session(opened.page, Library.load(allowed=env.allowed_sites), UpToTheFirstGate(),
+                          origins=sites.origins, secrets=sites.secrets, accounts=sites.accounts,
+                          scans_folder=folder or env.scans_folder)
         session.repair = None  # nobody picks here: the rehearsal diagnoses by itself
         yield session
 
 
 @contextlib.contextmanager
-def _exercise_date(port: int | None) -> Iterator[None]:
-    """On a sandbox: its date and the scanner folder as the exercise data expects them, for the block."""
+def _exercise_date(port: int | None) -> Iterator[Path | None]:
+    """On a sandbox: its date as the exercise data expects it, and a scanner folder with the exercise's
+    documents (passed down to the session), for the block."""
     if port is None:
-        yield
+        yield None
         return
     sample = exercise.samples()
     _control(port, "/_sandbox/today", {"today": date.fromisoformat(str(sample["today"])).isoformat()})
     try:
-        with exercise.exercise_scans(sample):
-            yield
+        with exercise.exercise_scans(sample) as folder:
+            yield folder
     finally:
         _control(port, "/_sandbox/today", {"today": None})
 

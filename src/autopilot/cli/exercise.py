@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import os
 import tempfile
 from collections.abc import Iterator, Sequence
 from importlib import resources
@@ -17,7 +16,6 @@ from typing import Any
 
 import yaml
 
-from autopilot import scans
 from autopilot.flows import Flow
 from autopilot.flows.inputs import validate_inputs
 
@@ -80,18 +78,10 @@ def _pdf_names(data: Any) -> set[str]:
 @contextlib.contextmanager
 def exercise_scans(sample: dict[str, Any]) -> Iterator[Path]:
     """A throw-away scanner folder holding a fictitious document for each file the exercise data names,
-    used by this process while the block runs (rehearsals attach them to the sandbox's forms only)."""
-    from autopilot.sandbox.pdf import Line, pdf_document  # rehearsals run on the sandbox anyway
+    for the block; passed down as the run's scanner folder (rehearsals attach them to the sandbox only)."""
+    from autopilot.sandbox.kit.pdf import Line, pdf_document  # rehearsals run on the sandbox anyway
 
-    previous = os.environ.get(scans.ENV)
     with tempfile.TemporaryDirectory(prefix="autopilot-exercice-") as folder:
         for name in sorted(_pdf_names(sample)):
             (Path(folder) / name).write_bytes(pdf_document([Line("Document d'exercice", 16, bold=True), "", name]))
-        os.environ[scans.ENV] = folder
-        try:
-            yield Path(folder)
-        finally:
-            if previous is None:
-                os.environ.pop(scans.ENV, None)
-            else:
-                os.environ[scans.ENV] = previous
+        yield Path(folder)

@@ -41,7 +41,7 @@ def _check(args: argparse.Namespace, env: Environment) -> int:
             if name.endswith((".diff", ".patch")):  # a repair proposal: the flow it would give (repair_command.py)
                 from autopilot.cli.repair_command import checked
 
-                flow = checked(name)[2]
+                flow = checked(name, env.allowed_sites)[2]
             else:
                 flow = load_flow(Path(name), trust=trust)
             env.say(f"{name} : valide ({flow.id}, {len(flow.steps)} étapes).")

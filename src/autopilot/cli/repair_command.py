@@ -7,6 +7,7 @@ shown, the flow it would give is validated like any flow file, and only `--apply
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from pathlib import Path
 
 from autopilot.cli.environment import Environment
@@ -16,20 +17,21 @@ from autopilot.flows.loader import parse_flow
 from autopilot.flows.patch import applied
 
 
-def checked(name: str) -> tuple[Path, str, Flow]:
-    """The flow file a patch changes, its new text and the flow it gives (FlowError if invalid)."""
+def checked(name: str, allowed: Sequence[str] = ()) -> tuple[Path, str, Flow]:
+    """The flow file a patch changes, its new text and the flow it gives (FlowError if invalid), checked
+    against the `allowed` sites of the settings as any flow file is."""
     try:
         text = Path(name).read_text(encoding="utf-8")
     except (FileNotFoundError, UnicodeDecodeError):
         raise FlowError(f"{name} : correctif introuvable ou illisible", "Vérifiez le chemin du fichier .diff.") from None
-    library = Library.load()
+    library = Library.load(allowed=allowed)
     path, changed = applied(text, library.root.parent)
-    return path, changed, parse_flow(changed, f"{path} (corrigé par {name})", Library.trust_of())
+    return path, changed, parse_flow(changed, f"{path} (corrigé par {name})", Library.trust_of(allowed=allowed))
 
 
 def repair(args: argparse.Namespace, env: Environment) -> int:
     """Show a patch and validate it; with --apply, write the corrected flow file."""
-    path, changed, flow = checked(args.patch)
+    path, changed, flow = checked(args.patch, env.allowed_sites)
     env.say(Path(args.patch).read_text(encoding="utf-8").rstrip())
     env.say(f"Le flow corrigé est valide ({flow.id}, {len(flow.steps)} étapes).")
     if not args.apply:
