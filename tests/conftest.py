@@ -144,18 +144,3 @@ def run_demarche(page, sandbox, library):
         return session.run(flow, values), approver, lines
 
     return run
-
-
-# --- two workers (pytest-xdist, `scripts/test`) ---------------------------------------------
-# Each worker is its own test session: its own Chromium, sandbox and AUTOPILOT_HOME. The OS
-# keyring is the one thing they share, so the files that write or delete fixed keyring entries
-# (the `ants` and `sandbox:ants` accounts, journal heads) run one after another on one worker.
-KEYRING_WRITERS = {"test_account.py", "test_security.py", "test_journal.py", "test_journal_chain.py",
-                   "test_run_ending.py"}
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
-def pytest_collection_modifyitems(config, items):
-    for item in items:
-        if item.path.name in KEYRING_WRITERS:
-            item.add_marker(pytest.mark.xdist_group("keyring"))

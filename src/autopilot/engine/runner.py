@@ -191,6 +191,8 @@ class Runner:
         """The step with the controls the mediator picked among the proposals, or their decision, or None."""
         if self.repair is None or not isinstance(error, (TargetNotFound, TargetAmbiguous)):
             return None
+        if getattr(self.approver, "unattended", False):
+            return None  # nobody to pick a proposal: the run fails on the target not found
         return self.repair(self, step, number)
 
     def _takeover(self, step: Step, number: int, error: RunError | None) -> bool:
