@@ -172,10 +172,8 @@ class Runner:
                     continue
                 self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : {error.message}")
                 blocked = error
-                self.blocked_by = error  # what an unattended run fails with if the proposals need a person
                 fixed = self._repaired(step, number, error)
                 if isinstance(fixed, Step):
-                    self.blocked_by = None
                     step = self.steps[number - 1] = fixed
                     continue
                 if fixed is not None:
