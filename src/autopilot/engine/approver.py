@@ -180,7 +180,7 @@ class Unattended(Exception):
     def failure(self, blocked_by: RunError | None) -> RunError:
         """The run's error: what blocked the step, or why a person was needed there."""
         view = self.view
-        if view.moment in (Moment.BLOCKED, Moment.REPAIR) and blocked_by is not None:
+        if view.moment is Moment.BLOCKED and blocked_by is not None:
             return blocked_by
         if view.moment is Moment.PICK:
             what = f"le document à joindre pour « {view.pick_for} » est à choisir par le médiateur"
