@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -17,6 +19,27 @@ from autopilot.engine.session import Session
 from autopilot.flows import Library
 from autopilot.flows.inputs import validate_inputs
 from autopilot.sandbox import Sandbox
+
+_PRIVATE_KEYRING = pytest.StashKey[tuple[int, Path]]()
+
+
+def pytest_configure(config):
+    """Under pytest-xdist, each worker gets a keyring of its own (tests/private_keyring.py)."""
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        import private_keyring
+
+        folder = Path(tempfile.mkdtemp(prefix="autopilot-keyring-"))
+        config.stash[_PRIVATE_KEYRING] = (private_keyring.start(folder), folder)
+
+
+def pytest_unconfigure(config):
+    if _PRIVATE_KEYRING in config.stash:
+        import private_keyring
+
+        bus_pid, folder = config.stash[_PRIVATE_KEYRING]
+        private_keyring.stop(bus_pid)
+        shutil.rmtree(folder, ignore_errors=True)
+
 
 FAST = Timeouts(page=5, response=10)
 """The sandbox answers at once: a missing page shows in seconds, not the production 15 s."""
