@@ -162,7 +162,7 @@ def test_flows_check_answers_an_alias_bomb_at_once_and_checks_the_others(tmp_pat
     assert err.getvalue().startswith(f"Erreur : {bomb}:")
     assert "le fichier se déplie en plus de 20000 éléments" in err.getvalue()
     assert "Traceback" not in err.getvalue()
-    assert seconds < 0.5, seconds
+    assert seconds < 5, seconds  # expanded: minutes and gigabytes; refused: well under a second unloaded
 
 
 def test_a_self_referencing_alias_is_refused_too():

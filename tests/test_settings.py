@@ -38,7 +38,9 @@ def test_an_alias_bomb_in_the_settings_is_refused_at_once(settings):
     settings.write_text(BOMB.replace("steps: [*h]", "mediateurs: [*h]"), encoding="utf-8")
     started = time.monotonic()
     status, out, err = run("mediateur", "list")
-    assert time.monotonic() - started < 0.5
+    # Expanded, the bomb is 43 million strings: minutes and gigabytes. Refused, well under a second
+    # on a quiet machine; the bound leaves room for a loaded one (timings are the bench's business).
+    assert time.monotonic() - started < 5
     assert status == 2 and out == ""
     assert err.startswith(f"Erreur : {settings}:")
     assert "fichier de réglages illisible : le fichier se déplie en plus de 20000 éléments" in err

@@ -24,7 +24,8 @@ The rules, in the order they apply:
 - **Navigation.** The first step opens the recorded address; a later one opens its own only
   when nothing on the page before led there (an address typed, a login done by the account).
 
-No I/O, no browser: the session (`recorder.py`) gives the events and the account flows.
+No I/O, no browser: the session (`recorder.py`) gives the events and the account flows. The
+rules of values and revealed fields, field by field, are in `fields.py`.
 """
 
 from __future__ import annotations
@@ -37,18 +38,23 @@ from urllib.parse import urlsplit
 from autopilot.flows.model import Flow
 from autopilot.recorder import naming
 from autopilot.recorder.events import (
-    Attached,
     Captured,
-    Chosen,
     Clicked,
-    FieldFacts,
     ManualEnded,
     ManualMarked,
     PageShown,
     SecretTouched,
     Target,
-    Ticked,
     Typed,
+)
+from autopilot.recorder.fields import (
+    ActionDraft,
+    InputDraft,
+    Inputs,
+    condition_revealed,
+    date_groups,
+    field_action,
+    tabs_that_only_show,
 )
 
 CODE_INSTRUCTION = ("Saisissez le code à usage unique reçu (courriel ou SMS) dans la page, puis validez-le :"
@@ -57,34 +63,6 @@ PAYMENT_INSTRUCTION = ("Tournez l'écran vers l'usager : il saisit lui-même les
                        " valide le paiement. autopilot ne lit ni ne tape les données de carte ; il reprend dès que"
                        " le paiement est accepté.")
 DEFAULT_CATEGORY = "À classer"
-
-
-@dataclass
-class InputDraft:
-    """A declared input, with the demonstrated value (written only with --examples)."""
-
-    type: str
-    label: str
-    hint: str = ""
-    required: bool | tuple[str, tuple[str, ...]] = True  # or (input, values): only when that choice is made
-    options: tuple[str, ...] = ()
-    example: str | None = None
-
-
-@dataclass
-class ActionDraft:
-    """One entry of a step's `fill`."""
-
-    key: str  # label | choose | check | upload | click
-    target: Target
-    value: str | None = None  # a template
-    secret: str | None = None
-    options: dict[str, str] | None = None
-    when: tuple[str, tuple[str, ...] | None] | None = None  # (input, values) or (input, None): given
-    revealed: bool = False
-    input: str | None = None  # the input its value reads
-    chosen: str | None = None  # for a choice: the code demonstrated (to condition what it reveals)
-    notes: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -138,26 +116,6 @@ class _Page:
         return [item for segment in self.segments for item in segment.items]
 
 
-class _Inputs:
-    """The inputs declared so far; one name per datum."""
-
-    def __init__(self) -> None:
-        self.specs: dict[str, InputDraft] = {}
-
-    def declare(self, wanted: str, spec: InputDraft) -> str:
-        """The name under which `spec` is declared: `wanted`, or the same datum met earlier, or `wanted_2`…"""
-        name, number = wanted, 1
-        while name in self.specs:
-            known = self.specs[name]
-            if (known.type, known.label, known.example, known.options) == (spec.type, spec.label, spec.example,
-                                                                           spec.options):
-                return name  # the same field met again (a page seen twice)
-            number += 1
-            name = f"{wanted}_{number}"
-        self.specs[name] = spec
-        return name
-
-
 def draft_flow(
     events: Sequence[Captured],
     *,
@@ -179,7 +137,7 @@ def draft_flow(
     for page in pages:
         page.account = _account_of(page, accounts)
         account = account or page.account
-    inputs = _Inputs()
+    inputs = Inputs()
     steps: list[StepDraft] = []
     titles: set[str] = set()
     leads_on = False  # whether what was done on the page before led to this one
@@ -206,7 +164,7 @@ def draft_flow(
                                     f" {account}.mot_de_passe) ; aucun flow de compte flows/accounts/{account}.yaml"
                                     " ne le connaît : créez-le avant de rejouer ce flow.")
             steps.append(step)
-        leads_on = _left_by_action(page, navigated)
+        leads_on = _left_byfield_action(page, navigated)
     domains = list(dict.fromkeys(urlsplit(page.url).hostname or "" for page in pages))
     if not title:
         title = steps[0].heading if steps and steps[0].heading else "Démarche enregistrée"
@@ -300,7 +258,7 @@ def _account_name(host: str) -> str:
     return naming.slug(labels[-2] if len(labels) >= 2 else (labels or ["compte"])[0])
 
 
-def _left_by_action(page: _Page, navigated: set[int]) -> bool:
+def _left_byfield_action(page: _Page, navigated: set[int]) -> bool:
     """Whether the page was left by something done on it (a click, a manual step)."""
     last = page.segments[-1]
     if last.manual is not None and not last.manual_ended:
@@ -321,7 +279,7 @@ def _unique(title: str, taken: set[str]) -> str:
 # --- one step -------------------------------------------------------------------------------
 
 
-def _step(page: _Page, segment: _Segment, navigated: set[int], inputs: _Inputs, warnings: list[str],
+def _step(page: _Page, segment: _Segment, navigated: set[int], inputs: Inputs, warnings: list[str],
           following: _Page | None, *, account_name: str) -> StepDraft:
     step = StepDraft(title=page.heading or page.title or "Page sans titre", heading=page.heading)
     if not page.heading:
@@ -347,18 +305,18 @@ def _step(page: _Page, segment: _Segment, navigated: set[int], inputs: _Inputs, 
         latest[key] = item
     kept = [latest[key] for key in order]
     reasons = {item.reason for item in kept if isinstance(item, SecretTouched)}
-    dates = _date_groups(kept)
+    dates = date_groups(kept)
     date_inputs: dict[str, str] = {}
     for item in kept:
-        action = _action(item, inputs, dates, date_inputs, account_name)
+        action = field_action(item, inputs, dates, date_inputs, account_name)
         if action is None:
             continue
         if action.target.problem:
             warnings.append(f"étape « {step.title} » : {_problem_text(action.target)}")
             action.notes.append("ATTENTION : " + _problem_text(action.target))
         step.fill.append(action)
-    _condition_revealed(step.fill, {item.target.key: item for item in kept if hasattr(item, "facts")}, inputs)
-    _tabs_that_only_show(step.fill, {item.target.key: item for item in kept if hasattr(item, "facts")}, inputs)
+    condition_revealed(step.fill, {item.target.key: item for item in kept if hasattr(item, "facts")}, inputs)
+    tabs_that_only_show(step.fill, {item.target.key: item for item in kept if hasattr(item, "facts")}, inputs)
     gate = naming.click_gate(exit_click.target.text) if exit_click is not None else None
     if "card" in reasons or gate == "payment":
         step.gate = "payment"
@@ -382,125 +340,3 @@ def _problem_text(target: Target) -> str:
     return f"champ sans libellé, repéré par CSS ({target.css}) et nommé « {target.text} » : à vérifier."
 
 
-def _date_groups(items: list[Captured]) -> dict[str, dict[str, Typed]]:
-    """The sections holding the three inputs of a date: {section: {jour|mois|annee: event}}."""
-    groups: dict[str, dict[str, Typed]] = {}
-    for item in items:
-        if isinstance(item, Typed) and item.facts.group and (part := naming.date_part(item.target.text)):
-            groups.setdefault(item.facts.group, {})[part] = item
-    return {group: parts for group, parts in groups.items() if len(parts) == 3}
-
-
-def _template(name: str, filter_: str | None = None) -> str:
-    return "{{ " + name + (f" | {filter_}" if filter_ else "") + " }}"
-
-
-def _label(target: Target) -> str:
-    label = naming.without_optional(target.text)
-    return f"{target.within} — {label}" if target.within else label
-
-
-def _action(item: Captured, inputs: _Inputs, dates: dict[str, dict[str, Typed]], date_inputs: dict[str, str],
-            account_name: str) -> ActionDraft | None:
-    """The fill action for one field's last event, declaring the input its value reads."""
-    if isinstance(item, SecretTouched):
-        if item.reason != "password":
-            return None  # a code or a card: the step becomes manual
-        return ActionDraft("label", item.target, secret=f"{account_name}.mot_de_passe",
-                           notes=["mot de passe : lu dans le trousseau du système, jamais enregistré"])
-    if isinstance(item, Clicked):
-        return ActionDraft("click", item.target)
-    facts: FieldFacts = item.facts
-    # A page that marks its required fields (« * », `required`) says which are; otherwise « (facultatif) » does.
-    # A revealed field is asked only when shown; `_condition_revealed` ties a marked one to the choice showing it.
-    marked = facts.required if facts.marks_required else not naming.is_optional(item.target.text)
-    optional = not marked or facts.revealed
-    if isinstance(item, Typed):
-        if not item.value.strip():
-            return None
-        group = facts.group
-        part = naming.date_part(item.target.text) if group in dates else None
-        if part is not None:
-            if group not in date_inputs:
-                parts = dates[group]
-                day, month, year = (parts[part].value.strip() for part in ("jour", "mois", "annee"))
-                example = f"{day:0>2}/{month:0>2}/{year}"
-                date_inputs[group] = inputs.declare(naming.input_name(group), InputDraft(
-                    "date", naming.without_optional(group), hint="", required=not naming.is_optional(group),
-                    example=example))
-            target = Target("text", item.target.text, group, item.target.css, problem=item.target.problem)
-            return ActionDraft("label", target, value=_template(date_inputs[group], part), input=date_inputs[group])
-        kind, filter_ = naming.text_type(facts, item.value)
-        name = inputs.declare(naming.input_name(item.target.text, item.target.within), InputDraft(
-            kind, _label(item.target), facts.hint, required=not optional, example=item.value))
-        return ActionDraft("label", item.target, value=_template(name, filter_), input=name)
-    if isinstance(item, Chosen):
-        options = naming.choice_codes(facts.options)
-        name_base = naming.input_name(item.target.text, item.target.within)
-        if not options or len(options) > naming.LONG_CHOICE:
-            listed = naming.without_optional(item.target.text)
-            hint = facts.hint or f"Le texte exact d'une option de la liste « {listed} »."
-            name = inputs.declare(name_base, InputDraft("texte", _label(item.target), hint, required=not optional,
-                                                        example=item.text))
-            return ActionDraft("choose", item.target, value=_template(name), input=name, chosen=item.text)
-        codes = dict(options)
-        chosen = next((code for code, text in options if text == item.text), item.value)
-        name = inputs.declare(name_base, InputDraft("choice", _label(item.target), facts.hint, required=not optional,
-                                                    options=tuple(codes), example=chosen))
-        mapping = None if all(code == text for code, text in options) else codes
-        return ActionDraft("choose", item.target, value=_template(name), options=mapping, input=name, chosen=chosen)
-    if isinstance(item, Ticked):
-        if naming.is_attestation(item.target.text):
-            return ActionDraft("check", item.target) if item.checked else None
-        name = inputs.declare(naming.input_name(item.target.text, item.target.within), InputDraft(
-            "booleen", _label(item.target), facts.hint, required=False, example="oui" if item.checked else "non"))
-        return ActionDraft("check", item.target, value=_template(name), input=name,
-                           chosen="oui" if item.checked else "non")
-    if isinstance(item, Attached):
-        if not item.files:
-            return None
-        # A scan of the mairie's scanner folder, chosen in the panel when the data names none.
-        name = inputs.declare(naming.input_name(item.target.text, item.target.within), InputDraft(
-            "scan", _label(item.target), "Le document numérisé à joindre (dossier des numérisations).",
-            required=False, example=", ".join(item.files)))
-        return ActionDraft("upload", item.target, value=_template(name), input=name)
-    return None
-
-
-def _tabs_that_only_show(actions: list[ActionDraft], events: dict[tuple, Captured], inputs: _Inputs) -> None:
-    """A tab that no field depends on only shows part of the page (« Situation administrative »):
-    it is clicked as recorded, not asked of the citizen."""
-    for action in actions:
-        item = events.get(action.target.key)
-        if action.key != "choose" or action.input is None or item is None or item.facts.input_type != "tab":
-            continue
-        if any(other.when is not None and other.when[0] == action.input for other in actions):
-            continue  # the holder's tab: the fields shown depend on it
-        name = action.input
-        action.value, action.options, action.input = getattr(item, "text", action.value), None, None
-        if not any(other.input == name for other in actions):
-            inputs.specs.pop(name, None)
-
-
-def _condition_revealed(actions: list[ActionDraft], events: dict[tuple, Captured], inputs: _Inputs) -> None:
-    """Mark the fields shown by an earlier action of the step, with that action's condition."""
-    for index, action in enumerate(actions):
-        item = events.get(action.target.key)
-        if item is None or not item.facts.revealed or index == 0:
-            continue
-        action.revealed = True
-        cause = next((a for a in reversed(actions[:index]) if a.key in ("choose", "check", "click")), None)
-        if cause is None:
-            continue
-        action.notes.append(f"apparaît après « {cause.target.text} »"
-                            + (f" = « {cause.chosen} »" if cause.chosen and cause.key == "choose" else ""))
-        if cause.input is None or action.when is not None:
-            continue
-        spec = inputs.specs[cause.input]
-        if cause.key == "choose":
-            action.when = (cause.input, (cause.chosen,))
-            facts = getattr(item, "facts", None)
-            if action.input and facts is not None and facts.marks_required and facts.required:
-                inputs.specs[action.input].required = action.when  # marked: required when that choice is made
-        elif cause.key == "check" and spec.type == "booleen" and cause.chosen == "oui":
-            action.when = (cause.input, None)

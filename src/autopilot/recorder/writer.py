@@ -12,8 +12,9 @@ import json
 import re
 from datetime import date
 
-from autopilot.recorder.draft import ActionDraft, FlowDraft, InputDraft, StepDraft
+from autopilot.recorder.draft import FlowDraft, StepDraft
 from autopilot.recorder.events import Target
+from autopilot.recorder.fields import ActionDraft, InputDraft
 
 _PLAIN_URL = re.compile(r"^https://[^\s#,\[\]{}'\"]+$")
 
