@@ -107,6 +107,7 @@ class Submission:
     values: dict[str, str]
     data: dict[str, Any]  # the fields of the pages that apply, then the récapitulatif's
     today: date
+    extras: Mapping[str, Any] = field(default_factory=dict)  # kept beside the data (a payment): `record` adds them
 
 
 @dataclass(frozen=True, eq=False)
@@ -124,6 +125,7 @@ class Wizard:
     owner: Callable[[], str]
     back: Callable[[], str]  # "Précédent" on the first page
     guard: Callable[[View], View] = _unguarded
+    form_guard: Callable[[View], View] = _unguarded  # the pages' and récapitulatif's only (a login the submission ends)
     summary: Callable[[Pages], dict[str, Any]] = lambda pages: {}
     context: Mapping[str, Any] = field(default_factory=dict)
     interpose: Callable[[Submission], Any | None] | None = None
@@ -215,8 +217,8 @@ class Wizard:
     def register(self, bp: Blueprint) -> None:
         """Serve the wizard's pages, récapitulatif, confirmation and documents from `bp`."""
         for page in self.pages:
-            self.serve(bp, self.path(page), page.name, self._page_view(page), methods=("GET", "POST"))
-        self.serve(bp, self.recap_path, self.recap.name, self._recap_view, methods=("GET", "POST"))
+            self.serve(bp, self.path(page), page.name, self.form_guard(self._page_view(page)), methods=("GET", "POST"))
+        self.serve(bp, self.recap_path, self.recap.name, self.form_guard(self._recap_view), methods=("GET", "POST"))
         confirmation = self.confirmation_path("<numero>")
         if self.confirmation:
             self.serve(bp, confirmation, "confirmation", self._record_view(self.confirmation))
@@ -290,10 +292,11 @@ class Wizard:
         interposed = self.interpose(submission) if self.interpose else None
         return interposed if interposed is not None else self.finish(submission)
 
-    def submission(self, jeton: str, pages: Pages, values: dict[str, Any]) -> Submission:
-        """What `submit` receives for the draft `jeton`, with `values` (the récapitulatif's, a payment's)."""
+    def submission(self, jeton: str, pages: Pages, values: dict[str, Any], **extras: Any) -> Submission:
+        """What `submit` receives for the draft `jeton`, with `values` (the récapitulatif's, a payment's)
+        and the `extras` its record keeps beside the data."""
         return Submission(self.owner(), jeton, pages, values, {**self.merged(pages), **values},
-                          current_state().today())
+                          current_state().today(), extras)
 
     def take(self, jeton: str) -> Pages | None:
         """Close the owner's draft named by `jeton`; its pages (again for a form posted twice), else None."""
@@ -306,14 +309,14 @@ class Wizard:
             return redirect(self.first_path, 303)
         data = {**self.merged(pages), **submission.values}
         return self.submit(Submission(submission.owner, submission.jeton, pages, submission.values, data,
-                                      submission.today))
+                                      submission.today, submission.extras))
 
     # -- what was recorded ----------------------------------------------------------------------
 
     def record(self, submission: Submission, numero: str, **extras: Any) -> dict[str, Any]:
         """Record the submission as received under `numero` (never de-duplicated); the record."""
         record = {"kind": self.kind, self.numero_key: numero, "received_at": now_iso(),
-                  "account": submission.owner, **extras, "data": submission.data}
+                  "account": submission.owner, **extras, "data": submission.data, **submission.extras}
         current_state().record(record)
         return record
 
