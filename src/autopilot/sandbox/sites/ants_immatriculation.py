@@ -7,7 +7,8 @@ are the formats of the code de cession and of the numéro de dossier. Everything
 from that list, loosely validated where it is unconfirmed. The replica is split by concern:
 `immatriculation_vehicules` (the SIV's vehicles, dossiers, codes de cession and taxes),
 `immatriculation_champs` (shared fields and checks), `immatriculation_demarche` (how a démarche's
-pages, récapitulatif, payment and confirmation are served), this module, and
+pages, récapitulatif, payment and confirmation are served, as a `kit.wizard.Wizard`),
+`immatriculation_recapitulatif` (the rows they list), this module, and
 `ants_immatriculation_titulaire` (changement de titulaire, d'adresse, d'état civil).
 
 - `ants.gouv.fr/monespace/mon-espace-vehicule` — h1 "Mon espace véhicule": one link per démarche
