@@ -69,7 +69,7 @@ from autopilot.sandbox.sites.immatriculation_demarche import (
     DEMARCHES_PATH,
     IMMAT_HOST,
     SUIVI_PATH,
-    Demarche,
+    VehicleDemarche,
     vehicle_page,
 )
 from autopilot.sandbox.sites.immatriculation_vehicules import (
@@ -135,7 +135,7 @@ def _apply_cession(site: dict[str, Any], pages: Pages, numero: str, today: date)
     return {"code_cession": code}
 
 
-CESSION = Demarche(
+CESSION = VehicleDemarche(
     kind="immatriculation-cession", titre="Déclaration de cession d'un véhicule",
     start_path=DEMARCHES_PATH + "/declaration-cession",
     pages=(

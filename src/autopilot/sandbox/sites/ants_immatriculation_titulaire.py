@@ -65,7 +65,7 @@ from autopilot.sandbox.sites.immatriculation_champs import (
 from autopilot.sandbox.sites.immatriculation_demarche import (
     DEMARCHES_PATH,
     IMMAT_HOST,
-    Demarche,
+    VehicleDemarche,
     vehicle_page,
 )
 from autopilot.sandbox.sites.immatriculation_vehicules import (
@@ -261,7 +261,7 @@ def _apply_etat_civil(site: dict[str, Any], pages: Pages, numero: str, today: da
 IDENTIFICATION = vehicle_page("identification", "Identification du véhicule", "identification",
                               ("immatriculation", "numero_formule", "date_certificat"), check_identification)
 
-TITULAIRE = Demarche(
+TITULAIRE = VehicleDemarche(
     kind="immatriculation-changement-titulaire", titre="Changement de titulaire d'un véhicule d'occasion",
     start_path=DEMARCHES_PATH + "/changement-titulaire",
     pages=(
@@ -282,7 +282,7 @@ TITULAIRE = Demarche(
     citizen_login=CITIZEN_LOGIN,
 )
 
-ADRESSE = Demarche(
+ADRESSE = VehicleDemarche(
     kind="immatriculation-changement-adresse", titre="Changement d'adresse sur le certificat d'immatriculation",
     start_path=DEMARCHES_PATH + "/changement-adresse",
     pages=(
@@ -297,7 +297,7 @@ ADRESSE = Demarche(
     apply=_apply_adresse, etiquette=True,
 )
 
-ETAT_CIVIL = Demarche(
+ETAT_CIVIL = VehicleDemarche(
     kind="immatriculation-changement-etat-civil",
     titre="Changement d'état civil, de raison sociale ou d'état matrimonial",
     start_path=DEMARCHES_PATH + "/changement-etat-civil",

@@ -1,17 +1,17 @@
 """How a vehicle démarche of immatriculation.ants.gouv.fr is served: a `Wizard` (login required) with
 its payment, confirmation and printable documents.
 
-Each démarche (`Demarche`, defined in `ants_immatriculation` and `ants_immatriculation_titulaire`)
-is a few pages under its start path S, like the pré-demandes (`predemande`): a `fr-stepper`, an h1
-naming the page, "Précédent" (link) and "Suivant" (button), Post/Redirect/Get, a draft per
-account, then `S/recapitulatif` with "Je certifie sur l'honneur l'exactitude des informations
-fournies" and the démarche's submit button. When a fee is due the récapitulatif leads to
-`S/paiement` "Paiement par carte bancaire" (filled by the card holder; the card is never kept,
-only its last 4 digits), and the démarche is recorded once the card is accepted. Then
-`S/confirmation/<numero>`, its `.../accuse-enregistrement` (every démarche) and, when a new
-certificate is made, `.../certificat-provisoire` (the CPI, valid one month, France only): PDF
-downloads (`immatriculation_documents`). The screens' labels, order, split and paths are NOT
-confirmed [?] (docs/teleservices.md §5).
+Each démarche (`VehicleDemarche`, defined in `ants_immatriculation` and
+`ants_immatriculation_titulaire`) is a few pages under its start path S, like the pré-demandes
+(`predemande`): a `fr-stepper`, an h1 naming the page, "Précédent" (link) and "Suivant" (button),
+Post/Redirect/Get, a draft per account, then `S/recapitulatif` with "Je certifie sur l'honneur
+l'exactitude des informations fournies" and the démarche's submit button. When a fee is due the
+récapitulatif leads to `S/paiement` "Paiement par carte bancaire" (filled by the card holder; the
+card is never kept, only its last 4 digits), and the démarche is recorded once the card is
+accepted. Then `S/confirmation/<numero>`, its `.../accuse-enregistrement` (every démarche) and,
+when a new certificate is made, `.../certificat-provisoire` (the CPI, valid one month, France
+only): PDF downloads (`immatriculation_documents`). The screens' labels, order, split and paths
+are NOT confirmed [?] (docs/teleservices.md §5).
 
 Records: `{"kind", "numero_dossier", "received_at", "account", "data"}` (+ what the démarche's
 `apply` adds, such as `"code_cession"`, + `"paiement": {"montant": "253,76", "carte_fin": "1111"}`
@@ -112,8 +112,8 @@ class CitizenLogin(Protocol):
 
 
 @dataclass(frozen=True, eq=False)
-class Demarche:
-    """One démarche: its pages, its fee, what it changes in the SIV once recorded."""
+class VehicleDemarche:
+    """One vehicle démarche: its pages, its fee, what it changes in the SIV once recorded; `wizard` serves it."""
 
     kind: str
     titre: str
