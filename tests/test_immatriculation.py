@@ -91,6 +91,7 @@ def test_the_sellers_code_de_cession_feeds_the_buyers_changement_de_titulaire(ru
     assert sold.outcome is Outcome.COMPLETED, sold.error
     cession = only(sandbox, "immatriculation-cession")
     assert cession["data"] == CESSION_RECEIVED
+    sold.outputs.pop("accuse_enregistrement")  # its content: test_the_accuse_saved_by_a_run_holds_what_the_citizen_gave
     assert sold.outputs == {"numero_dossier": cession["numero_dossier"], "code_cession": cession["code_cession"]}
 
     bought, approver, _ = run_demarche(
@@ -181,6 +182,7 @@ def test_a_second_address_change_is_free_and_needs_no_payment(run_demarche, sand
         "certification": "oui",
     }
     assert "paiement" not in record
+    result.outputs.pop("accuse_enregistrement")
     assert result.outputs == {"numero_dossier": record["numero_dossier"]}
     assert payment_views(approver) == []
 
@@ -193,7 +195,35 @@ def test_the_fourth_address_change_is_paid_by_the_citizen(run_demarche, sandbox,
     record = only(sandbox, "immatriculation-changement-adresse")
     assert record["paiement"] == {"montant": "13,76", "carte_fin": "1111"}
     assert [v.title for v in payment_views(approver)] == ["Paiement du nouveau certificat"]
+    assert "Paiement accepté : 13,76 €" in pdf_text(Path(result.outputs.pop("accuse_enregistrement")))
     assert result.outputs == {"numero_dossier": record["numero_dossier"]}
+
+
+def test_the_accuse_saved_by_a_run_holds_what_the_citizen_gave(run_demarche, sandbox, scans):
+    """The cession and the changement d'adresse save their accusé d'enregistrement as the titulaire's does."""
+    sold, _, _ = run_demarche("immatriculation-cession", BERNARD_VEND)
+    moved, _, _ = run_demarche("immatriculation-changement-adresse", CAMILLE_DEMENAGE)
+
+    assert (sold.outcome, moved.outcome) == (Outcome.COMPLETED, Outcome.COMPLETED), (sold.error, moved.error)
+    cession = only(sandbox, "immatriculation-cession")
+    saved = Path(sold.outputs["accuse_enregistrement"])  # in the visit's folder, as the citizen keeps it
+    assert saved.name == "accuse-enregistrement-cession.pdf"  # not overwritten by the next démarche's
+    accuse = pdf_text(saved)
+    assert accuse.startswith("Accusé d'enregistrement Déclaration de cession d'un véhicule"), accuse[:200]
+    assert f"Numéro de dossier : {cession['numero_dossier']}" in accuse
+    assert "Immatriculation du véhicule : GE-415-KL" in accuse  # given as « ge415kl »
+    assert "Nom de naissance : Lefèvre" in accuse and "Prénom(s) : Camille, Louise" in accuse  # the buyer
+    assert "Commune : Saint-Grégoire" in accuse and "Kilométrage : 84500 km" in accuse
+    assert cession["code_cession"] not in accuse  # shown once on the site, never printed
+
+    adresse = only(sandbox, "immatriculation-changement-adresse")
+    saved = Path(moved.outputs["accuse_enregistrement"])
+    assert saved.name == "accuse-enregistrement-changement-adresse.pdf"
+    accuse = pdf_text(saved)
+    assert accuse.startswith("Accusé d'enregistrement Changement d'adresse sur le certificat d'immatriculation"), accuse[:200]
+    assert f"Numéro de dossier : {adresse['numero_dossier']}" in accuse
+    assert "Immatriculation du véhicule : DB-732-MN" in accuse  # given as « DB 732 MN »
+    assert "Numéro et libellé de la voie : 4 rue de Brest" in accuse and "Commune : Rennes" in accuse
 
 
 MORVAN_SE_MARIE = {  # Camille Lefèvre, married, puts her married name on her car's certificate

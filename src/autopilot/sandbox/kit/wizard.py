@@ -37,10 +37,15 @@ What it serves, on `host`, under the start path S (every view wears `guard`):
   otherwise the draft is closed and `submit` answers.
 - S/confirmation/<numero> (`confirmation`) and S/confirmation/<numero><suffix> (`documents`): the
   owner's own record of that numéro (`numero_key`, `record`), else 404. A site serves its own extra
-  pages (a purchase, a payment) with `serve`, behind the same guard, reusing `blocked` and `render`.
+  pages (a purchase, a payment) with `serve`, behind the same guard, reusing `blocked` and `render`;
+  a payment hands its own record entries to `finish` as the submission's `extras`.
+- `form_guard` wraps the pages and the récapitulatif only, inside `guard`: a login the submission
+  ends (the citizen's own FranceConnect, `sites/immatriculation_demarche.py`) must not hide the
+  confirmation.
 
-Drafts are kept per owner (an ANTS account, a visitor's cookie) and kind, in `SandboxState`, so a
-re-login resumes where the mediator was. Templates receive `demarche` (the wizard), `page` (and
+The pages' declarations (`WizardPage`, `Submission`) live in `wizard_pages`. Drafts are kept per
+owner (an ANTS account, a visitor's cookie) and kind, in `SandboxState`, so a re-login resumes
+where the mediator was. Templates receive `demarche` (the wizard), `page` (and
 `step`, the same), `number`, `total` (counting the steps `after` the récapitulatif), `next_title`,
 `previous_url`, `titre_demarche` and `step_title` (the titles, as the older step layouts read them),
 `values`, `errors`, `alert`, `sent` (what the draft holds of the page), the wizard's `context`, the
@@ -53,60 +58,22 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
 from typing import Any
 
 from flask import Blueprint, Response, abort, redirect, render_template, request
 
 from autopilot.sandbox.kit.state import current_state, now_iso
 from autopilot.sandbox.kit.validation import FormCheck
+from autopilot.sandbox.kit.wizard_pages import Pages, Submission, WizardPage
 
-Pages = dict[str, dict[str, Any]]
+__all__ = ["Pages", "Submission", "Wizard", "WizardPage"]  # the pages' declarations live in `wizard_pages`
+
 View = Callable[..., Any]
 UPLOAD_MAX = 5 * 1024 * 1024
 
 
-def _nothing_to_check(c: FormCheck, pages: Pages) -> None:
-    """A page whose only fields are uploads (checked as they are received)."""
-
-
-def _always(pages: Pages) -> bool:
-    return True
-
-
 def _unguarded(view: View) -> View:
     return view
-
-
-@dataclass(frozen=True, eq=False)
-class WizardPage:
-    """One page of a wizard: its fields, their check, and when it applies."""
-
-    name: str  # the draft's key for the page, its endpoint and (by default) its template
-    title: str  # the h1, and the stepper's "Étape suivante"
-    fields: tuple[str, ...] = ()
-    check: Callable[[FormCheck, Pages], None] = _nothing_to_check
-    path: str | None = None  # under the start path; None: "/" + name ("" for the first page)
-    template: str | None = None
-    applies: Callable[[Pages], bool] = _always  # from the earlier pages' answers
-    uploads: Mapping[str, str] = field(default_factory=dict)  # file field -> what the messages call it
-    context: Callable[[Pages], dict[str, Any]] | None = None  # shown besides the fields; "prefill" fills an empty page
-    complete: Callable[[Pages], bool] | None = None  # filled, but still valid? (a price that changed)
-    save: Callable[[dict[str, Any], Pages], dict[str, Any] | Response] | None = None  # what to keep, or where to go
-    alert: str | None = None  # the error key of the page as a whole (a search that finds nothing): an alert
-    multipart: bool = False  # the page posts files (its template reads it)
-
-
-@dataclass(frozen=True)
-class Submission:
-    """A récapitulatif posted and checked: the draft's pages and the récapitulatif's own fields."""
-
-    owner: str
-    jeton: str
-    pages: Pages
-    values: dict[str, str]
-    data: dict[str, Any]  # the fields of the pages that apply, then the récapitulatif's
-    today: date
 
 
 @dataclass(frozen=True, eq=False)
@@ -122,8 +89,9 @@ class Wizard:
     recap: WizardPage
     submit: Callable[[Submission], Any]
     owner: Callable[[], str]
-    back: Callable[[], str]  # "Précédent" on the first page
+    back: Callable[[], str | None]  # "Précédent" on the first page (None: none)
     guard: Callable[[View], View] = _unguarded
+    form_guard: Callable[[View], View] = _unguarded  # the pages' and récapitulatif's only (a login the submission ends)
     summary: Callable[[Pages], dict[str, Any]] = lambda pages: {}
     context: Mapping[str, Any] = field(default_factory=dict)
     interpose: Callable[[Submission], Any | None] | None = None
@@ -215,8 +183,8 @@ class Wizard:
     def register(self, bp: Blueprint) -> None:
         """Serve the wizard's pages, récapitulatif, confirmation and documents from `bp`."""
         for page in self.pages:
-            self.serve(bp, self.path(page), page.name, self._page_view(page), methods=("GET", "POST"))
-        self.serve(bp, self.recap_path, self.recap.name, self._recap_view, methods=("GET", "POST"))
+            self.serve(bp, self.path(page), page.name, self.form_guard(self._page_view(page)), methods=("GET", "POST"))
+        self.serve(bp, self.recap_path, self.recap.name, self.form_guard(self._recap_view), methods=("GET", "POST"))
         confirmation = self.confirmation_path("<numero>")
         if self.confirmation:
             self.serve(bp, confirmation, "confirmation", self._record_view(self.confirmation))
@@ -290,10 +258,11 @@ class Wizard:
         interposed = self.interpose(submission) if self.interpose else None
         return interposed if interposed is not None else self.finish(submission)
 
-    def submission(self, jeton: str, pages: Pages, values: dict[str, Any]) -> Submission:
-        """What `submit` receives for the draft `jeton`, with `values` (the récapitulatif's, a payment's)."""
+    def submission(self, jeton: str, pages: Pages, values: dict[str, Any], **extras: Any) -> Submission:
+        """What `submit` receives for the draft `jeton`, with `values` (the récapitulatif's, a payment's)
+        and the `extras` its record keeps beside the data."""
         return Submission(self.owner(), jeton, pages, values, {**self.merged(pages), **values},
-                          current_state().today())
+                          current_state().today(), extras)
 
     def take(self, jeton: str) -> Pages | None:
         """Close the owner's draft named by `jeton`; its pages (again for a form posted twice), else None."""
@@ -306,14 +275,14 @@ class Wizard:
             return redirect(self.first_path, 303)
         data = {**self.merged(pages), **submission.values}
         return self.submit(Submission(submission.owner, submission.jeton, pages, submission.values, data,
-                                      submission.today))
+                                      submission.today, submission.extras))
 
     # -- what was recorded ----------------------------------------------------------------------
 
     def record(self, submission: Submission, numero: str, **extras: Any) -> dict[str, Any]:
         """Record the submission as received under `numero` (never de-duplicated); the record."""
         record = {"kind": self.kind, self.numero_key: numero, "received_at": now_iso(),
-                  "account": submission.owner, **extras, "data": submission.data}
+                  "account": submission.owner, **extras, "data": submission.data, **submission.extras}
         current_state().record(record)
         return record
 

@@ -40,17 +40,16 @@ from __future__ import annotations
 import re
 import secrets
 import string
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, request
+from flask import Blueprint, Response, redirect, render_template, request
 
 from autopilot.sandbox.kit.hosts import local_url
-from autopilot.sandbox.kit.state import current_state, now_iso
+from autopilot.sandbox.kit.state import current_state
 from autopilot.sandbox.kit.training import Link, Table
 from autopilot.sandbox.kit.validation import FormCheck, luhn_valid
+from autopilot.sandbox.kit.wizard import Pages, Submission, Wizard, WizardPage
 from autopilot.sandbox.sites.ants_compte import (
     ANTS_HOST,
     VEHICLE_SPACE_PATH,
@@ -125,7 +124,7 @@ def siret_valid(siret: str) -> bool:
     return luhn_valid(siret)
 
 
-def _check_entreprise(c: FormCheck) -> None:
+def _check_entreprise(c: FormCheck, pages: Pages) -> None:
     c.required("raison_sociale", "la raison sociale")
     if c.required("siret", "le numéro SIRET"):
         siret = "".join(c.value("siret").split())
@@ -141,12 +140,12 @@ def _check_entreprise(c: FormCheck) -> None:
     c.required("commune", "la commune")
 
 
-def _check_activites(c: FormCheck) -> None:
+def _check_activites(c: FormCheck, pages: Pages) -> None:
     if not any(c.value(f"activite_{code}") for code, _ in ACTIVITES):
         c.fail("activites", "Veuillez cocher au moins une activité.")
 
 
-def _check_responsable(c: FormCheck) -> None:
+def _check_responsable(c: FormCheck, pages: Pages) -> None:
     c.person_name("gerant_nom", "le nom du gérant")
     c.person_name("gerant_prenoms", "le ou les prénoms du gérant", several=True)
     if c.required("telephone", "le numéro de téléphone") and \
@@ -176,57 +175,26 @@ def kbis_ancien(date_kbis: str, today: date) -> bool:
     return _kbis_day(date_kbis) < months_before(today, KBIS_WARNING_MONTHS)
 
 
-def _check_pieces(c: FormCheck, kept: dict[str, Any]) -> dict[str, Any]:
-    """The pieces page: the Kbis' date, the number of SIV users, the uploads (a file not sent again is
-    kept); fails the missing or wrong ones."""
+def _check_pieces(c: FormCheck, pages: Pages) -> None:
+    """The pieces page: the Kbis' date, the number of SIV users, the uploads of as many users (a file not
+    sent again is kept; those of users no longer counted are dropped); fails the missing or wrong ones."""
     c.date("date_kbis", "la date de l'extrait Kbis")
     if "date_kbis" not in c.errors and _kbis_day(c.value("date_kbis")) < months_before(c.today, KBIS_MAX_MONTHS):
         c.fail("date_kbis", KBIS_TROP_ANCIEN)
     c.choice("utilisateurs_siv", "le nombre de personnes qui utiliseront le SIV",
              [str(n) for n in range(1, MAX_USERS + 1)])
     users = int(c.value("utilisateurs_siv") or "1") if "utilisateurs_siv" not in c.errors else 1
-    files: dict[str, Any] = {name: c.value(name) for name in ("date_kbis", "utilisateurs_siv")}
+    c.values.update({name: c.value(name) for name in ("date_kbis", "utilisateurs_siv")})
+    kept = pages.get("pieces", {})
     wanted = {**UPLOADS, **{name: what for n, (name, what) in enumerate(USER_UPLOADS.items(), 2) if n <= users}}
     for name, what in wanted.items():
         record = c.upload(name, request.files.get(name), what, max_bytes=UPLOAD_MAX, kept=kept.get(name))
         if record:
-            files[name] = record
-    return files
+            c.values[name] = record
 
 
-def _check_recapitulatif(c: FormCheck) -> None:
+def _check_recapitulatif(c: FormCheck, pages: Pages) -> None:
     c.ticked("certification", CERTIFICATION_MESSAGE)
-
-
-@dataclass(frozen=True)
-class Page:
-    slug: str
-    title: str
-    suffix: str
-    fields: tuple[str, ...]
-    check: Callable[[FormCheck], None]
-
-    @property
-    def path(self) -> str:
-        return START_PATH + self.suffix
-
-
-PAGES = (
-    Page("entreprise", "Entreprise", "", (
-        "raison_sociale", "siret", "date_creation", "voie", "code_postal", "commune",
-    ), _check_entreprise),
-    Page("activites", "Activités", "/activites",
-         tuple(f"activite_{code}" for code, _ in ACTIVITES) + ("agrement",), _check_activites),
-    Page("responsable", "Responsable et contact", "/responsable",
-         ("gerant_nom", "gerant_prenoms", "telephone", "courriel"), _check_responsable),
-    Page("pieces", "Pièces justificatives", "/pieces", ("date_kbis", "utilisateurs_siv"), lambda c: None),
-    Page("recapitulatif", "Récapitulatif", "/recapitulatif", ("certification",), _check_recapitulatif),
-)
-RECAP = PAGES[-1]
-
-
-def _merged(pages: dict[str, dict[str, Any]]) -> dict[str, Any]:
-    return {key: value for page in PAGES for key, value in pages.get(page.slug, {}).items()}
 
 
 def jeune_entreprise(date_creation: str, today: date) -> bool:
@@ -245,92 +213,46 @@ def choisies(d: dict[str, Any]) -> list[str]:
     return [label for code, label in ACTIVITES if d.get(f"activite_{code}")]
 
 
-def _render(page: Page, pages: dict[str, dict[str, Any]], **context: Any) -> str:
-    index = PAGES.index(page)
-    return render_template(
-        f"habilitation/{page.slug}.html", demarche={"titre": TITRE}, step=page, number=index + 1,
-        total=len(PAGES), next_title=PAGES[index + 1].title if index + 1 < len(PAGES) else None,
-        previous_url=PAGES[index - 1].path if index else local_url(ANTS_HOST, VEHICLE_SPACE_PATH),
-        activites=ACTIVITES, choisies=choisies, pages=PAGES, max_users=MAX_USERS,
-        users_options=[str(n) for n in range(1, MAX_USERS + 1)],
-        **{"values": {}, "errors": {}, **context},
-    )
+def _summary(pages: Pages) -> dict[str, Any]:
+    """The récapitulatif's data and its warnings (a young company, an old Kbis)."""
+    d, today = WIZARD.merged(pages), current_state().today()
+    return {"d": d, "jeune": jeune_entreprise(d["date_creation"], today), "jeune_message": JEUNE_ENTREPRISE,
+            "kbis_message": KBIS_AVERTISSEMENT if kbis_ancien(d["date_kbis"], today) else None}
 
 
-def _page_view(page: Page) -> Callable[[], Any]:
-    def view() -> Any:
-        state, account = current_state(), current_account()
-        pages = state.draft(account, KIND)["pages"]
-        missing = next((p for p in PAGES[:PAGES.index(page)] if p.slug not in pages), None)
-        if missing:
-            return redirect(missing.path, 303)
-        kept = pages.get(page.slug, {})
-        if request.method == "GET":
-            return _render(page, pages, values=kept)
-        values = {name: request.form[name] for name in page.fields if name in request.form}
-        check = FormCheck(values, today=state.today())
-        page.check(check)
-        if page.slug == "pieces":
-            values = _check_pieces(check, kept)
-        if check.errors:
-            # files sent with a page in error are not kept: the site shows only those already saved
-            return _render(page, pages, values=kept if page.slug == "pieces" else values, errors=check.errors)
-        state.save_page(account, KIND, page.slug, values)  # siret: digits only (see _check_entreprise)
-        following = PAGES[PAGES.index(page) + 1]
-        return redirect(RECAP.path if request.args.get("retour") == "recapitulatif" else following.path, 303)
-
-    return view
-
-
-def _recap_view() -> Any:
-    state, account = current_state(), current_account()
-    today = state.today()
-    if request.method == "GET":
-        draft = state.draft(account, KIND)
-        pages, jeton = draft["pages"], draft["jeton"]
-    else:
-        jeton = request.form.get("jeton", "")
-        pages = state.draft_for_jeton(account, KIND, jeton) or {}
-    missing = next((p for p in PAGES[:-1] if p.slug not in pages), None)
-    if missing:
-        return redirect(missing.path, 303)
-    d = _merged(pages)
-    context = {"d": d, "jeton": jeton, "editable": True, "jeune": jeune_entreprise(d["date_creation"], today),
-               "jeune_message": JEUNE_ENTREPRISE,
-               "kbis_message": KBIS_AVERTISSEMENT if kbis_ancien(d["date_kbis"], today) else None}
-    if request.method == "GET":
-        return _render(RECAP, pages, **context)
-    values = {name: request.form[name] for name in RECAP.fields if name in request.form}
-    check = FormCheck(values, today=today)
-    RECAP.check(check)
-    if check.errors:
-        return _render(RECAP, pages, values=values, errors=check.errors, **context)
-    pages = state.submit_draft(account, KIND, jeton)
-    if pages is None:
-        return redirect(START_PATH, 303)
+def _submit(submission: Submission) -> Response:
     numero = "HAB-" + "".join(secrets.choice(string.ascii_uppercase + string.digits) for _ in range(8))
-    state.record({"kind": KIND, "numero_demande": numero, "received_at": now_iso(), "account": account,
-                  "data": {**_merged(pages), **values}})
-    return redirect(f"{START_PATH}/confirmation/{numero}", 303)
+    WIZARD.record(submission, numero)
+    return redirect(WIZARD.confirmation_path(numero), 303)
 
 
-def _confirmation_view(numero: str) -> str:
-    state, account = current_state(), current_account()
-    record = next((r for r in state.received(KIND) if r["numero_demande"] == numero and r["account"] == account),
-                  None)
-    if record is None:
-        abort(404)
+def _confirmation(record: dict[str, Any]) -> str:
     return render_template(
-        "habilitation/confirmation.html", titre="Votre pré-demande d'habilitation est enregistrée", numero=numero,
-        d=record["data"], jeune=jeune_entreprise(record["data"]["date_creation"], state.today()), max_users=MAX_USERS,
-        jeune_message=JEUNE_ENTREPRISE, demarche={"titre": TITRE},
-        space_url=local_url(ANTS_HOST, VEHICLE_SPACE_PATH),
+        "habilitation/confirmation.html", titre="Votre pré-demande d'habilitation est enregistrée",
+        numero=record["numero_demande"], d=record["data"], max_users=MAX_USERS, demarche=WIZARD,
+        jeune=jeune_entreprise(record["data"]["date_creation"], current_state().today()),
+        jeune_message=JEUNE_ENTREPRISE, space_url=local_url(ANTS_HOST, VEHICLE_SPACE_PATH),
     )
 
 
-for _page in PAGES[:-1]:
-    bp.add_url_rule(_page.path, _page.slug, login_required(_page_view(_page)), methods=["GET", "POST"], host=HOST)
-bp.add_url_rule(RECAP.path, RECAP.slug, login_required(_recap_view), methods=["GET", "POST"], host=HOST)
-bp.add_url_rule(START_PATH + "/confirmation/<numero>", "confirmation", login_required(_confirmation_view),
-                host=HOST)
-
+WIZARD = Wizard(
+    kind=KIND, host=HOST, start_path=START_PATH, titre=TITRE, templates="habilitation",
+    pages=(
+        WizardPage("entreprise", "Entreprise",
+                   ("raison_sociale", "siret", "date_creation", "voie", "code_postal", "commune"), _check_entreprise),
+        WizardPage("activites", "Activités", (*(f"activite_{code}" for code, _ in ACTIVITES), "agrement"),
+                   _check_activites),
+        WizardPage("responsable", "Responsable et contact", ("gerant_nom", "gerant_prenoms", "telephone", "courriel"),
+                   _check_responsable),
+        # files sent with a page in error are not kept: the template names those the draft holds (`sent`)
+        WizardPage("pieces", "Pièces justificatives", ("date_kbis", "utilisateurs_siv"), _check_pieces,
+                   multipart=True),
+    ),
+    recap=WizardPage("recapitulatif", "Récapitulatif", ("certification",), _check_recapitulatif),
+    submit=_submit, owner=current_account, guard=login_required,
+    back=lambda: local_url(ANTS_HOST, VEHICLE_SPACE_PATH), summary=_summary,
+    context={"activites": ACTIVITES, "choisies": choisies, "max_users": MAX_USERS,
+             "users_options": [str(n) for n in range(1, MAX_USERS + 1)]},
+    numero_key="numero_demande", confirmation=_confirmation,
+)
+WIZARD.register(bp)

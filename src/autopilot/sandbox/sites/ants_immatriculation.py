@@ -7,7 +7,8 @@ are the formats of the code de cession and of the numéro de dossier. Everything
 from that list, loosely validated where it is unconfirmed. The replica is split by concern:
 `immatriculation_vehicules` (the SIV's vehicles, dossiers, codes de cession and taxes),
 `immatriculation_champs` (shared fields and checks), `immatriculation_demarche` (how a démarche's
-pages, récapitulatif, payment and confirmation are served), this module, and
+pages, récapitulatif, payment and confirmation are served, as a `kit.wizard.Wizard`),
+`immatriculation_recapitulatif` (the rows they list), this module, and
 `ants_immatriculation_titulaire` (changement de titulaire, d'adresse, d'état civil).
 
 - `ants.gouv.fr/monespace/mon-espace-vehicule` — h1 "Mon espace véhicule": one link per démarche
@@ -68,8 +69,8 @@ from autopilot.sandbox.sites.immatriculation_demarche import (
     DEMARCHES_PATH,
     IMMAT_HOST,
     SUIVI_PATH,
-    Demarche,
-    Page,
+    VehicleDemarche,
+    vehicle_page,
 )
 from autopilot.sandbox.sites.immatriculation_vehicules import (
     CESSION_STATUT,
@@ -134,18 +135,18 @@ def _apply_cession(site: dict[str, Any], pages: Pages, numero: str, today: date)
     return {"code_cession": code}
 
 
-CESSION = Demarche(
+CESSION = VehicleDemarche(
     kind="immatriculation-cession", titre="Déclaration de cession d'un véhicule",
     start_path=DEMARCHES_PATH + "/declaration-cession",
     pages=(
-        Page("identification", "Identification du véhicule", "identification",
-             ("immatriculation", "numero_formule", "date_certificat"),
-             lambda c, pages: check_identification(c, pages, cession=True)),
-        Page("acquereur", "Acquéreur", "acquereur",
-             ("type_acquereur", *PERSONNE_FIELDS, "raison_sociale", "siret"), _check_acquereur),
-        Page("adresse-acquereur", "Adresse de l'acquéreur", "adresse", ADRESSE_FIELDS, check_adresse),
-        Page("cession", "Informations sur la cession", "cession",
-             ("date_cession", "heure_cession", "kilometrage", "destruction"), _check_cession),
+        vehicle_page("identification", "Identification du véhicule", "identification",
+                     ("immatriculation", "numero_formule", "date_certificat"),
+                     lambda c, pages: check_identification(c, pages, cession=True)),
+        vehicle_page("acquereur", "Acquéreur", "acquereur",
+                     ("type_acquereur", *PERSONNE_FIELDS, "raison_sociale", "siret"), _check_acquereur),
+        vehicle_page("adresse-acquereur", "Adresse de l'acquéreur", "adresse", ADRESSE_FIELDS, check_adresse),
+        vehicle_page("cession", "Informations sur la cession", "cession",
+                     ("date_cession", "heure_cession", "kilometrage", "destruction"), _check_cession),
     ),
     submit_label="Valider ma déclaration", fee=lambda pages, today: None, new_certificate=lambda record: False,
     apply=_apply_cession,

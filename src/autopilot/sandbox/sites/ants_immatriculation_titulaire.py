@@ -65,8 +65,8 @@ from autopilot.sandbox.sites.immatriculation_champs import (
 from autopilot.sandbox.sites.immatriculation_demarche import (
     DEMARCHES_PATH,
     IMMAT_HOST,
-    Demarche,
-    Page,
+    VehicleDemarche,
+    vehicle_page,
 )
 from autopilot.sandbox.sites.immatriculation_vehicules import (
     CODE_CESSION_DAYS,
@@ -188,6 +188,15 @@ def _ancienne_adresse(pages: Pages) -> dict[str, Any]:
     return {"ancienne": old, "prefill": dict(old)}
 
 
+def _normalisation_current(pages: Pages) -> bool:
+    """The address chosen is still the one typed, or its proposal: a new address calls for a new choice."""
+    chosen, typed = pages["adresse-normalisee"], pages.get("adresse")
+    if not typed:
+        return False
+    expected = typed if chosen.get("choix_adresse") != "normalisee" else proposal(typed)
+    return all(chosen.get(name) == expected.get(name) for name in ADRESSE_FIELDS)
+
+
 def _normalisation(pages: Pages) -> dict[str, Any]:
     """The "Adresse normalisée" page shows the address typed and the one proposed."""
     return {"saisie": pages["adresse"], "proposee": proposal(pages["adresse"])}
@@ -249,59 +258,59 @@ def _apply_etat_civil(site: dict[str, Any], pages: Pages, numero: str, today: da
 
 # -- the three démarches -----------------------------------------------------------------------------
 
-IDENTIFICATION = Page("identification", "Identification du véhicule", "identification",
-                      ("immatriculation", "numero_formule", "date_certificat"), check_identification)
+IDENTIFICATION = vehicle_page("identification", "Identification du véhicule", "identification",
+                              ("immatriculation", "numero_formule", "date_certificat"), check_identification)
 
-TITULAIRE = Demarche(
+TITULAIRE = VehicleDemarche(
     kind="immatriculation-changement-titulaire", titre="Changement de titulaire d'un véhicule d'occasion",
     start_path=DEMARCHES_PATH + "/changement-titulaire",
     pages=(
-        Page("identification", "Identification du véhicule", "identification_acquereur",
-             ("immatriculation", "identification", "code_cession", "numero_formule", "date_certificat"),
-             _check_identification_acquereur),
-        Page("titulaire", "Nouveau titulaire", "titulaire", (*PERSONNE_FIELDS, "telephone", "courriel"),
-             _check_titulaire),
-        Page("adresse", "Adresse", "adresse", ADRESSE_FIELDS, check_adresse),
-        Page("adresse-normalisee", "Adresse normalisée", "adresse_normalisee", ("choix_adresse",),
-             _check_choix_adresse, context=_normalisation),
-        Page("pieces", "Pièces justificatives", "pieces", PIECES_FIELDS,
-             _pieces_check(("piece_identite", "la pièce d'identité du nouveau titulaire"),
-                           ("justificatif_domicile", "le justificatif de domicile")),
-             multipart=True),
+        vehicle_page("identification", "Identification du véhicule", "identification_acquereur",
+                     ("immatriculation", "identification", "code_cession", "numero_formule", "date_certificat"),
+                     _check_identification_acquereur),
+        vehicle_page("titulaire", "Nouveau titulaire", "titulaire", (*PERSONNE_FIELDS, "telephone", "courriel"),
+                     _check_titulaire),
+        vehicle_page("adresse", "Adresse", "adresse", ADRESSE_FIELDS, check_adresse),
+        vehicle_page("adresse-normalisee", "Adresse normalisée", "adresse_normalisee", ("choix_adresse",),
+                     _check_choix_adresse, context=_normalisation, complete=_normalisation_current),
+        vehicle_page("pieces", "Pièces justificatives", "pieces", PIECES_FIELDS,
+                     _pieces_check(("piece_identite", "la pièce d'identité du nouveau titulaire"),
+                                   ("justificatif_domicile", "le justificatif de domicile")),
+                     multipart=True),
     ),
     submit_label="Valider et payer", fee=_titulaire_fee, new_certificate=lambda record: True, apply=_apply_titulaire,
     citizen_login=CITIZEN_LOGIN,
 )
 
-ADRESSE = Demarche(
+ADRESSE = VehicleDemarche(
     kind="immatriculation-changement-adresse", titre="Changement d'adresse sur le certificat d'immatriculation",
     start_path=DEMARCHES_PATH + "/changement-adresse",
     pages=(
         IDENTIFICATION,
-        Page("nouvelle-adresse", "Votre nouvelle adresse", "adresse", ADRESSE_FIELDS, _check_nouvelle_adresse,
-             context=_ancienne_adresse),
-        Page("pieces", "Pièces justificatives", "pieces", PIECES_FIELDS,
-             _pieces_check(("justificatif_domicile", "le justificatif de domicile")), multipart=True),
+        vehicle_page("nouvelle-adresse", "Votre nouvelle adresse", "adresse", ADRESSE_FIELDS, _check_nouvelle_adresse,
+                     context=_ancienne_adresse),
+        vehicle_page("pieces", "Pièces justificatives", "pieces", PIECES_FIELDS,
+                     _pieces_check(("justificatif_domicile", "le justificatif de domicile")), multipart=True),
     ),
     submit_label="Valider ma demande", fee=_adresse_fee,
     new_certificate=lambda record: "paiement" in record,
     apply=_apply_adresse, etiquette=True,
 )
 
-ETAT_CIVIL = Demarche(
+ETAT_CIVIL = VehicleDemarche(
     kind="immatriculation-changement-etat-civil",
     titre="Changement d'état civil, de raison sociale ou d'état matrimonial",
     start_path=DEMARCHES_PATH + "/changement-etat-civil",
     pages=(
         IDENTIFICATION,
-        Page("nature", "Nature du changement", "nature",
-             ("nature", "nom_naissance", "nom_usage", "prenoms", "raison_sociale"), _check_nature),
-        Page("pieces", "Pièces justificatives", "pieces", PIECES_FIELDS,
-             _pieces_check(("justificatif_domicile", "le justificatif de domicile"),
-                           ("cerfa_13750", "la demande de certificat d'immatriculation (Cerfa 13750)"),
-                           ("certificat_actuel", "le certificat d'immatriculation actuel"),
-                           ("justificatif", "le justificatif du changement")),
-             multipart=True),
+        vehicle_page("nature", "Nature du changement", "nature",
+                     ("nature", "nom_naissance", "nom_usage", "prenoms", "raison_sociale"), _check_nature),
+        vehicle_page("pieces", "Pièces justificatives", "pieces", PIECES_FIELDS,
+                     _pieces_check(("justificatif_domicile", "le justificatif de domicile"),
+                                   ("cerfa_13750", "la demande de certificat d'immatriculation (Cerfa 13750)"),
+                                   ("certificat_actuel", "le certificat d'immatriculation actuel"),
+                                   ("justificatif", "le justificatif du changement")),
+                     multipart=True),
     ),
     submit_label="Valider et payer", fee=_etat_civil_fee, new_certificate=lambda record: True,
     apply=_apply_etat_civil, citizen_login=CITIZEN_LOGIN,

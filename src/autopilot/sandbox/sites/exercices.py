@@ -20,9 +20,9 @@ a field with no label. Under `START_PATH` (= S):
 3. `S/recapitulatif` — « Récapitulatif »: the checkbox attestation; button « Envoyer ma demande ».
 
 Then `S/confirmation/<numero>` — « Demande envoyée », "Numéro de dossier : …". The record:
-`{"kind": "exercice-inscription-atelier", "numero_dossier", "received_at", "data"}` where `data`
-holds every field above as submitted (unticked checkboxes absent). The draft is kept per browser
-(a cookie), in the state's drafts.
+`{"kind": "exercice-inscription-atelier", "numero_dossier", "received_at", "account", "data"}` where
+`account` names the visitor and `data` holds every field above as submitted (unticked checkboxes
+absent). The draft is kept per browser (a cookie), in the state's drafts (a `kit.wizard.Wizard`).
 """
 
 from __future__ import annotations
@@ -30,15 +30,14 @@ from __future__ import annotations
 import re
 import secrets
 import string
-from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, Response, abort, redirect, render_template, request
+from flask import Blueprint, Response, redirect, render_template, request
 
 from autopilot.sandbox.kit import visitors
-from autopilot.sandbox.kit.state import current_state, now_iso
 from autopilot.sandbox.kit.training import Link
 from autopilot.sandbox.kit.validation import FormCheck
+from autopilot.sandbox.kit.wizard import Pages, Submission, Wizard, WizardPage
 
 HOST = "exercices.ants.gouv.fr"
 START_PATH = "/inscription-atelier"
@@ -66,20 +65,10 @@ ATELIERS = [
 ]
 UPLOAD_MAX = 2 * 1024 * 1024
 
-PAGES = {
-    "informations": ("Vos informations", "", (
-        "nom", "prenom", "naissance_jour", "naissance_mois", "naissance_annee", "situation",
-        "situation_precision", "atelier", "courriel", "rappel_sms",
-    )),
-    "justificatifs": ("Justificatifs", "/justificatifs", ("quotient_familial", "code_parrainage")),
-    "recapitulatif": ("Récapitulatif", "/recapitulatif", ("attestation",)),
-}
-ORDER = ("informations", "justificatifs", "recapitulatif")
-
 bp = Blueprint("exercices", __name__)
 
 
-def _check_informations(c: FormCheck) -> None:
+def _check_informations(c: FormCheck, pages: Pages) -> None:
     c.person_name("nom", "le nom de famille")
     c.person_name("prenom", "le prénom")
     parts = [c.value(f"naissance_{part}") for part in ("jour", "mois", "annee")]
@@ -97,7 +86,7 @@ def _check_informations(c: FormCheck) -> None:
     c.email("courriel", required=True)
 
 
-def _check_justificatifs(c: FormCheck) -> None:
+def _check_justificatifs(c: FormCheck, pages: Pages) -> None:
     record = c.upload("justificatif", request.files.get("justificatif"), "un justificatif de domicile",
                       max_bytes=UPLOAD_MAX, wrong_type="Le justificatif doit être un fichier pdf, jpg ou png.",
                       too_big="Le justificatif doit peser moins de 2 Mo.")
@@ -111,91 +100,47 @@ def _check_justificatifs(c: FormCheck) -> None:
         c.fail("code_parrainage", "Le code de parrainage comporte 6 lettres ou chiffres.")
 
 
-def _check_recapitulatif(c: FormCheck) -> None:
+def _check_recapitulatif(c: FormCheck, pages: Pages) -> None:
     c.ticked("attestation", "Vous devez attester l'exactitude des informations pour envoyer votre demande.")
 
 
-CHECKS: dict[str, Callable[[FormCheck], None]] = {
-    "informations": _check_informations,
-    "justificatifs": _check_justificatifs,
-    "recapitulatif": _check_recapitulatif,
-}
-KEPT = {"justificatifs": ("justificatif_nom", "justificatif_sha256")}  # what a check adds to a page's record
+def _without_derived(values: dict[str, Any], pages: Pages) -> dict[str, Any]:
+    """The page as typed: the date the check composed is not part of what the form sends."""
+    return {name: value for name, value in values.items() if name != "date_naissance"}
 
 
-def _visitor() -> str:
-    return visitors.current(VISITOR_COOKIE)
+def _submit(submission: Submission) -> Response:
+    numero = "".join(secrets.choice(string.ascii_uppercase + string.digits) for _ in range(8))
+    WIZARD.record(submission, numero)
+    return redirect(WIZARD.confirmation_path(numero), 303)
 
 
-def _with_visitor(response: Any, visitor: str) -> Response:
-    return visitors.remembered(response, visitor, VISITOR_COOKIE)
-
-
-def _path(slug: str) -> str:
-    return START_PATH + PAGES[slug][1]
-
-
-class _Demarche:
-    """What the shared page layout (`predemande/step.html`) reads of a démarche."""
-
-    titre = "Inscription à un atelier numérique"
-
-
-def _page(slug: str) -> Callable[[], Response]:
-    def view() -> Response:
-        visitor = _visitor()
-        state = current_state()
-        owner = f"visiteur:{visitor}"
-        pages = state.draft(owner, KIND)["pages"]
-        index = ORDER.index(slug)
-        for earlier in ORDER[:index]:
-            if earlier not in pages:
-                return _with_visitor(redirect(_path(earlier), 303), visitor)
-        values = dict(pages.get(slug, {}))
-        errors: dict[str, str] = {}
-        if request.method == "POST":
-            values = {name: request.form[name] for name in PAGES[slug][2] if name in request.form}
-            check = FormCheck(dict(values), today=state.today())  # checks may add derived values
-            CHECKS[slug](check)
-            errors = check.errors
-            if not errors:
-                kept = {**values, **{k: check.values[k] for k in KEPT.get(slug, ())}}
-                if slug != "recapitulatif":
-                    state.save_page(owner, KIND, slug, kept)
-                    return _with_visitor(redirect(_path(ORDER[index + 1]), 303), visitor)
-                data = {k: v for page in ORDER[:index] for k, v in pages[page].items()} | kept
-                numero = "".join(secrets.choice(string.ascii_uppercase + string.digits) for _ in range(8))
-                state.record({"kind": KIND, "numero_dossier": numero, "received_at": now_iso(), "data": data})
-                state.submit_draft(owner, KIND, state.draft(owner, KIND)["jeton"])
-                return _with_visitor(redirect(f"{START_PATH}/confirmation/{numero}", 303), visitor)
-        html = render_template(
-            f"exercices/{slug}.html", demarche=_Demarche, step={"title": PAGES[slug][0]},
-            number=index + 1, total=len(ORDER),
-            next_title=PAGES[ORDER[index + 1]][0] if index + 1 < len(ORDER) else None,
-            previous_url=_path(ORDER[index - 1]) if index else None,
-            values=values, errors=errors, situations=SITUATIONS, ateliers=ATELIERS,
-            draft={k: v for page in ORDER[:index] for k, v in pages.get(page, {}).items()},
-            labels={"situation": dict(SITUATIONS), "atelier": dict(ATELIERS)},
-        )
-        return _with_visitor(html, visitor)
-
-    return view
-
-
-for _slug in ORDER:
-    bp.add_url_rule(_path(_slug), _slug, _page(_slug), methods=["GET", "POST"], host=HOST)
+WIZARD = Wizard(
+    kind=KIND, host=HOST, start_path=START_PATH, titre="Inscription à un atelier numérique",
+    templates="exercices",
+    pages=(
+        WizardPage("informations", "Vos informations", (
+            "nom", "prenom", "naissance_jour", "naissance_mois", "naissance_annee", "situation",
+            "situation_precision", "atelier", "courriel", "rappel_sms",
+        ), _check_informations, save=_without_derived),
+        WizardPage("justificatifs", "Justificatifs", ("quotient_familial", "code_parrainage"), _check_justificatifs),
+    ),
+    recap=WizardPage("recapitulatif", "Récapitulatif", ("attestation",), _check_recapitulatif),
+    submit=_submit, owner=lambda: f"visiteur:{visitors.current(VISITOR_COOKIE)}",
+    guard=visitors.remembering(VISITOR_COOKIE), back=lambda: None,
+    summary=lambda pages: {"draft": WIZARD.merged(pages)},
+    context={"situations": SITUATIONS, "ateliers": ATELIERS,
+             "labels": {"situation": dict(SITUATIONS), "atelier": dict(ATELIERS)}},
+    confirmation=lambda record: render_template("exercices/confirmation.html", demarche=WIZARD,
+                                                numero=record["numero_dossier"], titre="Demande envoyée"),
+    jeton=False,  # the récapitulatif's form names no draft: it sends the visitor's current one
+)
+WIZARD.register(bp)
 
 
 @bp.route(START_PATH + "/quotient", host=HOST)
 def quotient() -> str:
     return render_template("exercices/quotient.html")
-
-
-@bp.route(START_PATH + "/confirmation/<numero>", host=HOST)
-def confirmation(numero: str) -> str:
-    if not any(r["numero_dossier"] == numero for r in current_state().received(KIND)):
-        abort(404)
-    return render_template("exercices/confirmation.html", demarche=_Demarche, numero=numero, titre="Demande envoyée")
 
 
 @bp.route("/", host=HOST)

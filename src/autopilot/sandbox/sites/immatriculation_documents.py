@@ -2,7 +2,7 @@
 (docs/adr/0012-sandbox-documents.md): the accusé d'enregistrement and, when a new certificate is
 made, the certificat provisoire d'immatriculation (CPI), valid one month in France only
 (docs/teleservices.md §5, F18142). Their layout is NOT confirmed [?]; their rows are the
-confirmation's récapitulatif (`immatriculation_demarche.summary`)."""
+confirmation's récapitulatif (`immatriculation_recapitulatif.summary`)."""
 
 from __future__ import annotations
 
