@@ -7,6 +7,7 @@ import json
 import pytest
 from pydantic import ValidationError
 
+from autopilot.engine.downloads import default_folder
 from autopilot.flows.model import Flow
 
 BASE = {"id": "x", "title": "X", "category": "Test", "version": 1, "domains": ["histovec.interieur.gouv.fr"],
@@ -40,3 +41,15 @@ def test_a_wrong_download_is_refused(download, words):
 def test_the_json_schema_describes_it():
     schema = json.dumps(Flow.model_json_schema(), ensure_ascii=False)
     assert '"Download"' in schema and "Imprimer le CSA" in schema
+
+
+def test_a_file_kept_outside_the_console_never_replaces_an_earlier_one(autopilot_home):
+    """Two démarches of one kind (two titulaire changes in a morning) give files of one name: the
+    first citizen's accusé stays, the second gets a name of its own."""
+    first = default_folder("accuse-enregistrement.pdf")
+    first.write_bytes(b"%PDF premier usager")
+    second = default_folder("accuse-enregistrement.pdf")
+    second.write_bytes(b"%PDF second usager")
+    assert first != second and second.suffix == ".pdf"
+    assert first.read_bytes() == b"%PDF premier usager"
+    assert default_folder("accuse-enregistrement.pdf") not in (first, second)

@@ -30,10 +30,14 @@ def claimed(page: Page) -> bool:
 
 
 def default_folder(name: str) -> Path:
-    """Where a run outside the console keeps a file the site gave."""
+    """Where a run outside the console keeps a file the site gave: never over an earlier one."""
     folder = paths.cache_dir() / "telechargements"
     folder.mkdir(parents=True, exist_ok=True)
-    return folder / name
+    path, number = folder / name, 1
+    while path.exists():  # an earlier citizen's accusé of the same démarche, not printed yet maybe
+        number += 1
+        path = folder / f"{Path(name).stem}-{number}{Path(name).suffix}"
+    return path
 
 
 def download_output(page: Page, download: Download, step: str, response_s: float,
