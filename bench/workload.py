@@ -57,8 +57,9 @@ from autopilot.engine.runner import Outcome, holds
 from autopilot.engine.session import Session
 from autopilot.errors import AutopilotError
 from autopilot.flows import Flow, Library
+from autopilot.flows.fill import FillText, Press, Upload
 from autopilot.flows.library import LibraryFlow
-from autopilot.flows.model import FillText, Press, Step, Upload
+from autopilot.flows.model import Step
 from autopilot.flows.template import Template, lookup
 from autopilot.scans import ENV as SCANS_ENV
 from bench.citizen import CONTEXT, sample_citizen, samples, values_for

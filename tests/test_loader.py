@@ -6,7 +6,7 @@ import pytest
 
 from autopilot.errors import FlowError
 from autopilot.flows import Library, parse_flow
-from autopilot.flows.model import Check, Choose, FillText
+from autopilot.flows.fill import Check, Choose, FillText
 
 VALID = """\
 id: essai

@@ -1,6 +1,6 @@
 """A step's field actions in the engine: for each kind, how it is planned and how it is done.
 
-Each action class of the flow model carries its `kind` (flows/model.py); `KINDS` gives, per kind,
+Each action class of the flow model carries its `kind` (flows/fill.py); `KINDS` gives, per kind,
 how its value is made ready for the panel (`plan`) and how it is done on the page once its target
 is resolved (`fill`). The runner reads this one table: no chain of `isinstance` per kind.
 """
@@ -19,8 +19,9 @@ from autopilot.engine.locate import FieldTarget, Found
 from autopilot.engine.origins import Origins, guard_secret
 from autopilot.engine.shaping import typed
 from autopilot.errors import RunError
+from autopilot.flows.fill import Check, Choose, FillText, Press, Upload
 from autopilot.flows.inputs import source_label
-from autopilot.flows.model import Check, Choose, FillText, Flow, Press, Upload
+from autopilot.flows.model import Flow
 from autopilot.flows.template import Template
 
 SECRET_MASK = "••••••••"

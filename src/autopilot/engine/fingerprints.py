@@ -20,7 +20,9 @@ from playwright.sync_api import Page
 
 from autopilot.engine import dom
 from autopilot.engine.locate import FieldTarget
-from autopilot.flows.model import Check, Choose, FillText, Step, Upload, holds
+from autopilot.flows.conditions import holds
+from autopilot.flows.fill import Check, Choose, FillText, Upload
+from autopilot.flows.model import Step
 
 SUFFIX = ".fingerprints.json"
 _tokens = itertools.count(1)

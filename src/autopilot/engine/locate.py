@@ -23,7 +23,7 @@ from playwright.sync_api import Frame, Locator, Page
 
 from autopilot.engine import dom
 from autopilot.errors import TargetAmbiguous, TargetNotFound
-from autopilot.flows.model import Click
+from autopilot.flows.fill import Click
 
 _tokens = itertools.count(1)
 

@@ -24,7 +24,8 @@ from autopilot.engine.page_reading import shows
 from autopilot.engine.repair import Problem, Proposal, diagnose
 from autopilot.errors import AutopilotError
 from autopilot.flows import patch
-from autopilot.flows.model import Check, Choose, FillText, Step, Upload
+from autopilot.flows.fill import Check, Choose, FillText, Upload
+from autopilot.flows.model import Step
 
 if TYPE_CHECKING:
     from autopilot.engine.runner import Runner

@@ -19,7 +19,8 @@ from autopilot.engine.fingerprints import Control, observe, step_targets
 from autopilot.engine.origins import Origins
 from autopilot.engine.page_reading import shows
 from autopilot.engine.repair import Problem, diagnose
-from autopilot.flows.model import Flow, Step, holds
+from autopilot.flows.conditions import holds
+from autopilot.flows.model import Flow, Step
 
 
 def at_first_gate(view: StepView) -> bool:

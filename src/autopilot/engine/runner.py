@@ -57,7 +57,9 @@ from autopilot.errors import (
     TargetNotFound,
     ValueNotTaken,
 )
-from autopilot.flows.model import Expect, Flow, Step, Until, Upload, holds
+from autopilot.flows.conditions import holds
+from autopilot.flows.fill import Upload
+from autopilot.flows.model import Expect, Flow, Step, Until
 
 __all__ = ["PAID", "SENT", "Outcome", "RunResult", "Runner", "SecretSource", "Timeouts", "holds"]
 

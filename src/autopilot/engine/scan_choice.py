@@ -12,7 +12,8 @@ from autopilot.engine.approver import Approver, Decision, Moment, StepView
 from autopilot.engine.locate import FieldTarget
 from autopilot.engine.outcomes import Stop
 from autopilot.errors import DossierError, RunError
-from autopilot.flows.model import Flow, Step, Upload
+from autopilot.flows.fill import Upload
+from autopilot.flows.model import Flow, Step
 
 
 class ScanChoice:

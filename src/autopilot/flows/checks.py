@@ -18,8 +18,10 @@ from urllib.parse import urlsplit
 
 from autopilot.dossier import MODELS, SCALAR_TYPES, DossierError, field_paths, validate_scalar
 from autopilot.dossier.catalogue import LISTED_TYPES
+from autopilot.flows.conditions import Condition
 from autopilot.flows.domains import STATE_DOMAINS, Trust
-from autopilot.flows.model import Choose, Condition, FillText, Flow, InputSpec, Press, Step, Upload
+from autopilot.flows.fill import Choose, FillText, Press, Upload
+from autopilot.flows.model import Flow, InputSpec, Step
 from autopilot.flows.template import Template
 from autopilot.yaml_source import Path
 

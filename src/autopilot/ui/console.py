@@ -41,7 +41,7 @@ from autopilot.engine.panel import PanelApprover
 from autopilot.engine.runner import Outcome
 from autopilot.engine.session import Session
 from autopilot.errors import AutopilotError, BrowserClosed, ExitStatus, JournalError, Terminated
-from autopilot.flows.model import holds
+from autopilot.flows.conditions import holds
 from autopilot.ui.desk import Desk
 from autopilot.ui.recapitulatif import offered_documents, print_document, save_document, save_pdf
 from autopilot.ui.server import LocalServer

@@ -24,8 +24,10 @@ from autopilot.config import config_path
 from autopilot.dossier import MODELS, DossierError
 from autopilot.errors import DossierProblem
 from autopilot.flows import Flow
+from autopilot.flows.conditions import Condition, holds
+from autopilot.flows.fill import Choose
 from autopilot.flows.inputs import input_label, needed_because, validate_inputs
-from autopilot.flows.model import Choose, Condition, InputSpec, holds
+from autopilot.flows.model import InputSpec
 from autopilot.flows.template import Placeholder
 
 RADIO_MAX = 4  # up to this many options: radio buttons; more: a list
