@@ -534,8 +534,11 @@ def test_without_a_site_stepper_the_panel_counts_the_flows_steps(page, approver)
     approver.attach(page)
     approver.show(step("Adresse"))
     aside = page.get_by_role("complementary", name="Assistant autopilot")
-    expect(aside).to_contain_text("Étape 2 sur 5")
+    # The flow's steps are not the site's: no « Étape 2 sur 5 » the mediator would look for on the page.
+    expect(aside.locator("#ap-progress")).to_have_text("Avancement : 2 sur 5")
+    expect(aside).not_to_contain_text("Étape 2")
     expect(aside.get_by_role("progressbar")).to_have_attribute("aria-valuemax", "5")
+    expect(aside.get_by_role("progressbar")).to_have_attribute("aria-valuetext", "Avancement : 2 sur 5")
 
 
 def test_a_reference_is_shown_to_note_and_a_sentence_plainly(page, approver):
