@@ -240,11 +240,18 @@ def test_submit_gate_needs_a_confirmation(page, approver):
 
 @pytest.mark.parametrize("approver", [ARM_MS], indirect=True)
 def test_a_hasty_second_click_does_not_pass_the_gate(page, approver):
+    # The page's clock stands still between the two clicks, as a double click's 100 ms would seem to
+    # the panel, however slow the machine running the test.
+    page.clock.install()
+
     def click_twice() -> None:
+        page.clock.pause_at(time.time() + 60)
         button(page, "Valider et continuer").click()
         # At once on « Confirmer l'envoi », as a double click or an impatient hand would:
         # the box's buttons are inert for a moment, so this does not confirm.
+        expect(button(page, "Confirmer l'envoi")).to_be_disabled()
         button(page, "Confirmer l'envoi").click(force=True)
+        page.clock.resume()
 
     hands = Hands(click_twice, click(page, "Annuler"), click(page, "Passer cette étape"), idle=2)
     assert approver.decide(step("Validation", gate="submit", fields=()), hands) is Decision.SKIP
