@@ -8,10 +8,13 @@ when the browser closes.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 import pytest
@@ -55,3 +58,48 @@ def test_the_browser_leaves_no_crash_report_folder_behind(isolated):
     left = [str(path) for root in (home, temp) for path in Path(root).rglob("*")
             if "Crash" in path.name or "crash" in path.name]
     assert left == []
+
+
+_HOLD = """
+import sys
+import time
+from playwright.sync_api import sync_playwright
+from autopilot.engine.browser import BrowserSettings, crash_folder, launch
+
+with sync_playwright() as playwright:
+    browser = launch(playwright, BrowserSettings(None, headless=True, debugging_port=None))
+    print(crash_folder(browser), flush=True)
+    time.sleep(600)
+"""
+
+
+def test_the_crash_folder_of_a_killed_run_goes_at_the_next_start(isolated):
+    # each in a process group of its own: SIGKILL ends the run with its Playwright driver and browser
+    holding = [subprocess.Popen([sys.executable, "-c", _HOLD], stdout=subprocess.PIPE, text=True, env=isolated,
+                                start_new_session=True) for _ in range(2)]
+    try:
+        killed, living = (Path(process.stdout.readline().strip()) for process in holding)
+        _kill_group(holding[0])  # nothing of autopilot runs after it
+        assert killed.is_dir() and living.is_dir()
+        done = subprocess.run([sys.executable, "-c", _LAUNCH, isolated["TMPDIR"]], capture_output=True, text=True,
+                              env=isolated, timeout=120)
+        assert done.returncode == 0, done.stderr[-2000:]
+        assert not killed.exists()  # the next start removed the killed run's folder
+        assert living.is_dir()  # a running autopilot's folder is its own
+    finally:
+        for process in holding:
+            _kill_group(process)
+
+
+def _kill_group(process: subprocess.Popen) -> None:
+    """SIGKILL to the process's group, then wait until none of it is left (its files are no longer written)."""
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.killpg(process.pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.1)

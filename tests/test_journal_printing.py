@@ -3,12 +3,16 @@ and an export that says the sandbox's démarches are not counted."""
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 from citizens import CAMILLE
 from test_cli import autopilot
 from test_journal import entry, forget
+from test_permis import demande
 
+from autopilot.engine.panel import panel_state
+from autopilot.engine.runner import Outcome
 from autopilot.journal import Journal
 from autopilot.journal.entries import consent_entry
 
@@ -64,11 +68,20 @@ def test_the_export_says_the_sandbox_runs_are_not_counted(autopilot_home, tmp_pa
         forget(journal)
 
 
-def test_a_value_says_where_it_comes_from_in_the_mediators_words(library):
+def test_a_value_says_where_it_comes_from_in_the_mediators_words(library, run_demarche, sandbox, scans):
     from autopilot.flows.inputs import source_label
 
     account = library.find("compte-ants").flow
     assert source_label(account, ("compte", "identifiant")) == "compte de la mairie — identifiant"
-    runner = (Path(__file__).parents[1] / "src/autopilot/engine/runner.py").read_text(encoding="utf-8")
-    for technical in ("valeur fixe du flow", "trousseau :"):  # the words the panel's « Source : » showed
-        assert technical not in runner
+    # What the panel prints after « Source : » for every field of a whole démarche: the mairie's
+    # account logged in with its password, fixed choices, the citizen's data and scans.
+    sandbox.today = date(2026, 11, 15)
+    result, approver, _ = run_demarche("permis-demande", demande("deterioration"))
+    assert result.outcome is Outcome.COMPLETED, result.error
+    printed = {row["source"] for view in approver.seen
+               for row in panel_state(view, seq=1, token="t", decidable=True, collapsed=False)["fields"]}
+    assert {"compte de la mairie — mot de passe enregistré sur ce poste", "valeur prévue par la démarche",
+            "Identité — Nom de naissance"} <= printed, printed
+    for source in printed:
+        for technical in ("valeur fixe du flow", "trousseau", "flow", "{{", "usager.", "_"):
+            assert technical not in source, source

@@ -14,8 +14,8 @@ import sys
 import pytest
 
 # The bottom of the stack: settings and paths, read by the validation of scanner-folder inputs, and
-# the bounded YAML reader of flows, settings and citizen data.
-_BASE = {"errors", "config", "paths", "scans", "yaml_source"}
+# the bounded YAML reader of flows, settings and citizen data, and its French words for YAML mistakes.
+_BASE = {"errors", "config", "paths", "scans", "yaml_source", "yaml_words"}
 
 ALLOWED: dict[str, set[str]] = {
     "sandbox": set(),

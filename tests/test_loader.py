@@ -58,7 +58,7 @@ def test_a_valid_flow_parses_into_typed_steps():
 INVALID = [
     pytest.param(
         "id: essai\ntitle: [unclosed\n",
-        "essai.yaml:3: YAML invalide : did not find expected ',' or ']'",
+        "essai.yaml:2: « title » : YAML invalide : liste ouverte par « [ » et jamais refermée, ou virgule manquante",
         id="yaml-syntax",
     ),
     pytest.param(

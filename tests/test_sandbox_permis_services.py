@@ -10,7 +10,9 @@ from html import unescape
 from urllib.parse import urljoin
 
 import pytest
+from documents import pdf_lines, pdf_pages
 from test_sandbox import Client, Reply
+from test_sandbox_vehicule_services import Browser
 
 RESULTATS = "https://www.securite-routiere.gouv.fr/resultats-du-permis-de-conduire"
 TELEPOINTS = "https://tele7.interieur.gouv.fr/tlp/"
@@ -101,9 +103,14 @@ def test_a_favourable_result_with_its_cepc(user, sandbox):
         "data": {"neph": "210692106990", "date_naissance": "12/04/2006", "categorie": "B"},
     }]
     link = re.search(r"""href="([^"]+)">Télécharger le certificat d'examen \(CEPC\)</a>""", unescape(result.text)).group(1)
-    cepc = user.get(urljoin(result.url, link))
-    assert cepc.h1() == "Certificat d'examen du permis de conduire"
-    assert "Date de naissance 12/04/2006" in text(cepc) and "Résultat Favorable" in text(cepc)
+    status, headers, cepc = Browser(sandbox).raw(urljoin(RESULTATS, link))  # a PDF, as the real site gives
+    assert (status, headers["Content-Type"]) == (200, "application/pdf") and pdf_pages(cepc) == 1
+    assert headers["Content-Disposition"] == 'attachment; filename="certificat-examen-210692106990.pdf"'
+    lines = pdf_lines(cepc)
+    assert lines[0] == "Certificat d'examen du permis de conduire"
+    for line in ("Numéro NEPH : 210692106990", "Date de naissance : 12/04/2006", "Catégorie : B",
+                 "Date de l'examen : 12/11/2026", "Résultat : Favorable"):
+        assert line in lines
 
 
 def test_an_insufficient_result_has_no_cepc(user):

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 import io
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 import yaml
@@ -391,13 +394,38 @@ def test_autopilot_sandbox_shows_its_token(tmp_path):
 # --- the debugging port, a headless run nobody can approve -------------------------------------
 
 
+@contextmanager
+def settings_file(home: Path) -> Iterator[Path]:
+    """The mairie's settings file under `home` for one test, put back as it was afterwards."""
+    path = home / "config" / "config.yaml"
+    before = path.read_bytes() if path.exists() else None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        yield path
+    finally:
+        if before is None:
+            path.unlink(missing_ok=True)
+        else:
+            path.write_bytes(before)
+
+
 @pytest.fixture
 def settings(autopilot_home):
     """The mairie's settings file for one test."""
-    path = autopilot_home / "config" / "config.yaml"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    yield path
-    path.unlink(missing_ok=True)
+    with settings_file(autopilot_home) as path:
+        yield path
+
+
+def test_the_settings_of_a_test_leave_the_file_they_found(tmp_path):
+    (tmp_path / "config").mkdir()
+    (tmp_path / "config" / "config.yaml").write_text("mairie: Saint-Exemple\n", encoding="utf-8")
+    with settings_file(tmp_path) as path:
+        path.write_text("port_de_debogage: autorise\n", encoding="utf-8")
+    assert path.read_text(encoding="utf-8") == "mairie: Saint-Exemple\n"
+    path.unlink()
+    with settings_file(tmp_path) as path:
+        path.write_text("port_de_debogage: autorise\n", encoding="utf-8")
+    assert not path.exists()
 
 
 def test_the_debugging_port_is_refused_on_the_real_sites_without_the_setting(citizen_file, settings):

@@ -69,7 +69,7 @@ def test_malformed_yaml_names_its_line(settings):
     settings.write_text("mairie: Saint-Exemple\nmediateurs: [Camille\n", encoding="utf-8")
     status, _, err = run("mediateur", "list")
     assert status == 2
-    assert err.startswith(f"Erreur : {settings}:3: fichier de réglages illisible : YAML invalide")
+    assert err.startswith(f"Erreur : {settings}:2: fichier de réglages illisible : YAML invalide : liste ouverte")
     assert "Traceback" not in err
 
 

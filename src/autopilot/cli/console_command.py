@@ -19,7 +19,7 @@ from autopilot.paths import cache_dir
 from autopilot.ui.consent import Consent
 from autopilot.ui.console import Console
 from autopilot.ui.desk import Desk
-from autopilot.ui.visit import Demarche
+from autopilot.ui.visit import Attempt
 
 
 def console(args: argparse.Namespace, env: Environment, *, preload: Mapping[str, Any] | None = None) -> int:
@@ -43,7 +43,7 @@ def console(args: argparse.Namespace, env: Environment, *, preload: Mapping[str,
                               sandbox=sandboxed, pseudonyms=config.pseudonyme)
         return journal.append(entry).id
 
-    def journalled(demarche: Demarche, seconds: float) -> None:
+    def journalled(demarche: Attempt, seconds: float) -> None:
         # the citizen as known in the visit: a suivi's inputs alone (a numéro) would leave the pseudonym blank
         known = {name: value for name, (_, value) in desk.visit.values.items()}
         journal.append(run_entry(demarche.flow, {**known, **demarche.values}, demarche.result, mediateur=mediateur,

@@ -120,9 +120,30 @@ def launch_environment(crashes: Path | None = None) -> dict[str, str] | None:
 # Chromium on Linux keeps its crash reports in ~/.config/chromium/Crash Reports whatever the profile
 # (--user-data-dir, --crash-dumps-dir and --disable-breakpad leave it there); a dump holds the page's
 # memory, so the citizen's data. This variable moves the folder (measured with Debian's Chromium 156:
-# tests/test_browser_traces.py); the folder is removed with the browser.
+# tests/test_browser_traces.py); the folder is removed with the browser, or at the next start when
+# its process was killed (SIGKILL, a power cut): the folder's name holds the process id.
 CRASH_ENV = "BREAKPAD_DUMP_LOCATION"
+_CRASH_PREFIX = "autopilot-crashes-"
 _CRASH_FOLDERS: dict[int, Path] = {}
+
+
+def _new_crash_folder() -> Path:
+    """A crash folder named after this process, once the ones of ended processes are removed."""
+    for folder in Path(tempfile.gettempdir()).glob(f"{_CRASH_PREFIX}*-*"):
+        pid = folder.name.removeprefix(_CRASH_PREFIX).split("-")[0]
+        if pid.isdigit() and not _running(int(pid)) and folder.stat().st_uid == os.getuid():
+            shutil.rmtree(folder, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{_CRASH_PREFIX}{os.getpid()}-"))
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # no signal sent: only whether the process exists
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's
+    return True
 
 
 def crash_folder(browser: Browser) -> Path | None:
@@ -146,7 +167,7 @@ def launch(playwright: Playwright, settings: BrowserSettings) -> Browser:
             )
     tried: list[str] = []
     last_error = ""
-    crashes = Path(tempfile.mkdtemp(prefix="autopilot-crashes-")) if sys.platform.startswith("linux") else None
+    crashes = _new_crash_folder() if sys.platform.startswith("linux") else None
     for options in candidates(playwright, settings):
         try:
             browser = playwright.chromium.launch(

@@ -418,17 +418,20 @@ button:disabled { cursor: not-allowed; }
   }
 
   // The step as the mediator counts it: the site's own DSFR stepper (« Étape 2 sur 6 ») when the page
-  // shows one, else the flow's step. Only numbers are taken from the page; the words are panel.py's.
+  // shows one, else the flow's step, said as autopilot's progress (« Avancement : 3 sur 9 »), not as a
+  // step the site would number. Only numbers are taken from the page; the words are panel.py's.
   function counted(s, t) {
     let { index, total } = s.progress;
+    let words = t.flowStepOf;
     const stepper = [...document.querySelectorAll(".fr-stepper__state")].find((node) => !node.closest("autopilot-panel"));
     const found = stepper && /(\d+)\D+(\d+)/.exec(stepper.textContent || "");
     if (found && Number(found[1]) >= 1 && Number(found[1]) <= Number(found[2])) {
       index = Number(found[1]);
       total = Number(found[2]);
+      words = t.stepOf;
     }
     const fill = (template) => template.replace("{index}", index).replace("{total}", total);
-    return { index, total, text: fill(t.stepOf), short: fill(t.stepShort) };
+    return { index, total, text: fill(words), short: fill(t.stepShort) };
   }
 
   function progress(s, t) {

@@ -56,7 +56,9 @@ TEXTS = {
     "siteErrors": "Le site signale :",
     "outputsTitle": "Résultat de la démarche",
     "sent": "Décision transmise…",
-    "stepOf": "Étape {index} sur {total}",  # panel.js counts the site's own stepper when the page has one
+    "stepOf": "Étape {index} sur {total}",  # the site's own stepper, when the page shows one (panel.js)
+    # Else the flow's steps, which are not the site's: no « Étape » the mediator would look for on the page.
+    "flowStepOf": "Avancement : {index} sur {total}",
     "stepShort": "{index}/{total}",
     "scansTitle": "Documents numérisés",
 }
@@ -215,7 +217,7 @@ def panel_state(
         }
         for f in view.fields
     ]
-    progress = f"Étape {view.index} sur {view.total}"
+    progress = TEXTS["flowStepOf"].format(index=view.index, total=view.total)
     gate: Gate | None = None
     if decidable and view.gate and Decision.APPROVE in view.allowed:
         gate = GATES.get(view.gate, OTHER_GATE)

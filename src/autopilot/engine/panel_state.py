@@ -31,7 +31,7 @@ class Progress(TypedDict):
 
     index: int
     total: int
-    text: str  # « Étape 2 sur 6 »
+    text: str  # « Avancement : 2 sur 6 » (the flow's steps; panel.js says « Étape 2 sur 6 » after the site's stepper)
     short: str  # « 2/6 », for the folded panel
 
 

@@ -48,8 +48,8 @@ def parse_flow(text: str, name: str = "<flow>", trust: Trust = Trust()) -> Flow:
     try:
         located = read_yaml(text)
     except YamlProblem as problem:
-        raise FlowError(f"{name}:{problem.line}: {problem.message}",
-                        problem.hint or "Vérifiez l'indentation et les deux-points.") from None
+        where = _where(name, problem.read, problem.path, line=problem.line) + _key(problem)
+        raise FlowError(where + problem.message, problem.hint or "Vérifiez l'indentation et les deux-points.") from None
     if not isinstance(located.data, dict):
         raise FlowError(f"{name}:1: un flow est un tableau de clés (id, title, steps…)")
     try:
@@ -63,10 +63,10 @@ def parse_flow(text: str, name: str = "<flow>", trust: Trust = Trust()) -> Flow:
     return flow
 
 
-def _where(name: str, located: Located, path: Path) -> str:
-    """`file:line: étape N « titre » : ` for a YAML path."""
-    prefix = f"{name}:{located.line_of(path)}: "
-    if len(path) >= 2 and path[0] == "steps" and isinstance(path[1], int):
+def _where(name: str, located: Located, path: Path, line: int | None = None) -> str:
+    """`file:line: étape N « titre » : ` for a YAML path (at `line`, else the path's own)."""
+    prefix = f"{name}:{line or located.line_of(path)}: "
+    if len(path) >= 2 and path[0] == "steps" and isinstance(path[1], int) and isinstance(located.data, dict):
         steps = located.data.get("steps") or []
         title = steps[path[1]].get("title") if path[1] < len(steps) and isinstance(steps[path[1]], dict) else None
         prefix += f"étape {path[1] + 1}" + (f" « {title} »" if title else "") + " : "
@@ -76,6 +76,19 @@ def _where(name: str, located: Located, path: Path) -> str:
             prefix += f"champ « {target} » : " if target else f"« fill », élément {path[3] + 1} : "
             return prefix
     return prefix
+
+
+def _key(problem: YamlProblem) -> str:
+    """`« clé » : ` for the key being written on a YAML problem's line, beyond the step and field `_where` names."""
+    path = problem.path
+    if len(path) >= 4 and path[0] == "steps" and path[2] == "fill" and isinstance(path[3], int):
+        start = 4
+    else:
+        start = 2 if len(path) >= 2 and path[0] == "steps" and isinstance(path[1], int) else 0
+    keys = [end for end in range(start, len(path)) if isinstance(path[end], str)]
+    if not keys or problem.read.lines.get(path[:keys[-1] + 1]) != problem.line:
+        return ""
+    return f"« {path[keys[-1]]} » : "
 
 
 def _data_path(located: Located, loc: tuple[Any, ...]) -> Path:

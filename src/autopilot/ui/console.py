@@ -45,7 +45,7 @@ from autopilot.flows.conditions import holds
 from autopilot.ui.desk import Desk
 from autopilot.ui.recapitulatif import offered_documents, print_document, save_document, save_pdf
 from autopilot.ui.server import LocalServer
-from autopilot.ui.visit import Demarche, forget_expired, forget_unfinished
+from autopilot.ui.visit import Attempt, forget_expired, forget_unfinished
 
 TICK_MS = 100  # how often the idle console looks for a démarche to start
 HANDOVER_MS = 5_000  # how long the form's answer may take to show before the site replaces it
@@ -64,7 +64,7 @@ class Console:
     open_tab: OpenTab
     playwright: Playwright
     settings: BrowserSettings
-    on_finished: Callable[[Demarche, float], None] = lambda demarche, seconds: None  # the journal
+    on_finished: Callable[[Attempt, float], None] = lambda demarche, seconds: None  # the journal
     say: Callable[[str], None] = print
     session: Session = field(init=False)
     panel: PanelApprover = field(init=False)
@@ -156,7 +156,7 @@ class Console:
                 except Exception as error:  # told to the page that asked, which says it; the console goes on
                     done.set_exception(error)
 
-    def _next_start(self) -> Demarche | None:
+    def _next_start(self) -> Attempt | None:
         """The next démarche the mediator started, or None once the window is closed."""
         while True:
             self._do_chores()
@@ -174,7 +174,7 @@ class Console:
                     return None
                 raise
 
-    def _run(self, demarche: Demarche, page: Page, server: LocalServer) -> None:
+    def _run(self, demarche: Attempt, page: Page, server: LocalServer) -> None:
         flow = demarche.flow
         try:
             page.wait_for_url("**/en-cours", timeout=HANDOVER_MS)
@@ -212,7 +212,7 @@ class Console:
                 if not page.is_closed():
                     raise
 
-    def _keep_documents(self, demarche: Demarche, page: Page) -> None:
+    def _keep_documents(self, demarche: Attempt, page: Page) -> None:
         """Save in the visit's folder every document the last page offers (« Télécharger … ») that the
         flow did not already download, listed with the démarche's files for printing."""
         declared = {step.download.link or step.download.button for step in demarche.flow.steps if step.download}
@@ -224,7 +224,7 @@ class Console:
             except (PlaywrightError, AutopilotError, OSError) as error:
                 self.say(f"Le document « {text} » n'a pas pu être enregistré ({str(error).splitlines()[0][:120]}).")
 
-    def _hold(self, demarche: Demarche) -> None:
+    def _hold(self, demarche: Attempt) -> None:
         """Leave the site's last page to the mediator (its documents, its print button) until they ask for
         the console's result page; the files the site gives meanwhile go with the démarche."""
         values = demarche.values
@@ -237,7 +237,7 @@ class Console:
         except BrowserClosed:
             pass  # the window is gone: the console quits, the visit with it
 
-    def _report(self, demarche: Demarche) -> None:
+    def _report(self, demarche: Attempt) -> None:
         result = demarche.result
         if result.outcome is Outcome.COMPLETED:
             self.say(f"Démarche terminée : {demarche.flow.title}.")

@@ -27,7 +27,7 @@ from autopilot.engine.runner import RunResult
 from autopilot.flows import Flow, Library
 from autopilot.ui.catalogue import Category, categories
 from autopilot.ui.consent import Consent, current_text, widened
-from autopilot.ui.visit import Demarche, Visit
+from autopilot.ui.visit import Attempt, Visit
 
 PRINT_TIMEOUT_S = 60  # how long the web application waits for the attestation's PDF
 
@@ -69,8 +69,8 @@ class Desk:
         self.mairie = mairie
         self.catalogue: list[Category] = categories(library)
         self.visit = Visit(visits)
-        self.starts: queue.Queue[Demarche] = queue.Queue()
-        self.running: Demarche | None = None
+        self.starts: queue.Queue[Attempt] = queue.Queue()
+        self.running: Attempt | None = None
         self.pending: tuple[Flow, dict[str, Any]] | None = None  # the démarche waiting for the agreement
         self.notice: str | None = None  # said once on the next launcher page
         self.window: Window | None = None  # None: the web application alone (tests)
@@ -87,7 +87,7 @@ class Desk:
         """A démarche of the library by its id (never a file path: the id comes from a URL)."""
         return next((e.flow for e in self.library.demarches if e.flow.id == flow_id), None)
 
-    def start(self, flow: Flow, values: dict[str, Any]) -> Demarche:
+    def start(self, flow: Flow, values: dict[str, Any]) -> Attempt:
         """Remember the citizen's data and hand the démarche to the main thread."""
         with self.lock:
             if self.running is not None:
@@ -99,7 +99,7 @@ class Desk:
         self.starts.put(demarche)
         return demarche
 
-    def finished(self, demarche: Demarche, result: RunResult, recapitulatif: Path | None,
+    def finished(self, demarche: Attempt, result: RunResult, recapitulatif: Path | None,
                  problem: str | None = None) -> None:
         """The main thread is done with `demarche`."""
         with self.lock:
@@ -109,7 +109,7 @@ class Desk:
             demarche.recapitulatif_problem = problem
             self.running = None
 
-    def not_journalled(self, demarche: Demarche, error: Exception) -> None:
+    def not_journalled(self, demarche: Attempt, error: Exception) -> None:
         """The journal could not record `demarche`, done on the site: its récapitulatif is kept, the page says so."""
         with self.lock:
             demarche.journal_problem = str(error)
@@ -126,7 +126,7 @@ class Desk:
                 current.downloads.append(path)
         return path
 
-    def keep(self, demarche: Demarche) -> None:
+    def keep(self, demarche: Attempt) -> None:
         """The mediator keeps this récapitulatif after the visit."""
         with self.lock:
             demarche.kept = demarche.recapitulatif is not None
@@ -201,7 +201,7 @@ class Desk:
                 self.visit.consent = dataclasses.replace(self.visit.consent, attestation=printed)
         return printed
 
-    def start_pending(self) -> Demarche:
+    def start_pending(self) -> Attempt:
         """The démarche that waited for the agreement, now started."""
         with self.lock:
             if self.pending is None:

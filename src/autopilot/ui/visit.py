@@ -34,8 +34,8 @@ SERVES_ONCE = frozenset({"numero_timbre"})  # a timbre pays for one démarche: n
 
 
 @dataclass
-class Demarche:
-    """One démarche started during the visit, and how it ended."""
+class Attempt:
+    """One attempt at a démarche during the visit, and how it ended."""
 
     number: int
     flow: Flow
@@ -75,7 +75,7 @@ class Visit:
         self.spent: set[Any] = set()  # values of SERVES_ONCE types already given to a démarche
         self.reserved: dict[str, str] = {}  # input name → the only démarche its preloaded value is for
         self.aside: tuple[str, dict[str, str]] | None = None  # (flow id, the form as typed), see set_aside
-        self.demarches: list[Demarche] = []
+        self.demarches: list[Attempt] = []
         self.consent: Consent | None = None
         self._folder: Path | None = None
 
@@ -176,13 +176,13 @@ class Visit:
 
     # --- démarches and files ---------------------------------------------------------
 
-    def add(self, flow: Flow, values: dict[str, Any]) -> Demarche:
+    def add(self, flow: Flow, values: dict[str, Any]) -> Attempt:
         consent_hash = self.consent.text.sha256 if self.consent is not None else None
-        demarche = Demarche(len(self.demarches) + 1, flow, values, consent_hash=consent_hash)
+        demarche = Attempt(len(self.demarches) + 1, flow, values, consent_hash=consent_hash)
         self.demarches.append(demarche)
         return demarche
 
-    def demarche(self, number: int) -> Demarche | None:
+    def demarche(self, number: int) -> Attempt | None:
         return self.demarches[number - 1] if 0 < number <= len(self.demarches) else None
 
     def folder(self) -> Path:

@@ -3,7 +3,7 @@ ants.gouv.fr (login with the ANTS account); the demande itself is `ants_permis`.
 
 The paths, the labels and the statuses are NOT confirmed [?] (docs/teleservices.md §4):
 
-- `/moncompte/mon-espace-conduite` "Mon espace conduite": links "Faire une demande de permis de
+- `/monespace/mon-espace-conduite` "Mon espace conduite": links "Faire une demande de permis de
   conduire" (the way in of `ants_permis`, its "Mon espace"), "Suivre ma demande de permis de conduire".
 - `.../suivi-permis` "Suivre ma demande de permis de conduire": field "Numéro de dossier" (case,
   spaces and dashes do not count), button "Rechercher"; Post/Redirect/Get to the result.

@@ -18,8 +18,9 @@ result page's path and the wording of the pages are hand-written [?].
   "Catégorie : B", "Date de l'examen : JJ/MM/AAAA", "Résultat : Favorable" (or "Insuffisant"; or
   "En attente de publication" with "Votre résultat n'est pas encore disponible…" until its
   publication day, 2 to 4 working days after the exam, each seeded exam with its own delay); a
-  favourable result links to its CEPC, `<result>/cepc` (h1 "Certificat d'examen du permis de
-  conduire"), printable, which serves as a provisional licence.
+  favourable result links to its CEPC, `<result>/cepc`: a PDF download, as the real site's documents
+  (docs/teleservices.md §9.6, §9.8), titled "Certificat d'examen du permis de conduire", which serves
+  as a provisional licence.
 
 Each search that finds an exam records `{"kind": "resultat-examen", "received_at", "data":
 {"neph", "date_naissance", "categorie"}}` (the NEPH without spaces, the rest as typed), so tests
@@ -35,8 +36,9 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from flask import Blueprint, abort, redirect, render_template, request
+from flask import Blueprint, Response, abort, redirect, render_template, request
 
+from autopilot.sandbox.kit.pdf import Line, pdf_document, pdf_download
 from autopilot.sandbox.kit.state import current_state, now_iso
 from autopilot.sandbox.kit.training import Link, Table
 from autopilot.sandbox.kit.validation import FormCheck
@@ -252,8 +254,18 @@ def result(jeton: str) -> str:
 
 
 @bp.route(f"{SEARCH_PATH}/resultat/<jeton>/cepc", host=HOST)
-def cepc(jeton: str) -> str:
+def cepc(jeton: str) -> Response:
     examen, shown = _consulted(jeton)
     if shown["resultat"] != FAVORABLE:
         abort(404)
-    return render_template("resultats_permis/cepc.html", r=shown, date_naissance=examen.date_naissance)
+    lines: list[str | Line] = [
+        Line("Certificat d'examen du permis de conduire", 16, bold=True), "CEPC — épreuve pratique", "",
+        f"Numéro NEPH : {shown['neph']}", f"Date de naissance : {examen.date_naissance}",
+        f"Catégorie : {shown['categorie']}", f"Date de l'examen : {shown['date_examen']}",
+        f"Résultat : {shown['resultat']}", "",
+        "Ce certificat vaut titre de conduite provisoire sur le territoire national, en attendant la délivrance"
+        " du permis de conduire. Il doit être présenté avec une pièce d'identité en cas de contrôle.", "",
+        "Bac à sable de formation : ce certificat n'a aucune valeur.",
+    ]
+    return pdf_download(pdf_document(lines, title="Certificat d'examen du permis de conduire"),
+                        f"certificat-examen-{shown['neph']}.pdf")

@@ -6,7 +6,7 @@ from flask import abort, render_template
 
 from autopilot.flows import Flow
 from autopilot.ui.desk import Desk
-from autopilot.ui.visit import Demarche
+from autopilot.ui.visit import Attempt
 
 
 def flow_or_404(desk: Desk, flow_id: str) -> Flow:
@@ -17,7 +17,7 @@ def flow_or_404(desk: Desk, flow_id: str) -> Flow:
     return flow
 
 
-def demarche_or_404(desk: Desk, number: int) -> Demarche:
+def demarche_or_404(desk: Desk, number: int) -> Attempt:
     """The visit's démarche `number`; a 404 if there is none."""
     demarche = desk.visit.demarche(number)
     if demarche is None:
