@@ -186,3 +186,102 @@ def test_flows_repair_shows_and_validates_a_patch_and_refuses_a_stale_or_invalid
     broken.write_text(diff(path.relative_to(ROOT), before, elsewhere), encoding="utf-8")
     invalid = autopilot("flows", "check", str(broken), timeout=120)
     assert invalid.returncode == 3 and "exemple.com" in invalid.stderr, invalid.stderr
+
+
+@dataclass
+class Mediator(ScriptedApprover):
+    """Takes the hand when a step is blocked, does `by_hand` on the page, then « Reprendre »."""
+
+    page: object = None
+    by_hand: object = None
+
+    def decide(self, view: StepView, poll=None) -> Decision:
+        if view.moment is Moment.BLOCKED:
+            self.seen.append(view)
+            return Decision.TAKEOVER
+        if view.moment is Moment.TAKEOVER:
+            self.seen.append(view)
+            self.by_hand(self.page)
+            return Decision.RESUME
+        return super().decide(view, poll)
+
+
+def _blocked(approver: ScriptedApprover) -> list[StepView]:
+    return [v for v in approver.seen if v.moment is Moment.BLOCKED]
+
+
+def test_a_moved_field_is_still_found_and_filled(page, sandbox, library, tmp_path):
+    sandbox.faults.move.add("Commune")
+    flow = library.find(PASSPORT).flow
+    approver = PicksTheFirst()
+    result = _session(page, sandbox, library, approver, tmp_path).run(flow, validate_inputs(flow, CAMILLE))
+
+    assert result.outcome is Outcome.COMPLETED, result.error
+    assert not [v for v in approver.seen if v.moment in (Moment.REPAIR, Moment.BLOCKED)]
+    assert sandbox.received(PASSPORT)[0]["data"] == CAMILLE_RECEIVED
+
+
+def test_a_date_split_in_three_is_never_half_filled_and_the_mediator_types_it(page, sandbox, library, tmp_path):
+    sandbox.faults.split.add("Date de naissance")
+    flow = library.find(PASSPORT).flow
+    page_state = {}
+
+    def by_hand(page):  # the mediator types the page with the citizen, the date in its three boxes
+        page_state["jour"] = page.locator("#date_naissance_jour").input_value()
+        page_state["nom"] = page.locator("#nom_naissance").input_value()
+        usager = CAMILLE["usager"]
+        for part, value in zip(("jour", "mois", "annee"), usager["date_naissance"].split("/"), strict=True):
+            page.locator(f"#date_naissance_{part}").fill(value)
+        for name in ("nom_naissance", "prenoms", "commune_naissance", "departement_naissance", "taille"):
+            page.locator(f"#{name}").fill(str(usager[name]))
+        page.locator(f"label[for=sexe-{usager['sexe']}]").click()
+        for name in ("pays_naissance", "nationalite", "couleur_yeux"):
+            page.locator(f"#{name}").select_option(usager[name])
+        page.get_by_role("button", name="Suivant").click()
+        page.get_by_role("heading", name="Adresse").wait_for()
+
+    approver = Mediator(page=page, by_hand=by_hand)
+    result = _session(page, sandbox, library, approver, tmp_path).run(flow, validate_inputs(flow, CAMILLE))
+
+    blocked = _blocked(approver)
+    assert [v.title for v in blocked] == ["État civil"]
+    assert "champ découpé en plusieurs cases" in blocked[0].message and "« Jour », « Mois », « Année »" in blocked[0].message
+    assert "Je prends la main" in blocked[0].message and "rien n'a été rempli" in blocked[0].message
+    assert not [v for v in approver.seen if v.moment is Moment.REPAIR]  # no piece is proposed for the whole date
+    assert page_state == {"jour": "", "nom": ""}  # nothing of the page was filled before the mediator
+    assert result.outcome is Outcome.COMPLETED, result.error
+    assert sandbox.received(PASSPORT)[0]["data"] == CAMILLE_RECEIVED
+
+
+def test_a_new_required_field_stops_the_step_until_the_mediator_fills_it(page, sandbox, library, tmp_path):
+    sandbox.faults.required_after["Commune"] = "Code INSEE de la commune"
+    flow = library.find(PASSPORT).flow
+    seen_by_hand = {}
+
+    def by_hand(page):
+        seen_by_hand["commune"] = page.locator("#commune").input_value()  # filled by autopilot, not validated
+        seen_by_hand["kept"] = sandbox.received()  # nothing sent
+        page.locator("#commune_requis").fill("35238")
+
+    approver = Mediator(page=page, by_hand=by_hand)
+    result = _session(page, sandbox, library, approver, tmp_path).run(flow, validate_inputs(flow, CAMILLE))
+
+    blocked = _blocked(approver)
+    assert [v.title for v in blocked] == ["Adresse"]
+    assert "nouveau champ obligatoire : « Code INSEE de la commune »" in blocked[0].message
+    assert "Je prends la main" in blocked[0].message
+    assert seen_by_hand == {"commune": "Rennes", "kept": []}
+    assert result.outcome is Outcome.COMPLETED, result.error
+    assert sandbox.received(PASSPORT)[0]["data"] == CAMILLE_RECEIVED
+
+
+def test_without_the_mediator_a_new_required_field_is_never_submitted_empty(page, sandbox, library, tmp_path):
+    sandbox.faults.required_after["Commune"] = "Code INSEE de la commune"
+    flow = library.find(PASSPORT).flow
+    approver = ScriptedApprover()  # stops at the blocked page
+    result = _session(page, sandbox, library, approver, tmp_path).run(flow, validate_inputs(flow, CAMILLE))
+
+    assert result.outcome is Outcome.STOPPED and result.step == "Adresse"
+    assert page.get_by_role("heading", name="Adresse").is_visible()  # the page was never sent
+    assert page.locator("#commune_requis").input_value() == ""
+    assert sandbox.received() == []
