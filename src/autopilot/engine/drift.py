@@ -49,6 +49,7 @@ class Verdict:
     problems: list[Problem] = field(default_factory=list)
     message: str | None = None
     pages: int = 0  # pages looked at
+    learned: dict[str, dict[str, Control]] = field(default_factory=dict, repr=False)  # a rehearsal's fingerprints
 
     def line(self) -> str:
         """The verdict in one French line."""
@@ -76,7 +77,7 @@ def rehearse(session: Session, flow: Flow, values: dict[str, Any], known: dict[s
                                 known=known)
     session.approver = approver
     result = session.run(flow, values)
-    verdict = Verdict(flow.id, pages=len(approver.learned))
+    verdict = Verdict(flow.id, pages=len(approver.learned), learned=approver.learned)
     if result.outcome is Outcome.COMPLETED or approver.reached_the_gate():
         if approver.moved:  # every field found, but not where it was: the flow still runs, the page changed
             verdict.state, verdict.step = State.CHANGED, next(iter(approver.moved))

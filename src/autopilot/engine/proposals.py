@@ -94,7 +94,8 @@ class Repairer:
             answer = self._ask(runner, step, number, problem)
             if isinstance(answer, Decision):
                 self._outline(runner, [])
-                return answer if answer is Decision.TAKEOVER else None  # else the usual blocked page
+                # « Arrêter », confirmed once in the panel, stops here: never asked again on a blocked page
+                return answer if answer in (Decision.TAKEOVER, Decision.STOP) else None
             chosen.append((problem, answer))
         self._outline(runner, [])
         repaired = self._designated(step, chosen)
