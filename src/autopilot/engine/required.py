@@ -6,7 +6,8 @@ refuse it, or worse take it with the new field empty. Before the mediator is ask
 page it will validate, the engine looks for visible, empty controls the page marks as required
 (`required`, `aria-required="true"`: docs/teleservices.md §9.11) that are not among the step's
 targets, and stops the step there: the mediator fills them by hand. Only the main document is
-looked at (the forms of the sites are there: ADR 0011).
+looked at (the forms of the sites are there: ADR 0011), and only the forms holding the step's targets
+when it has some (a required search box elsewhere on the page is not the step's).
 """
 
 from __future__ import annotations
@@ -22,11 +23,14 @@ _SCRIPT = """(lib, known) => {
   const { clean, inPanel, shown, choiceShown, fieldLabels, groupLabels } = lib;
   const mine = known.flatMap((selector) => [...document.querySelectorAll(selector)]);
   const ours = (el) => mine.some((target) => target === el || target.contains(el));
+  // The forms the step fills: a required field of another form (a search box, a newsletter) is not this page's.
+  const forms = new Set(mine.map((target) => target.form || target.closest("form")).filter(Boolean));
   const missing = [];
   const radios = new Set();
   for (const el of document.querySelectorAll("input, select, textarea")) {
     if (!(el.required || el.getAttribute("aria-required") === "true")) continue;
     if (el.disabled || el.type === "hidden" || inPanel(el) || ours(el)) continue;
+    if (forms.size && !forms.has(el.form)) continue;
     const choice = el.type === "radio" || el.type === "checkbox";
     if (!(choice ? choiceShown(el) : shown(el))) continue;
     if (el.type === "radio") {
