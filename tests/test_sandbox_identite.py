@@ -588,7 +588,7 @@ def test_demandes_and_clock_over_http_for_other_processes(sandbox):
         except urllib.error.HTTPError as exc:
             return exc.code, json.load(exc)
 
-    assert control("/_sandbox/today", {"today": "2026-11-15"}) == (200, {"today": "2026-11-15"})
+    assert control("/_sandbox/today", {"today": "2026-11-15"}) == (200, {"today": "2026-11-15", "fixed": "2026-11-15"})
     assert sandbox.today == TODAY
     status, listed = control("/_sandbox/demandes", {"numero": "2026-PAS-123456", "titre": "passeport",
                                                     "statut": "Disponible en mairie"})
@@ -597,7 +597,7 @@ def test_demandes_and_clock_over_http_for_other_processes(sandbox):
     assert control("/_sandbox/demandes")[1] == json.loads(json.dumps(sandbox.demandes()))
     status, error = control("/_sandbox/demandes", {"numero": "2026-PAS-123456", "titre": "passeport", "statut": "?"})
     assert status == 400 and "statut" in error["error"]
-    assert control("/_sandbox/today", {"today": None})[1] == {"today": date.today().isoformat()}
+    assert control("/_sandbox/today", {"today": None})[1] == {"today": date.today().isoformat(), "fixed": None}
     assert control("/_sandbox/today", {"today": "15/11/2026"})[0] == 400
 
 

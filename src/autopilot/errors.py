@@ -226,6 +226,13 @@ class ValueNotTaken(RunError):
     code = "valeur-differente"
 
 
+class PageChanged(RunError):
+    """The page changed so that autopilot must not fill or validate it alone: a field split into several
+    inputs, a new required field the flow does not know (issue 18)."""
+
+    code = "page-modifiee"
+
+
 class BrowserFailure(RunError):
     """The browser failed under a step (the page crashed, an element vanished, a navigation aborted)."""
 

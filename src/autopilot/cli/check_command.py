@@ -4,7 +4,8 @@ On the real sites, `check` only visits the pages a flow opens by itself (`engine
 GET of each `goto` page, no form sent, no login. On a sandbox it rehearses each flow with the
 exercise data up to its first gate (`engine/rehearsal.py`), logged in with the sandbox's account;
 a flow that starts from another one's result (`exercise.CHAINED`) is only visited. The sandbox's
-date is set to the exercise data's for the rehearsals, then given back to the real one.
+date is set to the exercise data's for the rehearsals, then put back as it was (a date a trainer set
+stays set).
 """
 
 from __future__ import annotations
@@ -39,7 +40,7 @@ def check(args: argparse.Namespace, env: Environment) -> int:
     verdicts: list[Verdict] = []
     with _browsing(args, env) as session:
         for entry in entries:
-            verdict = _check_one(session, library, entry, sandboxed, args.with_account)
+            verdict = check_one(session, library, entry, sandboxed, args.with_account)
             verdicts.append(verdict)
             if not args.json:
                 env.say(verdict.line())
@@ -65,7 +66,7 @@ def learn(args: argparse.Namespace, env: Environment) -> int:
     library = Library.load(allowed=env.allowed_sites)
     entry = library.find(args.flow)
     with _browsing(args, env) as session:
-        values = exercise.values(entry.flow, exercise.samples(), _demandes(session))
+        values = exercise.values(entry.flow, exercise.samples(), _demandes(session), session.scans_folder)
         verdict, approver = rehearse(session, entry.flow, values, {})
         session.close()
     learned = {step: targets for step, targets in approver.learned.items() if targets}
@@ -80,12 +81,13 @@ def learn(args: argparse.Namespace, env: Environment) -> int:
     return ExitStatus.OK if verdict.state is State.UP_TO_DATE else ExitStatus.DRIFT
 
 
-def _check_one(session: Session, library: Library, entry: LibraryFlow, sandboxed: bool, with_account: bool) -> Verdict:
+def check_one(session: Session, library: Library, entry: LibraryFlow, sandboxed: bool, with_account: bool) -> Verdict:
+    """One flow's verdict, in `session` (on a sandbox, inside `exercise_date`)."""
     flow = entry.flow
     known = fingerprints.load(entry.path)
     if sandboxed and flow.id not in exercise.CHAINED:
         try:
-            values = exercise.values(flow, exercise.samples(), _demandes(session))
+            values = exercise.values(flow, exercise.samples(), _demandes(session), session.scans_folder)
         except AutopilotError as error:
             return Verdict(flow.id, State.CHANGED, message=f"données d'exercice refusées : {error.message}")
         return rehearse(session, flow, values, known)[0]
@@ -102,7 +104,7 @@ def _check_one(session: Session, library: Library, entry: LibraryFlow, sandboxed
 def _browsing(args: argparse.Namespace, env: Environment) -> Iterator[Session]:
     """The sites, a headless browser and a session in it; on a sandbox, its date set to the exercise data's."""
     with browsing.sites(args.sandbox, args.sandbox_url, env) as sites, \
-            browsing.window(True, None) as opened, _exercise_date(sites.origins.sandbox_port) as folder:
+            browsing.window(True, None) as opened, exercise_date(sites.origins.sandbox_port) as folder:
         session = Session(opened.page, Library.load(allowed=env.allowed_sites), UpToTheFirstGate(),
                           origins=sites.origins, secrets=sites.secrets, accounts=sites.accounts,
                           scans_folder=folder or env.scans_folder)
@@ -111,19 +113,20 @@ def _browsing(args: argparse.Namespace, env: Environment) -> Iterator[Session]:
 
 
 @contextlib.contextmanager
-def _exercise_date(port: int | None) -> Iterator[Path | None]:
+def exercise_date(port: int | None) -> Iterator[Path | None]:
     """On a sandbox: its date as the exercise data expects it, and a scanner folder with the exercise's
-    documents (passed down to the session), for the block."""
+    documents (passed down to the session), for the block; then the date as it was before."""
     if port is None:
         yield None
         return
     sample = exercise.samples()
+    before = _control(port, "/_sandbox/today").get("fixed")
     _control(port, "/_sandbox/today", {"today": date.fromisoformat(str(sample["today"])).isoformat()})
     try:
         with exercise.exercise_scans(sample) as folder:
             yield folder
     finally:
-        _control(port, "/_sandbox/today", {"today": None})
+        _control(port, "/_sandbox/today", {"today": before})
 
 
 def _demandes(session: Session) -> list[dict[str, Any]]:

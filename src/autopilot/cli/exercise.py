@@ -64,9 +64,10 @@ def given(flow: Flow, sample: dict[str, Any], demandes: Sequence[dict]) -> dict[
     return typed
 
 
-def values(flow: Flow, sample: dict[str, Any], demandes: Sequence[dict]) -> dict[str, Any]:
-    """`given`, validated: the values a rehearsal runs with."""
-    return validate_inputs(flow, given(flow, sample, demandes))
+def values(flow: Flow, sample: dict[str, Any], demandes: Sequence[dict],
+           scans_folder: Path | None = None) -> dict[str, Any]:
+    """`given`, validated (its scans looked for in `scans_folder`): the values a rehearsal runs with."""
+    return validate_inputs(flow, given(flow, sample, demandes), scans_folder=scans_folder)
 
 
 def _pdf_names(data: Any) -> set[str]:

@@ -89,6 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     sandbox.add_argument("--sandbox-url", metavar="URL", help="utiliser un bac à sable déjà lancé à cette adresse")
     run.add_argument("--approve-all", action="store_true", help="valide chaque étape sauf les paiements (bac à sable seulement)")
     run.add_argument("--mediateur", metavar="NOM", help="qui est au bureau, parmi les médiateurs enregistrés")
+    run.add_argument("--learn", action="store_true",
+                     help="une fois la démarche terminée, écrit les empreintes des champs remplis à côté du flow")
     _browser_options(run)
 
     record = commands.add_parser("record", help="enregistrer une nouvelle démarche en la faisant dans le navigateur")

@@ -16,8 +16,9 @@ from autopilot.cli import demo as demo_data
 from autopilot.cli.browsing import Sites, sandbox_credentials, window  # noqa: F401 — sandbox_credentials: tests, bench
 from autopilot.cli.environment import Environment
 from autopilot.cli.mediators import choose_mediateur
-from autopilot.engine import endings
+from autopilot.engine import endings, fingerprints
 from autopilot.engine.approver import ApproveAll, Approver
+from autopilot.engine.learning import Learning
 from autopilot.engine.panel import PanelApprover
 from autopilot.engine.runner import Outcome, RunResult
 from autopilot.engine.session import Session
@@ -46,7 +47,8 @@ def run(args: argparse.Namespace, env: Environment) -> int:
                            approve_all=args.approve_all, env=env)
     mediateur = choose_mediateur(args.mediateur, env.config.mediateurs, sandbox=sandboxed)
     with browsing.sites(args.sandbox, args.sandbox_url, env) as sites:
-        return _drive(library, entry.flow, values, args, env, sites, mediateur)
+        return _drive(library, entry.flow, values, args, env, sites, mediateur,
+                      learn_into=entry.path if args.learn else None)
 
 
 def demo(args: argparse.Namespace, env: Environment) -> int:
@@ -128,13 +130,15 @@ def _browser(args: argparse.Namespace, *, approve_all: bool) -> Iterator[tuple[P
 
 
 def _drive(library: Library, flow: Flow, values: dict, args: argparse.Namespace, env: Environment, sites: Sites,
-           mediateur: str) -> int:
+           mediateur: str, learn_into: Path | None = None) -> int:
     journal = Journal.for_runs(sandbox=sites.origins.sandbox)
     journal.check_writable()  # a run that could not be journalled does not start
     if not journal.signed:
         env.say(f"Pas de trousseau sur ce poste : l'entraînement est inscrit, sans signature, dans {journal.path}.")
     env.say(f"Médiateur au bureau : {mediateur}.")
     with _browser(args, approve_all=args.approve_all) as (page, approver):
+        if learn_into is not None:  # `--learn`: the fingerprints of the pages filled, written once it completes
+            approver = Learning(approver, flow, dict(values), page)
         session = Session(page, library, approver, origins=sites.origins, secrets=sites.secrets,
                           accounts=sites.accounts, report=env.say, scans_folder=env.scans_folder)
         started = time.monotonic()
@@ -144,6 +148,8 @@ def _drive(library: Library, flow: Flow, values: dict, args: argparse.Namespace,
                 ending.close_quietly(session)  # logged out before the last lines, which keep the numéro
             disarm()  # from here a SIGTERM no longer interrupts: the entry gets written
             _announce(flow, result, env)  # what the site gave, shown before anything that can fail
+            if isinstance(approver, Learning):
+                _learned(approver, flow, learn_into, result, env)
             problem = ending.journalled(journal, run_entry(
                 flow, values, result, mediateur=mediateur, sandbox=sites.origins.sandbox,
                 duration_s=time.monotonic() - started, pseudonyms=env.config.pseudonyme))
@@ -156,6 +162,24 @@ def _drive(library: Library, flow: Flow, values: dict, args: argparse.Namespace,
     if problem is not None:
         raise ending.not_journalled(problem, flow, result)
     return _render(result)
+
+
+def _learned(learning: Learning, flow: Flow, path: Path, result: RunResult, env: Environment) -> None:
+    """`--learn`: write the fingerprints of a completed run beside the flow (never of a run that stopped)."""
+    learned = {step: targets for step, targets in learning.learned.items() if targets}
+    if result.outcome is not Outcome.COMPLETED:
+        env.say("Empreintes non écrites : la démarche n'est pas allée à son terme.")
+        return
+    if not learned:
+        env.say("Aucun champ rempli : aucune empreinte à écrire.")
+        return
+    try:
+        written = fingerprints.save(path, flow.id, learned)
+    except OSError as error:
+        env.say(f"Empreintes non écrites ({error.strerror or error}).")
+        return
+    env.say(f"{sum(len(t) for t in learned.values())} empreinte(s) de champ sur {len(learned)} page(s)"
+            f" écrite(s) dans {written}.")
 
 
 def _approver(context: BrowserContext, headless: bool, approve_all: bool) -> Approver:

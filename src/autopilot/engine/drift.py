@@ -4,7 +4,8 @@ Two ways to look: a **visit** opens each page the flow reaches by its own `goto`
 form sent, never a login) and looks for the targets that page always shows; a **rehearsal**
 (sandbox only) runs the whole flow with exercise data up to its first gate (`engine/rehearsal.py`).
 Either ends in a `Verdict`: « à jour », « changé » (what is missing, with the best proposal of
-`engine/repair.py`), or « injoignable ».
+`engine/repair.py`; a field split in several inputs; a field found elsewhere than its fingerprint
+says; a new required field the flow does not know), or « injoignable ».
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ class Verdict:
     problems: list[Problem] = field(default_factory=list)
     message: str | None = None
     pages: int = 0  # pages looked at
+    learned: dict[str, dict[str, Control]] = field(default_factory=dict, repr=False)  # a rehearsal's fingerprints
 
     def line(self) -> str:
         """The verdict in one French line."""
@@ -75,8 +77,11 @@ def rehearse(session: Session, flow: Flow, values: dict[str, Any], known: dict[s
                                 known=known)
     session.approver = approver
     result = session.run(flow, values)
-    verdict = Verdict(flow.id, pages=len(approver.learned))
+    verdict = Verdict(flow.id, pages=len(approver.learned), learned=approver.learned)
     if result.outcome is Outcome.COMPLETED or approver.reached_the_gate():
+        if approver.moved:  # every field found, but not where it was: the flow still runs, the page changed
+            verdict.state, verdict.step = State.CHANGED, next(iter(approver.moved))
+            verdict.message = " ; ".join(approver.moved[verdict.step])
         return verdict, approver
     verdict.step = result.step
     if isinstance(result.error, SiteUnreachable):

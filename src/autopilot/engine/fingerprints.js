@@ -2,9 +2,11 @@
 // id, name, autocomplete, input type, place among the page's controls, fieldset legend and hint.
 // ONE expression: a function `(lib, [kind, marked]) => …` run through dom.script(…, locate=True),
 // where `lib` is dom.js + locate.js. It lists every visible control of the action's `kind` with
-// its facts, in page order; `marked` (a data-autopilot-target value, or null) flags the control
-// the engine located, so its facts become the target's fingerprint. Never used to fill.
+// its facts, in page order; `marked` (a data-autopilot-target value or a list of them, or null)
+// flags the controls the engine located (`marked` holds the mark), so their facts become the
+// targets' fingerprints. Never used to fill.
 (lib, [kind, marked]) => {
+  const marks = marked == null ? [] : Array.isArray(marked) ? marked : [marked];
   const { clean, inPanel, shown, choiceShown, ownText, fieldLabels, groupLabels, FIELD_SELECTORS } = lib;
   const CONTROLS = `${FIELD_SELECTORS.text}, select, input[type=checkbox], input[type=file], input[type=radio]`;
   const hintOf = (el) => {
@@ -45,7 +47,7 @@
       place: placeOf(el),
       legend: legendOf(el),
       hint: hintOf(el),
-      marked: Boolean(marked) && el.getAttribute("data-autopilot-target") === marked,
+      marked: marks.includes(el.getAttribute("data-autopilot-target")) ? el.getAttribute("data-autopilot-target") : "",
     };
   };
   let found = [];

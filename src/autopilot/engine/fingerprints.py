@@ -95,14 +95,16 @@ def observe(page: Page, targets: list[FieldTarget]) -> dict[str, Control]:
     if not targets:
         return {}
     token, counts = locate_counts(page, targets)
-    learned: dict[str, Control] = {}
+    by_kind: dict[str, dict[str, FieldTarget]] = {}  # one look per kind of control, for all its targets
     for index, (target, count) in enumerate(zip(targets, counts, strict=True)):
-        if count != 1 or target.css:
-            continue
-        mine = [control for control, marked in controls(page, target.kind, f"{token}-{index}") if marked]
-        if mine:
-            learned[target_key(target)] = mine[0]
-    return learned
+        if count == 1 and not target.css:
+            by_kind.setdefault(target.kind, {})[f"{token}-{index}"] = target
+    found: dict[str, Control] = {}
+    for kind, marks in by_kind.items():
+        for item in page.main_frame.evaluate(_facts_script(), [kind, list(marks)]):
+            if item.get("marked") in marks:
+                found[item["marked"]] = Control.of(item)
+    return {target_key(t): found[f"{token}-{i}"] for i, t in enumerate(targets) if f"{token}-{i}" in found}
 
 
 def sidecar(flow_path: Path) -> Path:

@@ -21,8 +21,8 @@ from autopilot import paths
 from autopilot.engine import fingerprints
 from autopilot.engine.approver import Decision, Moment, StepView
 from autopilot.engine.page_reading import shows
-from autopilot.engine.repair import Problem, Proposal, diagnose
-from autopilot.errors import AutopilotError
+from autopilot.engine.repair import Problem, Proposal, diagnose, split_labels
+from autopilot.errors import AutopilotError, PageChanged
 from autopilot.flows import patch
 from autopilot.flows.fill import Check, Choose, FillText, Upload
 from autopilot.flows.model import Step
@@ -65,25 +65,38 @@ class Repairer:
     root: Path | None = None
     patches: list[Path] = field(default_factory=list)
 
-    def __call__(self, runner: Runner, step: Step, number: int) -> Step | Decision | None:
+    def __call__(self, runner: Runner, step: Step, number: int) -> Step | Decision | PageChanged | None:
         """A step whose broken targets are designated by the mediator's picks; TAKEOVER when the mediator
-        takes the hand; None otherwise (nothing to propose, or none chosen: the usual blocked page follows)."""
+        takes the hand; PageChanged for a field split in several inputs (nothing to pick: its blocked
+        page says so); None otherwise (nothing to propose, or none chosen: the usual blocked page follows)."""
         flow_file = self.flow_path(runner.flow.id)
         known = fingerprints.load(flow_file).get(step.title, {})
-        if not known or (step.expect is not None and not shows(runner.page, runner.origins, step.expect)):
+        if step.expect is not None and not shows(runner.page, runner.origins, step.expect):
             return None
         try:
             problems = diagnose(runner.page, fingerprints.step_targets(step, dict(runner.values)), known)
         except PlaywrightError:
             return None
-        if not problems or not all(p.proposals for p in problems):
+        split = [p for p in problems if p.parts]
+        if split:  # no piece alone is the field: nothing is proposed, nothing on the page was filled
+            return PageChanged(
+                f"Étape « {step.title} » : champ découpé en plusieurs cases sur le site : "
+                + " ; ".join(split_labels(p) for p in split)
+                + ". autopilot ne le remplit pas, pour ne jamais saisir une date ou un numéro à moitié ;"
+                " rien n'a été rempli sur cette page.",
+                "Cliquez sur « Je prends la main », remplissez la page avec l'usager, puis « Reprendre » ;"
+                " signalez le changement au responsable des démarches (`autopilot check`).",
+                step=step.title,
+            )
+        if not known or not problems or not all(p.proposals for p in problems):
             return None
         chosen: list[tuple[Problem, Proposal]] = []
         for problem in problems:
             answer = self._ask(runner, step, number, problem)
             if isinstance(answer, Decision):
                 self._outline(runner, [])
-                return answer if answer is Decision.TAKEOVER else None  # else the usual blocked page
+                # « Arrêter », confirmed once in the panel, stops here: never asked again on a blocked page
+                return answer if answer in (Decision.TAKEOVER, Decision.STOP) else None
             chosen.append((problem, answer))
         self._outline(runner, [])
         repaired = self._designated(step, chosen)

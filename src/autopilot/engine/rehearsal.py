@@ -3,8 +3,9 @@
 The approver approves every page and stops at the first submission, payment, manual step or
 document pick: what a person would have to confirm is never done. Given the flow, it also stops
 before a consultation (a search whose next page gives the outputs): the site would record it. On the way it can observe the
-fingerprints of every field it fills (`flows learn`), and when a page does not show a target
-exactly once it diagnoses it: the ranked proposals of `engine/repair.py` (`autopilot check`).
+fingerprints of every field it fills (`flows learn`), notes a field found elsewhere than its
+fingerprint says (`moved`), and when a page does not show a target exactly once it diagnoses it:
+the ranked proposals of `engine/repair.py` (`autopilot check`).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from autopilot.engine.approver import Decision, Moment, ScriptedApprover, StepVi
 from autopilot.engine.fingerprints import Control, observe, step_targets
 from autopilot.engine.origins import Origins
 from autopilot.engine.page_reading import shows
-from autopilot.engine.repair import Problem, diagnose
+from autopilot.engine.repair import Problem, diagnose, moved
 from autopilot.flows.conditions import holds
 from autopilot.flows.model import Flow, Step
 
@@ -42,6 +43,7 @@ class UpToTheFirstGate(ScriptedApprover):
     known: dict[str, dict[str, Control]] = field(default_factory=dict)
     learned: dict[str, dict[str, Control]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    moved: dict[str, list[str]] = field(default_factory=dict)  # step title -> the fields found elsewhere
     blocked: StepView | None = None
     stopped: bool = False  # stopped by itself, before a gate or a consultation
 
@@ -51,7 +53,10 @@ class UpToTheFirstGate(ScriptedApprover):
     def decide(self, view: StepView, poll=None) -> Decision:
         step = self._step(view.title)
         if view.moment is Moment.REVIEW and step is not None and self.page is not None:
-            self.learned.setdefault(view.title, {}).update(observe(self.page, step_targets(step, self.values)))
+            seen = observe(self.page, step_targets(step, self.values))
+            self.learned.setdefault(view.title, {}).update(seen)
+            if elsewhere := moved(self.known.get(view.title, {}), seen):
+                self.moved[view.title] = elsewhere
         if view.moment is Moment.BLOCKED and self.blocked is None:
             self.blocked = view
             if step is not None and self.page is not None and (step.expect is None

@@ -6,6 +6,11 @@ the same `name`, `id` or `autocomplete` weigh most, then the same place among th
 same fieldset; a label that merely shares words weighs least. So a renamed « Commune » (now
 « Ville », name=commune) ranks above « Commune déléguée » (another name), whose label only
 contains the old one. Nothing here fills anything: a proposal is shown, the mediator decides.
+
+Two changes are named rather than proposed for: a text field whose label now heads a group of several
+inputs (a date of birth become Jour / Mois / Année: a `split`, for which no single control is right,
+so nothing is proposed), and, once a page is filled, a field found by its label but elsewhere than its
+fingerprint says (`moved`: another fieldset, or another order among the step's fields).
 """
 
 from __future__ import annotations
@@ -53,14 +58,30 @@ class Problem:
     target: FieldTarget
     count: int
     proposals: tuple[Proposal, ...]
+    parts: tuple[str, ...] = ()  # the labels of the inputs a split field became (then nothing is proposed)
 
     def describe(self) -> str:
         """« libellé « Commune » introuvable, candidat « Ville » (même name=commune) »."""
+        if self.parts:
+            return f"champ découpé en {_count(len(self.parts))} : {split_labels(self)}"
         what = "introuvable" if self.count == 0 else f"présent {self.count} fois"
         text = f"libellé « {self.target.text} » {what}"
         if self.proposals:
             text += ", candidat " + self.proposals[0].describe()
         return text
+
+
+def split_labels(problem: Problem) -> str:
+    """« « Date de naissance » → « Jour », « Mois », « Année » »."""
+    return f"« {problem.target.text} » → " + ", ".join(f"« {part} »" for part in problem.parts)
+
+
+def _count(number: int) -> str:
+    return {2: "deux", 3: "trois", 4: "quatre"}.get(number, str(number))
+
+
+def _same_words(a: str, b: str) -> bool:
+    return " ".join(a.replace("*", " ").split()).casefold() == " ".join(b.replace("*", " ").split()).casefold()
 
 
 def _words(text: str) -> set[str]:
@@ -114,5 +135,39 @@ def diagnose(page: Page, targets: list[FieldTarget], known: dict[str, Control]) 
         if count == 1:
             continue
         candidates = [control for control, _ in controls(page, target.kind)]
+        parts = tuple(c.label for c in candidates if c.legend and _same_words(c.legend, target.text))
+        if count == 0 and target.kind == "text" and len(parts) >= 2:  # split: no piece alone is the field
+            problems.append(Problem(target, count, (), parts))
+            continue
         problems.append(Problem(target, count, tuple(rank(target, known.get(target_key(target)), candidates))))
     return problems
+
+
+def moved(known: dict[str, Control], seen: dict[str, Control]) -> list[str]:
+    """The fields found by their label but no longer where their fingerprints put them, described:
+    in another fieldset, or out of their order among the step's fields (controls added elsewhere on
+    the page shift every place, so the order is compared, not the places)."""
+    both = [key for key in seen if key in known]
+    said = []
+    for key in both:
+        before, now = known[key].legend, seen[key].legend
+        if before != now:
+            said.append(f"champ déplacé : « {seen[key].label} » ({_where(before)} → {_where(now)})")
+    placed = sorted((k for k in both if known[k].place >= 0 and seen[k].place >= 0), key=lambda k: known[k].place)
+    kept = _longest_in_order([seen[k].place for k in placed])
+    for index, key in enumerate(placed):
+        if index not in kept and known[key].legend == seen[key].legend:
+            said.append(f"champ déplacé : « {seen[key].label} » (ailleurs dans la page)")
+    return said
+
+
+def _where(legend: str) -> str:
+    return f"rubrique « {legend} »" if legend else "hors rubrique"
+
+
+def _longest_in_order(places: list[int]) -> set[int]:
+    """The indexes of a longest increasing run of `places` (the fields that kept their order)."""
+    best: list[list[int]] = []
+    for i, place in enumerate(places):
+        best.append(max((best[j] for j in range(i) if places[j] < place), key=len, default=[]) + [i])
+    return set(max(best, key=len, default=[]))

@@ -45,6 +45,7 @@ from autopilot.engine.navigation import POLL_MS, click_once, open_page
 from autopilot.engine.origins import Origins
 from autopilot.engine.outcomes import PAID, SENT, ExpiredAfterSubmit, Outcome, RunResult, Stop, Timeouts
 from autopilot.engine.page_reading import read_back, read_for_review, shows, site_messages, text_after
+from autopilot.engine.required import check_complete
 from autopilot.engine.scan_choice import ScanChoice, scan_path
 from autopilot.engine.settling import Traffic, wait_settled
 from autopilot.engine.shaping import as_planned
@@ -84,7 +85,7 @@ class Runner:
         save_file: Callable[[str], Path] | None = None,
         secret_hosts: Callable[[str], tuple[str, ...]] | None = None,
         scans_folder: Path | None = None,
-        repair: Callable[[Runner, Step, int], Step | Decision | None] | None = None,
+        repair: Callable[[Runner, Step, int], Step | Decision | RunError | None] | None = None,
     ) -> None:
         self.page = page
         self.flow = flow
@@ -175,6 +176,9 @@ class Runner:
                 self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : {error.message}")
                 blocked = error
                 fixed = self._repaired(step, number, error)
+                if isinstance(fixed, RunError):  # what changed on the page, said better than « introuvable »
+                    self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : {fixed.message}")
+                    blocked, fixed = fixed, None
                 if isinstance(fixed, Step):
                     step = self.steps[number - 1] = fixed
                     continue
@@ -187,8 +191,9 @@ class Runner:
                 return
             refill = False  # the mediator's corrections stand
 
-    def _repaired(self, step: Step, number: int, error: RunError) -> Step | Decision | None:
-        """The step with the controls the mediator picked among the proposals, or their decision, or None."""
+    def _repaired(self, step: Step, number: int, error: RunError) -> Step | Decision | RunError | None:
+        """The step with the controls the mediator picked among the proposals, or their decision, or a
+        clearer account of the change (a field split in several inputs), or None."""
         if self.repair is None or not isinstance(error, (TargetNotFound, TargetAmbiguous)):
             return None
         if getattr(self.approver, "unattended", False):
@@ -265,6 +270,8 @@ class Runner:
                 self.page, step.download, step.title, self.timeouts.response, self.save_file))
         if not planned and not presses and next_button is None:
             return True
+        if next_button is not None:  # a page it validates is complete: no required field it does not know
+            check_complete(self.page, step.title, [f.selector for f in found if f.frame in (None, self.page.main_frame)])
         review = read_for_review(self.page, same_origin_frames(self.page),
                                  [(f.frame or self.page.main_frame, f.selector) for f in found])
         fields = tuple(

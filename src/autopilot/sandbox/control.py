@@ -14,7 +14,8 @@ another process:
 - `GET /_sandbox/demandes` — the demandes the suivi knows (JSON list); `POST /_sandbox/demandes`
   — JSON body `{"numero", "titre", "statut", "historique"?}` as `Sandbox.add_demande`;
 - `GET /_sandbox/today`, `POST /_sandbox/today` — JSON body `{"today": "AAAA-MM-JJ" | null}`;
-  answers `{"today": "AAAA-MM-JJ"}`;
+  answers `{"today": "AAAA-MM-JJ", "fixed": "AAAA-MM-JJ" | null}` (`fixed`: the date set, null when
+  the sites follow the real date);
 - `POST /_sandbox/reset`;
 - `GET /_sandbox/preuve?defi=CHALLENGE` — `{"preuve": HMAC-SHA256(token, PROOF_CONTEXT + challenge)}` in
   hex: how autopilot checks that the server on a port is the sandbox started with the token it was
@@ -134,7 +135,8 @@ def today() -> Any:
             state.set_today(date.fromisoformat(body["today"]) if body["today"] is not None else None)
         except (TypeError, ValueError) as exc:
             return jsonify({"error": str(exc)}), 400
-    return jsonify({"today": state.today().isoformat()})
+    fixed = state.set_day()
+    return jsonify({"today": state.today().isoformat(), "fixed": fixed.isoformat() if fixed else None})
 
 
 @bp.route("/_sandbox/reset", methods=["POST"], host=CONTROL_HOST)

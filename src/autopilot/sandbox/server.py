@@ -29,7 +29,7 @@ from werkzeug.serving import BaseWSGIServer, WSGIRequestHandler, make_server
 from autopilot.sandbox import control
 from autopilot.sandbox.kit import dsfr
 from autopilot.sandbox.kit.demandes import new_demande
-from autopilot.sandbox.kit.faults import SERVER_ERROR_TITLE, Faults, apply_request_faults
+from autopilot.sandbox.kit.faults import SERVER_ERROR_TITLE, Faults, apply_request_faults, move_fields
 from autopilot.sandbox.kit.hosts import (
     CONTROL_HOST,
     HostRewrite,
@@ -138,6 +138,7 @@ def create_app(state: SandboxState) -> Flask:
         app.add_url_rule("/static/dsfr/<path:filename>", f"dsfr:{host}", _official_dsfr, host=host)
     app.before_request(lambda: apply_request_faults(state.faults))
     app.after_request(_no_store)
+    app.after_request(move_fields)
     app.context_processor(_template_context)
     app.register_error_handler(HTTPException, _error_page)
     return app

@@ -74,6 +74,11 @@ class SandboxState:
         with self._lock:
             return self._today or date.today()
 
+    def set_day(self) -> date | None:
+        """The date `set_today` set, None when the sites follow the real date."""
+        with self._lock:
+            return self._today
+
     def set_today(self, day: date | None) -> None:
         """Pretend today is `day` (timbre prices by age, date checks, card expiry); None: real date."""
         with self._lock:
