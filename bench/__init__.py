@@ -17,5 +17,6 @@ timing is a ratio of two sides measured side by side, interleaved, in the same r
 4. `workload`   — what each démarche of the library asks of the mediator, by hand and with autopilot
                    (its data in `samples.yaml`, the person at its manual steps in `person.py`; a smoke
                    run measures 4 démarches only, `workload.SMOKE`);
-5. `memory`     — peak RSS of the driving Python process, browser apart.
+5. `memory`     — peak RSS of the driving Python process, browser apart, in the start-up's first
+                   processes, which go on to the end of the pré-demande.
 """

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
+from playwright.sync_api import Browser, sync_playwright
+
+from autopilot.engine.browser import BrowserSettings, launch
 from bench import memory, overhead, startup, validation, whole, workload
 from bench.report import render
 from bench.sandbox import RemoteSandbox
@@ -30,6 +35,17 @@ def _clean(value):
     return value
 
 
+@contextlib.contextmanager
+def _browser() -> Iterator[Browser]:
+    """Playwright and autopilot's own headless browser (its `launch`, hence its flags), closed at the end."""
+    with sync_playwright() as playwright:
+        browser = launch(playwright, BrowserSettings(headless=True))
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--iterations", type=int, default=10, help="runs per side for overhead and start-up (10)")
@@ -47,23 +63,35 @@ def main(argv: list[str] | None = None) -> int:
     memory_runs = 1 if args.smoke else 2
     started = time.perf_counter()
     sections = []
-    with RemoteSandbox() as sandbox:
+    startup_figures = None  # the memory is measured in the start-up's processes
+    if {"whole", "startup", "memory"} & set(chosen):
+        startup.launch_options()  # probed (and kept) before the shared browser's Playwright, which owns this thread
+    with RemoteSandbox() as sandbox, contextlib.ExitStack() as stack:
+        browser = None  # one browser for the in-process measurements (overhead, workload), launched once
         for name in MEASUREMENTS:
             if name not in chosen:
                 continue
             print(f"bench: {name}…", file=sys.stderr, flush=True)
+            began = time.perf_counter()
+            if name in ("overhead", "workload") and browser is None:
+                browser = stack.enter_context(_browser())
             if name == "overhead":
-                sections.append(overhead.measure(iterations, sandbox, smoke=args.smoke))
+                sections.append(overhead.measure(iterations, sandbox, browser, smoke=args.smoke))
             elif name == "whole":
                 sections.append(whole.measure(max(1, iterations // 3), sandbox, smoke=args.smoke))
             elif name == "startup":
-                sections.append(startup.measure(iterations, sandbox, smoke=args.smoke))
+                sections.append(startup.measure(iterations, sandbox, smoke=args.smoke,
+                                                finish=memory_runs if "memory" in chosen else 0))
+                startup_figures = sections[-1].data
             elif name == "validation":
                 sections.append(validation.measure(20 if args.smoke else FLOWS))
             elif name == "workload":
-                sections.append(workload.measure(sandbox, smoke=args.smoke))
+                sections.append(workload.measure(sandbox, browser, smoke=args.smoke))
             else:
-                sections.append(memory.measure(memory_runs, sandbox))
+                if startup_figures is None:  # the start-up not asked for: its processes run for the memory alone
+                    startup_figures = startup.measure(memory_runs, sandbox, smoke=True, finish=memory_runs).data
+                sections.append(memory.section(startup_figures))
+            print(f"bench: {name} took {time.perf_counter() - began:.1f} s", file=sys.stderr, flush=True)
     seconds = time.perf_counter() - started
     command = COMMAND + (" --smoke" if args.smoke else "")
     runs = (f"{iterations} runs per side for the overhead and the start-up, {max(1, iterations // 3)} for the whole"
