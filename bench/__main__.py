@@ -14,12 +14,12 @@ from pathlib import Path
 from playwright.sync_api import Browser, sync_playwright
 
 from autopilot.engine.browser import BrowserSettings, launch
-from bench import memory, overhead, startup, validation, whole, workload
+from bench import console, memory, overhead, startup, validation, whole, workload
 from bench.report import render
 from bench.sandbox import RemoteSandbox
 
 COMMAND = ".venv/bin/python -m bench"
-MEASUREMENTS = ("overhead", "whole", "startup", "validation", "workload", "memory")
+MEASUREMENTS = ("overhead", "whole", "startup", "validation", "workload", "memory", "console")
 FLOWS = 1000
 READING = "<!-- lecture: python -m bench.reading -->"  # kept as it is: `python -m bench.reading` writes it
 
@@ -67,13 +67,13 @@ def main(argv: list[str] | None = None) -> int:
     if {"whole", "startup", "memory"} & set(chosen):
         startup.launch_options()  # probed (and kept) before the shared browser's Playwright, which owns this thread
     with RemoteSandbox() as sandbox, contextlib.ExitStack() as stack:
-        browser = None  # one browser for the in-process measurements (overhead, workload), launched once
+        browser = None  # one Playwright and browser for the in-process measurements, launched once
         for name in MEASUREMENTS:
             if name not in chosen:
                 continue
             print(f"bench: {name}…", file=sys.stderr, flush=True)
             began = time.perf_counter()
-            if name in ("overhead", "workload") and browser is None:
+            if name in ("overhead", "workload", "console") and browser is None:
                 browser = stack.enter_context(_browser())
             if name == "overhead":
                 sections.append(overhead.measure(iterations, sandbox, browser, smoke=args.smoke))
@@ -87,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
                 sections.append(validation.measure(20 if args.smoke else FLOWS))
             elif name == "workload":
                 sections.append(workload.measure(sandbox, browser, smoke=args.smoke))
+            elif name == "console":
+                sections.append(console.measure(max(1, iterations // 3), sandbox, browser.browser_type, smoke=args.smoke))
             else:
                 if startup_figures is None:  # the start-up not asked for: its processes run for the memory alone
                     startup_figures = startup.measure(memory_runs, sandbox, smoke=True, finish=memory_runs).data
@@ -95,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     seconds = time.perf_counter() - started
     command = COMMAND + (" --smoke" if args.smoke else "")
     runs = (f"{iterations} runs per side for the overhead and the start-up, {max(1, iterations // 3)} for the whole"
-            f" process, {memory_runs} for the memory")
+            f" process and the console's visits, {memory_runs} for the memory")
     previous = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
     reading = previous[previous.index(READING):] if READING in previous else ""  # bench.reading's own section
     args.out.write_text(render(sections, command=command, runs=runs, seconds=seconds)
