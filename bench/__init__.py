@@ -4,7 +4,8 @@
     .venv/bin/python -m bench --smoke --out /tmp/bench.md   # one run of each, for CI (tests/test_bench.py)
     .venv/bin/python -m bench --only overhead,memory        # some measurements only
 
-Everything runs headless against the sandbox (`autopilot sandbox`, started in its own process
+Everything runs headless (but the console, visible when there is a display, as the mediator sees it)
+against the sandbox (`autopilot sandbox`, started in its own process
 on a free port). The machine is shared and noisy, so no absolute time is a verdict: every
 timing is a ratio of two sides measured side by side, interleaved, in the same run.
 
@@ -17,5 +18,9 @@ timing is a ratio of two sides measured side by side, interleaved, in the same r
 4. `workload`   — what each démarche of the library asks of the mediator, by hand and with autopilot
                    (its data in `samples.yaml`, the person at its manual steps in `person.py`; a smoke
                    run measures 4 démarches only, `workload.SMOKE`);
-5. `memory`     — peak RSS of the driving Python process, browser apart.
+5. `memory`     — peak RSS of the driving Python process, browser apart, in the start-up's first
+                   processes, which go on to the end of the pré-demande.
+6. `console`    — `autopilot console` driven as the mediator (attached to its window): from « L'usager
+                   donne son accord » to the first step ready, without and with the login, and from
+                   « Arrêter la démarche » back to the console, against the same page loads by hand.
 """

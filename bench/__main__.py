@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
-from bench import memory, overhead, startup, validation, whole, workload
+from playwright.sync_api import Browser, sync_playwright
+
+from autopilot.engine.browser import BrowserSettings, launch
+from bench import console, memory, overhead, startup, validation, whole, workload
 from bench.report import render
 from bench.sandbox import RemoteSandbox
 
 COMMAND = ".venv/bin/python -m bench"
-MEASUREMENTS = ("overhead", "whole", "startup", "validation", "workload", "memory")
+MEASUREMENTS = ("overhead", "whole", "startup", "validation", "workload", "memory", "console")
 FLOWS = 1000
 READING = "<!-- lecture: python -m bench.reading -->"  # kept as it is: `python -m bench.reading` writes it
 
@@ -28,6 +33,17 @@ def _clean(value):
     if isinstance(value, (list, tuple)):
         return [_clean(v) for v in value]
     return value
+
+
+@contextlib.contextmanager
+def _browser() -> Iterator[Browser]:
+    """Playwright and autopilot's own headless browser (its `launch`, hence its flags), closed at the end."""
+    with sync_playwright() as playwright:
+        browser = launch(playwright, BrowserSettings(headless=True))
+        try:
+            yield browser
+        finally:
+            browser.close()
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -47,27 +63,41 @@ def main(argv: list[str] | None = None) -> int:
     memory_runs = 1 if args.smoke else 2
     started = time.perf_counter()
     sections = []
-    with RemoteSandbox() as sandbox:
+    startup_figures = None  # the memory is measured in the start-up's processes
+    if {"whole", "startup", "memory"} & set(chosen):
+        startup.launch_options()  # probed (and kept) before the shared browser's Playwright, which owns this thread
+    with RemoteSandbox() as sandbox, contextlib.ExitStack() as stack:
+        browser = None  # one Playwright and browser for the in-process measurements, launched once
         for name in MEASUREMENTS:
             if name not in chosen:
                 continue
             print(f"bench: {name}…", file=sys.stderr, flush=True)
+            began = time.perf_counter()
+            if name in ("overhead", "workload", "console") and browser is None:
+                browser = stack.enter_context(_browser())
             if name == "overhead":
-                sections.append(overhead.measure(iterations, sandbox, smoke=args.smoke))
+                sections.append(overhead.measure(iterations, sandbox, browser, smoke=args.smoke))
             elif name == "whole":
                 sections.append(whole.measure(max(1, iterations // 3), sandbox, smoke=args.smoke))
             elif name == "startup":
-                sections.append(startup.measure(iterations, sandbox, smoke=args.smoke))
+                sections.append(startup.measure(iterations, sandbox, smoke=args.smoke,
+                                                finish=memory_runs if "memory" in chosen else 0))
+                startup_figures = sections[-1].data
             elif name == "validation":
                 sections.append(validation.measure(20 if args.smoke else FLOWS))
             elif name == "workload":
-                sections.append(workload.measure(sandbox, smoke=args.smoke))
+                sections.append(workload.measure(sandbox, browser, smoke=args.smoke))
+            elif name == "console":
+                sections.append(console.measure(max(1, iterations // 3), sandbox, browser.browser_type, smoke=args.smoke))
             else:
-                sections.append(memory.measure(memory_runs, sandbox))
+                if startup_figures is None:  # the start-up not asked for: its processes run for the memory alone
+                    startup_figures = startup.measure(memory_runs, sandbox, smoke=True, finish=memory_runs).data
+                sections.append(memory.section(startup_figures))
+            print(f"bench: {name} took {time.perf_counter() - began:.1f} s", file=sys.stderr, flush=True)
     seconds = time.perf_counter() - started
     command = COMMAND + (" --smoke" if args.smoke else "")
     runs = (f"{iterations} runs per side for the overhead and the start-up, {max(1, iterations // 3)} for the whole"
-            f" process, {memory_runs} for the memory")
+            f" process and the console's visits, {memory_runs} for the memory")
     previous = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
     reading = previous[previous.index(READING):] if READING in previous else ""  # bench.reading's own section
     args.out.write_text(render(sections, command=command, runs=runs, seconds=seconds)

@@ -15,12 +15,11 @@ import contextlib
 import time
 from collections.abc import Callable, Iterator
 
-from playwright.sync_api import Browser, Frame, Locator, Page, sync_playwright
+from playwright.sync_api import Browser, Frame, Locator, Page
 from playwright.sync_api import Error as PlaywrightError
 
 from autopilot.cli.run_command import sandbox_credentials
 from autopilot.engine.approver import ScriptedApprover
-from autopilot.engine.browser import BrowserSettings, launch
 from autopilot.engine.runner import Outcome, holds
 from autopilot.engine.session import Session
 from autopilot.flows import Flow, Library
@@ -133,7 +132,7 @@ def _differences(first: dict, second: dict) -> list[str]:
     return sorted(k for k in set(first) | set(second) if first.get(k) != second.get(k))
 
 
-def measure(iterations: int, sandbox: RemoteSandbox, *, smoke: bool = False) -> Section:
+def measure(iterations: int, sandbox: RemoteSandbox, browser: Browser, *, smoke: bool = False) -> Section:
     """Autopilot vs the hand-written script, `iterations` runs each after one warm-up pair, then one
     more untimed pair counting the calls; `smoke`: no warm-up, the calls counted in the timed pair."""
     warm_up = not smoke
@@ -151,35 +150,31 @@ def measure(iterations: int, sandbox: RemoteSandbox, *, smoke: bool = False) -> 
     mismatches: list[str] = []
     calls: dict[str, collections.Counter] = {}
     failure = None
-    with sync_playwright() as playwright:
-        browser = launch(playwright, BrowserSettings(headless=True))
-        try:
-            for index, order in enumerate([("a", "b")] * warm_up + interleaved(iterations)):
-                sent = []
-                for side in order:
-                    samples, work = sides[side]
-                    sandbox.reset()
-                    with _counting_calls() if smoke else contextlib.nullcontext() as counts:
-                        seconds, python, browsing = _timed(browser, work, sandbox)
-                    if counts is not None:
-                        calls[NAMES[side]] = counts
-                    sent.append(_submitted(sandbox))
-                    if index >= warm_up:  # the first pair warms the browser's and the server's caches
-                        samples.add(seconds)
-                        cpu[side].add(python)
-                        work_cpu[side].add(python + browsing)
-                different = _differences(*sent)
-                if different:
-                    mismatches.append(", ".join(different))
-            for side in () if smoke else ("a", "b"):
+    try:
+        for index, order in enumerate([("a", "b")] * warm_up + interleaved(iterations)):
+            sent = []
+            for side in order:
+                samples, work = sides[side]
                 sandbox.reset()
-                with _counting_calls() as counts:
-                    _timed(browser, sides[side][1], sandbox)
-                calls[NAMES[side]] = counts
-        except RunFailed as error:
-            failure = str(error)
-        finally:
-            browser.close()
+                with _counting_calls() if smoke else contextlib.nullcontext() as counts:
+                    seconds, python, browsing = _timed(browser, work, sandbox)
+                if counts is not None:
+                    calls[NAMES[side]] = counts
+                sent.append(_submitted(sandbox))
+                if index >= warm_up:  # the first pair warms the browser's and the server's caches
+                    samples.add(seconds)
+                    cpu[side].add(python)
+                    work_cpu[side].add(python + browsing)
+            different = _differences(*sent)
+            if different:
+                mismatches.append(", ".join(different))
+        for side in () if smoke else ("a", "b"):
+            sandbox.reset()
+            with _counting_calls() as counts:
+                _timed(browser, sides[side][1], sandbox)
+            calls[NAMES[side]] = counts
+    except RunFailed as error:
+        failure = str(error)
     value = ratio(engine, script)
     met = None if failure else value <= TARGET
     section.rows.append(Row(f"Engine overhead: passport pré-demande + login (n={len(engine.values)})",

@@ -10,6 +10,11 @@ Each run is a fresh process (`python -m bench.startup autopilot|raw …`), launc
 
 The parent times from `Popen` to the child's "ready" line; the child also reports its phases,
 measured from its first line of code, so the table shows where the time goes.
+
+The first pairs of a run (`finish`) go on after "ready" to the end of the pré-demande (autopilot
+approving every step, raw running `bench/handwritten.py`) and report their peak memory: the
+memory measurement (`bench/memory.py`) is made in these same fresh processes, not in processes
+of its own.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ import time
 _STARTED = time.perf_counter()  # before any import but this one: the child's own clock
 
 import argparse
+import functools
 import json
 import subprocess
 import sys
@@ -46,7 +52,14 @@ class _Phases:
         print(json.dumps({"cpu": sum(cpu_seconds())}), flush=True)
 
 
-def _autopilot(port: int, account: dict[str, str]) -> None:
+def _peaks() -> None:
+    """The last line of a child that finished the démarche: its peak memory and its driver's (bench/memory.py)."""
+    from bench.memory import peaks
+
+    print(json.dumps(peaks()), flush=True)
+
+
+def _autopilot(port: int, account: dict[str, str], finish: bool) -> None:
     phases = _Phases()
     from playwright.sync_api import sync_playwright
 
@@ -66,9 +79,10 @@ def _autopilot(port: int, account: dict[str, str]) -> None:
 
     class FirstDecision(ScriptedApprover):
         def decide(self, view, poll=None):
-            phases.mark("to the first approval")
-            phases.ready()
-            return Decision.STOP
+            if phases.marks.get("to the first approval") is None:
+                phases.mark("to the first approval")
+                phases.ready()
+            return super().decide(view, poll) if finish else Decision.STOP
 
     with sync_playwright() as playwright:
         phases.mark("Playwright driver")
@@ -79,13 +93,18 @@ def _autopilot(port: int, account: dict[str, str]) -> None:
         # the account as the keyring would give it (`sandbox_credentials` would import the sandbox server)
         secrets = {"ants.mot_de_passe": account["mot_de_passe"]}.__getitem__
         accounts = {"ants": {"identifiant": account["identifiant"]}}
-        Session(page, library, FirstDecision(), origins=Origins(port), secrets=secrets, accounts=accounts).run(
-            flow, values
-        )
+        result = Session(page, library, FirstDecision(), origins=Origins(port), secrets=secrets,
+                         accounts=accounts).run(flow, values)
+        if finish:
+            from autopilot.engine.outcomes import Outcome
+
+            if result.outcome is not Outcome.COMPLETED:
+                raise SystemExit(f"autopilot stopped at « {result.step} »: {result.error}")
+            _peaks()
         browser.close()
 
 
-def _raw(port: int, launch_options: dict) -> None:
+def _raw(port: int, launch_options: dict, account: dict[str, str], finish: bool) -> None:
     phases = _Phases()
     from playwright.sync_api import sync_playwright
 
@@ -101,14 +120,20 @@ def _raw(port: int, launch_options: dict) -> None:
         page.get_by_role("heading", level=1, name=LOGIN_HEADING).wait_for()
         phases.mark("to the first approval")
         phases.ready()
+        if finish:
+            from bench.handwritten import pre_demande
+
+            pre_demande(page, port, account)
+            _peaks()
         browser.close()
 
 
 # --- the parent side ---------------------------------------------------------------------
 
 
+@functools.cache
 def launch_options() -> dict:
-    """The browser autopilot's `launch` picks on this machine, with its flags (for the raw side)."""
+    """The browser autopilot's `launch` picks on this machine, with its flags (for the raw side); probed once."""
     from playwright.sync_api import Error, sync_playwright
 
     from autopilot.engine.browser import BrowserSettings, candidates, launch_arguments
@@ -124,30 +149,34 @@ def launch_options() -> dict:
     raise RuntimeError("no browser starts on this machine")
 
 
-def run_child(side: str, port: int, options: dict, timeout: float = 60.0) -> tuple[float, dict[str, float], float]:
-    """One fresh process; seconds from its start to "ready", its phases, and its tree's CPU seconds then."""
+def run_child(side: str, port: int, options: dict, *, finish: bool = False,
+              timeout: float = 120.0) -> tuple[float, dict[str, float], float, dict | None]:
+    """One fresh process; seconds from its start to "ready", its phases, its tree's CPU seconds then, and
+    (`finish`: it went on to the end of the pré-demande) its peak memory."""
     from autopilot.sandbox import DEMO_ACCOUNT
 
     command = [sys.executable, "-m", "bench.startup", side, "--port", str(port), "--launch", json.dumps(options),
-               "--account", json.dumps(DEMO_ACCOUNT)]
+               "--account", json.dumps(DEMO_ACCOUNT)] + (["--finish"] if finish else [])
     start = time.perf_counter()
     child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = child.stdout.readline()
         elapsed = time.perf_counter() - start
         cpu = child.stdout.readline()
+        peaks = child.stdout.readline() if finish else ""
         child.wait(timeout=timeout)
     finally:
         if child.poll() is None:
             child.kill()
             child.wait()
-    if not line.startswith("{") or not cpu.startswith("{"):
+    if not line.startswith("{") or not cpu.startswith("{") or (finish and not peaks.startswith("{")):
         raise RuntimeError(f"start-up child « {side} » failed: {child.stderr.read().strip()[-800:]}")
-    return elapsed, json.loads(line)["phases"], json.loads(cpu)["cpu"]
+    return elapsed, json.loads(line)["phases"], json.loads(cpu)["cpu"], json.loads(peaks) if finish else None
 
 
-def measure(iterations: int, sandbox, *, smoke: bool = False):
-    """`iterations` fresh processes per side, alternating, after one warm-up pair (none if `smoke`)."""
+def measure(iterations: int, sandbox, *, smoke: bool = False, finish: int = 0):
+    """`iterations` fresh processes per side, alternating, after one warm-up pair (none if `smoke`); the
+    first `finish` timed pairs go on to the end and report their peak memory (`section.data["memory"]`)."""
     # imported here: the children run this module and must not pay for the parent's imports
     from bench.report import Row, Section
     from bench.stats import Samples, interleaved, ratio
@@ -157,12 +186,18 @@ def measure(iterations: int, sandbox, *, smoke: bool = False):
     totals = {"autopilot": Samples("s"), "raw": Samples("s")}
     cpu = {"autopilot": Samples("s"), "raw": Samples("s")}
     phases: dict[str, dict[str, Samples]] = {"autopilot": {}, "raw": {}}
+    memory: dict[str, list[dict]] = {"autopilot": [], "raw": []}
     failure = None
     try:
         warm_up = not smoke
         for index, order in enumerate([("a", "b")] * warm_up + interleaved(iterations)):
+            finishing = warm_up <= index < warm_up + finish
             for side in ("autopilot" if s == "a" else "raw" for s in order):
-                elapsed, marks, used = run_child(side, sandbox.port, options)
+                if finishing:
+                    sandbox.reset()  # a timbre fiscal is accepted once
+                elapsed, marks, used, peaks = run_child(side, sandbox.port, options, finish=finishing)
+                if peaks is not None:
+                    memory[side].append(peaks)
                 if index < warm_up:
                     continue  # the first pair loads the files into the OS cache
                 totals[side].add(elapsed)
@@ -201,7 +236,7 @@ def measure(iterations: int, sandbox, *, smoke: bool = False):
     section.data = {
         "autopilot": totals["autopilot"].as_dict(), "raw": totals["raw"].as_dict(), "ratio": value,
         "failure": failure, "phases": {side: {n: s.median for n, s in p.items()} for side, p in phases.items()},
-        "cpu": {side: samples.as_dict() for side, samples in cpu.items()},
+        "cpu": {side: samples.as_dict() for side, samples in cpu.items()}, "memory": memory,
     }
     return section
 
@@ -212,11 +247,12 @@ def main() -> None:
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--launch", default="{}", help="the raw side's launch options (JSON)")
     parser.add_argument("--account", default="{}", help="the ANTS account: identifiant, mot_de_passe (JSON)")
+    parser.add_argument("--finish", action="store_true", help="go on to the end of the pré-demande, report the peaks")
     args = parser.parse_args()
     if args.side == "autopilot":
-        _autopilot(args.port, json.loads(args.account))
+        _autopilot(args.port, json.loads(args.account), args.finish)
     else:
-        _raw(args.port, json.loads(args.launch))
+        _raw(args.port, json.loads(args.launch), json.loads(args.account), args.finish)
 
 
 if __name__ == "__main__":

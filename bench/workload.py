@@ -47,12 +47,11 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from autopilot.cli.run_command import sandbox_credentials
 from autopilot.dossier import MODELS
 from autopilot.engine.approver import Decision, Moment, ScriptedApprover, StepView
-from autopilot.engine.browser import BrowserSettings, launch
 from autopilot.engine.runner import Outcome, holds
 from autopilot.engine.session import Session
 from autopilot.errors import AutopilotError
@@ -308,7 +307,7 @@ def _scanner_folder() -> Iterator[Path]:
                 os.environ[SCANS_ENV] = previous
 
 
-def measure(sandbox: RemoteSandbox, smoke: bool = False) -> Section:
+def measure(sandbox: RemoteSandbox, browser: Browser, smoke: bool = False) -> Section:
     """Run each démarche once on the sandbox and count what it asks of the mediator (`SMOKE` only for a smoke run)."""
     section = Section("4. The mediator's workload, per démarche")
     library = Library.load()
@@ -318,55 +317,51 @@ def measure(sandbox: RemoteSandbox, smoke: bool = False) -> Section:
     chains = {c.target: c for c in CHAINS}
     works: list[Workload] = []
     completed: dict[str, tuple[dict[str, str], date]] = {}  # flow id -> outputs, the sandbox's date
-    with sync_playwright() as playwright, _scanner_folder() as scans:
-        browser = launch(playwright, BrowserSettings(headless=True))
-        try:
-            for entry in _order(entries):
-                flow = entry.flow
-                chain = chains.get(flow.id)
-                raw = sample_citizen(flow.id, sample)
-                if chain is not None:
-                    if chain.source not in completed:
-                        works.append(Workload(flow, problem=f"not run: `{chain.source}`, whose outputs it takes,"
-                                                            " did not complete"))
-                        continue
-                    outputs, ran_on = completed[chain.source]
-                    raw.update({name: outputs[name] for name in chain.outputs})
-                    if chain.dated:
-                        raw[chain.dated] = f"{ran_on:%d/%m/%Y}"
-                for name, spec in flow.inputs.items():
-                    if spec.type == "scan" and raw.get(name) and not (scans / raw[name]).exists():
-                        (scans / raw[name]).write_bytes(_SCAN)
-                account = library.account(flow.account).flow if flow.account else None
-                account_values = {"compte": accounts.get(flow.account or "", {})}
-                try:
-                    values = values_for(flow, raw, sandbox.demandes())
-                except AutopilotError as error:
-                    works.append(Workload(flow, problem=f"no sample data ({' '.join(str(error).split())})"))
+    with _scanner_folder() as scans:
+        for entry in _order(entries):
+            flow = entry.flow
+            chain = chains.get(flow.id)
+            raw = sample_citizen(flow.id, sample)
+            if chain is not None:
+                if chain.source not in completed:
+                    works.append(Workload(flow, problem=f"not run: `{chain.source}`, whose outputs it takes,"
+                                                        " did not complete"))
                     continue
-                # what the mediator gives: the citizen's data, and what the bench adds (a timbre, a numéro de demande)
-                given = {**raw, **{name: values[name] for name in flow.inputs if name not in raw}}
-                if chain is None:
-                    sandbox.reset()
-                    sandbox.set_today(sample["today"])
-                else:
-                    sandbox.set_today(sandbox.today() + timedelta(days=chain.days_later))
-                context = browser.new_context(**CONTEXT)
-                page = context.new_page()
-                inspector = Inspector(page=page, person=Person(page, flow.id, sample["person"], values))
-                result = Session(page, library, inspector, origins=sandbox.origins, secrets=secrets,
-                                 accounts=accounts).run(flow, values)
-                context.close()
-                work = _count(flow, values, given, inspector.pages, account, account_values, secrets)
-                work.person = inspector.person.done
-                if result.outcome is Outcome.COMPLETED:
-                    completed[flow.id] = (result.outputs, sandbox.today())
-                else:
-                    work.problem = f"the run stopped at « {result.step} »" + (
-                        f": {result.error.message}" if result.error is not None else "")
-                works.append(work)
-        finally:
-            browser.close()
+                outputs, ran_on = completed[chain.source]
+                raw.update({name: outputs[name] for name in chain.outputs})
+                if chain.dated:
+                    raw[chain.dated] = f"{ran_on:%d/%m/%Y}"
+            for name, spec in flow.inputs.items():
+                if spec.type == "scan" and raw.get(name) and not (scans / raw[name]).exists():
+                    (scans / raw[name]).write_bytes(_SCAN)
+            account = library.account(flow.account).flow if flow.account else None
+            account_values = {"compte": accounts.get(flow.account or "", {})}
+            try:
+                values = values_for(flow, raw, sandbox.demandes())
+            except AutopilotError as error:
+                works.append(Workload(flow, problem=f"no sample data ({' '.join(str(error).split())})"))
+                continue
+            # what the mediator gives: the citizen's data, and what the bench adds (a timbre, a numéro de demande)
+            given = {**raw, **{name: values[name] for name in flow.inputs if name not in raw}}
+            if chain is None:
+                sandbox.reset()
+                sandbox.set_today(sample["today"])
+            else:
+                sandbox.set_today(sandbox.today() + timedelta(days=chain.days_later))
+            context = browser.new_context(**CONTEXT)
+            page = context.new_page()
+            inspector = Inspector(page=page, person=Person(page, flow.id, sample["person"], values))
+            result = Session(page, library, inspector, origins=sandbox.origins, secrets=secrets,
+                             accounts=accounts).run(flow, values)
+            context.close()
+            work = _count(flow, values, given, inspector.pages, account, account_values, secrets)
+            work.person = inspector.person.done
+            if result.outcome is Outcome.COMPLETED:
+                completed[flow.id] = (result.outputs, sandbox.today())
+            else:
+                work.problem = f"the run stopped at « {result.step} »" + (
+                    f": {result.error.message}" if result.error is not None else "")
+            works.append(work)
     rank = {entry.flow.id: index for index, entry in enumerate(entries)}
     _render(section, sorted(works, key=lambda work: rank[work.flow.id]), chained=[
         c for c in CHAINS if c.source in rank and c.target in rank])

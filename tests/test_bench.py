@@ -15,7 +15,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 MEASUREMENTS = ("Engine overhead", "Protocol messages", "Whole process, wall", "Whole process, CPU", "Start-up",
-                "Flow validation", "Workload `passeport-pre-demande`", "Peak RSS")
+                "Flow validation", "Workload `passeport-pre-demande`", "Peak RSS",
+                "Console: consent click → first step ready, no login",
+                "Console: consent click → first step ready, with the login", "Console: « Arrêter la démarche »")
 
 
 @pytest.fixture(scope="module")
@@ -89,3 +91,15 @@ def test_the_smoke_workload_runs_a_chain_and_lets_the_person_act(smoke):
     rows = [row for row in figures["rows"] if row["measurement"].startswith("Workload")]
     assert len(rows) == len(workload)  # one summary row per démarche
 
+
+
+def test_the_console_was_timed_against_the_same_page_loads_by_hand(smoke):
+    _, figures = smoke
+    console = next(data for title, data in figures["sections"].items() if title.startswith("6."))
+    assert console["failure"] is None
+    for wait in ("no login", "login", "stop", "stop (after the login)"):
+        assert console["console"][wait]["n"] == 1 and console["console"][wait]["median"] > 0, wait
+    for wait in ("no login", "login", "stop"):
+        assert console["by_hand"][wait]["n"] == 1 and console["by_hand"][wait]["median"] > 0, wait
+    # where the time goes: the console's answer to the consent, then the site's first page, then the panel
+    assert len(console["marks"]) == 6 + 2, console["marks"]  # and the stop's: the run's end, the console's page

@@ -38,6 +38,7 @@ from autopilot import scans
 from autopilot.engine import actions
 from autopilot.engine.actions import SecretSource
 from autopilot.engine.approver import Approver, Decision, FieldView, Moment, StepView, Unattended
+from autopilot.engine.by_hand import PersonSteps
 from autopilot.engine.downloads import download_output
 from autopilot.engine.failures import translate
 from autopilot.engine.locate import FieldTarget, Probe, resolve_click, resolve_fields, same_origin_frames
@@ -65,8 +66,8 @@ from autopilot.flows.model import Expect, Flow, Step, Until
 __all__ = ["PAID", "SENT", "Outcome", "RunResult", "Runner", "SecretSource", "Timeouts", "holds"]
 
 
-class Runner:
-    """Runs one flow in one page under an approver."""
+class Runner(PersonSteps):
+    """Runs one flow in one page under an approver; what a person does on the page meanwhile is `by_hand`'s."""
 
     def __init__(
         self,
@@ -397,49 +398,6 @@ class Runner:
         With a `probe`, the main frame's answer to it, from the same round trip."""
         return wait_settled(self.page, self.origins, self.traffic, expect, step.title, self.timeouts.page, probe)
 
-    def _manual(self, step: Step, number: int) -> None:
-        self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : action manuelle — {step.manual.instruction}")
-        self._by_hand(step, number, step.manual.instruction, step.manual.until, citizen=step.manual.by == "usager")
-        if step.gate == "payment" and (PAID, step.title) not in self.done:
-            self.done.append((PAID, step.title))
-
-    def _by_hand(self, step: Step, number: int, instruction: str, until: Expect | Until | None, *,
-                 citizen: bool = False) -> None:
-        """Wait for a person to act on the page. With `until`, the run resumes on it alone: a
-        « Reprendre » pressed before it holds (the citizen has not paid yet) waits on, however long.
-        `citizen`: the citizen logs in themself; no script runs in their login pages (FranceConnect)."""
-        message = instruction
-        ready = (lambda: self._shows(until)) if until else None
-        if citizen and until:
-            ready = lambda: self._on_flow_site() and self._shows(until)  # noqa: E731
-        while True:
-            decision = self.approver.decide(
-                self._view(step, number, Moment.MANUAL, {Decision.RESUME, Decision.STOP}, message=message,
-                           citizen=citizen),
-                poll=ready,
-            )
-            if decision is Decision.STOP:
-                raise Stop
-            if ready is None or ready():
-                return
-            message = (f"La page n'affiche pas encore {_described(until)} : autopilot reprendra dès qu'elle"
-                       f" s'affichera. {instruction}")
-
-    def _skipped(self, step: Step, number: int, following: Step) -> None:
-        """« Passer cette étape »: the mediator does the page themself; the run resumes at the next page."""
-        self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : passée, le médiateur la fait lui-même.")
-        self._by_hand(step, number, f"Étape passée : faites-la vous-même sur la page (remplissez-la avec l'usager,"
-                      f" puis cliquez sur le bouton du site pour continuer). autopilot reprend à « {following.title} »"
-                      " dès que sa page s'affiche.", following.expect)
-
-    def _skippable(self, step: Step, number: int) -> Step | None:
-        """The step the run resumes at when `step` is skipped; None where skipping cannot work: the
-        final submission, or no next page autopilot can recognise."""
-        following = self.steps[number] if number < len(self.steps) else None
-        if step.gate == "submit" or following is None or following.expect is None or following.optional:
-            return None
-        return following
-
     def _click_and_wait(self, button, step: Step) -> bool:
         """Click `next` once and wait for the outcome (navigation.py); whether the account's login page shows."""
         following = next((s for s in self.steps[self.steps.index(step) + 1:]), None)
@@ -468,13 +426,6 @@ class Runner:
 def _notices(notices: list[str]) -> str:
     """The site's warnings, said to the mediator with the review (never obeyed)."""
     return (" Le site signale : " + " ".join(f"« {n} »" for n in notices)) if notices else ""
-
-
-def _described(until: Expect | Until) -> str:
-    """« « Paiement accepté » »: what a waited-for page shows, as the mediator reads it."""
-    if until.heading or until.text:
-        return f"« {until.heading or until.text} »"
-    return "la page attendue"
 
 
 def _stale(messages: list[str]) -> str:

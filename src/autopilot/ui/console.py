@@ -5,7 +5,9 @@ own threads and only changes the `Desk`. This loop, on the main thread, owns the
 Playwright's sync API belongs to the thread that started it. Between démarches it waits for
 `desk.starts` in short Playwright waits, so the browser's events (a closed window, the panel's
 calls) are still handled; it also does the chores the web application asks of the browser
-(`Desk.window`): print the attestation, renew the browser context.
+(`Desk.window`): print the attestation, renew the browser context, launch the headless printer
+while the mediator types the citizen's form (`ui/printer.py`; nothing is sent to a site before the
+consent, ADR 0016).
 
 One visit, one browser context. When a visit ends, a fresh context (its own page, panel and
 session, so the mairie's account logs in again) shows the launcher and the old one is closed
@@ -20,6 +22,7 @@ the console's result page. Closing the window ends everything: the run stops as 
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import re
 import time
@@ -43,6 +46,7 @@ from autopilot.engine.session import Session
 from autopilot.errors import AutopilotError, BrowserClosed, ExitStatus, JournalError, Terminated
 from autopilot.flows.conditions import holds
 from autopilot.ui.desk import Desk
+from autopilot.ui.printer import Printer
 from autopilot.ui.recapitulatif import offered_documents, print_document, save_document, save_pdf
 from autopilot.ui.server import LocalServer
 from autopilot.ui.visit import Attempt, forget_expired, forget_unfinished
@@ -70,9 +74,11 @@ class Console:
     panel: PanelApprover = field(init=False)
     _chores: queue.Queue[tuple[Callable[[], Any], Future[Any] | None]] = field(default_factory=queue.Queue)
     _server: LocalServer = field(init=False)
+    _printer: Printer = field(init=False)
 
     def serve(self) -> int:
         """Show the launcher and run démarches until the window is closed."""
+        self._printer = Printer(self.playwright, self.settings)
         self._open_tab()
         forget_unfinished(self.desk.visit.root)
         forget_expired(self.desk.visit.root, months=self.desk.retention_months)
@@ -96,6 +102,7 @@ class Console:
                 self.desk.end_visit(force=True)
                 if not self.session.page.is_closed():
                     self.session.close()
+                self._printer.close()
         self.say("Console fermée : les données de la visite ont été effacées de ce poste.")
         if self.desk.not_journalled_count:
             self.say(f"{self.desk.not_journalled_count} démarche(s) manquent au journal : notez-les dans le registre"
@@ -107,9 +114,16 @@ class Console:
 
     def print_pdf(self, html: str, path: Path) -> Future[Path]:
         done: Future[Path] = Future()
-        self._chores.put((lambda: print_document(html, path, self.playwright, self.settings,
-                                                 self.session.page.context.browser), done))
+        self._chores.put((lambda: print_document(html, path, self._printer, self.session.page.context.browser), done))
         return done
+
+    def prepare(self) -> None:
+        self._chores.put((self._prepare_printer, None))
+
+    def _prepare_printer(self) -> None:
+        """The printer launched ahead (ADR 0016); if it cannot be, the print that needs it says so in French."""
+        with contextlib.suppress(PlaywrightError, AutopilotError):
+            self._printer.prepare()
 
     def renew(self) -> None:
         self._chores.put((self._renew, None))  # a failure stops the console: the old context must not stay
@@ -190,8 +204,7 @@ class Console:
                              str(demarche.number))
             reference = re.sub(r"[^A-Za-z0-9]+", "-", reference).strip("-") or str(demarche.number)
             try:
-                pdf = save_pdf(page, self.desk.visit.folder() / f"{flow.id}-{reference}.pdf", self.playwright,
-                               self.settings)
+                pdf = save_pdf(page, self.desk.visit.folder() / f"{flow.id}-{reference}.pdf", self._printer)
             except (PlaywrightError, AutopilotError) as error:
                 problem = f"Le récapitulatif n'a pas pu être enregistré ({str(error).splitlines()[0][:120]})."
         self.desk.finished(demarche, result, pdf, problem)
@@ -220,7 +233,7 @@ class Console:
             if text in declared:
                 continue
             try:
-                save_document(page, url, self.desk.download_path(_document_name(text)), self.playwright, self.settings)
+                save_document(page, url, self.desk.download_path(_document_name(text)), self._printer)
             except (PlaywrightError, AutopilotError, OSError) as error:
                 self.say(f"Le document « {text} » n'a pas pu être enregistré ({str(error).splitlines()[0][:120]}).")
 

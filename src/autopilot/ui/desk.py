@@ -49,6 +49,9 @@ class Window(Protocol):
     def renew(self) -> None:
         """Replace the browser context by a fresh one: nothing of this visit for the next citizen."""
 
+    def prepare(self) -> None:
+        """Get ready, locally, what the start of a démarche needs (the PDF printer): nothing is sent to any site."""
+
 
 def _no_counts() -> Mapping[str, Mapping[str, int]]:
     return {}
@@ -82,6 +85,12 @@ class Desk:
         self.scans_folder = scans_folder or scans.folder()  # the settings' scanner folder, given once
         self.scans_read = scans.Read(self.scans_folder, keep_by_default=keep_scans_read)  # « Lire un document numérisé »
         self.lock = threading.Lock()
+
+    def prepare(self) -> None:
+        """The mediator types a citizen's form: the browser's thread gets ready for the consent and the start
+        meanwhile (local work only: nothing goes to a teleservice before the citizen agrees)."""
+        if self.window is not None:
+            self.window.prepare()
 
     def flow(self, flow_id: str) -> Flow | None:
         """A démarche of the library by its id (never a file path: the id comes from a URL)."""

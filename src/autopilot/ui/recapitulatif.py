@@ -11,15 +11,12 @@ the login (a QR code) load as they did in the window.
 from __future__ import annotations
 
 import base64
-import contextlib
-import dataclasses
-from collections.abc import Iterator
 from pathlib import Path
 
-from playwright.sync_api import Browser, Page, Playwright, Route
+from playwright.sync_api import Browser, Page, Route
 
-from autopilot.engine.browser import BrowserSettings, launch
 from autopilot.errors import AutopilotError
+from autopilot.ui.printer import Printer
 
 _SNAPSHOT = """() => {
   const live = [...document.querySelectorAll('input, textarea, select')];
@@ -43,17 +40,16 @@ _SNAPSHOT = """() => {
 }"""
 
 
-def save_pdf(page: Page, path: Path, playwright: Playwright, settings: BrowserSettings) -> Path:
+def save_pdf(page: Page, path: Path, printer: Printer) -> Path:
     """Write the page shown in `page` as an A4 PDF at `path`."""
-    return _render(page, page.evaluate(_SNAPSHOT), page.url, path, playwright, settings)
+    return _render(page, page.evaluate(_SNAPSHOT), page.url, path, printer)
 
 
-def _render(page: Page, html: str, address: str, path: Path, playwright: Playwright,
-            settings: BrowserSettings) -> Path:
+def _render(page: Page, html: str, address: str, path: Path, printer: Printer) -> Path:
     """Print `html` as the document at `address`, with `page`'s session, as an A4 PDF at `path`."""
     cookies = page.context.storage_state()  # a dict: never written to a file
     url = address.split("#", 1)[0]
-    with _headless(page.context.browser, playwright, settings) as browser:
+    with printer.browser(page.context.browser) as browser:
         context = browser.new_context(storage_state=cookies, java_script_enabled=False, locale="fr-FR")
         try:
             copy = context.new_page()
@@ -92,7 +88,7 @@ _FETCH = """async (url) => {
 }"""
 
 
-def save_document(page: Page, url: str, path: Path, playwright: Playwright, settings: BrowserSettings) -> Path:
+def save_document(page: Page, url: str, path: Path, printer: Printer) -> Path:
     """Keep the document at `url` (a link of the page shown) at `path`: a PDF as given, a page as an A4 PDF.
 
     Read by the page like its link would be; nothing on the page is clicked, and a page document is
@@ -107,16 +103,15 @@ def save_document(page: Page, url: str, path: Path, playwright: Playwright, sett
         path.write_bytes(content)
         return path
     charset = kind.partition("charset=")[2].split(";")[0].strip() or "utf-8"
-    return _render(page, content.decode(charset, errors="replace"), url, path, playwright, settings)
+    return _render(page, content.decode(charset, errors="replace"), url, path, printer)
 
 
-def print_document(html: str, path: Path, playwright: Playwright, settings: BrowserSettings,
-                   window: Browser | None) -> Path:
+def print_document(html: str, path: Path, printer: Printer, window: Browser | None) -> Path:
     """Write a self-contained document of the console's own (the attestation) as an A4 PDF at `path`.
 
     Rendered in a context of its own, without scripts, cookies or network: nothing but `html`.
     """
-    with _headless(window, playwright, settings) as browser:
+    with printer.browser(window) as browser:
         context = browser.new_context(java_script_enabled=False, locale="fr-FR", offline=True)
         try:
             document = context.new_page()
@@ -132,16 +127,3 @@ def _print(page: Page, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     page.pdf(path=str(path), format="A4", print_background=True,
              margin={"top": "12mm", "bottom": "12mm", "left": "10mm", "right": "10mm"})
-
-
-@contextlib.contextmanager
-def _headless(window: Browser | None, playwright: Playwright, settings: BrowserSettings) -> Iterator[Browser]:
-    """The window's own browser when it is headless; else a headless one, closed after use."""
-    if settings.headless and window is not None:
-        yield window
-        return
-    browser = launch(playwright, dataclasses.replace(settings, headless=True, debugging_port=None))
-    try:
-        yield browser
-    finally:
-        browser.close()

@@ -16,6 +16,7 @@ from autopilot.ui.views.common import busy, flow_or_404
 def citizen_form(desk: Desk, flow_id: str) -> str:
     """The form of `flow_id`, with what was set aside for it (« Obtenir d'abord »)."""
     flow = flow_or_404(desk, flow_id)
+    desk.prepare()  # while the mediator types: the printer of the consent's attestation, launched locally
     return _form_page(desk, flow, desk.visit.take_aside(flow), opened=set())
 
 
