@@ -30,10 +30,9 @@ class Printer:
         self._kept: Browser | None = None
 
     def prepare(self) -> None:
-        """Launch the headless browser now, if the window is visible and none is running (main thread)."""
-        if not self.settings.headless and (self._kept is None or not self._kept.is_connected()):
-            self._kept = launch(self.playwright, dataclasses.replace(self.settings, headless=True,
-                                                                     debugging_port=None))
+        """Launch the headless browser now if printing will need one (a visible window) and none runs (main thread)."""
+        if not self.settings.headless:
+            self._launch()
 
     @contextlib.contextmanager
     def browser(self, window: Browser | None) -> Iterator[Browser]:
@@ -41,8 +40,12 @@ class Printer:
         if self.settings.headless and window is not None:
             yield window
             return
-        self.prepare()
-        yield self._kept
+        yield self._launch()
+
+    def _launch(self) -> Browser:
+        if self._kept is None or not self._kept.is_connected():
+            self._kept = launch(self.playwright, dataclasses.replace(self.settings, headless=True, debugging_port=None))
+        return self._kept
 
     def close(self) -> None:
         """Close the kept browser, if any."""
