@@ -115,7 +115,8 @@ class ScriptedApprover:
     `plan` maps a step title to the decisions to give, in order, for that step;
     anything not planned is approved. `human` plays the person at the desk for manual
     steps (typing a code, paying): it receives the view and returns when done.
-    `scans` maps an upload field's label to the scan the mediator picks (unlisted: the run stops).
+    `scans` maps an upload field's label to the scan the mediator picks (unlisted: the run stops);
+    repair proposals are never picked (the blocked page follows).
     `seen` keeps every view the engine presented, for assertions.
     """
 
@@ -151,6 +152,8 @@ class ScriptedApprover:
 
     def pick(self, view: StepView) -> str | Decision:
         self.seen.append(view)
+        if view.moment is Moment.REPAIR:
+            return Decision.SKIP  # no proposal scripted: none is picked, the blocked page follows
         choice = self.scans.get(view.pick_for or "")
         if choice is None:
             return Decision.STOP
