@@ -14,6 +14,7 @@ import os
 import re
 import subprocess
 import tempfile
+from concurrent.futures import Future
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import quote
@@ -451,3 +452,53 @@ def test_month_line():
     assert month_line({"échec": 2, "terminée": 3, "interrompue": 1}) == \
         "Ce mois-ci : 3 terminées, 1 interrompue, 2 échecs"
     assert month_line({}) is None and month_line(None) is None
+
+
+class PrintLater:
+    """The browser's thread as the web application sees it (`Desk.window`): it prints when told to,
+    as the console does once the démarche's first step shows and the panel waits."""
+
+    def __init__(self):
+        self.queued: list[tuple[str, Path, Future]] = []
+
+    def print_pdf(self, html: str, path: Path, *, unhurried: bool = False) -> Future:
+        assert unhurried  # the consent's answer never waits for the attestation
+        done = Future()
+        self.queued.append((html, path, done))
+        return done
+
+    def renew(self) -> None:
+        pass
+
+    def prepare(self) -> None:
+        pass
+
+
+def test_the_agreement_starts_the_demarche_before_its_attestation_is_printed(desk, journal):
+    window = desk.window = PrintLater()
+    client = create_app(desk, "jeton", "http://127.0.0.1:5555").test_client()
+    post_form(client, CAMILLE)
+    given = client.post("/jeton/accord", data={"accord": "oui"}, headers=HERE)
+    assert given.headers["Location"].endswith("/jeton/en-cours")
+    assert desk.starts.get_nowait().flow.id == FLOW  # started, the attestation not printed yet
+    [(text, path, printing)] = window.queued
+    assert "Attestation d'accord de l'usager" in html.unescape(text) and path.name == "attestation-1.pdf"
+    assert desk.visit.consent.attestation is None
+    assert "Imprimer l'attestation" not in client.get("/jeton/en-cours", headers=HERE).text
+
+    path.write_bytes(b"%PDF-1.4 attestation")
+    printing.set_result(path)  # the browser's thread printed it while the panel waited
+    assert desk.visit.consent.attestation == path
+    assert "Imprimer l'attestation" in client.get("/jeton/en-cours", headers=HERE).text
+
+
+def test_an_attestation_that_cannot_be_printed_is_said_and_the_agreement_stands(desk, journal):
+    window = desk.window = PrintLater()
+    client = create_app(desk, "jeton", "http://127.0.0.1:5555").test_client()
+    post_form(client, CAMILLE)
+    client.post("/jeton/accord", data={"accord": "oui"}, headers=HERE)
+    [(_, _, printing)] = window.queued
+    printing.set_exception(OSError(28, "No space left on device"))
+    assert desk.visit.consent.attestation is None and len(journal.entries()) == 1
+    assert desk.notice.startswith("L'attestation n'a pas pu être enregistrée")
+    assert not desk.starts.empty()

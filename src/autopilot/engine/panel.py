@@ -260,6 +260,9 @@ class PanelApprover:
 
     def __init__(self, context: BrowserContext, *, arm_ms: int = ARM_MS) -> None:
         self._arm_ms = arm_ms
+        # Work that may wait until the mediator reads a step (the console prints the citizen's
+        # attestation then), done between two ticks on this thread, which owns the browser.
+        self.while_waiting: Callable[[], None] | None = None
         self._page: Page | None = None
         self._view: StepView | None = None
         self._state: PanelState | None = None
@@ -315,6 +318,8 @@ class PanelApprover:
                     raise BrowserClosed(BROWSER_CLOSED, step=view.title)
                 if poll is not None and poll():
                     return Decision.RESUME
+                if self.while_waiting is not None:
+                    self.while_waiting()
                 # Playwright runs the binding callbacks (clicks, hellos) during this wait.
                 page.wait_for_timeout(TICK_MS)
         except PlaywrightError as error:

@@ -7,7 +7,8 @@ Playwright's sync API belongs to the thread that started it. Between démarches 
 calls) are still handled; it also does the chores the web application asks of the browser
 (`Desk.window`): print the attestation, renew the browser context, launch the headless printer
 while the mediator types the citizen's form (`ui/printer.py`; nothing is sent to a site before the
-consent, ADR 0016).
+consent, ADR 0016). The attestation is printed once the démarche's first step shows, while the
+panel waits for the mediator, so the consent's click starts the démarche at once.
 
 One visit, one browser context. When a visit ends, a fresh context (its own page, panel and
 session, so the mairie's account logs in again) shows the launcher and the old one is closed
@@ -58,6 +59,9 @@ HOLD_MESSAGE = ("La démarche est terminée. Les documents du site sont enregist
                 " console ».")
 
 
+Chores = queue.Queue[tuple[Callable[[], Any], Future[Any] | None]]
+"""Work the web application's threads ask of the browser's thread; a future for its answer, if any."""
+
 OpenTab = Callable[[], tuple[Session, PanelApprover]]
 """A page in a new browser context, with its panel attached and its session (not logged in)."""
 
@@ -72,7 +76,8 @@ class Console:
     say: Callable[[str], None] = print
     session: Session = field(init=False)
     panel: PanelApprover = field(init=False)
-    _chores: queue.Queue[tuple[Callable[[], Any], Future[Any] | None]] = field(default_factory=queue.Queue)
+    _chores: Chores = field(default_factory=queue.Queue)
+    _unhurried: Chores = field(default_factory=queue.Queue)  # done while the panel waits for the mediator
     _server: LocalServer = field(init=False)
     _printer: Printer = field(init=False)
 
@@ -112,9 +117,10 @@ class Console:
 
     # --- what the web application asks of the browser (`Desk.window`), from its threads ---
 
-    def print_pdf(self, html: str, path: Path) -> Future[Path]:
+    def print_pdf(self, html: str, path: Path, *, unhurried: bool = False) -> Future[Path]:
         done: Future[Path] = Future()
-        self._chores.put((lambda: print_document(html, path, self._printer, self.session.page.context.browser), done))
+        chore = (lambda: print_document(html, path, self._printer, self.session.page.context.browser), done)
+        (self._unhurried if unhurried else self._chores).put(chore)
         return done
 
     def prepare(self) -> None:
@@ -140,6 +146,7 @@ class Console:
 
     def _open_tab(self) -> None:
         self.session, self.panel = self.open_tab()
+        self.panel.while_waiting = self._do_unhurried
         self.session.page.on("download", self._save_download)
         self.session.save_file = self.desk.download_path  # a flow's `download:` output, listed with the results
 
@@ -155,11 +162,12 @@ class Console:
         finally:
             download.delete()
 
-    def _do_chores(self) -> None:
+    def _do_chores(self, chores: Chores | None = None) -> None:
         """What the web application asked of the browser, done here on the main thread."""
+        chores = self._chores if chores is None else chores
         while True:
             try:
-                chore, done = self._chores.get_nowait()
+                chore, done = chores.get_nowait()
             except queue.Empty:
                 return
             if done is None:
@@ -170,6 +178,10 @@ class Console:
                 except Exception as error:  # told to the page that asked, which says it; the console goes on
                     done.set_exception(error)
 
+    def _do_unhurried(self) -> None:
+        """The chores that waited for a quiet moment (the attestation's PDF): while the panel waits."""
+        self._do_chores(self._unhurried)
+
     def _next_start(self) -> Attempt | None:
         """The next démarche the mediator started, or None once the window is closed."""
         while True:
@@ -178,6 +190,7 @@ class Console:
                 return self.desk.starts.get_nowait()
             except queue.Empty:
                 pass
+            self._do_unhurried()
             page = self.session.page
             if page.is_closed():
                 return None

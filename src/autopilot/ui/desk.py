@@ -29,8 +29,6 @@ from autopilot.ui.catalogue import Category, categories
 from autopilot.ui.consent import Consent, current_text, widened
 from autopilot.ui.visit import Attempt, Visit
 
-PRINT_TIMEOUT_S = 60  # how long the web application waits for the attestation's PDF
-
 
 class Busy(Exception):
     """A démarche is running: the console cannot start another one, nor end the visit."""
@@ -43,8 +41,9 @@ class ConsentNeeded(Exception):
 class Window(Protocol):
     """What the web application may ask of the browser's thread, between démarches."""
 
-    def print_pdf(self, html: str, path: Path) -> Future[Path]:
-        """Render a document of the console's own as a PDF at `path`."""
+    def print_pdf(self, html: str, path: Path, *, unhurried: bool = False) -> Future[Path]:
+        """Render a document of the console's own as a PDF at `path`; `unhurried`: once the browser's
+        thread has a quiet moment (the panel waiting for the mediator), not before what is queued."""
 
     def renew(self) -> None:
         """Replace the browser context by a fresh one: nothing of this visit for the next citizen."""
@@ -199,16 +198,24 @@ class Desk:
             consent = self.visit.consent = dataclasses.replace(consent, journal_entry=entry)
         return consent
 
-    def attach_attestation(self, consent: Consent, html: str) -> Path | None:
-        """Print the attestation (`html`) in the visit's folder, through the browser's thread."""
+    def attach_attestation(self, consent: Consent, html: str) -> None:
+        """Have the attestation (`html`) printed in the visit's folder once the démarche's first step
+        shows (the panel waiting for the mediator), so the consent's click starts the démarche at
+        once; the visit's bar offers it from then on, or the console's notice says why not."""
         if self.window is None:
-            return None
+            return
         path = self.visit.folder() / f"attestation-{consent.number}.pdf"
-        printed = self.window.print_pdf(html, path).result(timeout=PRINT_TIMEOUT_S)
+        printing = self.window.print_pdf(html, path, unhurried=True)
+        printing.add_done_callback(lambda printed: self._attestation_printed(consent, printed))
+
+    def _attestation_printed(self, consent: Consent, printed: Future[Path]) -> None:
+        error = printed.exception()
         with self.lock:
-            if self.visit.consent is not None and self.visit.consent.number == consent.number:
-                self.visit.consent = dataclasses.replace(self.visit.consent, attestation=printed)
-        return printed
+            if error is not None:  # the agreement stands (it is journalled): only its printable copy is missing
+                said = (str(error).splitlines() or [type(error).__name__])[0][:120]
+                self.notice = f"L'attestation n'a pas pu être enregistrée ({said})."
+            elif self.visit.consent is not None and self.visit.consent.number == consent.number:
+                self.visit.consent = dataclasses.replace(self.visit.consent, attestation=printed.result())
 
     def start_pending(self) -> Attempt:
         """The démarche that waited for the agreement, now started."""

@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 from flask import Response, abort, redirect, render_template, request, send_file, url_for
-from playwright.sync_api import Error as PlaywrightError
 
 from autopilot.errors import AutopilotError
 from autopilot.ui.consent import Consent, current_text, french_date
@@ -36,8 +35,8 @@ def give_consent(desk: Desk) -> Any:
             return _consent_page(desk, problem=error), 503
         try:
             desk.attach_attestation(agreed, _attestation(desk, agreed))
-        except (AutopilotError, PlaywrightError, TimeoutError, OSError) as error:  # the agreement stands: go on
-            desk.notice = f"L'attestation n'a pas pu être enregistrée ({str(error).splitlines()[0][:120]})."
+        except OSError as error:  # the visit's folder: the agreement stands, only its printable copy is missing
+            desk.notice = f"L'attestation n'a pas pu être enregistrée ({error.strerror or error})."
         desk.start_pending()
     except Busy:
         return busy()
