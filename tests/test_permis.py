@@ -111,7 +111,9 @@ def test_loss_declared_on_the_motif_page_then_paid_by_the_citizen(run_demarche, 
     titles = demarche_titles(approver)
     assert titles[:6] == [*WAY_IN, "Permis de conduire"]  # no page of its own: declared with the motif
     assert [v.title for v in approver.seen if v.moment is Moment.MANUAL] == ["Paiement du permis"]
-    assert page.get_by_role("heading", name="Attestation de perte du permis de conduire").is_visible()
+    # The attestation is a PDF the console keeps (« Télécharger … »): the run ends on the confirmation.
+    assert page.get_by_role("heading", name="Votre demande est enregistrée").is_visible()
+    assert page.get_by_role("link", name="Télécharger l'attestation de perte").is_visible()
     assert_card_not_kept(sandbox.received())
 
 

@@ -17,6 +17,7 @@ import urllib.request
 from datetime import date
 
 import pytest
+from documents import pdf_lines, pdf_pages
 from paying import assert_card_not_kept
 from test_sandbox import Client, Reply
 from test_sandbox_identite import _text
@@ -82,6 +83,12 @@ class Uploader(Client):
                 return Reply(resp.status, url, resp.headers, resp.read().decode())
         except urllib.error.HTTPError as exc:
             return Reply(exc.code, url, exc.headers, exc.read().decode())
+
+    def download(self, url: str) -> tuple[int, str, bytes]:
+        """A document's status, type and bytes, fetched with this user's cookies."""
+        url = url if url.startswith("http://") else self.sandbox.url(url)
+        with self._opener.open(urllib.request.Request(url), timeout=10) as resp:
+            return resp.status, resp.headers["Content-Type"], resp.read()
 
 
 @pytest.fixture
@@ -220,11 +227,15 @@ def test_a_theft_is_paid_at_the_end_by_card_and_the_card_is_not_kept(user, sandb
 def test_a_loss_gives_an_attestation_valid_two_months_from_the_sandbox_date(user, sandbox):
     _fill(user, _pages("perte"))
     done = _validate_and_pay(user)
-    attestation = user.get(done.location + "/attestation-perte")
-    assert attestation.h1() == "Attestation de perte du permis de conduire"
-    text = _text(attestation.text)
-    assert "Déclaration de perte enregistrée le 15/11/2026. L'attestation est valable 2 mois. Valable jusqu'au : 15/01/2027" in text
-    assert "Date de la perte 28/10/2026" in text and "Martin" in text
+    assert "Valable jusqu'au : 15/01/2027" in _text(user.get(done.location).text)  # said on the confirmation
+    status, kind, attestation = user.download(done.location + "/attestation-perte")  # a PDF, as the real site's
+    assert (status, kind) == (200, "application/pdf") and pdf_pages(attestation) == 1
+    lines = pdf_lines(attestation)
+    assert lines[0] == "Attestation de perte du permis de conduire"
+    for line in ("Déclaration de perte enregistrée le 15/11/2026. L'attestation est valable 2 mois.",
+                 "Valable jusqu'au : 15/01/2027", "Date de la perte : 28/10/2026"):
+        assert line in lines
+    assert any("Martin" in line for line in lines)
 
 
 def test_no_attestation_de_perte_for_another_motif(user):

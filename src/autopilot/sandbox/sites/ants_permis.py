@@ -40,8 +40,10 @@ texts the citizen's mobile. For a loss or a theft, the price of the new licence 
 `S/paiement/<numero>` "Paiement du permis de conduire" (the card page, button "Payer 25 €"),
 which appends `{"kind": "permis-paiement", "numero_dossier", "montant", "carte_fin",
 "received_at", "account"}`. Then `S/confirmation/<numero>` "Votre demande est enregistrée" with
-"Numéro de dossier", and for a loss the link "Télécharger l'attestation de perte" (valid 2 months
-[?]); an unpaid loss or theft is sent back to its payment page. Drafts are kept per account.
+"Numéro de dossier", and for a loss "Valable jusqu'au : JJ/MM/AAAA" and the link "Télécharger
+l'attestation de perte" (valid 2 months [?]), a PDF download as the real site's documents
+(docs/teleservices.md §9.6, §9.8); an unpaid loss or theft is sent back to its payment page. Drafts
+are kept per account.
 """
 
 from __future__ import annotations
@@ -56,6 +58,7 @@ from flask import Blueprint, Response, abort, redirect, render_template, request
 from autopilot.sandbox.kit import timbre
 from autopilot.sandbox.kit.hosts import local_url
 from autopilot.sandbox.kit.nomenclatures import PAYS
+from autopilot.sandbox.kit.pdf import Line, pdf_document, pdf_download
 from autopilot.sandbox.kit.state import current_state, now_iso
 from autopilot.sandbox.kit.training import Link
 from autopilot.sandbox.kit.validation import FormCheck
@@ -245,11 +248,24 @@ def _attestation_perte(record: dict[str, Any]) -> Any:
         abort(404)
     if _unpaid(record):
         return redirect(_payment_path(numero), 303)
-    return render_template(
-        "permis/attestation_perte.html", titre="Attestation de perte du permis de conduire", numero=numero,
-        d=record["data"], until=_attestation_until(record),
-        enregistree_le=date.fromisoformat(record["enregistree_le"]).strftime("%d/%m/%Y"),
-    )
+    d = record["data"]
+    lines: list[str | Line] = [
+        Line("Attestation de perte du permis de conduire", 16, bold=True), "",
+        f"Numéro de dossier : {numero}",
+        f"Déclaration de perte enregistrée le {date.fromisoformat(record['enregistree_le']):%d/%m/%Y}."
+        " L'attestation est valable 2 mois.",
+        f"Valable jusqu'au : {_attestation_until(record)}", "",
+        f"Nom de naissance : {d['nom_naissance']}", *([f"Nom d'usage : {d['nom_usage']}"] if d.get("nom_usage") else []),
+        f"Prénom(s) : {d['prenoms']}", f"Date de naissance : {d['date_naissance']}",
+        f"Lieu de naissance : {d['commune_naissance']}",
+        *([f"Numéro de permis (NEPH) : {d['neph']}"] if d.get("neph") else []),
+        f"Date de la perte : {d['date_perte']}", "",
+        "Cette attestation, accompagnée d'une pièce d'identité, permet à son titulaire de conduire en attendant"
+        " la délivrance de son nouveau permis, dans la limite de sa durée de validité.", "",
+        "Bac à sable de formation : cette attestation n'a aucune valeur.",
+    ]
+    return pdf_download(pdf_document(lines, title="Attestation de perte du permis de conduire"),
+                        f"attestation-perte-{numero}.pdf")
 
 
 WIZARD = Wizard(
