@@ -6,11 +6,17 @@ display, as the mediator sees it; `--headless` without one); the bench attaches 
 
 - « Acheter un timbre fiscal pour un passeport » (no account): the form typed, « Commencer la
   démarche », then timed **from the click on « L'usager donne son accord » to the first step ready**
-  (its heading in the panel, « Valider et continuer » enabled); then « Arrêter la démarche », « Oui,
-  arrêter la démarche », timed **to the console's result page** (« Démarche interrompue »);
-- « Pré-demande de passeport » (the ANTS account): the same, **with the login**: the panel's
-  « Connexion » approved as soon as it is ready, timed to the démarche's first step ready; the stop again;
+  (its heading and fields in the panel: the mediator reads from then on); then « Arrêter la
+  démarche », and from the click on « Oui, arrêter la démarche » **to the console's result page**
+  (« Démarche interrompue »);
+- « Pré-demande de passeport » (the ANTS account): the same, **with the login**: the machine's time
+  only — consent click to « Connexion » shown, plus its approval to the démarche's first step shown
+  (the mediator's reading of the login step is theirs); the stop again;
 - « Terminer la visite ».
+
+The panel's buttons arm 0.5 s after a step shows (`ARM_MS`, so that a hasty double click never
+approves the next step unread): a deliberate pause, not latency. It is measured and reported on
+its own line; the stop's clock starts when « Oui, arrêter la démarche » can be clicked.
 
 By hand, in the same run and the same browser (a context of its own, interleaved with the visits):
 raw Playwright opens the same pages: the timbre site's first page (its heading); the login page,
@@ -107,12 +113,13 @@ class _Desk:
     def panel(self):
         return self.page.locator("autopilot-panel")
 
-    def ready(self, title: str) -> float:
-        """When the panel shows step `title` with « Valider et continuer » enabled."""
+    def ready(self, title: str) -> tuple[float, float]:
+        """When the panel shows step `title`, then when its « Valider et continuer » is armed."""
         self.panel.get_by_role("heading", name=title, exact=True).wait_for(timeout=WAIT_MS)
+        shown = time.perf_counter()
         button = self.panel.get_by_role("button", name="Valider et continuer", exact=True)
         button.and_(self.panel.locator("button:enabled")).wait_for(timeout=WAIT_MS)
-        return time.perf_counter()
+        return shown, time.perf_counter()
 
     def start(self, title: str, data: dict) -> float:
         """Open the démarche's form, type `data`, « Commencer la démarche »; the moment of the consent click."""
@@ -131,7 +138,7 @@ class _Desk:
         """« Arrêter la démarche », confirmed; seconds to the console's result page (and where they went)."""
         self.panel.get_by_role("button", name="Arrêter la démarche", exact=True).click()
         confirm = self.panel.get_by_role("button", name="Oui, arrêter la démarche", exact=True)
-        confirm.wait_for(timeout=WAIT_MS)
+        confirm.and_(self.panel.locator("button:enabled")).wait_for(timeout=WAIT_MS)  # armed: clickable from now
         clicked = time.perf_counter()
         confirm.click()
         self.page.get_by_role("heading", name="Démarche interrompue").wait_for(timeout=WAIT_MS)
@@ -200,15 +207,18 @@ def _visit(desk: _Desk, library, data: dict[str, dict], marks: dict[str, list[fl
     timbre, passeport = library.find(TIMBRE_FLOW).flow, library.find(LOGIN_FLOW).flow
     seconds = {}
     clicked = desk.start(timbre.title, data[TIMBRE_FLOW])
-    ready = desk.ready(timbre.steps[0].title)
+    ready, armed = desk.ready(timbre.steps[0].title)
     seconds["no login"] = ready - clicked
+    marks.setdefault("the step shown → its « Valider » armed (ARM_MS, by design)", []).append(armed - ready)
     _marks(desk, clicked, ready, "timbres.impots.gouv.fr", marks)
     seconds["stop"] = desk.stop(marks)
     clicked = desk.start(passeport.title, data[LOGIN_FLOW])
-    ready = desk.ready(library.account("ants").flow.steps[0].title)
-    _marks(desk, clicked, ready, "ants.gouv.fr", marks)
+    login_shown, _ = desk.ready(library.account("ants").flow.steps[0].title)
+    _marks(desk, clicked, login_shown, "ants.gouv.fr", marks)
+    approved = time.perf_counter()
     desk.panel.get_by_role("button", name="Valider et continuer", exact=True).click()
-    seconds["login"] = desk.ready(passeport.steps[0].title) - clicked
+    first_shown, _ = desk.ready(passeport.steps[0].title)
+    seconds["login"] = (login_shown - clicked) + (first_shown - approved)
     seconds["stop (after the login)"] = desk.stop(marks)
     desk.end_visit()
     return seconds
