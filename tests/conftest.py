@@ -149,12 +149,15 @@ def library():
 
 
 @pytest.fixture
-def run_demarche(page, sandbox, library):
+def run_demarche(page, sandbox, library, tmp_path):
     """Run a démarche of the library on the sandbox in this test's page.
 
     Returns (result, approver, lines): the approver is scripted (the only scripted part),
-    `lines` is what the mediator would have read in the terminal.
+    `lines` is what the mediator would have read in the terminal. The files a flow keeps go to
+    this test's folder under the flow's own names, as the console keeps them in the visit's.
     """
+    kept = tmp_path / "fichiers-gardes"
+    kept.mkdir()
 
     def run(flow_id: str, data: dict, approver: ScriptedApprover | None = None, timeouts: Timeouts = FAST):
         flow = library.find(flow_id).flow
@@ -164,6 +167,7 @@ def run_demarche(page, sandbox, library):
         lines: list[str] = []
         session = Session(page, library, approver, origins=Origins(sandbox.port), secrets=secrets,
                           accounts=accounts, report=lines.append, timeouts=timeouts)
+        session.save_file = lambda name: kept / name
         return session.run(flow, values), approver, lines
 
     return run
