@@ -20,24 +20,24 @@ from autopilot.flows import Library
 from autopilot.flows.inputs import validate_inputs
 from autopilot.sandbox import Sandbox
 
-_PRIVATE_KEYRING = pytest.StashKey[tuple[int, Path]]()
+_WORKER_SESSION = pytest.StashKey[tuple[int, object, Path]]()
 
 
 def pytest_configure(config):
-    """Under pytest-xdist, each worker gets a keyring of its own (tests/private_keyring.py)."""
+    """Under pytest-xdist, each worker gets a keyring and a display of its own (tests/worker_session.py)."""
     if os.environ.get("PYTEST_XDIST_WORKER"):
-        import private_keyring
+        import worker_session
 
         folder = Path(tempfile.mkdtemp(prefix="autopilot-keyring-"))
-        config.stash[_PRIVATE_KEYRING] = (private_keyring.start(folder), folder)
+        config.stash[_WORKER_SESSION] = (worker_session.start_keyring(folder), worker_session.start_display(), folder)
 
 
 def pytest_unconfigure(config):
-    if _PRIVATE_KEYRING in config.stash:
-        import private_keyring
+    if _WORKER_SESSION in config.stash:
+        import worker_session
 
-        bus_pid, folder = config.stash[_PRIVATE_KEYRING]
-        private_keyring.stop(bus_pid)
+        bus_pid, display, folder = config.stash[_WORKER_SESSION]
+        worker_session.stop(bus_pid, display)
         shutil.rmtree(folder, ignore_errors=True)
 
 
