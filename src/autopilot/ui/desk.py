@@ -39,7 +39,8 @@ class ConsentNeeded(Exception):
 
 
 class Window(Protocol):
-    """What the web application may ask of the browser's thread, between démarches."""
+    """What the web application may ask of the browser's thread: between démarches, or for an unhurried
+    chore while the panel waits for the mediator."""
 
     def print_pdf(self, html: str, path: Path, *, unhurried: bool = False) -> Future[Path]:
         """Render a document of the console's own as a PDF at `path`; `unhurried`: once the browser's
