@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -17,6 +18,8 @@ import yaml
 from citizens import CAMILLE
 from test_cli import ROOT
 
+from autopilot.cli import ending
+from autopilot.errors import Terminated
 from autopilot.journal import Journal
 
 
@@ -120,3 +123,38 @@ def test_training_on_a_machine_without_keyring_is_journalled_apart_unsigned(sand
     training = Journal(home / "data" / "journal-formation.sqlite3", signed=False)
     [entry] = training.entries()
     assert (entry.flow_id, entry.outcome, entry.sandbox) == ("passeport-pre-demande", "terminée", True)
+
+
+class _TestTimedOut(BaseException):
+    """The test's own alarm: the sync call it guards never came back."""
+
+
+def test_a_sigterm_at_any_moment_of_playwright_s_work_stops_the_run(page, sandbox):
+    """The signal comes whenever the system sends it. With a second thread in the process (the run
+    has some), the kernel may hand it to that thread: Python then runs the handler in the main thread
+    only when the loop wakes up, inside Playwright's own callbacks (a message from the driver being
+    dispatched) rather than while it waits. Raised there, asyncio or the transport's reader swallows it
+    or dies with it: the run neither stops nor ever gets another answer (a `run` that did not exit
+    within 60 s of SIGTERM). Sent at thirty moments of a busy page, it must surface every time in the
+    engine's call, with the connection to the browser intact."""
+    page.goto(sandbox.address)
+    busy = "for (let i = 0; i < 40; i++) console.log('message ' + i); document.title"
+
+    def timed_out(signum, frame):
+        raise _TestTimedOut
+
+    previous_alarm = signal.signal(signal.SIGALRM, timed_out)
+    try:
+        for trial in range(30):
+            sender = threading.Timer(0.001 * (trial % 10), os.kill, (os.getpid(), signal.SIGTERM))
+            signal.alarm(15)
+            with pytest.raises(Terminated), ending.stop_on_sigterm():
+                sender.start()
+                for _ in range(200):
+                    page.evaluate(busy)
+            sender.join()
+            signal.alarm(0)
+            assert page.evaluate("1 + 1") == 2, f"trial {trial}"  # the connection to the browser still works
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous_alarm)
