@@ -10,6 +10,7 @@ from playwright.sync_api import Frame, Locator, Page
 from autopilot.engine import dom
 from autopilot.engine.failures import closed
 from autopilot.engine.origins import Origins
+from autopilot.engine.required import UNKNOWN_REQUIRED
 from autopilot.errors import TargetAmbiguous, TargetNotFound
 from autopilot.flows.model import Expect, Until
 
@@ -36,12 +37,14 @@ _AFTER_TEXT = dom.script("""(dom, label) => {
 
 _READ_BACK = dom.script("(dom, el) => dom.readBack(el)")
 # After filling, in one round trip per frame: the marked targets outlined, what each field holds,
-# and (in the main frame) the site's errors and notices, for the review.
-_REVIEW = dom.script("""(dom, [selectors, messages]) => {
+# and (in the main frame) the site's errors and notices, for the review, and — for a page the step
+# validates — the required controls the step does not fill (required.py).
+_REVIEW = dom.script("""(dom, [selectors, main, known]) => {
   dom.highlight(document);
   const values = selectors.map((s) => dom.readBack(document.querySelector(s)));
-  return [values, messages ? [dom.siteErrors(document), dom.siteNotices(document)] : null];
-}""")
+  return [values, main ? [dom.siteErrors(document), dom.siteNotices(document)] : null,
+          main && known ? (UNKNOWN_REQUIRED)(dom, known) : []];
+}""".replace("UNKNOWN_REQUIRED", UNKNOWN_REQUIRED), locate=True)
 
 
 def site_messages(page: Page) -> tuple[list[str], list[str]]:
@@ -74,27 +77,32 @@ def read_back(locator: Locator) -> str:
 
 @dataclass(frozen=True)
 class Review:
-    """What the mediator reviews, read after filling: each field's value, the site's errors and notices."""
+    """What the mediator reviews, read after filling: each field's value, the site's errors and notices,
+    and the labels of the required controls the step does not fill (asked for a page it validates)."""
 
     values: list[str]
     errors: list[str]
     notices: list[str]
+    unknown_required: list[str]
 
 
-def read_for_review(page: Page, frames: list[Frame], frames_and_selectors: list[tuple[Frame, str]]) -> Review:
+def read_for_review(page: Page, frames: list[Frame], frames_and_selectors: list[tuple[Frame, str]],
+                    known: list[str] | None = None) -> Review:
     """Outline the marked targets, read back every marked field and the site's messages: one round trip
-    per frame (`frames`: the page's same-origin ones, the main frame first)."""
+    per frame (`frames`: the page's same-origin ones, the main frame first). With `known` (the step's
+    targets in the main document, for a page it validates), also the required controls they leave out."""
     by_frame: dict[Frame, list[int]] = {frame: [] for frame in frames}
     for index, (frame, _) in enumerate(frames_and_selectors):
         by_frame.setdefault(frame, []).append(index)
     values = [""] * len(frames_and_selectors)
     errors: list[str] = []
     notices: list[str] = []
+    unknown: list[str] = []
     for frame, indexes in by_frame.items():
         selectors = [frames_and_selectors[i][1] for i in indexes]
         main = frame is page.main_frame
         try:
-            read, messages = frame.evaluate(_REVIEW, [selectors, main])
+            read, messages, missing = frame.evaluate(_REVIEW, [selectors, main, known if main else None])
         except PlaywrightError:
             if main or indexes:
                 raise
@@ -103,7 +111,8 @@ def read_for_review(page: Page, frames: list[Frame], frames_and_selectors: list[
             values[index] = value
         if messages is not None:
             errors, notices = messages
-    return Review(values, errors, notices)
+            unknown = missing
+    return Review(values, errors, notices, unknown)
 
 
 # Whether the page is the one `expect` describes: a heading's name (its text, or aria-label) equals

@@ -12,14 +12,11 @@ when it has some (a required search box elsewhere on the page is not the step's)
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from playwright.sync_api import Page
-
-from autopilot.engine import dom
 from autopilot.errors import PageChanged
 
-_SCRIPT = """(lib, known) => {
+# The visible, empty, required controls of the page that none of `known` (the step's targets, by their
+# marks) designates. Run with the review's reading, in its round trip (page_reading.py).
+UNKNOWN_REQUIRED = """(lib, known) => {
   const { clean, inPanel, shown, choiceShown, fieldLabels, groupLabels } = lib;
   const mine = known.flatMap((selector) => [...document.querySelectorAll(selector)]);
   const ours = (el) => mine.some((target) => target === el || target.contains(el));
@@ -48,15 +45,9 @@ _SCRIPT = """(lib, known) => {
 }"""
 
 
-def unknown_required(page: Page, known: Sequence[str]) -> list[str]:
-    """The labels of the visible, empty, required controls of the page none of `known` (the step's
-    targets, by their marks) designates."""
-    return page.main_frame.evaluate(dom.script(_SCRIPT, locate=True), list(known))
-
-
-def check_complete(page: Page, step_title: str, known: Sequence[str]) -> None:
-    """Stop the step (PageChanged) when the page asks for a required field the flow does not know."""
-    missing = unknown_required(page, known)
+def check_complete(missing: list[str], step_title: str) -> None:
+    """Stop the step (PageChanged) when the page asks for required fields the flow does not know
+    (`missing`: their labels, as the review read them)."""
     if not missing:
         return
     names = ", ".join(f"« {label} »" for label in missing)

@@ -271,10 +271,11 @@ class Runner(PersonSteps):
                 self.page, step.download, step.title, self.timeouts.response, self.save_file))
         if not planned and not presses and next_button is None:
             return True
-        if next_button is not None:  # a page it validates is complete: no required field it does not know
-            check_complete(self.page, step.title, [f.selector for f in found if f.frame in (None, self.page.main_frame)])
+        # a page it validates must be complete: no required field it does not know (read with the review)
+        known = [f.selector for f in found if f.frame in (None, self.page.main_frame)] if next_button else None
         review = read_for_review(self.page, same_origin_frames(self.page),
-                                 [(f.frame or self.page.main_frame, f.selector) for f in found])
+                                 [(f.frame or self.page.main_frame, f.selector) for f in found], known)
+        check_complete(review.unknown_required, step.title)
         fields = tuple(
             FieldView(p.target.label, p.shown, p.source,
                       None if p.secret else as_planned(f.input_type, value, p.value), p.secret)
