@@ -2,9 +2,10 @@
 
 Each run is a fresh process (`python -m bench.startup autopilot|raw …`), launched alternately:
 
-- autopilot: the imports `autopilot run` makes, the library, the citizen's data, autopilot's
-  own browser `launch`, a context, then `Session.run` until the first `decide` of a scripted
-  approver — the login page opened, checked and filled, waiting for the mediator;
+- autopilot: as `autopilot run`, Playwright's driver started while autopilot's modules are imported
+  in a thread (cli/head_start.py), then the library, the citizen's data, autopilot's own browser
+  `launch`, a context, then `Session.run` until the first `decide` of a scripted approver — the
+  login page opened, checked and filled, waiting for the mediator;
 - raw: Playwright imported, the same browser launched with the same flags, a context, the
   same login page opened and its heading waited for.
 
@@ -61,31 +62,31 @@ def _peaks() -> None:
 
 def _autopilot(port: int, account: dict[str, str], finish: bool) -> None:
     phases = _Phases()
-    from playwright.sync_api import sync_playwright
-
-    import autopilot.cli.run_command  # noqa: F401 -- what `autopilot run` imports
-    from autopilot.engine.approver import Decision, ScriptedApprover
-    from autopilot.engine.browser import BrowserSettings, launch
-    from autopilot.engine.origins import Origins
-    from autopilot.engine.session import Session
-    from autopilot.flows import Library
-    from bench.citizen import CONTEXT, FLOW_ID, values_for
+    from autopilot.cli.head_start import head_start  # as `autopilot run`: cli/__init__.py's dispatch
 
     phases.mark("imports")
-    library = Library.load()
-    flow = library.find(FLOW_ID).flow
-    values = values_for(flow)
-    phases.mark("flows and data")
-
-    class FirstDecision(ScriptedApprover):
-        def decide(self, view, poll=None):
-            if phases.marks.get("to the first approval") is None:
-                phases.mark("to the first approval")
-                phases.ready()
-            return super().decide(view, poll) if finish else Decision.STOP
-
-    with sync_playwright() as playwright:
+    # the driver started while `autopilot run`'s module is imported in a thread (cli/head_start.py)
+    with head_start("autopilot.cli.run_command") as (playwright, _):
         phases.mark("Playwright driver")
+        from autopilot.engine.approver import Decision, ScriptedApprover
+        from autopilot.engine.browser import BrowserSettings, launch
+        from autopilot.engine.origins import Origins
+        from autopilot.engine.session import Session
+        from autopilot.flows import Library
+        from bench.citizen import CONTEXT, FLOW_ID, values_for
+
+        library = Library.load()
+        flow = library.find(FLOW_ID).flow
+        values = values_for(flow)
+        phases.mark("flows and data")
+
+        class FirstDecision(ScriptedApprover):
+            def decide(self, view, poll=None):
+                if phases.marks.get("to the first approval") is None:
+                    phases.mark("to the first approval")
+                    phases.ready()
+                return super().decide(view, poll) if finish else Decision.STOP
+
         browser = launch(playwright, BrowserSettings(headless=True))
         phases.mark("browser launch")
         page = browser.new_context(**CONTEXT).new_page()

@@ -51,15 +51,17 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
 
 def _dispatch(args, env: Environment) -> int:
     if args.command in (None, "console"):
-        from autopilot.cli.console_command import console
-
         if args.command is None:  # bare `autopilot`: the console, with its defaults
             args = build_parser().parse_args(["console"])
-        return console(args, env)
-    if args.command in ("run", "demo"):
-        from autopilot.cli import run_command
+        from autopilot.cli.head_start import head_start  # Playwright's driver starts while the console imports
 
-        return getattr(run_command, args.command)(args, env)
+        with head_start("autopilot.cli.console_command") as (playwright, console_command):
+            return console_command.console(args, env, playwright=playwright)
+    if args.command in ("run", "demo"):
+        from autopilot.cli.head_start import head_start
+
+        with head_start("autopilot.cli.run_command") as (playwright, run_command):
+            return getattr(run_command, args.command)(args, env, playwright=playwright)
     if args.command in ("account", "mediateur"):
         from autopilot.cli import account_command
 

@@ -140,14 +140,15 @@ class Window:
 
 
 @contextlib.contextmanager
-def window(headless: bool, debugging_port: int | None) -> Iterator[Window]:
-    """Launch the browser, open one fresh context and page; close everything on exit."""
+def window(headless: bool, debugging_port: int | None, playwright: Playwright | None = None) -> Iterator[Window]:
+    """Launch the browser, open one fresh context and page; close everything on exit. With `playwright`,
+    its driver (already started: cli/head_start.py) is used and left running; otherwise one is started."""
     settings = BrowserSettings.from_environment(headless=headless, debugging_port=debugging_port)
-    with sync_playwright() as playwright:
-        browser = launch(playwright, settings)
+    with contextlib.nullcontext(playwright) if playwright is not None else sync_playwright() as driver:
+        browser = launch(driver, settings)
         try:
             page = fresh_page(browser, headless)
-            yield Window(playwright, settings, browser, page.context, page)
+            yield Window(driver, settings, browser, page.context, page)
         finally:
             browser.close()
 

@@ -7,6 +7,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
+from playwright.sync_api import Playwright
+
 from autopilot.cli import browsing, ending
 from autopilot.cli.demo import DEMO_FLOW
 from autopilot.cli.environment import Environment
@@ -22,7 +24,8 @@ from autopilot.ui.desk import Desk
 from autopilot.ui.visit import Attempt
 
 
-def console(args: argparse.Namespace, env: Environment, *, preload: Mapping[str, Any] | None = None) -> int:
+def console(args: argparse.Namespace, env: Environment, *, preload: Mapping[str, Any] | None = None,
+            playwright: Playwright | None = None) -> int:
     """Open the console and serve démarches until the mediator closes the window.
 
     `preload` puts a citizen's data in the visit, for every démarche that asks for it, and logs
@@ -66,7 +69,7 @@ def console(args: argparse.Namespace, env: Environment, *, preload: Mapping[str,
 
     env.say(f"Médiateur au bureau : {mediateur}.")
     with browsing.sites(args.sandbox, args.sandbox_url, env, demo_account=preload is not None) as sites, \
-            browsing.window(args.headless, args.remote_debugging_port) as window:
+            browsing.window(args.headless, args.remote_debugging_port, playwright) as window:
         first = [window.page]
         if sites.origins.sandbox_port is not None:
             desk.sandbox_home = f"http://localhost:{sites.origins.sandbox_port}/"

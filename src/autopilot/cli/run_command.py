@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import BrowserContext, Page
+from playwright.sync_api import BrowserContext, Page, Playwright
 
 from autopilot.cli import browsing, ending
 from autopilot.cli import demo as demo_data
@@ -29,8 +29,8 @@ from autopilot.journal import Journal, run_entry
 from autopilot.yaml_source import EmptyDocument, YamlProblem, read_yaml
 
 
-def run(args: argparse.Namespace, env: Environment) -> int:
-    """`autopilot run FLOW`."""
+def run(args: argparse.Namespace, env: Environment, *, playwright: Playwright | None = None) -> int:
+    """`autopilot run FLOW` (with `playwright`: the driver already started, cli/head_start.py)."""
     library = Library.load(allowed=env.allowed_sites)
     entry = library.find(args.flow)
     if args.data is None:
@@ -48,10 +48,10 @@ def run(args: argparse.Namespace, env: Environment) -> int:
     mediateur = choose_mediateur(args.mediateur, env.config.mediateurs, sandbox=sandboxed)
     with browsing.sites(args.sandbox, args.sandbox_url, env) as sites:
         return _drive(library, entry.flow, values, args, env, sites, mediateur,
-                      learn_into=entry.path if args.learn else None)
+                      learn_into=entry.path if args.learn else None, playwright=playwright)
 
 
-def demo(args: argparse.Namespace, env: Environment) -> int:
+def demo(args: argparse.Namespace, env: Environment, *, playwright: Playwright | None = None) -> int:
     """`autopilot demo`: the passport pré-demande for a fictitious citizen, on the embedded sandbox.
 
     With a window, the console opens with the citizen's data already typed; with --approve-all
@@ -73,10 +73,10 @@ def demo(args: argparse.Namespace, env: Environment) -> int:
         from autopilot.cli.console_command import console
 
         args.sandbox, args.sandbox_url = True, None
-        return console(args, env, preload=data)
+        return console(args, env, preload=data, playwright=playwright)
     mediateur = choose_mediateur(args.mediateur, env.config.mediateurs, sandbox=True)
     with browsing.sites(True, None, env, demo_account=True) as sites:
-        return _drive(library, flow, values, args, env, sites, mediateur)
+        return _drive(library, flow, values, args, env, sites, mediateur, playwright=playwright)
 
 
 def check_login(args: argparse.Namespace, env: Environment) -> int:
@@ -121,22 +121,23 @@ _DATA_HINT = "Écrivez les données de l'usager en clair, sans ancres « & » ni
 
 
 @contextlib.contextmanager
-def _browser(args: argparse.Namespace, *, approve_all: bool) -> Iterator[tuple[Page, Approver]]:
+def _browser(args: argparse.Namespace, *, approve_all: bool,
+             playwright: Playwright | None = None) -> Iterator[tuple[Page, Approver]]:
     """A fresh browser and context (nothing written to disk), the page and its approver."""
-    with window(args.headless, args.remote_debugging_port) as opened:
+    with window(args.headless, args.remote_debugging_port, playwright) as opened:
         approver = _approver(opened.context, args.headless, approve_all)
         approver.attach(opened.page)
         yield opened.page, approver
 
 
 def _drive(library: Library, flow: Flow, values: dict, args: argparse.Namespace, env: Environment, sites: Sites,
-           mediateur: str, learn_into: Path | None = None) -> int:
+           mediateur: str, learn_into: Path | None = None, playwright: Playwright | None = None) -> int:
     journal = Journal.for_runs(sandbox=sites.origins.sandbox)
     journal.check_writable()  # a run that could not be journalled does not start
     if not journal.signed:
         env.say(f"Pas de trousseau sur ce poste : l'entraînement est inscrit, sans signature, dans {journal.path}.")
     env.say(f"Médiateur au bureau : {mediateur}.")
-    with _browser(args, approve_all=args.approve_all) as (page, approver):
+    with _browser(args, approve_all=args.approve_all, playwright=playwright) as (page, approver):
         if learn_into is not None:  # `--learn`: the fingerprints of the pages filled, written once it completes
             approver = Learning(approver, flow, dict(values), page)
         session = Session(page, library, approver, origins=sites.origins, secrets=sites.secrets,
