@@ -4,6 +4,7 @@ that leaves a page — made once, then waited on, never repeated (DESIGN §4.3).
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
@@ -31,10 +32,21 @@ def open_page(page: Page, origins: Origins, real_url: str, timeout_s: float) -> 
         ) from None
 
 
+@dataclass(frozen=True)
+class Landed:
+    """What the page showed once a click's outcome was there, read in the look that saw the outcome."""
+
+    watched: bool  # the page `watch` describes (the account's login page: the session expired)
+    following: bool  # the next step's page
+    landing: bool  # the page `landing` describes (the account's space, after its login)
+
+
 def click_once(page: Page, button: Locator, step: str, click_s: float, response_s: float, *, origins: Origins,
-               name: str = "", following: Expect | None = None, watch: Expect | None = None) -> bool:
-    """Click `button` once, then wait for the outcome; never click again. Whether `watch` (the
-    account's login page) shows once the outcome is there (not looked at when `following` showed).
+               name: str = "", following: Expect | None = None, watch: Expect | None = None,
+               landing: Expect | None = None) -> Landed:
+    """Click `button` once, then wait for the outcome; never click again. What the page shows once
+    the outcome is there: `watch` (the account's login page; not looked at when `following` showed),
+    `following`, `landing` — read in the same round trip, so that the caller need not look again.
 
     The outcome is a new document, the next page shown in this one (a client-side route: the
     address changed with no load and `following`, the next step's `expect`, holds), or the site's
@@ -60,7 +72,7 @@ def click_once(page: Page, button: Locator, step: str, click_s: float, response_
     address = page.url
     button.click(timeout=click_s * 1000)
     deadline = time.monotonic() + response_s
-    arg = [before, _expected(following), _expected(watch), WAIT_MS]
+    arg = [before, _expected(following), _expected(watch), _expected(landing), WAIT_MS]
     while True:
         try:  # one round trip: waits in the page for the outcome, up to WAIT_MS, then tells what it saw
             seen = page.evaluate(_AFTER_CLICK, arg)
@@ -73,8 +85,8 @@ def click_once(page: Page, button: Locator, step: str, click_s: float, response_
             if not seen["same"]:
                 errors = seen["errors"]
                 break
-            if moved and seen["arrived"] and _at(origins, page, following):
-                return False  # the next page, shown by the site's own script (pushState)
+            if moved and seen["arrived"] and _at(origins, page, following):  # the next page, by the site's script
+                return Landed(False, True, bool(seen["landing"]) and _at(origins, page, landing))
             errors = _new_errors(seen["errors"], before)
             if moved or errors:
                 break  # another page by pushState (« Page non trouvée »): the next step's check says which
@@ -90,7 +102,9 @@ def click_once(page: Page, button: Locator, step: str, click_s: float, response_
     if errors:
         quoted = " ".join(f"« {e} »" for e in errors)
         raise SiteRefused(f"Étape « {step} » : le site a refusé la saisie : {quoted}", errors, step=step)
-    return bool(seen["watched"]) and _at(origins, page, watch)
+    return Landed(bool(seen["watched"]) and _at(origins, page, watch),
+                  bool(seen["arrived"]) and _at(origins, page, following),
+                  bool(seen["landing"]) and _at(origins, page, landing))
 
 
 def _expected(expect: Expect | None) -> list | None:
@@ -108,7 +122,7 @@ WAIT_MS = 500  # how long one look after a click waits in the page for something
 # After the click, in one round trip: a new document (the flag set before the click is gone) is read
 # once parsed; in the same document the page is watched, inside it, until its address or its errors
 # change or WAIT_MS pass. Then its errors, and whether the next page and the watched page show.
-_AFTER_CLICK = dom.script("""async (dom, [before, following, watch, wait]) => {
+_AFTER_CLICK = dom.script("""async (dom, [before, following, watch, landing, wait]) => {
   const pause = (ms) => new Promise((done) => setTimeout(done, ms));
   const same = window.__autopilotClicked === true;
   if (!same && document.readyState === 'loading') {
@@ -123,7 +137,7 @@ _AFTER_CLICK = dom.script("""async (dom, [before, following, watch, wait]) => {
     while (Date.now() < end && location.href === start && !changed()) await pause(POLL);
   }
   return { same, errors: dom.siteErrors(document), arrived: following ? SHOWS(dom, following) : true,
-           watched: watch ? SHOWS(dom, watch) : true };
+           watched: watch ? SHOWS(dom, watch) : true, landing: landing ? SHOWS(dom, landing) : true };
 }""".replace("SHOWS", f"({SHOWS})").replace("POLL", str(POLL_MS)))
 
 

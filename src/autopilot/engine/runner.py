@@ -42,7 +42,7 @@ from autopilot.engine.by_hand import PersonSteps
 from autopilot.engine.downloads import download_output
 from autopilot.engine.failures import translate
 from autopilot.engine.locate import FieldTarget, Probe, resolve_click, resolve_fields, same_origin_frames
-from autopilot.engine.navigation import POLL_MS, click_once, open_page
+from autopilot.engine.navigation import POLL_MS, Landed, click_once, open_page
 from autopilot.engine.origins import Origins
 from autopilot.engine.outcomes import PAID, SENT, ExpiredAfterSubmit, Outcome, RunResult, Stop, Timeouts
 from autopilot.engine.page_reading import read_back, read_for_review, shows, site_messages, text_after
@@ -83,6 +83,7 @@ class Runner(PersonSteps):
         allowed_hosts: Callable[[str], bool] | None = None,
         recover: Callable[[], bool] | None = None,
         login_page: Expect | None = None,
+        landing: Expect | None = None,
         save_file: Callable[[str], Path] | None = None,
         secret_hosts: Callable[[str], tuple[str, ...]] | None = None,
         scans_folder: Path | None = None,
@@ -99,6 +100,8 @@ class Runner(PersonSteps):
         self.allows_host = allowed_hosts or flow.allows_host
         self.recover = recover  # called when a step fails: logs in again if the site asks for it
         self.login_page = login_page  # the account's login page: seeing it after a click means the session expired
+        self.landing = landing  # a page the caller asks about after each click (an account flow's logged-in page)
+        self.landed: tuple[Step | None, Landed] | None = None  # the last click's look, and the step it went to
         self.save_file = save_file  # where a file the site gives goes, by name (the visit's folder)
         self.scans_folder = scans_folder or scans.folder()  # the only place uploads are taken from
         # where a secret may be typed: its account flow's hosts (DESIGN §4d); by default an account flow's own
@@ -157,7 +160,7 @@ class Runner(PersonSteps):
         refill = True
         navigate = navigate and step.goto is not None
         recovered = False
-        if step.optional and not navigate and not self._shows(step.expect):
+        if step.optional and not navigate and not self._arrived_at(step):
             return  # the site did not ask for this page this time
         while True:
             try:
@@ -227,6 +230,7 @@ class Runner(PersonSteps):
 
     def _perform(self, step: Step, number: int, refill: bool) -> bool:
         """One attempt; True when the step is done, False when the mediator takes the hand."""
+        self.landed = None  # the last click's look no longer says what the page shows
         self._check_domain(step)
         if step.manual or self._will_ask(step):  # the mediator acts first: the page is probed after
             if step.expect or step.extract:
@@ -313,7 +317,7 @@ class Runner(PersonSteps):
             return True
         if next_button is not None and step.gate == "submit":
             self.done.append((SENT, step.title))  # from the click on, the site may have it
-        if next_button is not None and self._click_and_wait(next_button, step):
+        if next_button is not None and self._click_and_wait(next_button, step).watched:
                 expired = ExpiredAfterSubmit if step.gate == "submit" else RunError
                 raise expired(f"Étape « {step.title} » : le site demande de se reconnecter.", step=step.title)
         self.report(f"Étape {number}/{len(self.steps)} « {step.title} » : validée.")
@@ -399,12 +403,26 @@ class Runner(PersonSteps):
         With a `probe`, the main frame's answer to it, from the same round trip."""
         return wait_settled(self.page, self.origins, self.traffic, expect, step.title, self.timeouts.page, probe)
 
-    def _click_and_wait(self, button, step: Step) -> bool:
-        """Click `next` once and wait for the outcome (navigation.py); whether the account's login page shows."""
+    def _click_and_wait(self, button, step: Step) -> Landed:
+        """Click `next` once and wait for the outcome (navigation.py); what the page shows then."""
         following = next((s for s in self.steps[self.steps.index(step) + 1:]), None)
-        return click_once(self.page, button, step.title, self.timeouts.page, self.timeouts.response,
-                          origins=self.origins, name=step.next.description if step.next else "",
-                          following=following.expect if following is not None else None, watch=self.login_page)
+        landed = click_once(self.page, button, step.title, self.timeouts.page, self.timeouts.response,
+                            origins=self.origins, name=step.next.description if step.next else "",
+                            following=following.expect if following is not None else None, watch=self.login_page,
+                            landing=self.landing)
+        self.landed = (following, landed)
+        return landed
+
+    def _arrived_at(self, step: Step) -> bool:
+        """Whether the page is `step`'s: the last click's look said so if it was looking for it, else one look."""
+        if self.landed is not None and self.landed[0] is step:
+            return self.landed[1].following
+        return self._shows(step.expect)
+
+    def landed_on(self) -> bool:
+        """Whether the last click's look saw the caller's `landing` page, nothing having happened since
+        (a False is not a no: the page may have shown it a moment later)."""
+        return self.landed is not None and self.landed[1].landing
 
     # --- views -----------------------------------------------------------------------
 

@@ -130,7 +130,8 @@ class Session:
         settings = self.accounts.get(account.account or "", {})
         values = {"compte": dict(settings)}
         runner = Runner(self.page, account, values, self.approver, origins=self.origins, secrets=self.secrets,
-                        report=self.report, timeouts=self.timeouts, secret_hosts=self._secret_hosts)
+                        report=self.report, timeouts=self.timeouts, secret_hosts=self._secret_hosts,
+                        landing=account.logged_in)
         if navigate and account.steps[0].goto:
             try:
                 runner.goto(account.steps[0])
@@ -147,7 +148,8 @@ class Session:
         result = runner.run(navigate=False, announce=False)
         if result.outcome is not Outcome.COMPLETED:
             return result
-        if account.logged_in is not None and not shows(self.page, self.origins, account.logged_in):
+        if account.logged_in is not None and not runner.landed_on() and not shows(self.page, self.origins,
+                                                                                account.logged_in):
             error = RunError("La connexion au compte n'a pas abouti.", "Vérifiez l'identifiant et le mot de passe.")
             return RunResult(Outcome.FAILED, step=result.step, error=error)
         self._open.add(account.id)
