@@ -5,10 +5,12 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from autopilot import scans
-from autopilot.config import Config
+
+if TYPE_CHECKING:  # read on first use: imported then (YAML and the settings' models), not at start-up
+    from autopilot.config import Config
 
 
 @dataclass
@@ -26,6 +28,8 @@ class Environment:
     def config(self) -> Config:
         """The settings, read once per process; on first use, so that a wrong file is a user error."""
         if self.settings is None:
+            from autopilot.config import Config
+
             self.settings = Config.load()
         return self.settings
 
