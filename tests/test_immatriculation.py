@@ -196,6 +196,12 @@ def test_the_fourth_address_change_is_paid_by_the_citizen(run_demarche, sandbox,
     assert record["paiement"] == {"montant": "13,76", "carte_fin": "1111"}
     assert [v.title for v in payment_views(approver)] == ["Paiement du nouveau certificat"]
     assert "Paiement accepté : 13,76 €" in pdf_text(Path(result.outputs.pop("accuse_enregistrement")))
+    # a new certificate is made: its CPI, with which the citizen drives for a month, is kept too
+    cpi = Path(result.outputs.pop("certificat_provisoire"))
+    assert cpi.name == "certificat-provisoire-changement-adresse.pdf"
+    text = pdf_text(cpi)
+    assert text.startswith("Certificat provisoire d'immatriculation"), text[:200]
+    assert f"Numéro de dossier : {record['numero_dossier']}" in text and "FR-208-TX" in text
     assert result.outputs == {"numero_dossier": record["numero_dossier"]}
 
 
