@@ -26,6 +26,10 @@ from autopilot.sandbox.kit import dsfr
 ASSETS = Path(__file__).parent / "assets"
 ORIGIN = "https://contact.test"
 FAST = Timeouts(page=6, response=8)
+# the form embedded from the site itself (ADR 0005): its targets are probed in the frame
+FRAMED = ('<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Demande</title></head><body>'
+          '<h1>Demande de contact</h1><iframe id="cadre" src="/choix.html" style="width: 100%; height: 1600px">'
+          '</iframe></body></html>')
 
 FLOW = {
     "id": "contact", "title": "Contact", "category": "Test", "version": 1, "domains": ["contact.test"],
@@ -61,6 +65,8 @@ def received(context: BrowserContext) -> list[dict]:
         if path == "/envoi":
             posted.append(json.loads(route.request.post_data or "{}"))
             route.fulfill(status=204)
+        elif path == "/cadre.html":
+            route.fulfill(status=200, headers={"content-type": "text/html; charset=utf-8"}, body=FRAMED)
         elif path.startswith("/dsfr/"):
             file = official / path.removeprefix("/dsfr/")
             kind = "text/css" if file.suffix == ".css" else "application/octet-stream"
@@ -73,9 +79,9 @@ def received(context: BrowserContext) -> list[dict]:
     return posted
 
 
-def _run(page: Page, values: dict):
+def _run(page: Page, values: dict, flow: dict = FLOW):
     lines: list[str] = []
-    runner = Runner(page, Flow.model_validate(FLOW), values, ApproveAll(), origins=Origins(), report=lines.append,
+    runner = Runner(page, Flow.model_validate(flow), values, ApproveAll(), origins=Origins(), report=lines.append,
                     timeouts=FAST)
     return runner.run(), lines
 
@@ -99,3 +105,17 @@ def test_a_choice_whose_label_the_page_drew_again_is_still_clicked(page, receive
     assert result.outcome is Outcome.COMPLETED, (result.error, lines)
     assert received == [{"sans_courriel": False, "courriel": "camille@example.org", "avis": True,
                          "contact": "courriel", "tout": False, "conditions": True, "recontact": True}]
+
+
+def test_choices_in_a_same_origin_frame_are_set_there(page, received):
+    # one step, no `next`: the engine fills the framed form, then the test sends it as the mediator would
+    step = {**FLOW["steps"][0], "goto": f"{ORIGIN}/cadre.html", "expect": {"heading": "Demande de contact"}}
+    del step["next"]
+    citizen = {"sans_courriel": "oui", "courriel": "", "avis": "non", "contact": "telephone", "tout": "oui",
+               "conditions": "oui", "recontact": "non"}
+    result, lines = _run(page, citizen, {**FLOW, "steps": [step]})
+    assert result.outcome is Outcome.COMPLETED, (result.error, lines)
+    page.frame_locator("#cadre").get_by_role("button", name="Envoyer").click()
+    page.frame_locator("#cadre").get_by_role("heading", name="Demande envoyée").wait_for()
+    assert received == [{"sans_courriel": True, "courriel": "", "avis": False, "contact": "telephone", "tout": True,
+                         "conditions": True, "recontact": False}]
