@@ -119,3 +119,16 @@ def test_choices_in_a_same_origin_frame_are_set_there(page, received):
     page.frame_locator("#cadre").get_by_role("heading", name="Demande envoyée").wait_for()
     assert received == [{"sans_courriel": True, "courriel": "", "avis": False, "contact": "telephone", "tout": True,
                          "conditions": True, "recontact": False}]
+
+
+def test_a_choice_the_page_refuses_is_clicked_once_and_stops_an_unattended_run(page, received):
+    step = {**FLOW["steps"][0], "goto": f"{ORIGIN}/choix.html?refus"}
+    citizen = {"sans_courriel": "non", "courriel": "", "avis": "non", "contact": "courriel", "tout": "non",
+               "conditions": "oui", "recontact": "oui"}
+    result, _ = _run(page, citizen, {**FLOW, "steps": [step, FLOW["steps"][1]]})
+    assert result.outcome is Outcome.FAILED
+    assert result.error.code == "valeur-differente"
+    assert result.error.message == ("Étape « Contact » : la page n'affiche pas la valeur prévue pour"
+                                    " « J'accepte d'être recontacté » ; rien n'a été validé.")
+    assert page.evaluate("() => window.recontactClicks") == 1  # as a person would: once, not again
+    assert received == []
