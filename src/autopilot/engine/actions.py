@@ -88,8 +88,8 @@ def _plan_choose(action: Choose, context: Context, step: str) -> Planned | None:
     if rendered is None:
         return None
     shown = (action.options or {}).get(rendered[0], rendered[0])
-    return Planned(FieldTarget("choose", action.choose, action.within, shown, action.css), action, shown, shown,
-                   rendered[1])
+    return Planned(FieldTarget("choose", action.choose, action.within, shown, action.css, on=True), action, shown,
+                   shown, rendered[1])
 
 
 def _plan_check(action: Check, context: Context, step: str) -> Planned | None:
@@ -97,8 +97,8 @@ def _plan_check(action: Check, context: Context, step: str) -> Planned | None:
     if rendered is None:
         return None
     ticked = "oui" if _truthy(rendered[0]) else "non"
-    return Planned(FieldTarget("check", action.check, action.within, css=action.css), action, ticked, ticked,
-                   rendered[1])
+    return Planned(FieldTarget("check", action.check, action.within, css=action.css, on=ticked == "oui"), action,
+                   ticked, ticked, rendered[1])
 
 
 def _plan_upload(action: Upload, context: Context, step: str) -> Planned | None:
@@ -109,7 +109,7 @@ def _plan_upload(action: Upload, context: Context, step: str) -> Planned | None:
                    rendered[0].rsplit("/", 1)[-1], rendered[1])
 
 
-def _fill_text(item: Planned, found: Found, context: Context, step: str) -> None:
+def _fill_text(item: Planned, found: Found, context: Context, step: str, fresh: bool) -> None:
     if not item.secret and found.input_type == "password":
         raise RunError(f"« {item.target.text} » est un mot de passe : le flow doit utiliser « secret: ».")
     if item.secret:
@@ -118,27 +118,30 @@ def _fill_text(item: Planned, found: Found, context: Context, step: str) -> None
     found.locator.fill(typed(found.input_type, item.value))
 
 
-def _fill_choose(item: Planned, found: Found, context: Context, step: str) -> None:
+def _fill_choose(item: Planned, found: Found, context: Context, step: str, fresh: bool) -> None:
     if found.is_select:
         found.locator.select_option(label=_option_text(found, item.value))
     else:
-        set_choice(found.frame or context.page.main_frame, found.option_selector, True, item.value, step)
+        set_choice(found.frame or context.page.main_frame, found.option_selector, True, item.value, step,
+                   found.click, fresh=fresh)
 
 
-def _fill_check(item: Planned, found: Found, context: Context, step: str) -> None:
-    set_choice(found.frame or context.page.main_frame, found.selector, item.value == "oui", item.target.text, step)
+def _fill_check(item: Planned, found: Found, context: Context, step: str, fresh: bool) -> None:
+    set_choice(found.frame or context.page.main_frame, found.selector, item.value == "oui", item.target.text, step,
+               found.click, fresh=fresh)
 
 
-def _fill_upload(item: Planned, found: Found, context: Context, step: str) -> None:
+def _fill_upload(item: Planned, found: Found, context: Context, step: str, fresh: bool) -> None:
     found.locator.set_input_files(context.scan_path(item))
 
 
 @dataclass(frozen=True)
 class Kind:
-    """How one kind of field action is planned and done."""
+    """How one kind of field action is planned and done (`fresh`: nothing was done on the page since its
+    target was found)."""
 
     plan: Callable[[Any, Context, str], Planned | None]
-    fill: Callable[[Planned, Found, Context, str], None]
+    fill: Callable[[Planned, Found, Context, str, bool], None]
 
 
 KINDS: dict[str, Kind] = {
@@ -167,8 +170,8 @@ def plan(actions: list, context: Context, step: str, applies: Callable[[Any], bo
 
 def fill(planned: list[Planned], found: list[Found], buttons: list, context: Context, step: str) -> None:
     """Do each planned action on its resolved target, then the group's in-page clicks."""
-    for item, target in zip(planned, found, strict=True):
-        KINDS[item.target.kind].fill(item, target, context, step)
+    for index, (item, target) in enumerate(zip(planned, found, strict=True)):
+        KINDS[item.target.kind].fill(item, target, context, step, index == 0)
     for button in buttons:
         button.click()
 

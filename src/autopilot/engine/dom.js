@@ -95,9 +95,14 @@
   // Where a person clicks to pick a choice: the control when it is the element at its own centre
   // (a plain radio, a tab), else a point of its visible label that is the label or plain text in
   // it, never a link or button inside it (DSFR draws the box on the label, which takes the
-  // pointer; a card radio's input is 0×0). Marks that element data-autopilot-click=<token> and
-  // returns {x, y} in it, or null when nothing a person could click is there.
+  // pointer; a card radio's input is 0×0). Adds <token> to that element's data-autopilot-click
+  // (select it with ~=: two choices of a step may share it) and returns {x, y} in it, or null when
+  // nothing a person could click is there; with `plain`: nothing else in that element takes a click
+  // (any point of it, wherever the page moved it since, is the control's), and `checkable`: the
+  // control has a checked state the browser library reads itself (a radio or checkbox, an ARIA
+  // radio, checkbox or switch — not a tab), so it can leave it alone when it is already so.
   const INTERACTIVE = "a, button, [role=button], input, select, textarea";
+  const CHECKABLE = "input[type=radio], input[type=checkbox], [role=radio], [role=checkbox], [role=switch]";
   const hitsSelf = (el, x, y, accept) => {
     const box = el.getBoundingClientRect();
     const hit = el.ownerDocument.elementFromPoint(box.left + x, box.top + y);
@@ -106,8 +111,10 @@
   const clickPoint = (control, token, wanted = true) => {
     if (isOn(control) === wanted) return { done: true };
     const mark = (el, x, y) => {
-      el.setAttribute("data-autopilot-click", token);
-      return { x, y };
+      const tokens = (el.getAttribute("data-autopilot-click") || "").split(" ").filter(Boolean);
+      if (!tokens.includes(token)) el.setAttribute("data-autopilot-click", [...tokens, token].join(" "));
+      const plain = [...el.querySelectorAll(INTERACTIVE)].every((inner) => inner === control);
+      return { x, y, plain, checkable: control.matches(CHECKABLE) };
     };
     control.scrollIntoView({ block: "center", inline: "nearest" });
     const box = control.getBoundingClientRect();

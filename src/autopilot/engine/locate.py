@@ -70,6 +70,7 @@ class FieldTarget:
     within: str | None = None
     option: str | None = None  # for choose: the option text to pick
     css: str | None = None  # a recorded fallback for a field with no label; `text` then only names it
+    on: bool | None = None  # a choice the step ticks (True) or unticks: the probe also says where to click it
 
     @property
     def label(self) -> str:
@@ -95,12 +96,25 @@ class Found:
     input_type: str = ""  # "text", "password", "select"…: known without another round trip
     options: tuple[str, ...] = ()  # a select's or radio group's option texts, as shown
     option_selector: str = ""  # the mark that finds a radio-like choice's option in `frame`
+    click: dict | None = None  # the probe's dom.clickPoint for a choice to set, with its token (acting.py)
 
 
-# A step's targets in one round trip per frame: its fields located and marked (locate.js), and the
-# elements matching its one click (Playwright's role or CSS selector: `els`) filtered and marked.
+# A step's targets in one round trip per frame: its fields located and marked (locate.js), each
+# radio-like choice or checkbox it sets (`on`) with where a person clicks it (dom.clickPoint, marked
+# <token>-<index>-click: acting.py then sends only the click), and the elements matching its one
+# click (Playwright's role or CSS selector: `els`) filtered and marked.
 PROBE = """(dom, els, [specs, token, clickToken]) => {
   const fields = specs.length ? dom.locate([specs, token]) : [];
+  fields.forEach((field, index) => {
+    const spec = specs[index];
+    if (typeof spec.on !== "boolean" || field.count !== 1 || field.select) return;
+    if (spec.kind === "choose" && field.optionCount !== 1) return;
+    const mark = `${token}-${index}${spec.kind === "choose" ? "-option" : ""}`;
+    const marked = document.querySelectorAll(`[data-autopilot-target='${mark}']`);
+    const click = `${token}-${index}-click`;
+    const answer = marked.length === 1 ? dom.clickPoint(marked[0], click, spec.on) : null;
+    if (answer) field.click = { ...answer, token: click };
+  });
   const mine = els.filter((el) => !dom.inPanel(el) && dom.shown(el));
   mine.forEach((el) => el.setAttribute('data-autopilot-target', clickToken));
   return [fields, mine.length];
@@ -124,7 +138,7 @@ class Probe:
     @property
     def arg(self) -> list:
         """The argument of the probe's script."""
-        specs = [{"kind": t.kind, "text": t.text, "within": t.within, "option": t.option, "css": t.css}
+        specs = [{"kind": t.kind, "text": t.text, "within": t.within, "option": t.option, "css": t.css, "on": t.on}
                  for t in self.targets]
         return [specs, self.token, self.click_token]
 
@@ -215,7 +229,8 @@ def _found(targets: list[FieldTarget], per_frame: list[tuple[Frame, list]], toke
                 option_selector = f"[data-autopilot-target='{token}-{index}-option']"
                 option = frame.locator(option_selector)
         found.append(Found(target, locator, option, bool(result.get("select")), frame, selector,
-                           result.get("inputType", ""), tuple(result.get("options", ())), option_selector))
+                           result.get("inputType", ""), tuple(result.get("options", ())), option_selector,
+                           result.get("click")))
     done = (" Les champs qui le précèdent sur cette page sont remplis ; rien n'a été envoyé." if revealed
             else " Rien n'a été rempli sur cette page.")
     if ambiguous:
