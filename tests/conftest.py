@@ -171,3 +171,12 @@ def run_demarche(page, sandbox, library, tmp_path):
         return session.run(flow, values), approver, lines
 
     return run
+
+
+def pytest_collection_modifyitems(config, items):
+    """The longest test files first, so that no worker ends alone on a long file (tests/file_weights.py)."""
+    from file_weights import longest_first
+
+    items[:] = longest_first(items)
+    if hasattr(config.option, "loadscopereorder"):
+        config.option.loadscopereorder = False  # xdist's own order (most tests first) would undo it
