@@ -25,6 +25,8 @@ _WORKER_SESSION = pytest.StashKey[tuple[int, object, Path]]()
 
 def pytest_configure(config):
     """Under pytest-xdist, each worker gets a keyring and a display of its own (tests/worker_session.py)."""
+    if hasattr(config.option, "loadscopereorder"):  # xdist's own order (most tests first) would undo
+        config.option.loadscopereorder = False  # the longest files first (pytest_collection_modifyitems)
     if os.environ.get("PYTEST_XDIST_WORKER"):
         import worker_session
 
@@ -171,3 +173,10 @@ def run_demarche(page, sandbox, library, tmp_path):
         return session.run(flow, values), approver, lines
 
     return run
+
+
+def pytest_collection_modifyitems(config, items):
+    """The longest test files first, so that no worker ends alone on a long file (tests/file_weights.py)."""
+    from file_weights import longest_first
+
+    items[:] = longest_first(items)
