@@ -85,8 +85,8 @@ def click_once(page: Page, button: Locator, step: str, click_s: float, response_
             if not seen["same"]:
                 errors = seen["errors"]
                 break
-            if moved and seen["arrived"] and _at(origins, page, following):  # the next page, by the site's script
-                return Landed(False, True, bool(seen["landing"]) and _at(origins, page, landing))
+            if moved and _saw(seen, "arrived", origins, page, following):  # the next page, by the site's script
+                return Landed(False, True, _saw(seen, "landing", origins, page, landing))
             errors = _new_errors(seen["errors"], before)
             if moved or errors:
                 break  # another page by pushState (« Page non trouvée »): the next step's check says which
@@ -102,14 +102,18 @@ def click_once(page: Page, button: Locator, step: str, click_s: float, response_
     if errors:
         quoted = " ".join(f"« {e} »" for e in errors)
         raise SiteRefused(f"Étape « {step} » : le site a refusé la saisie : {quoted}", errors, step=step)
-    return Landed(bool(seen["watched"]) and _at(origins, page, watch),
-                  bool(seen["arrived"]) and _at(origins, page, following),
-                  bool(seen["landing"]) and _at(origins, page, landing))
+    return Landed(_saw(seen, "watched", origins, page, watch), _saw(seen, "arrived", origins, page, following),
+                  _saw(seen, "landing", origins, page, landing))
 
 
 def _expected(expect: Expect | None) -> list | None:
     """SHOWS's argument for `expect`, or None when it says nothing the page's content must hold."""
     return shows_script_arg(expect) if expect is not None and (expect.heading or expect.text) else None
+
+
+def _saw(seen: dict, key: str, origins: Origins, page: Page, expect: Expect | None) -> bool:
+    """Whether the after-click look found `expect`'s content (its answer under `key`) at `expect`'s address."""
+    return bool(seen[key]) and _at(origins, page, expect)
 
 
 def _at(origins: Origins, page: Page, expect: Expect | None) -> bool:
