@@ -28,6 +28,7 @@ from autopilot.flows.inputs import validate_inputs
 from autopilot.recorder import naming
 from autopilot.recorder.draft import draft_flow
 from autopilot.recorder.events import (
+    Chosen,
     Clicked,
     FieldFacts,
     ManualEnded,
@@ -428,3 +429,24 @@ def test_a_manual_step_marked_mid_page_splits_the_page():
     assert ([a.label for a in manual.fill], manual.next.button) == (["Commune"], "Suivant")
     assert (last.title, last.goto) == ("Justificatifs", None)
     assert flow.id == "informations"  # from the first heading, as no --title was given
+
+
+def test_a_click_followed_by_an_action_on_the_next_page_leads_there_even_before_that_page_was_announced():
+    """The page's announcement (a client-side route's PageShown) may come after the first action
+    on it: that action's own heading and address already say the click led to another page."""
+    form = {"doc": "a", "url": "https://histovec.interieur.gouv.fr/histovec/proprietaire", "heading": "Votre véhicule"}
+    report = {"doc": "a", "url": "https://histovec.interieur.gouv.fr/histovec/rapport", "heading": "Rapport"}
+    events = [
+        PageShown(**form),
+        Typed(**form, target=Target("text", "Immatriculation"), facts=FieldFacts("Immatriculation"), value="AB-123-CD"),
+        Clicked(**form, target=Target("click", "Rechercher", role="button")),
+        Chosen(**report, target=Target("choose", "Onglets"), facts=FieldFacts("Onglets", input_type="tab",
+               options=(("gages", "Gages"), ("vol", "Vol"))), value="vol", text="Vol"),
+        PageShown(**report),
+    ]
+    draft = draft_flow(events, start_url=form["url"], title="Rapport", to_real=lambda url: url)
+    flow = parse_flow(flow_text(draft, examples=False, recorded_on=date(2026, 1, 5)))
+
+    search, shown = flow.steps
+    assert ([a.label for a in search.fill], search.next.button) == (["Immatriculation"], "Rechercher")
+    assert (shown.goto, shown.expect.heading, [a.target for a in shown.fill]) == (None, "Rapport", ["Onglets"])

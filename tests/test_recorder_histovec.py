@@ -87,3 +87,33 @@ def test_a_recording_on_histovec_gives_a_typed_flow_that_replays(browser_type, s
     assert result.outputs["gages"] == "12/01/2024 - CRÉDIT AUTO EXEMPLE"
     assert result.outputs["declare_vole"] == "NON"
     assert result.outputs["informations_ministere_interieur"].startswith("Datant du ")
+
+
+@pytest.mark.headed
+def test_a_page_whose_timers_do_not_run_still_gets_its_route_before_what_is_done_on_it(browser_type, sandbox, tmp_path, home):  # noqa: F811
+    """The recorder notices a client-side route on a 200 ms timer, which Chromium throttles in a window
+    behind another and a page's script can stop. Played here by stopping every timer of the page:
+    the click that changes the route must still be the step's way out, and the action on the report
+    an action of the report's own step."""
+    out = tmp_path / "non-gage.yaml"
+    rec = Recording(browser_type, sandbox, OWNER, out, home, "--title", "Non-gage (minuteries arrêtées)")
+    body = rec.body
+    rec.at("Rassurez vos acheteurs potentiels")
+    body.locator("label", has_text="Immatriculation depuis 2009").click()
+    for name, value in (("Nom de naissance", "Lefèvre"), ("Prénom(s)", "Camille, Louise"),
+                        ("Numéro d'immatriculation", "DB-732-MN"), ("Numéro de formule", "2020DB73205")):
+        body.get_by_role("textbox", name=re.compile("^" + re.escape(name))).fill(value)
+    rec.page.evaluate("() => { const last = setTimeout(() => {}, 0); for (let id = 0; id <= last; id++) clearInterval(id); }")
+    body.get_by_role("button", name="Rechercher").click()
+    rec.at("Rapport de votre véhicule")
+    expect(body.locator(".loader-container")).to_have_count(0, timeout=10_000)
+    body.get_by_role("tab", name="Situation administrative").click()
+    rec.click_panel("Terminer l'enregistrement")
+    status, _stdout, stderr = rec.finish()
+
+    assert status == 0, stderr
+    owner, report = load_flow(out).steps
+    assert (owner.next.button, owner.fill[-1].label) == ("Rechercher", "Numéro de formule")
+    assert (report.goto, report.expect.heading) == (None, "Rapport de votre véhicule")
+    assert [(a.target, a.value.source, a.revealed) for a in report.fill] == [
+        ("Rapport du véhicule", "Situation administrative", False)]

@@ -76,8 +76,24 @@
     }
     return { url, heading: mainHeading() };
   };
+  // A client-side route (pushState) or a new main heading is a new page, in the same document. The
+  // top frame announces it on a timer, and also before anything it reports and as the person starts
+  // an action: Chromium throttles the timers of a window behind another (and a page's script can stop
+  // them), and no event may reach Python ahead of the page it happened on.
+  let place = null; // the page last announced: its path and main heading
+  let initial = null; // the controls shown when the person began on this page
+  const noticeMove = () => {
+    if (!isTop) return;
+    const now = where();
+    const key = `${new URL(now.url).pathname}\n${now.heading}`;
+    if (key === place) return;
+    if (place !== null) initial = null; // what shows on the new page is its own, not revealed
+    place = key;
+    send({ type: "page", ...now, title: clean(document.title), doc: docId }).catch(() => {});
+  };
   const post = (message) => {
-    if (shared.manual && message.type !== "page") return; // a manual step: done by hand, not recorded
+    noticeMove();
+    if (shared.manual) return; // a manual step: done by hand, not recorded
     send({ ...message, ...where(), doc: docId }).catch(() => {});
   };
 
@@ -151,7 +167,6 @@
 
   // --- what the page says about a field -------------------------------------------------------
 
-  let initial = null; // the controls shown when the person began on this page
   const visible = (el) => (el.type === "radio" || el.type === "checkbox" ? choiceShown(el) : shown(el));
   const snapshot = () => {
     if (initial) return;
@@ -160,7 +175,9 @@
   };
   for (const type of ["pointerdown", "keydown", "focusin"]) {
     window.addEventListener(type, (event) => {
-      if (event.isTrusted && !inPanel(event.target)) snapshot();
+      if (!event.isTrusted || inPanel(event.target)) return;
+      noticeMove();
+      snapshot();
     }, true);
   }
   const revealed = (controls) => initial !== null && !controls.some((c) => initial.has(c));
@@ -362,20 +379,9 @@
   window.addEventListener("pagehide", flushPending, true);
 
   if (isTop) {
-    const announce = () => send({ type: "page", ...where(), title: clean(document.title), doc: docId }).catch(() => {});
-    // A client-side route (pushState) or a new main heading is a new page, in the same document.
-    let last = null;
-    const announceIfMoved = () => {
-      const now = where();
-      const key = `${new URL(now.url).pathname}\n${now.heading}`;
-      if (key === last) return;
-      if (last !== null) initial = null; // what shows on the new page is its own, not revealed
-      last = key;
-      announce();
-    };
-    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", announceIfMoved, { once: true });
-    else announceIfMoved();
-    setInterval(announceIfMoved, 200);
+    if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", noticeMove, { once: true });
+    else noticeMove();
+    setInterval(noticeMove, 200);
   }
   return { where };
 }

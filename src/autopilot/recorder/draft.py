@@ -197,13 +197,13 @@ def _offer_outputs(last: StepDraft, results: Sequence[tuple[str, str]], typed: S
 
 def _navigating_clicks(events: Sequence[Captured]) -> set[int]:
     """The clicks (by identity) after which the next event came from another document, or from
-    another page of the same one (a client-side route, a new main heading)."""
+    another page of the same one (a client-side route, a new main heading) — whatever that event
+    is: its heading and address say where it happened, as they do for `_pages`."""
     found: set[int] = set()
     for event, after in pairwise(events):
         if not isinstance(event, Clicked):
             continue
-        moved = isinstance(after, PageShown) and (after.heading, urlsplit(after.url).path) != (
-            event.heading, urlsplit(event.url).path)
+        moved = (after.heading, urlsplit(after.url).path) != (event.heading, urlsplit(event.url).path)
         if after.doc != event.doc or moved:
             found.add(id(event))
     return found
