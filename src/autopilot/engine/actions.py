@@ -173,7 +173,7 @@ def fill(planned: list[Planned], found: list[Found], buttons: list, context: Con
     for index, (item, target) in enumerate(zip(planned, found, strict=True)):
         KINDS[item.target.kind].fill(item, target, context, step, index == 0)
     for button in buttons:
-        button.click()
+        button.locator.click()
 
 
 def _truthy(value: str) -> bool:

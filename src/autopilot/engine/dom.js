@@ -212,6 +212,75 @@
     return "";
   };
   const pageText = (doc = document) => (doc.body ? clean(doc.body.innerText) : "");
+
+  // Every element matching `selector` in `root` and in the open shadow roots under it, as Playwright's
+  // CSS engine finds them.
+  const deepAll = (root, selector) => {
+    const found = [...root.querySelectorAll(selector)];
+    for (const host of root.querySelectorAll("*")) if (host.shadowRoot) found.push(...deepAll(host.shadowRoot, selector));
+    return found;
+  };
+
+  // The one button or link a flow names (`click: {button | link}`), found here rather than by
+  // Playwright's role selector, whose first use in a document costs the page a script of its own
+  // (ADR 0018). Only a sure answer is given: every shown element of that role whose words (text,
+  // aria-label, labelledby, value, title, an image's alt) so much as contain the name, case and
+  // apostrophes aside, is a candidate; when there is exactly one, not aria-hidden, and its accessible
+  // name is exactly the name, [it]; otherwise null, and Playwright's role selector decides.
+  const ROLE_TAGS = {
+    button: "button, input[type=submit], input[type=button], input[type=reset], input[type=image]",
+    link: "a[href], area[href]",
+  };
+  const roleOf = (el) => {
+    const explicit = (el.getAttribute("role") || "").trim().split(/\s+/)[0].toLowerCase();
+    if (explicit && explicit !== "none" && explicit !== "presentation") return explicit;
+    return Object.keys(ROLE_TAGS).find((role) => el.matches(ROLE_TAGS[role])) || "";
+  };
+  const spaced = (s) => (s || "").replace(/\s+/g, " ").trim(); // Playwright's normalisation: spaces only
+  const hiddenFromAll = (el) => {
+    for (let node = el; node && node.nodeType === 1; node = node.parentElement) {
+      if (node.getAttribute("aria-hidden") === "true" || node.hidden) return true;
+    }
+    return false;
+  };
+  const wordsOf = (el) => {
+    const parts = [el.textContent, el.getAttribute("aria-label"), el.getAttribute("title"), el.getAttribute("alt")];
+    if (el.tagName === "INPUT") parts.push(el.value);
+    for (const inner of el.querySelectorAll("[alt], [aria-label], [title]")) {
+      parts.push(inner.getAttribute("alt"), inner.getAttribute("aria-label"), inner.getAttribute("title"));
+    }
+    for (const ref of byIds(el, el.getAttribute("aria-labelledby"))) parts.push(ref.textContent);
+    return norm(parts.filter(Boolean).join(" "));
+  };
+  const contentName = (el) => {
+    const parts = [];
+    for (const child of el.childNodes) {
+      if (child.nodeType === 3) parts.push(child.data);
+      if (child.nodeType !== 1 || child.getAttribute("aria-hidden") === "true") continue;
+      if (["SCRIPT", "STYLE", "TEMPLATE"].includes(child.tagName)) continue;
+      const style = styleOf(child);
+      if (style.display === "none" || style.visibility === "hidden") continue;
+      const label = spaced(child.getAttribute("aria-label"));
+      parts.push(" ", label || (child.tagName === "IMG" ? child.getAttribute("alt") || "" : contentName(child)), " ");
+    }
+    return spaced(parts.join(""));
+  };
+  const nameOf = (el) => {
+    const refs = byIds(el, el.getAttribute("aria-labelledby"));
+    if (refs.length) return spaced(refs.map(contentName).join(" "));
+    const label = spaced(el.getAttribute("aria-label"));
+    if (label) return label;
+    if (el.tagName === "INPUT") return spaced(el.type === "image" ? el.alt || el.value : el.value) || spaced(el.title);
+    return contentName(el) || spaced(el.getAttribute("title"));
+  };
+  const named = (doc, role, name) => {
+    const wanted = norm(name);
+    const candidates = deepAll(doc, "button, input, a[href], area[href], [role]")
+      .filter((el) => roleOf(el) === role && wordsOf(el).includes(wanted) && !inPanel(el) && shown(el));
+    if (candidates.length !== 1) return null;
+    const [one] = candidates;
+    return !hiddenFromAll(one) && nameOf(one) === spaced(name) ? [one] : null;
+  };
   // Outline every element the engine marked (the fields it filled, the buttons it will click);
   // a radio or checkbox is outlined on its label, which is what a person sees.
   const highlight = (doc = document) => doc.querySelectorAll("[data-autopilot-target]").forEach((el) => {
@@ -222,6 +291,6 @@
 
   return Object.freeze({
     clean, norm, inPanel, shown, choiceShown, ownText, fieldLabels, groupLabels, clickPoint, isOn, readBack,
-    siteErrors, siteNotices, busy, pageText, highlight, LOADERS,
+    siteErrors, siteNotices, busy, pageText, highlight, LOADERS, deepAll, named,
   });
 })()

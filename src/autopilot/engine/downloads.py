@@ -47,7 +47,7 @@ def download_output(page: Page, download: Download, step: str, response_s: float
     _claimed.add(page)
     try:
         with page.expect_download(timeout=response_s * 1000) as arriving:
-            button.click(timeout=response_s * 1000)
+            button.locator.click(timeout=response_s * 1000)
         given = arriving.value
         path = (save or default_folder)(download.name)
         given.save_as(path)

@@ -102,8 +102,10 @@ class Found:
 # A step's targets in one round trip per frame: its fields located and marked (locate.js), each
 # radio-like choice or checkbox it sets (`on`) with where a person clicks it (dom.clickPoint, marked
 # <token>-<index>-click: acting.py then sends only the click), and the elements matching its one
-# click (Playwright's role or CSS selector: `els`) filtered and marked.
-PROBE = """(dom, els, [specs, token, clickToken]) => {
+# click filtered and marked: the button or link `click` names, found by dom.named, or (when that is
+# not sure, or the click is a CSS selector) `els`, what Playwright's selector matched. A click count
+# of null asks for the second way (ADR 0018).
+PROBE = """(dom, els, [specs, token, clickToken, click]) => {
   const fields = specs.length ? dom.locate([specs, token]) : [];
   fields.forEach((field, index) => {
     const spec = specs[index];
@@ -115,7 +117,9 @@ PROBE = """(dom, els, [specs, token, clickToken]) => {
     const answer = marked.length === 1 ? dom.clickPoint(marked[0], click, spec.on) : null;
     if (answer) field.click = { ...answer, token: click };
   });
-  const mine = els.filter((el) => !dom.inPanel(el) && dom.shown(el));
+  const matched = click ? dom.named(document, click.role, click.name) : els;
+  if (matched === null) return [fields, null];
+  const mine = matched.filter((el) => !dom.inPanel(el) && dom.shown(el));
   mine.forEach((el) => el.setAttribute('data-autopilot-target', clickToken));
   return [fields, mine.length];
 }"""
@@ -127,7 +131,10 @@ class Probe:
     """What a step looks for at once: fields (`targets`) and at most one click, each frame asked once.
 
     The main frame's answer may come from a round trip that also does something else (settling.py's
-    look at the page, which probes it once it is settled): `PROBE`, `arg` and `candidates` let it."""
+    look at the page, which probes it once it is settled): `PROBE`, `arg`, `by_selector` and
+    `candidates` let it. A button or link is found by its name in the page's own script; only when
+    that is not sure (or the click is a CSS selector) does Playwright's selector decide, in a second
+    round trip: its first use in a document costs the page a script of its own (ADR 0018)."""
 
     def __init__(self, targets: list[FieldTarget], click: Click | None = None) -> None:
         self.targets = targets
@@ -136,32 +143,60 @@ class Probe:
         self.click_token = f"t{next(_tokens)}"
 
     @property
+    def by_selector(self) -> bool:
+        """Whether the click is found by Playwright's selector from the start (a CSS selector)."""
+        return self.click is not None and bool(self.click.css)
+
+    @property
     def arg(self) -> list:
         """The argument of the probe's script."""
+        return self._arg(named=not self.by_selector)
+
+    def _arg(self, *, named: bool) -> list:
         specs = [{"kind": t.kind, "text": t.text, "within": t.within, "option": t.option, "css": t.css, "on": t.on}
                  for t in self.targets]
-        return [specs, self.token, self.click_token]
+        click = None
+        if named and self.click is not None:
+            click = {"role": "button", "name": self.click.button} if self.click.button else {
+                "role": "link", "name": self.click.link}
+        return [specs, self.token, self.click_token, click]
 
     def candidates(self, frame: Frame) -> Locator | None:
         """The elements the click's selector matches in `frame` (filtered in the page), if any click."""
         return None if self.click is None else _click_candidates(frame, self.click)
 
-    def ask(self, frame: Frame, page: Page) -> list:
-        """[field results, click count] for `frame`; a child frame going away meanwhile holds nothing."""
-        candidates = self.candidates(frame)
+    def ask(self, frame: Frame, page: Page, answer: list | None = None) -> list:
+        """[field results, click count] for `frame` (`answer`: the page's own, already had); a child frame
+        going away meanwhile holds nothing."""
         empty = [[_EMPTY for _ in self.targets], 0]
-        if candidates is None:
-            return _in_frame(frame, page, lambda f: f.evaluate(_PROBE_FIELDS, self.arg), empty)
-        return _in_frame(frame, page, lambda f: candidates.evaluate_all(_PROBE_ALL, self.arg), empty)
+        if answer is None and not self.by_selector:
+            answer = _in_frame(frame, page, lambda f: f.evaluate(_PROBE_FIELDS, self.arg), empty)
+        if answer is not None and answer[1] is not None:
+            return answer
+        candidates = self.candidates(frame)
+        by_selector = self._arg(named=False)
+        return _in_frame(frame, page, lambda f: candidates.evaluate_all(_PROBE_ALL, by_selector), empty)
 
     def run(self, page: Page, main: list | None = None) -> ProbeResult:
         """Ask every same-origin frame (the main one unless its answer `main` is given)."""
-        answers = [(frame, main if main is not None and frame is page.main_frame else self.ask(frame, page))
+        answers = [(frame, self.ask(frame, page, main if frame is page.main_frame else None))
                    for frame in same_origin_frames(page)]
         return ProbeResult(self, answers)
 
 
 _EMPTY = {"count": 0, "near": [], "options": [], "scopeCount": 0, "optionCount": None}
+
+
+@dataclass(frozen=True)
+class Marked:
+    """An element the probe found and marked: its frame and the selector that finds it there again."""
+
+    frame: Frame
+    selector: str
+
+    @property
+    def locator(self) -> Locator:
+        return self.frame.locator(self.selector)
 
 
 @dataclass(frozen=True)
@@ -174,7 +209,7 @@ class ProbeResult:
     def fields(self, step: str, *, revealed: bool = False) -> list[Found]:
         return _found(self.probe.targets, [(f, a[0]) for f, a in self.answers], self.probe.token, step, revealed)
 
-    def click(self, step: str) -> Locator:
+    def click(self, step: str) -> Marked:
         return _clicked(self.probe.click, [(f, a[1]) for f, a in self.answers], self.probe.click_token, step)
 
 
@@ -258,12 +293,12 @@ def _click_candidates(frame: Frame, click: Click) -> Locator:
     return frame.get_by_role("link", name=click.link, exact=True)
 
 
-def resolve_click(page: Page, click: Click, step: str) -> Locator:
+def resolve_click(page: Page, click: Click, step: str) -> Marked:
     """The one visible button or link a step clicks; raise if none or several."""
     return Probe([], click).run(page).click(step)
 
 
-def _clicked(click: Click, per_frame: list[tuple[Frame, int]], token: str, step: str) -> Locator:
+def _clicked(click: Click, per_frame: list[tuple[Frame, int]], token: str, step: str) -> Marked:
     """The one element marked for `click` across the frames; raise if none or several."""
     count = sum(here for _, here in per_frame)
     holder = next((frame for frame, here in per_frame if here), per_frame[0][0])
@@ -279,4 +314,4 @@ def _clicked(click: Click, per_frame: list[tuple[Frame, int]], token: str, step:
             "Précisez le nom du bouton ou du lien dans le flow.",
             step=step,
         )
-    return holder.locator(f"[data-autopilot-target='{token}']")
+    return Marked(holder, f"[data-autopilot-target='{token}']")

@@ -7,9 +7,10 @@ import time
 from dataclasses import dataclass
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Page
 
 from autopilot.engine import dom
+from autopilot.engine.locate import Marked
 from autopilot.engine.origins import Origins
 from autopilot.engine.page_reading import SHOWS, closed, shows_script_arg, site_errors
 from autopilot.errors import ButtonDisabled, NoResponse, PageMismatch, SiteRefused, SiteUnreachable
@@ -41,7 +42,7 @@ class Landed:
     landing: bool  # the page `landing` describes (the account's space, after its login)
 
 
-def click_once(page: Page, button: Locator, step: str, click_s: float, response_s: float, *, origins: Origins,
+def click_once(page: Page, button: Marked, step: str, click_s: float, response_s: float, *, origins: Origins,
                name: str = "", following: Expect | None = None, watch: Expect | None = None,
                landing: Expect | None = None) -> Landed:
     """Click `button` once, then wait for the outcome; never click again. What the page shows once
@@ -57,7 +58,7 @@ def click_once(page: Page, button: Locator, step: str, click_s: float, response_
     """
     deadline = time.monotonic() + click_s
     while True:  # one round trip per look: still one element? enabled? the errors shown before the click
-        count, disabled, before = button.evaluate_all(_BEFORE_CLICK)
+        count, disabled, before = button.frame.evaluate(_BEFORE_CLICK, button.selector)
         if count != 1:
             raise PageMismatch(
                 f"Étape « {step} » : la page a changé pendant la vérification ; rien n'a été cliqué.",
@@ -70,7 +71,7 @@ def click_once(page: Page, button: Locator, step: str, click_s: float, response_
             _stayed_disabled(page, step, name)
         page.wait_for_timeout(POLL_MS * 4)  # a site enables its button once its form is valid
     address = page.url
-    button.click(timeout=click_s * 1000)
+    button.locator.click(timeout=click_s * 1000)
     deadline = time.monotonic() + response_s
     arg = [before, _expected(following), _expected(watch), _expected(landing), WAIT_MS]
     while True:
@@ -162,9 +163,11 @@ def _stayed_disabled(page: Page, step: str, name: str) -> None:
     )
 
 
-# Before the click, in one round trip: how many elements the mark finds, whether the one is disabled,
+# Before the click, in one round trip (a frame evaluate: no selector of Playwright's, ADR 0018): how
+# many elements the mark finds, whether the one is disabled,
 # the site's errors already shown; and the flag that tells a new document from the same one.
-_BEFORE_CLICK = dom.script("""(dom, els) => {
+_BEFORE_CLICK = dom.script("""(dom, selector) => {
+  const els = dom.deepAll(document, selector);
   const one = els.length === 1 ? els[0] : null;
   const disabled = one !== null && (one.disabled === true || one.getAttribute('aria-disabled') === 'true');
   let top = window;

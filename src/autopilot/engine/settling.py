@@ -28,7 +28,7 @@ from autopilot.flows.model import Expect, Until
 # One look, one round trip: the expected page?, still loading?, and its text unchanged across a
 # short pause inside the page (STABLE_MS: a framework still rendering changes it meanwhile); once
 # all say settled, the step's targets are probed in the same round trip (locate.py's PROBE, `els`
-# being what its click's selector matched); otherwise it waits POLL_MS in the page before answering,
+# being what its click's CSS selector matched, if it has one); otherwise it waits POLL_MS in the page before answering,
 # so that looking again costs one round trip, not two.
 STABLE_MS = 10
 _LOOK = """async (dom, els, [check, expected, pause, probe]) => {
@@ -85,7 +85,7 @@ def look(page: Page, origins: Origins, expect: Expect | Until | None, probe: Pro
         return Look(False, "", False, waited=False)
     check = expect is not None and bool(expect.heading or expect.text)
     arg = [check, shows_script_arg(expect) if check else None, STABLE_MS, probe.arg if probe else None]
-    candidates = probe.candidates(page.main_frame) if probe is not None else None
+    candidates = probe.candidates(page.main_frame) if probe is not None and probe.by_selector else None
     try:
         state = page.evaluate(_LOOK_PAGE, arg) if candidates is None else candidates.evaluate_all(_LOOK_ALL, arg)
     except PlaywrightError as error:
