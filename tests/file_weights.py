@@ -63,6 +63,7 @@ SECONDS = {
     "test_sandbox.py": 16,
     "test_journal_printing.py": 13,
     "test_window.py": 12,
+    "test_buttons_by_name.py": 8,
     "test_sandbox_permis.py": 9,
     "test_sandbox_vehicule_services.py": 7,
     "test_sandbox_home.py": 6,
