@@ -164,8 +164,8 @@ def _stayed_disabled(page: Page, step: str, name: str) -> None:
 
 
 # Before the click, in one round trip (a frame evaluate: no selector of Playwright's, ADR 0018): how
-# many elements the mark finds, whether the one is disabled,
-# the site's errors already shown; and the flag that tells a new document from the same one.
+# many elements the mark finds, whether the one is disabled, the site's errors already shown; and
+# the flag that tells a new document from the same one.
 _BEFORE_CLICK = dom.script("""(dom, selector) => {
   const els = dom.deepAll(document, selector);
   const one = els.length === 1 ? els[0] : null;
