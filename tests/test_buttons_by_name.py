@@ -45,6 +45,8 @@ CASES = {  # id: (markup, role, name)
                                     "Télécharger le CSA"),
     "one in a shadow root, one outside": (f'<button>Suivant</button>{SHADOW}', "button", "Suivant"),
     "only in a shadow root": (SHADOW, "button", "Suivant"),
+    "in the shadow root of a host hidden from assistive technologies": (
+        SHADOW.replace('<div id="hote">', '<div id="hote" aria-hidden="true">'), "button", "Suivant"),
     "the case differs": ('<button>suivant</button>', "button", "Suivant"),
     "spaces inside": ('<button data-id="a">  Étape\n   suivante </button>', "button", "Étape suivante"),
 }

@@ -238,8 +238,8 @@
   };
   const spaced = (s) => (s || "").replace(/\s+/g, " ").trim(); // Playwright's normalisation: spaces only
   const hiddenFromAll = (el) => {
-    for (let node = el; node && node.nodeType === 1; node = node.parentElement) {
-      if (node.getAttribute("aria-hidden") === "true" || node.hidden) return true;
+    for (let node = el; node; node = node.parentNode || node.host) { // through shadow roots, to their hosts
+      if (node.nodeType === 1 && (node.getAttribute("aria-hidden") === "true" || node.hidden)) return true;
     }
     return false;
   };
