@@ -23,16 +23,21 @@ OWNER = "https://histovec.interieur.gouv.fr/histovec/proprietaire"
 CARDS = "Sélectionner le type de votre plaque d'immatriculation :"
 
 
+def describe_vehicle(body) -> None:
+    """The author picks the plate's card and types the holder and the certificate of the recorded vehicle."""
+    body.locator("label", has_text="Immatriculation depuis 2009").click()  # a card: its input is 0×0
+    for name, value in (("Nom de naissance", "Lefèvre"), ("Prénom(s)", "Camille, Louise"),
+                        ("Numéro d'immatriculation", "DB-732-MN"), ("Numéro de formule", "2020DB73205")):
+        body.get_by_role("textbox", name=re.compile("^" + re.escape(name))).fill(value)
+
+
 @pytest.mark.headed
 def test_a_recording_on_histovec_gives_a_typed_flow_that_replays(browser_type, sandbox, library, page, tmp_path, home):  # noqa: F811
     out = tmp_path / "non-gage.yaml"
     rec = Recording(browser_type, sandbox, OWNER, out, home, "--title", "Non-gage (enregistré)")
     body = rec.body
     rec.at("Rassurez vos acheteurs potentiels")
-    body.locator("label", has_text="Immatriculation depuis 2009").click()  # a card: its input is 0×0
-    for name, value in (("Nom de naissance", "Lefèvre"), ("Prénom(s)", "Camille, Louise"),
-                        ("Numéro d'immatriculation", "DB-732-MN"), ("Numéro de formule", "2020DB73205")):
-        body.get_by_role("textbox", name=re.compile("^" + re.escape(name))).fill(value)
+    describe_vehicle(body)
     body.get_by_role("button", name="Rechercher").click()
     rec.at("Rapport de votre véhicule")  # pushState: the same document
     expect(body.locator(".loader-container")).to_have_count(0, timeout=10_000)
@@ -99,10 +104,7 @@ def test_a_page_whose_timers_do_not_run_still_gets_its_route_before_what_is_done
     rec = Recording(browser_type, sandbox, OWNER, out, home, "--title", "Non-gage (minuteries arrêtées)")
     body = rec.body
     rec.at("Rassurez vos acheteurs potentiels")
-    body.locator("label", has_text="Immatriculation depuis 2009").click()
-    for name, value in (("Nom de naissance", "Lefèvre"), ("Prénom(s)", "Camille, Louise"),
-                        ("Numéro d'immatriculation", "DB-732-MN"), ("Numéro de formule", "2020DB73205")):
-        body.get_by_role("textbox", name=re.compile("^" + re.escape(name))).fill(value)
+    describe_vehicle(body)
     rec.page.evaluate("() => { const last = setTimeout(() => {}, 0); for (let id = 0; id <= last; id++) clearInterval(id); }")
     body.get_by_role("button", name="Rechercher").click()
     rec.at("Rapport de votre véhicule")

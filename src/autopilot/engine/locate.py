@@ -174,8 +174,8 @@ class Probe:
         if answer is not None and answer[1] is not None:
             return answer
         candidates = self.candidates(frame)
-        by_selector = self._arg(named=False)
-        return _in_frame(frame, page, lambda f: candidates.evaluate_all(_PROBE_ALL, by_selector), empty)
+        arg = self._arg(named=False)
+        return _in_frame(frame, page, lambda f: candidates.evaluate_all(_PROBE_ALL, arg), empty)
 
     def run(self, page: Page, main: list | None = None) -> ProbeResult:
         """Ask every same-origin frame (the main one unless its answer `main` is given)."""

@@ -28,8 +28,8 @@ from autopilot.flows.model import Expect, Until
 # One look, one round trip: the expected page?, still loading?, and its text unchanged across a
 # short pause inside the page (STABLE_MS: a framework still rendering changes it meanwhile); once
 # all say settled, the step's targets are probed in the same round trip (locate.py's PROBE, `els`
-# being what its click's CSS selector matched, if it has one); otherwise it waits POLL_MS in the page before answering,
-# so that looking again costs one round trip, not two.
+# being what its click's CSS selector matched, if it has one); otherwise it waits POLL_MS in the
+# page before answering, so that looking again costs one round trip, not two.
 STABLE_MS = 10
 _LOOK = """async (dom, els, [check, expected, pause, probe]) => {
   const first = dom.pageText(document);
