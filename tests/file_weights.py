@@ -70,6 +70,7 @@ SECONDS = {
     "test_sandbox_dsfr.py": 6,
     "test_parser.py": 6,
     "test_crash.py": 6,
+    "test_keyring_backend.py": 3,
     "test_printer.py": 5,
     "test_browser_locale.py": 5,
     "test_sandbox_immatriculation.py": 5,
