@@ -3,7 +3,7 @@
 Each run is a fresh process (`python -m bench.startup autopilot|raw …`), launched alternately:
 
 - autopilot: as `autopilot run`, Playwright's driver started while autopilot's modules are imported
-  in a thread (cli/head_start.py), then the library, the citizen's data, autopilot's own browser
+  and the flows loaded in a thread (cli/head_start.py), then the citizen's data, autopilot's own browser
   `launch`, a context, then `Session.run` until the first `decide` of a scripted approver — the
   login page opened, checked and filled, waiting for the mediator;
 - raw: Playwright imported, the same browser launched with the same flags, a context, the
@@ -65,17 +65,22 @@ def _autopilot(port: int, account: dict[str, str], finish: bool) -> None:
     from autopilot.cli.head_start import head_start  # as `autopilot run`: cli/__init__.py's dispatch
 
     phases.mark("imports")
-    # the driver started while `autopilot run`'s module is imported in a thread (cli/head_start.py)
-    with head_start("autopilot.cli.run_command") as (playwright, _):
+
+    def flows():
+        from autopilot.flows import Library
+
+        return Library.load()
+
+    # the driver started while `autopilot run`'s module is imported and the flows loaded in a thread
+    # (cli/head_start.py)
+    with head_start("autopilot.cli.run_command", flows) as (playwright, _, library):
         phases.mark("Playwright driver")
         from autopilot.engine.approver import Decision, ScriptedApprover
         from autopilot.engine.browser import BrowserSettings, launch
         from autopilot.engine.origins import Origins
         from autopilot.engine.session import Session
-        from autopilot.flows import Library
         from bench.citizen import CONTEXT, FLOW_ID, values_for
 
-        library = Library.load()
         flow = library.find(FLOW_ID).flow
         values = values_for(flow)
         phases.mark("flows and data")

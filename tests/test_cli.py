@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -75,6 +76,23 @@ def test_a_malformed_flow_file_names_file_line_and_step(tmp_path):
     done = autopilot("flows", "check", str(bad))
     assert done.returncode == 3
     line = next(n for n, text in enumerate(bad.read_text().splitlines(), 1) if "lable" in text)
+    assert f"pre-demande.yaml:{line}: étape 2 « État civil » : « fill », élément 10 : action inconnue" in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize("command", [("run", "passeport-pre-demande", "--data", "usager.yaml", "--sandbox",
+                                      "--headless", "--approve-all"), ("console", "--sandbox")])
+def test_a_broken_library_stops_the_commands_that_load_it_during_the_head_start(tmp_path, command):
+    """run, demo and the console load the flows in the head start's thread (cli/head_start.py): a broken
+    flow is still said as the library says it, after the driver's start, and nothing opens."""
+    flows = tmp_path / "flows"
+    shutil.copytree(ROOT / "flows", flows)
+    bad = flows / "passeport/pre-demande.yaml"
+    bad.write_text(bad.read_text(encoding="utf-8").replace('{label: "Taille", value:', '{lable: "Taille", value:'),
+                   encoding="utf-8")
+    done = autopilot(*command, env={"AUTOPILOT_FLOWS": str(flows), "AUTOPILOT_BROWSER": "/aucun/navigateur"})
+    assert done.returncode == 3, done.stderr
+    line = next(n for n, text in enumerate(bad.read_text(encoding="utf-8").splitlines(), 1) if "lable" in text)
     assert f"pre-demande.yaml:{line}: étape 2 « État civil » : « fill », élément 10 : action inconnue" in done.stderr
     assert "Traceback" not in done.stderr
 

@@ -49,19 +49,27 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
         return ExitStatus.INTERNAL
 
 
+def _library(env: Environment):
+    """The flows' library, as the commands that open a browser load it first (in the head start's thread)."""
+    from autopilot.flows import Library
+
+    return Library.load(allowed=env.allowed_sites)
+
+
 def _dispatch(args, env: Environment) -> int:
     if args.command in (None, "console"):
         if args.command is None:  # bare `autopilot`: the console, with its defaults
             args = build_parser().parse_args(["console"])
         from autopilot.cli.head_start import head_start  # Playwright's driver starts while the console imports
 
-        with head_start("autopilot.cli.console_command") as (playwright, console_command):
-            return console_command.console(args, env, playwright=playwright)
+        with head_start("autopilot.cli.console_command", lambda: _library(env)) as (playwright, console_command,
+                                                                                   library):
+            return console_command.console(args, env, playwright=playwright, library=library)
     if args.command in ("run", "demo"):
         from autopilot.cli.head_start import head_start
 
-        with head_start("autopilot.cli.run_command") as (playwright, run_command):
-            return getattr(run_command, args.command)(args, env, playwright=playwright)
+        with head_start("autopilot.cli.run_command", lambda: _library(env)) as (playwright, run_command, library):
+            return getattr(run_command, args.command)(args, env, playwright=playwright, library=library)
     if args.command in ("account", "mediateur"):
         from autopilot.cli import account_command
 

@@ -25,7 +25,7 @@ from autopilot.ui.visit import Attempt
 
 
 def console(args: argparse.Namespace, env: Environment, *, preload: Mapping[str, Any] | None = None,
-            playwright: Playwright | None = None) -> int:
+            playwright: Playwright | None = None, library: Library | None = None) -> int:
     """Open the console and serve démarches until the mediator closes the window.
 
     `preload` puts a citizen's data in the visit, for every démarche that asks for it, and logs
@@ -34,7 +34,7 @@ def console(args: argparse.Namespace, env: Environment, *, preload: Mapping[str,
     sandboxed = args.sandbox or args.sandbox_url is not None
     browsing.check_browser(args.headless, args.remote_debugging_port, sandboxed=sandboxed, approve_all=None, env=env)
     config = env.config
-    library = Library.load(allowed=env.allowed_sites)
+    library = library or Library.load(allowed=env.allowed_sites)  # loaded during the head start
     mediateur = choose_mediateur(args.mediateur, config.mediateurs, sandbox=sandboxed)
     journal = Journal.for_runs(sandbox=sandboxed)
     journal.check_writable()  # a démarche that could not be journalled does not start

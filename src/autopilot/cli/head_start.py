@@ -5,8 +5,9 @@ it spent waiting for Node (bench/RESULTS.md, « Start-up »). autopilot's own im
 models, the engine, the journal) take as long again. Done one after the other, the mediator waits
 for both before the first page; here the command's module is imported in a thread while the main
 thread starts the driver, on the machine's other core. That thread then looks for the keyring, which
-every such command's journal asks for first: keyring finds its backend among the installed packages'
-entry points the first time, a fifth of a second on a loaded machine.
+every such command's journal asks for first: keyring finds its backend the first time (ADR 0019). The
+command's preparation goes in that thread too, between the two: loading the flows' library, which
+every such command does first (60 ms), while the driver is still starting.
 
 Nothing is opened early: no browser is launched and nothing is sent before the command has checked
 its flow, the citizen's data and its options, as it always did. A command that stops on an error
@@ -19,23 +20,26 @@ from __future__ import annotations
 import contextlib
 import importlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import ModuleType
+from typing import Any
 
 from playwright.sync_api import Playwright, sync_playwright
 
 
 @contextlib.contextmanager
-def head_start(module: str) -> Iterator[tuple[Playwright, ModuleType]]:
-    """Playwright's driver, started in this thread, and `module` imported meanwhile in another, which
-    then looks for the keyring; the driver is stopped when the block ends. An import that fails is
-    raised here, after the start."""
-    imported: list[ModuleType] = []
+def head_start(module: str, prepare: Callable[[], Any] | None = None) -> Iterator[tuple[Playwright, ModuleType, Any]]:
+    """Playwright's driver, started in this thread, and meanwhile in another: `module` imported, then
+    `prepare()` called (None: nothing), then the keyring looked for. Yields the driver, the module and
+    what `prepare` returned; the driver is stopped when the block ends. An import or a preparation that
+    fails is raised here, after the start, as the command would have raised it."""
+    done: list[Any] = []
     failure: list[BaseException] = []
 
     def load() -> None:
         try:
-            imported.append(importlib.import_module(module))
+            done.append(importlib.import_module(module))
+            done.append(prepare() if prepare is not None else None)
         except BaseException as error:  # raised again in the main thread, where the command reports it
             failure.append(error)
             return
@@ -48,4 +52,4 @@ def head_start(module: str) -> Iterator[tuple[Playwright, ModuleType]]:
         loader.join()
         if failure:
             raise failure[0]
-        yield playwright, imported[0]
+        yield playwright, done[0], done[1]

@@ -29,9 +29,11 @@ from autopilot.journal import Journal, run_entry
 from autopilot.yaml_source import EmptyDocument, YamlProblem, read_yaml
 
 
-def run(args: argparse.Namespace, env: Environment, *, playwright: Playwright | None = None) -> int:
-    """`autopilot run FLOW` (with `playwright`: the driver already started, cli/head_start.py)."""
-    library = Library.load(allowed=env.allowed_sites)
+def run(args: argparse.Namespace, env: Environment, *, playwright: Playwright | None = None,
+        library: Library | None = None) -> int:
+    """`autopilot run FLOW` (with `playwright` and `library`: the driver started and the flows loaded
+    meanwhile, cli/head_start.py)."""
+    library = library or Library.load(allowed=env.allowed_sites)
     entry = library.find(args.flow)
     if args.data is None:
         raise UsageError(
@@ -51,7 +53,8 @@ def run(args: argparse.Namespace, env: Environment, *, playwright: Playwright | 
                       learn_into=entry.path if args.learn else None, playwright=playwright)
 
 
-def demo(args: argparse.Namespace, env: Environment, *, playwright: Playwright | None = None) -> int:
+def demo(args: argparse.Namespace, env: Environment, *, playwright: Playwright | None = None,
+         library: Library | None = None) -> int:
     """`autopilot demo`: the passport pré-demande for a fictitious citizen, on the embedded sandbox.
 
     With a window, the console opens with the citizen's data already typed; with --approve-all
@@ -59,7 +62,7 @@ def demo(args: argparse.Namespace, env: Environment, *, playwright: Playwright |
     """
     browsing.check_browser(args.headless, args.remote_debugging_port, sandboxed=True, approve_all=args.approve_all,
                            env=env)
-    library = Library.load(allowed=env.allowed_sites)
+    library = library or Library.load(allowed=env.allowed_sites)
     flow = library.find(demo_data.DEMO_FLOW).flow
     data = demo_data.citizen()
     env.examples = demo_data.example_scans(env.config)  # the scanner folder of this process, unless configured
@@ -73,7 +76,7 @@ def demo(args: argparse.Namespace, env: Environment, *, playwright: Playwright |
         from autopilot.cli.console_command import console
 
         args.sandbox, args.sandbox_url = True, None
-        return console(args, env, preload=data, playwright=playwright)
+        return console(args, env, preload=data, playwright=playwright, library=library)
     mediateur = choose_mediateur(args.mediateur, env.config.mediateurs, sandbox=True)
     with browsing.sites(True, None, env, demo_account=True) as sites:
         return _drive(library, flow, values, args, env, sites, mediateur, playwright=playwright)
