@@ -34,7 +34,8 @@ def console(args: argparse.Namespace, env: Environment, *, preload: Mapping[str,
     sandboxed = args.sandbox or args.sandbox_url is not None
     browsing.check_browser(args.headless, args.remote_debugging_port, sandboxed=sandboxed, approve_all=None, env=env)
     config = env.config
-    library = library or Library.load(allowed=env.allowed_sites)  # loaded during the head start
+    if library is None:  # loaded during the head start, unless called directly
+        library = Library.load(allowed=env.allowed_sites)
     mediateur = choose_mediateur(args.mediateur, config.mediateurs, sandbox=sandboxed)
     journal = Journal.for_runs(sandbox=sandboxed)
     journal.check_writable()  # a démarche that could not be journalled does not start

@@ -33,7 +33,8 @@ def run(args: argparse.Namespace, env: Environment, *, playwright: Playwright | 
         library: Library | None = None) -> int:
     """`autopilot run FLOW` (with `playwright` and `library`: the driver started and the flows loaded
     meanwhile, cli/head_start.py)."""
-    library = library or Library.load(allowed=env.allowed_sites)
+    if library is None:  # loaded during the head start, unless called directly
+        library = Library.load(allowed=env.allowed_sites)
     entry = library.find(args.flow)
     if args.data is None:
         raise UsageError(
@@ -62,7 +63,8 @@ def demo(args: argparse.Namespace, env: Environment, *, playwright: Playwright |
     """
     browsing.check_browser(args.headless, args.remote_debugging_port, sandboxed=True, approve_all=args.approve_all,
                            env=env)
-    library = library or Library.load(allowed=env.allowed_sites)
+    if library is None:  # loaded during the head start, unless called directly
+        library = Library.load(allowed=env.allowed_sites)
     flow = library.find(demo_data.DEMO_FLOW).flow
     data = demo_data.citizen()
     env.examples = demo_data.example_scans(env.config)  # the scanner folder of this process, unless configured
