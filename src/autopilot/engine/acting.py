@@ -31,6 +31,11 @@ _CLICK_POINT = dom.script("""(dom, [selector, token, on]) => {
   return el ? dom.clickPoint(el, token, on) : null;
 }""")
 CLICK_MS = 5000  # a visible, enabled control takes a click at once; this only bounds a page that moves
+# The probe's mark after an earlier action of the step: a page that drew the control or its label again
+# (as frameworks do) dropped it, and Playwright waits for it the whole timeout before the answer is
+# computed again. Bounded shorter: a second of a page that moves, then the fresh answer, which checks
+# the state before clicking (a click that did land is not made twice).
+STALE_MARK_MS = 1000
 # Playwright's words when its check clicked and the state stayed: the click was made, the read-back tells
 _DID_NOT_TAKE = "did not change its state"
 
@@ -63,13 +68,14 @@ def _as_probed(frame: Frame, probed: dict, on: bool, fresh: bool) -> bool:
         return False  # a link or button in the label: the page may have moved it under the probe's point
     target = _marked(frame, probed["token"])
     position = {"x": probed["x"], "y": probed["y"]}
+    timeout = CLICK_MS if fresh else STALE_MARK_MS
     try:
         if probed["checkable"]:
             # Playwright reads the state right before clicking: an earlier action that ticked it already
             # (a « tout cocher ») is not undone by a click
-            target.set_checked(on, position=position, timeout=CLICK_MS)
+            target.set_checked(on, position=position, timeout=timeout)
         else:
-            target.click(position=position, timeout=CLICK_MS)  # a tab: clicking the selected one changes nothing
+            target.click(position=position, timeout=timeout)  # a tab: clicking the selected one changes nothing
     except PlaywrightError as error:
         if closed(error):
             raise
