@@ -243,3 +243,74 @@ def test_the_sites_warning_is_told_to_the_mediator_at_the_review(site, page, tmp
     assert result.outcome is Outcome.COMPLETED
     review = next(v for v in approver.seen if v.title == "Recherche")
     assert review.message.endswith(" Le site signale : « Fraîcheur des données : seul le certificat fait foi. »")
+
+
+# A page of the site's own origin embedded in a frame (ADR 0005), whose document arrives after the
+# page: the page shows its heading, its own requests are done, and the frame is still empty. Its
+# document is held by the route until the page's timer asks `/suite` (800 ms), as a slow server
+# would send it.
+FRAMED_PAGE = ('<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Quotient</title></head><body>'
+               '<h1>Calcul du quotient</h1><iframe title="Calcul" src="/cadre"></iframe>'
+               '<script>setTimeout(() => fetch("/suite"), 800)</script></body></html>')
+FRAME_DOCUMENT = ('<!doctype html><html lang="fr"><head><meta charset="utf-8"></head><body>'
+                  '<label for="qf">Quotient familial</label><input id="qf" name="qf"></body></html>')
+FRAMED_FLOW = {
+    "id": "cadre", "title": "Cadre", "category": "Test", "version": 1, "domains": ["vehicule.test"],
+    "inputs": {"quotient": "texte"},
+    "steps": [{"title": "Quotient", "goto": f"{ORIGIN}/quotient", "expect": {"heading": "Calcul du quotient"},
+               "fill": [{"label": "Quotient familial", "value": "{{ quotient }}"}]}],
+}
+
+
+def test_a_frame_of_the_site_still_loading_is_waited_for_before_its_fields_are_looked_for(context, page):
+    held: list[Route] = []
+
+    def serve(route: Route) -> None:
+        path = urlsplit(route.request.url).path
+        html = {"headers": {"content-type": "text/html; charset=utf-8"}, "status": 200}
+        if path == "/cadre":
+            held.append(route)  # answered when the page asks for the rest
+        elif path == "/suite":
+            for late in held:
+                late.fulfill(body=FRAME_DOCUMENT, **html)
+            route.fulfill(status=204)
+        else:
+            route.fulfill(body=FRAMED_PAGE, **html)
+
+    context.route(f"{ORIGIN}/**", serve)
+    result, lines = _run(page, {"quotient": "780"}, approver=ApproveAll(), flow=FRAMED_FLOW)
+
+    assert result.outcome is Outcome.COMPLETED, (result.error, lines)
+    assert page.frame_locator("iframe").get_by_label("Quotient familial").input_value() == "780"
+
+
+def test_a_frame_of_the_site_that_never_arrives_is_a_clear_stop_and_another_sites_is_not_waited_for(context, page):
+    held: list[Route] = []  # never answered: a server that does not send the frame, a widget blocked on the way
+
+    def serve(route: Route) -> None:
+        path = urlsplit(route.request.url).path
+        if path in ("/cadre", "/chat"):
+            held.append(route)
+        elif path == "/suite":
+            route.fulfill(status=204)
+        else:
+            route.fulfill(status=200, headers={"content-type": "text/html; charset=utf-8"}, body=FRAMED_PAGE)
+
+    context.route(f"{ORIGIN}/**", serve)
+    context.route("https://widget.test/**", serve)
+    result, _ = _run(page, {"quotient": "780"}, approver=ApproveAll(), flow=FRAMED_FLOW)
+
+    assert result.outcome is Outcome.FAILED
+    assert result.error.message == ("Étape « Quotient » : la page est toujours en cours de chargement (un cadre de la"
+                                    " page charge encore son contenu) après 6 s ; rien n'y a été lu ni rempli.")
+
+    # the other site's frame never arrives either, but holds no field of the flow: the page is read
+    own = FRAME_DOCUMENT.replace("<body>", "<body><h1>Calcul du quotient</h1>")
+    step = {**FRAMED_FLOW["steps"][0], "goto": f"{ORIGIN}/avec-widget"}
+    page.route(f"{ORIGIN}/avec-widget", lambda route: route.fulfill(
+        status=200, headers={"content-type": "text/html; charset=utf-8"},
+        body=own.replace("</body>", '<iframe title="Widget" src="https://widget.test/chat"></iframe></body>')))
+    result, lines = _run(page, {"quotient": "780"}, approver=ApproveAll(), flow={**FRAMED_FLOW, "steps": [step]})
+
+    assert result.outcome is Outcome.COMPLETED, (result.error, lines)
+    assert page.get_by_label("Quotient familial").input_value() == "780"

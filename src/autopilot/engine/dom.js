@@ -209,8 +209,22 @@
       const flagged = el.getAttribute("aria-busy") === "true";
       if (shown(el) || (flagged && (el === doc.body || el === doc.documentElement))) return flagged ? "aria-busy" : "loader";
     }
-    return "";
+    return framesLoading(doc) ? "frame" : "";
   };
+  // A frame of the page's own origin whose document has not arrived or is still being parsed: its
+  // fields are the engine's to fill (locate.py same_origin_frames), and are not there yet. Another
+  // origin's frame is not waited for (a blocked third-party widget must not hold the page), nor a
+  // lazy one (it loads only once scrolled to).
+  const framesLoading = (doc) => [...doc.querySelectorAll("iframe, frame")].some((frame) => {
+    let inner = null;
+    try { inner = frame.contentDocument; } catch (error) { inner = null; }
+    if (!inner) return false;
+    const src = frame.getAttribute("src");
+    let own = false;
+    try { own = !!src && new URL(src, doc.baseURI).origin === new URL(doc.URL).origin; } catch (error) { own = false; }
+    const arriving = own && inner.URL === "about:blank" && frame.loading !== "lazy";
+    return arriving || inner.readyState === "loading" || framesLoading(inner);
+  });
   const pageText = (doc = document) => (doc.body ? clean(doc.body.innerText) : "");
 
   // Every element matching `selector` in `root` and in the open shadow roots under it, as Playwright's

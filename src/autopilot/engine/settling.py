@@ -116,7 +116,8 @@ def wait_settled(page: Page, origins: Origins, traffic: Traffic, expect: Expect 
                     " Rien n'a été rempli sur cette page.",
                     step=step,
                 )
-            why = ("un indicateur de chargement est toujours affiché" if seen.busy
+            why = ("un cadre de la page charge encore son contenu" if seen.busy == "frame"
+                   else "un indicateur de chargement est toujours affiché" if seen.busy
                    else "le site attend encore des données" if not traffic.quiet else "son contenu change encore")
             raise PageBusy(
                 f"Étape « {step} » : la page est toujours en cours de chargement ({why}) après {bound_s:.0f} s ;"
