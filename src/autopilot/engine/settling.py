@@ -2,10 +2,11 @@
 
 A page is settled when, in one look, nothing shows it is still loading — no `aria-busy="true"`
 region, no visible loader (dom.js `LOADERS`: `.loader`, `.loader-container`, `.loading`, `.spinner`,
-`.fr-spinner`, an indeterminate `[role=progressbar]`…) — no request of the page's own scripts
-(fetch, XHR) is pending, and its text holds still across a short pause inside the page
-(`STABLE_MS`, within the same round trip). HistoVec shows its h1 and « Rien à signaler » under a loading overlay
-before the data arrives: what is read then would be the worst wrong answer.
+`.fr-spinner`, an indeterminate `[role=progressbar]`…), no frame of its own origin still loading
+its document — no request of the page's own scripts (fetch, XHR) is pending, and its text holds
+still across a short pause inside the page (`STABLE_MS`, within the same round trip). HistoVec
+shows its h1 and « Rien à signaler » under a loading overlay before the data arrives: what is read
+then would be the worst wrong answer.
 """
 
 from __future__ import annotations
