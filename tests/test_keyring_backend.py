@@ -97,17 +97,18 @@ def test_another_packages_backend_makes_keyring_compare_them_all(env, tmp_path):
     (site / "mairie_keyring.py").write_text(textwrap.dedent("""
         from keyring.backend import KeyringBackend
 
-        class Keyring(KeyringBackend):
+        class Keyring(KeyringBackend):  # held in the process's memory, ranked above the session's keyring
             priority = 20
+            held = {}
 
             def get_password(self, service, username):
-                return None
+                return self.held.get((service, username))
 
             def set_password(self, service, username, password):
-                raise NotImplementedError
+                self.held[(service, username)] = password
 
             def delete_password(self, service, username):
-                raise NotImplementedError
+                del self.held[(service, username)]
     """), encoding="utf-8")
     dist = site / "mairie_keyring-1.0.dist-info"
     dist.mkdir()
