@@ -216,8 +216,7 @@
   // origin's frame is not waited for (a blocked third-party widget must not hold the page), nor a
   // lazy one (it loads only once scrolled to).
   const framesLoading = (doc) => [...doc.querySelectorAll("iframe, frame")].some((frame) => {
-    let inner = null;
-    try { inner = frame.contentDocument; } catch (error) { inner = null; }
+    const inner = frame.contentDocument; // null for another origin's document
     if (!inner) return false;
     const src = frame.getAttribute("src");
     let own = false;
