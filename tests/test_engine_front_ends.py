@@ -71,10 +71,11 @@ def site(context: BrowserContext) -> str:
     return ORIGIN
 
 
-def _run(page: Page, values: dict, *, approver=None, flow: dict = FLOW, tmp_path: Path | None = None):
+def _run(page: Page, values: dict, *, approver=None, flow: dict = FLOW, tmp_path: Path | None = None,
+         origins: Origins | None = None):
     lines: list[str] = []
     saved = (lambda name: tmp_path / name) if tmp_path is not None else None
-    runner = Runner(page, Flow.model_validate(flow), values, approver or ScriptedApprover(), origins=Origins(),
+    runner = Runner(page, Flow.model_validate(flow), values, approver or ScriptedApprover(), origins=origins or Origins(),
                     report=lines.append, timeouts=FAST, save_file=saved)
     return runner.run(), lines
 
@@ -314,3 +315,113 @@ def test_a_frame_of_the_site_that_never_arrives_is_a_clear_stop_and_another_site
 
     assert result.outcome is Outcome.COMPLETED, (result.error, lines)
     assert page.get_by_label("Quotient familial").input_value() == "780"
+
+
+class SlowData:
+    """A site whose report page asks for its data after it shows (fetch or XHR), and whose server sends
+    that data late: the whole answer after `DELAY_S`, or its headers at once and its body after `DELAY_S`
+    (a slow back end streaming its answer). Served for real on 127.0.0.1, as the sandbox serves a site:
+    https://donnees.test/ at http://donnees.test.localhost:PORT/."""
+
+    DELAY_S = 0.8
+    DATA = "15/06/2021 - DIAC SA"
+    ASK = {
+        "fetch": 'fetch("/donnees").then((r) => r.text()).then(show)',
+        "fetch-late-body": 'fetch("/donnees-corps").then((r) => r.text()).then(show)',
+        "fetch-never": 'fetch("/jamais").then((r) => r.text()).then(show)',
+        "xhr": ('const x = new XMLHttpRequest(); x.open("GET", "/donnees");'
+                ' x.onload = () => show(x.responseText); x.send()'),
+        # a first request given up by opening the XHR again (no event is fired for it), then the real one
+        "xhr-reopened": ('const x = new XMLHttpRequest(); x.open("GET", "/jamais"); x.send();'
+                         ' x.open("GET", "/donnees"); x.onload = () => show(x.responseText); x.send()'),
+    }
+
+    def __init__(self) -> None:
+        import contextlib
+        import http.server
+        import threading
+        import time
+
+        site = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self) -> None:
+                path, _, query = self.path.partition("?")
+                if path == "/rapport":
+                    ask = site.ASK[query]
+                    body = ('<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Rapport</title></head>'
+                            '<body><h1>Rapport de votre véhicule</h1><dl><dt>Gages</dt><dd id="gage">Rien à signaler'
+                            '</dd></dl><script>const show = (text) => { document.getElementById("gage").textContent'
+                            f' = text; }}; {ask};</script></body></html>').encode()
+                    return self._send(body, "text/html; charset=utf-8")
+                if path == "/jamais":
+                    time.sleep(30)  # never answered while the test runs
+                    return None
+                late_body = path == "/donnees-corps"
+                if not late_body:
+                    time.sleep(site.DELAY_S)
+                return self._send(site.DATA.encode(), "text/plain; charset=utf-8", late_body=late_body)
+
+            def _send(self, body: bytes, kind: str, *, late_body: bool = False) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", kind)
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.flush()
+                if late_body:
+                    time.sleep(site.DELAY_S)
+                self.wfile.write(body)
+
+            def handle(self) -> None:
+                with contextlib.suppress(ConnectionError):  # the page went on without this answer
+                    super().handle()
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.origins = Origins(sandbox_port=self.server.server_address[1])
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+    def flow(self, ask: str) -> dict:
+        return {
+            "id": "rapport", "title": "Rapport", "category": "Test", "version": 1, "domains": ["donnees.test"],
+            "inputs": {}, "outputs": {"gage": {"label": "Gages"}},
+            "steps": [{"title": "Rapport", "goto": f"https://donnees.test/rapport?{ask}",
+                       "expect": {"heading": "Rapport de votre véhicule"}, "extract": {"gage": {"after_text": "Gages"}}}],
+        }
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def slow_data():
+    site = SlowData()
+    yield site
+    site.close()
+
+
+# The page shows its heading and a placeholder at once, with no loader, while its own script waits
+# for the data: what is read then would be the worst wrong answer (« Rien à signaler » for a
+# pledged car). The data's request is what shows the page is not done.
+@pytest.mark.parametrize("ask", ["fetch", "xhr", "xhr-reopened", "fetch-late-body"])
+def test_the_data_the_page_asks_for_is_waited_for_before_it_is_read(slow_data, page, ask):
+    result, lines = _run(page, {}, approver=ApproveAll(), flow=slow_data.flow(ask), origins=slow_data.origins)
+
+    assert result.outcome is Outcome.COMPLETED, (result.error, lines)
+    assert result.outputs["gage"] == SlowData.DATA
+
+
+def test_data_that_never_comes_is_a_clear_stop(slow_data, page):
+    result, _ = _run(page, {}, approver=ApproveAll(), flow=slow_data.flow("fetch-never"),
+                     origins=slow_data.origins)
+
+    assert result.outcome is Outcome.FAILED
+    assert result.error.message == ("Étape « Rapport » : la page est toujours en cours de chargement (le site attend"
+                                    " encore des données) après 6 s ; rien n'y a été lu ni rempli.")
+    assert "gage" not in result.outputs

@@ -209,7 +209,14 @@
       const flagged = el.getAttribute("aria-busy") === "true";
       if (shown(el) || (flagged && (el === doc.body || el === doc.documentElement))) return flagged ? "aria-busy" : "loader";
     }
-    return framesLoading(doc) ? "frame" : "";
+    return framesLoading(doc) ? "frame" : requesting(doc) ? "requests" : "";
+  };
+  // The page's own fetch/XHR still pending, as requests.js counts them in each document, in the
+  // page and in the frames of its origin (another origin's are not readable, and not waited for).
+  const requesting = (doc) => {
+    const count = doc.defaultView ? doc.defaultView.__autopilotPendingRequests : 0; // the name requests.js defines
+    if (count > 0) return true;
+    return [...doc.querySelectorAll("iframe, frame")].some((frame) => !!frame.contentDocument && requesting(frame.contentDocument));
   };
   // A frame of the page's own origin whose document has not arrived or is still being parsed: its
   // fields are the engine's to fill (locate.py same_origin_frames), and are not there yet. Another

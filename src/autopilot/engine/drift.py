@@ -26,7 +26,7 @@ from autopilot.engine.rehearsal import UpToTheFirstGate
 from autopilot.engine.repair import Problem, diagnose
 from autopilot.engine.runner import Outcome
 from autopilot.engine.session import Session
-from autopilot.engine.settling import Traffic, wait_settled
+from autopilot.engine.settling import wait_settled, watch_requests
 from autopilot.errors import AutopilotError, SiteUnreachable
 from autopilot.flows.model import Expect, Flow, Step
 
@@ -97,6 +97,7 @@ def visit(page: Page, origins: Origins, flow: Flow, known: dict[str, dict[str, C
           login_page: Expect | None, timeout_s: float = 15.0) -> Verdict:
     """Open each `goto` page of `flow` and look for the targets it always shows; nothing is sent."""
     verdict = Verdict(flow.id)
+    watch_requests(page)
     for step in flow.steps:
         if step.goto is None or step.when:
             continue
@@ -104,7 +105,7 @@ def visit(page: Page, origins: Origins, flow: Flow, known: dict[str, dict[str, C
             open_page(page, origins, step.goto, timeout_s)
             if login_page is not None and shows(page, origins, login_page):
                 continue  # behind the account's login: looked at only by a rehearsal
-            wait_settled(page, origins, Traffic(page), step.expect, step.title, timeout_s)
+            wait_settled(page, origins, step.expect, step.title, timeout_s)
             problems = diagnose(page, _always_shown(step), known.get(step.title, {}))
         except SiteUnreachable as error:
             return Verdict(flow.id, State.UNREACHABLE, step.title, message=error.message, pages=verdict.pages)

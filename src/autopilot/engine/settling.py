@@ -3,19 +3,20 @@
 A page is settled when, in one look, nothing shows it is still loading — no `aria-busy="true"`
 region, no visible loader (dom.js `LOADERS`: `.loader`, `.loader-container`, `.loading`, `.spinner`,
 `.fr-spinner`, an indeterminate `[role=progressbar]`…), no frame of its own origin still loading
-its document — no request of the page's own scripts (fetch, XHR) is pending, and its text holds
-still across a short pause inside the page (`STABLE_MS`, within the same round trip). HistoVec
-shows its h1 and « Rien à signaler » under a loading overlay before the data arrives: what is read
-then would be the worst wrong answer.
+its document, no request of the page's own scripts (fetch, XHR) pending (counted inside the page by
+requests.js) — and its text holds still across a short pause inside the page (`STABLE_MS`, within
+the same round trip). HistoVec shows its h1 and « Rien à signaler » under a loading overlay before
+the data arrives: what is read then would be the worst wrong answer.
 """
 
 from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from importlib import resources
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, Request
+from playwright.sync_api import Page
 
 from autopilot.engine import dom
 from autopilot.engine.failures import closed
@@ -44,28 +45,27 @@ _LOOK = """async (dom, els, [check, expected, pause, probe]) => {
 _LOOK_ALL = dom.script(_LOOK, locate=True)
 _LOOK_PAGE = dom.script(f"(lib, arg) => ({_LOOK})(lib, [], arg)", locate=True)
 
-WATCHED = frozenset({"fetch", "xhr"})  # the page's own scripts asking for data
+# The page's own requests for data (fetch, XHR) are counted inside the page by requests.js, given
+# to each document before its own scripts; dom.js `busy` reads the count ("requests"). Counting them
+# from Playwright's request events made the driver send every request of the page (stylesheets,
+# fonts, images) to Python, and Python build an object for each: a third of the engine's CPU on a
+# DSFR site (bench/RESULTS.md, ADR 0011).
+_REQUESTS = resources.files("autopilot.engine").joinpath("requests.js").read_text(encoding="utf-8")
+_WATCHED_FLAG = "_autopilot_requests_watched"
 
 
-class Traffic:
-    """The page's pending fetch/XHR requests, followed from its events."""
-
-    def __init__(self, page: Page) -> None:
-        self.pending: set[Request] = set()
-        page.on("request", self._started)
-        page.on("requestfinished", self._ended)
-        page.on("requestfailed", self._ended)
-
-    def _started(self, request: Request) -> None:
-        if request.resource_type in WATCHED:
-            self.pending.add(request)
-
-    def _ended(self, request: Request) -> None:
-        self.pending.discard(request)
-
-    @property
-    def quiet(self) -> bool:
-        return not self.pending
+def watch_requests(page: Page) -> None:
+    """Count the page's fetch/XHR from its next document on, and in the one it shows (once per page)."""
+    if getattr(page, _WATCHED_FLAG, False):
+        return
+    page.add_init_script(script=_REQUESTS)
+    if page.url != "about:blank":  # a document already shown (the console's page): counted from now on
+        try:
+            page.evaluate(_REQUESTS)
+        except PlaywrightError as error:
+            if closed(error):
+                raise  # navigating: the next document gets the script
+    setattr(page, _WATCHED_FLAG, True)
 
 
 @dataclass(frozen=True)
@@ -96,16 +96,16 @@ def look(page: Page, origins: Origins, expect: Expect | Until | None, probe: Pro
     return Look(bool(state["shows"]), state["busy"], bool(state["stable"]), state["probe"])
 
 
-def wait_settled(page: Page, origins: Origins, traffic: Traffic, expect: Expect | None, step: str,
-                 bound_s: float, probe: Probe | None = None) -> list | None:
+def wait_settled(page: Page, origins: Origins, expect: Expect | None, step: str, bound_s: float,
+                 probe: Probe | None = None) -> list | None:
     """Wait until the page is the one `expect` describes and settled; PageMismatch or PageBusy past `bound_s`.
 
     With a `probe`, the main frame's answer to it, given by the look that found the page settled
-    (no round trip of its own); the probe is not sent while the page's requests are pending."""
+    (no round trip of its own). The page's requests are counted once `watch_requests` was called on it."""
     deadline = time.monotonic() + bound_s
     while True:
-        seen = look(page, origins, expect, probe if traffic.quiet else None)
-        if seen.shows and not seen.busy and traffic.quiet and seen.stable and (probe is None or seen.probe):
+        seen = look(page, origins, expect, probe)
+        if seen.shows and not seen.busy and seen.stable and (probe is None or seen.probe):
             return seen.probe
         if time.monotonic() > deadline:
             if not seen.shows:
@@ -117,16 +117,16 @@ def wait_settled(page: Page, origins: Origins, traffic: Traffic, expect: Expect 
                     " Rien n'a été rempli sur cette page.",
                     step=step,
                 )
-            why = ("un cadre de la page charge encore son contenu" if seen.busy == "frame"
-                   else "un indicateur de chargement est toujours affiché" if seen.busy
-                   else "le site attend encore des données" if not traffic.quiet else "son contenu change encore")
+            why = {"frame": "un cadre de la page charge encore son contenu",
+                   "requests": "le site attend encore des données",
+                   "": "son contenu change encore"}.get(seen.busy, "un indicateur de chargement est toujours affiché")
             raise PageBusy(
                 f"Étape « {step} » : la page est toujours en cours de chargement ({why}) après {bound_s:.0f} s ;"
                 " rien n'y a été lu ni rempli.",
                 "Attendez que la page soit complète, puis « Reprendre ».",
                 step=step,
             )
-        if not seen.waited or (seen.shows and not seen.busy and seen.stable):  # settled but requests pending
+        if not seen.waited or (seen.shows and not seen.busy and seen.stable):  # no look, or the look did not wait
             page.wait_for_timeout(POLL_MS)
 
 
