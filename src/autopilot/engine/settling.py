@@ -48,8 +48,7 @@ _LOOK_PAGE = dom.script(f"(lib, arg) => ({_LOOK})(lib, [], arg)", locate=True)
 # The page's own requests for data (fetch, XHR) are counted inside the page by requests.js, given
 # to each document before its own scripts; dom.js `busy` reads the count ("requests"). Counting them
 # from Playwright's request events made the driver send every request of the page (stylesheets,
-# fonts, images) to Python, and Python build an object for each: a third of the engine's CPU on a
-# DSFR site (bench/RESULTS.md, ADR 0011).
+# fonts, images) to Python, and Python build an object for each (ADR 0011).
 _REQUESTS = resources.files("autopilot.engine").joinpath("requests.js").read_text(encoding="utf-8")
 _WATCHED_FLAG = "_autopilot_requests_watched"
 
