@@ -109,6 +109,9 @@ def test_the_run_with_stored_credentials_finishes(sandbox, tmp_path):
     assert done.returncode == 0, done.stderr
     [record] = sandbox.received()
     assert record["account"] == IDENTIFIANT and record["data"] == CAMILLE_RECEIVED
+    # the session was closed on the site before the browser was: the next visitor finds none
+    assert "Déconnexion du compte effectuée." in done.stdout
+    assert sandbox.open_sessions() == []
 
 
 def test_a_missing_keyring_entry_says_how_to_store_it(sandbox, tmp_path, autopilot_home):

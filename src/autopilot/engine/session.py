@@ -8,22 +8,36 @@ mid-run (session expired), it is replayed on the spot and the interrupted step r
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Mapping
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 from autopilot.engine.approver import Approver
 from autopilot.engine.origins import Origins
-from autopilot.engine.page_reading import closed, shows
+from autopilot.engine import dom
+from autopilot.engine.page_reading import SHOWS, closed, shows, shows_script_arg
 from autopilot.engine.proposals import Repairer
 from autopilot.engine.runner import Outcome, Runner, RunResult, SecretSource, Timeouts
 from autopilot.errors import AutopilotError, CredentialsError, RunError, SiteUnreachable, Terminated
 from autopilot.flows.library import Library
 from autopilot.flows.model import Flow
+
+# Before logging out: is the page the account's logged-in one (SHOWS), and its logout control the
+# one element so named (dom.js `named`)? Marked then for the click: "marked", "unsure" (Playwright's
+# role selector decides), "absent" (not the logged-in page, or no such control).
+_WAY_OUT = dom.script(f"""(dom, [expected, role, name, mark]) => {{
+  if (!({SHOWS})(dom, expected)) return "absent";
+  const found = dom.named(document, role, name);
+  if (!found) return "unsure";
+  found[0].setAttribute("data-autopilot-target", mark);
+  return "marked";
+}}""")
+_marks = itertools.count(1)
 
 
 class Session:
@@ -89,21 +103,46 @@ class Session:
         return runner.run()
 
     def close(self) -> None:
-        """Log out of every open account: the next visitor finds no session."""
+        """Log out of every open account: the next visitor finds no session.
+
+        The logout is done once the site has answered it: Playwright's click waits for the
+        navigation it starts until the new document is committed (its `noWaitAfter` option, left
+        unset), which is after the site's answer to the logout. The page the site then shows is
+        not waited for: the browser closes next, or the mediator sees it load."""
         for account_id in list(self._open):
             account = next(e.flow for e in self.library.accounts if e.flow.id == account_id)
             try:
-                if account.logout is not None and shows(self.page, self.origins, account.logged_in):
-                    button = self.page.get_by_role("button" if account.logout.button else "link",
-                                                   name=account.logout.button or account.logout.link, exact=True)
-                    if button.count() == 1:
-                        button.click()
-                        self.page.wait_for_load_state("domcontentloaded")
+                if account.logout is not None:
+                    way_out = self._way_out(account)
+                    if way_out is not None:
+                        way_out.click()
                         self.report("Déconnexion du compte effectuée.")
             except PlaywrightError as error:
                 if not closed(error):
                     raise
             self._open.discard(account_id)
+
+    def _way_out(self, account: Flow) -> Locator | None:
+        """The account's logout button or link on the logged-in page, the only one so named; None when
+        the page is not the logged-in one (or shows no such control). Found by dom.js `named` in the
+        same round trip as the page check (ADR 0018); Playwright's role selector when it is not sure."""
+        logout, expect = account.logout, account.logged_in
+        role, name = ("button", logout.button) if logout.button else ("link", logout.link)
+        if expect.url and not self.origins.real_path(self.page.url).startswith(expect.url):
+            return None
+        mark = f"logout-{next(_marks)}"
+        try:
+            found = self.page.evaluate(_WAY_OUT, [shows_script_arg(expect), role, name, mark])
+        except PlaywrightError as error:
+            if closed(error):
+                raise
+            return None  # the page was navigating: not the logged-in page
+        if found == "marked":
+            return self.page.locator(f"[data-autopilot-target='{mark}']")
+        if found == "unsure":
+            control = self.page.get_by_role(role, name=name, exact=True)
+            return control if control.count() == 1 else None
+        return None
 
     def login(self, name: str) -> RunResult | None:
         """Open the session of account `name` unless it is open; None on success."""

@@ -231,6 +231,10 @@ class Sandbox:
         """What the administration received, oldest first (deep copies)."""
         return self._state.received(kind)
 
+    def open_sessions(self) -> list[str]:
+        """The accounts whose session is still open on the sites (a login not logged out)."""
+        return self._state.open_sessions()
+
     def mailbox(self) -> list[dict[str, Any]]:
         """Messages sent to the mandataire mailbox, newest last."""
         return self._state.mailbox()

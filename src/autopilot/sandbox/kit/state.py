@@ -204,6 +204,11 @@ class SandboxState:
         with self._lock:
             self._sessions.pop(sid or "", None)
 
+    def open_sessions(self) -> list[str]:
+        """The accounts of the sessions still live (one per login not logged out), oldest first."""
+        with self._lock:
+            return [s.account for s in self._sessions.values() if s.generation == self.faults.session_generation]
+
     # -- lockout after repeated failures --------------------------------------------------
 
     def is_locked(self, key: str) -> bool:
