@@ -4,6 +4,7 @@ official DSFR stylesheet: tests/assets/front-end.html, served at https://vehicul
 from __future__ import annotations
 
 from pathlib import Path
+from typing import ClassVar
 from urllib.parse import urlsplit
 
 import pytest
@@ -325,7 +326,7 @@ class SlowData:
 
     DELAY_S = 0.8
     DATA = "15/06/2021 - DIAC SA"
-    ASK = {
+    ASK: ClassVar[dict[str, str]] = {  # how the page asks for its data
         "fetch": 'fetch("/donnees").then((r) => r.text()).then(show)',
         "fetch-late-body": 'fetch("/donnees-corps").then((r) => r.text()).then(show)',
         "fetch-never": 'fetch("/jamais").then((r) => r.text()).then(show)',

@@ -17,9 +17,9 @@ from typing import Any
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page
 
+from autopilot.engine import dom
 from autopilot.engine.approver import Approver
 from autopilot.engine.origins import Origins
-from autopilot.engine import dom
 from autopilot.engine.page_reading import SHOWS, closed, shows, shows_script_arg
 from autopilot.engine.proposals import Repairer
 from autopilot.engine.runner import Outcome, Runner, RunResult, SecretSource, Timeouts
