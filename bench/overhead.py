@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import collections
 import contextlib
+import dataclasses
 import time
 from collections.abc import Callable, Iterator
 
@@ -84,21 +85,31 @@ _LOCAL = {"locator", "filter", "nth", "and_", "or_", "frame_locator", "content_f
           "remove_listener", "is_closed", "set_default_timeout", "set_default_navigation_timeout"}
 
 
+@dataclasses.dataclass
+class Calls:
+    """What one run asked of the browser: calls per method (and protocol messages under `PROTOCOL`), and the
+    wall-clock seconds spent in each method's calls."""
+
+    count: collections.Counter = dataclasses.field(default_factory=collections.Counter)
+    seconds: collections.Counter = dataclasses.field(default_factory=collections.Counter)
+
+
 @contextlib.contextmanager
-def _counting_calls() -> Iterator[collections.Counter]:
+def _counting_calls() -> Iterator[Calls]:
     """Count the Page, Frame and Locator methods called, and the protocol messages they send to Playwright's
-    driver under the key `PROTOCOL` (diagnostic, untimed: the wrappers cost time)."""
+    driver under the key `PROTOCOL`, and time each method's calls (diagnostic, apart from the timed runs:
+    the wrappers cost time)."""
     # internal to Playwright: used for this count only, which is skipped if it moves
     from playwright._impl import connection
 
-    counts: collections.Counter = collections.Counter()
+    calls = Calls()
     saved = []
     original = getattr(getattr(connection, "Connection", None), "send_message_to_server", None)
     if original is not None:
 
         def sent(*args, **kwargs):
             if args[2] != "__waitInfo__":  # (connection, object, method, …): log lines, not calls
-                counts[PROTOCOL] += 1
+                calls.count[PROTOCOL] += 1
             return original(*args, **kwargs)
 
         saved.append((connection.Connection, "send_message_to_server", original))
@@ -109,13 +120,17 @@ def _counting_calls() -> Iterator[collections.Counter]:
                 continue
 
             def counted(*args, _member=member, _name=f"{cls.__name__}.{name}", **kwargs):
-                counts[_name] += 1
-                return _member(*args, **kwargs)
+                calls.count[_name] += 1
+                start = time.perf_counter()
+                try:
+                    return _member(*args, **kwargs)
+                finally:
+                    calls.seconds[_name] += time.perf_counter() - start
 
             saved.append((cls, name, member))
             setattr(cls, name, counted)
     try:
-        yield counts
+        yield calls
     finally:
         for cls, name, member in saved:
             setattr(cls, name, member)
@@ -148,7 +163,7 @@ def measure(iterations: int, sandbox: RemoteSandbox, browser: Browser, *, smoke:
         "b": (script, lambda page: run_handwritten(page, sandbox)),
     }
     mismatches: list[str] = []
-    calls: dict[str, collections.Counter] = {}
+    calls: dict[str, Calls] = {}
     failure = None
     try:
         for index, order in enumerate([("a", "b")] * warm_up + interleaved(iterations)):
@@ -208,22 +223,27 @@ def measure(iterations: int, sandbox: RemoteSandbox, browser: Browser, *, smoke:
     if calls:
         section.details += [
             "",
-            ("Calls to the browser in one run (untimed diagnostic): the Page, Frame and Locator methods called,"
-             " and the protocol messages they sent to Playwright's driver, each one round trip (a"
-             " `Locator.evaluate` is three: find the element, evaluate, release it)."),
+            ("Calls to the browser in one run (a diagnostic run apart from the timed ones): the Page, Frame and"
+             " Locator methods called, and the protocol messages they sent to Playwright's driver, each one"
+             " round trip (a `Locator.evaluate` is three: find the element, evaluate, release it); then the"
+             " wall-clock time spent in each method's calls in that one run (indicative: one run, on this"
+             " machine's load), where waiting for the site is counted too."),
             "",
-            "| method | autopilot before (ae304d3) | autopilot | hand-written |",
-            "|---|---|---|---|",
+            "| method | autopilot before (ae304d3) | autopilot | hand-written | autopilot ms | hand-written ms |",
+            "|---|---|---|---|---|---|",
         ]
-        auto, hand, before = calls["autopilot"], calls["hand-written"], collections.Counter(BEFORE)
+        auto, hand, before = calls["autopilot"].count, calls["hand-written"].count, collections.Counter(BEFORE)
+        spent = {side: calls[side].seconds for side in ("autopilot", "hand-written")}
         methods = sorted((set(auto) | set(hand) | set(before)) - {PROTOCOL},
                          key=lambda n: (-auto[n], -hand[n], -before[n], n))
         for name in methods:
-            section.details.append(f"| `{name}` | {before[name]} | {auto[name]} | {hand[name]} |")
+            section.details.append(f"| `{name}` | {before[name]} | {auto[name]} | {hand[name]}"
+                                   f" | {spent['autopilot'][name] * 1000:.0f} | {spent['hand-written'][name] * 1000:.0f} |")
         section.details += [
             (f"| **methods called** | **{sum(before[n] for n in methods)}** | **{sum(auto[n] for n in methods)}**"
-             f" | **{sum(hand[n] for n in methods)}** |"),
-            f"| **{PROTOCOL}** | **{before[PROTOCOL]}** | **{auto[PROTOCOL]}** | **{hand[PROTOCOL]}** |",
+             f" | **{sum(hand[n] for n in methods)}** | **{sum(spent['autopilot'].values()) * 1000:.0f}**"
+             f" | **{sum(spent['hand-written'].values()) * 1000:.0f}** |"),
+            f"| **{PROTOCOL}** | **{before[PROTOCOL]}** | **{auto[PROTOCOL]}** | **{hand[PROTOCOL]}** | | |",
             "",
             (f"Protocol messages, autopilot over hand-written: {auto[PROTOCOL] / hand[PROTOCOL]:.2f}"
              f" (target ≤ {MESSAGES_TARGET}; before: {before[PROTOCOL] / 58:.2f})."),
@@ -234,7 +254,8 @@ def measure(iterations: int, sandbox: RemoteSandbox, browser: Browser, *, smoke:
                                 f"ratio ≤ {MESSAGES_TARGET}", messages <= MESSAGES_TARGET))
     section.data = {
         "autopilot": engine.as_dict(), "handwritten": script.as_dict(), "ratio": value, "failure": failure,
-        "mismatches": mismatches, "calls": {name: dict(c) for name, c in calls.items()},
+        "mismatches": mismatches, "calls": {name: dict(c.count) for name, c in calls.items()},
+        "seconds_in_calls": {name: dict(c.seconds) for name, c in calls.items()},
         "cpu": {"autopilot": work_cpu["a"].as_dict(), "handwritten": work_cpu["b"].as_dict()},
     }
     return section

@@ -59,6 +59,9 @@ def test_both_sides_of_the_overhead_sent_the_same_pre_demande(smoke):
     assert overhead["failure"] is None
     assert overhead["mismatches"] == []
     assert sum(overhead["calls"]["autopilot"].values()) > 0 < sum(overhead["calls"]["hand-written"].values())
+    for side in ("autopilot", "hand-written"):  # the time in each method's calls, for the methods called
+        spent = overhead["seconds_in_calls"][side]
+        assert set(spent) <= set(overhead["calls"][side]) and sum(spent.values()) > 0, side
 
 
 def test_workload_counts_are_positive_and_hold_together(smoke):
