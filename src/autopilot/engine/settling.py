@@ -63,7 +63,8 @@ def watch_requests(page: Page) -> None:
             page.evaluate(_REQUESTS)
         except PlaywrightError as error:
             if closed(error):
-                raise  # navigating: the next document gets the script
+                raise
+            # the document went away meanwhile: the next one gets the script before its own
     setattr(page, _WATCHED_FLAG, True)
 
 
