@@ -332,6 +332,11 @@ class SlowData:
         "fetch-never": 'fetch("/jamais").then((r) => r.text()).then(show)',
         "xhr": ('const x = new XMLHttpRequest(); x.open("GET", "/donnees");'
                 ' x.onload = () => show(x.responseText); x.send()'),
+        # asked when the mediator's click shows the report, by a client-side route (pushState)
+        "button": ('document.querySelector("button").addEventListener("click", () => {'
+                   ' history.pushState({}, "", "/rapport/resultat");'
+                   ' document.querySelector("h1").textContent = "Résultat de la recherche";'
+                   ' fetch("/donnees").then((r) => r.text()).then(show); })'),
         # a first request given up by opening the XHR again (no event is fired for it), then the real one
         "xhr-reopened": ('const x = new XMLHttpRequest(); x.open("GET", "/jamais"); x.send();'
                          ' x.open("GET", "/donnees"); x.onload = () => show(x.responseText); x.send()'),
@@ -353,7 +358,8 @@ class SlowData:
                 if path == "/rapport":
                     ask = site.ASK[query]
                     body = ('<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Rapport</title></head>'
-                            '<body><h1>Rapport de votre véhicule</h1><dl><dt>Gages</dt><dd id="gage">Rien à signaler'
+                            '<body><h1>Rapport de votre véhicule</h1><button type="button">Afficher le rapport</button>'
+                            '<dl><dt>Gages</dt><dd id="gage">Rien à signaler'
                             '</dd></dl><script>const show = (text) => { document.getElementById("gage").textContent'
                             f' = text; }}; {ask};</script></body></html>').encode()
                     return self._send(body, "text/html; charset=utf-8")
@@ -426,3 +432,18 @@ def test_data_that_never_comes_is_a_clear_stop(slow_data, page):
     assert result.error.message == ("Étape « Rapport » : la page est toujours en cours de chargement (le site attend"
                                     " encore des données) après 6 s ; rien n'y a été lu ni rempli.")
     assert "gage" not in result.outputs
+
+
+def test_the_data_asked_for_by_the_page_already_shown_is_waited_for(slow_data, page):
+    # the page was open before the run (the console's page, a démarche started where the mediator is):
+    # its requests are counted from the run's start, not only in the documents that come after
+    page.goto(slow_data.origins.local("https://donnees.test/rapport?button"))
+    steps = [{"title": "Recherche", "expect": {"heading": "Rapport de votre véhicule"},
+              "next": {"button": "Afficher le rapport"}},
+             {"title": "Rapport", "expect": {"heading": "Résultat de la recherche"},
+              "extract": {"gage": {"after_text": "Gages"}}}]
+    result, lines = _run(page, {}, approver=ApproveAll(), flow={**slow_data.flow("button"), "steps": steps},
+                         origins=slow_data.origins)
+
+    assert result.outcome is Outcome.COMPLETED, (result.error, lines)
+    assert result.outputs["gage"] == SlowData.DATA
