@@ -48,7 +48,7 @@ SECONDS = {
     "test_console_histovec.py": 47,
     "test_run_ending.py": 46,
     "test_permis_services.py": 40,
-    "test_engine_front_ends.py": 50,
+    "test_engine_front_ends.py": 85,
     "test_journal.py": 34,
     "test_sandbox_documents.py": 34,
     "test_sandbox_histovec.py": 32,
