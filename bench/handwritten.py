@@ -15,13 +15,15 @@ import re
 from collections.abc import Callable
 from urllib.parse import urlsplit, urlunsplit
 
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
 
 LOGIN_URL = "https://ants.gouv.fr/monespace/se-connecter"
 START_URL = "https://passeport.ants.gouv.fr/demarches-en-ligne/pre-demande-passeport"
 TIMEOUT_MS = 15_000
 TIMBRE = "1234567890123456"
 """The timbre fiscal électronique number (16 digits) typed when the site asks for one."""
+Tick = Callable[[Locator], None]
+"""How the script ticks a radio or checkbox: `forced` (the baseline) or `as_a_person`."""
 
 
 def sandbox_url(real_url: str, port: int) -> str:
@@ -38,15 +40,28 @@ def _heading(page: Page, *names: str) -> str:
     return heading.inner_text().strip()
 
 
-def _motif(page: Page) -> None:
-    # check(force=True): on the official DSFR the label draws the box and takes the pointer (ADR 0010)
-    page.get_by_role("group", name="Motif de la demande").get_by_label("Première demande", exact=True).check(force=True)
+def forced(control: Locator) -> None:
+    """Tick a radio or checkbox with `check(force=True)`: on the official DSFR the label draws the box and
+    takes the pointer (ADR 0010), so the input itself never passes Playwright's checks; forced, they are skipped."""
+    control.check(force=True)
 
 
-def _etat_civil(page: Page) -> None:
+def as_a_person(control: Locator) -> None:
+    """Tick it where a person clicks, its label, with Playwright's checks before the click (the control holds
+    still, nothing covers it), then check that it took: what the engine does (ADR 0015)."""
+    control.page.locator(f"label[for='{control.get_attribute('id')}']").click()
+    if not control.is_checked():
+        raise RuntimeError("the choice did not take")
+
+
+def _motif(page: Page, tick: Tick) -> None:
+    tick(page.get_by_role("group", name="Motif de la demande").get_by_label("Première demande", exact=True))
+
+
+def _etat_civil(page: Page, tick: Tick) -> None:
     page.get_by_label("Nom de naissance").fill("Lefèvre")
     page.get_by_label("Prénom(s)").fill("Camille, Louise")
-    page.get_by_role("group", name="Sexe").get_by_label("Féminin", exact=True).check(force=True)
+    tick(page.get_by_role("group", name="Sexe").get_by_label("Féminin", exact=True))
     page.get_by_label("Date de naissance").fill("14/07/1985")
     page.get_by_label("Pays de naissance").select_option(label="France")
     page.get_by_label("Département de naissance").fill("35")
@@ -56,14 +71,14 @@ def _etat_civil(page: Page) -> None:
     page.get_by_label("Couleur des yeux").select_option(label="Marron")
 
 
-def _adresse(page: Page) -> None:
+def _adresse(page: Page, tick: Tick) -> None:
     page.get_by_label("Numéro et libellé de la voie").fill("12 rue des Lilas")
     page.get_by_label("Code postal").fill("35000")
     page.get_by_label("Commune", exact=True).fill("Rennes")
     page.get_by_label("Numéro de téléphone portable").fill("0612345678")
 
 
-def _filiation(page: Page) -> None:
+def _filiation(page: Page, tick: Tick) -> None:
     parent1 = page.get_by_role("group", name="Parent 1")
     parent1.get_by_label("Nom de famille").fill("Lefèvre")
     parent1.get_by_label("Prénom(s)").fill("Jean")
@@ -74,19 +89,18 @@ def _filiation(page: Page) -> None:
     parent2.get_by_label("Prénom(s)").fill("Anne")
 
 
-def _timbre(page: Page) -> None:
-    page.get_by_role("group", name="Timbre fiscal").get_by_label(
-        "J'ai déjà un timbre fiscal électronique", exact=True
-    ).check(force=True)
+def _timbre(page: Page, tick: Tick) -> None:
+    tick(page.get_by_role("group", name="Timbre fiscal").get_by_label("J'ai déjà un timbre fiscal électronique",
+                                                                     exact=True))
     page.get_by_label("Numéro du timbre fiscal").fill(TIMBRE)
 
 
-def _recapitulatif(page: Page) -> None:
-    page.get_by_label("Je certifie sur l'honneur l'exactitude des informations fournies").check(force=True)
+def _recapitulatif(page: Page, tick: Tick) -> None:
+    tick(page.get_by_label("Je certifie sur l'honneur l'exactitude des informations fournies"))
 
 
 # heading -> (what to fill, the button that moves on, the headings that may follow)
-PAGES: dict[str, tuple[Callable[[Page], None], str, tuple[str, ...]]] = {
+PAGES: dict[str, tuple[Callable[[Page, Tick], None], str, tuple[str, ...]]] = {
     "Motif de la demande": (_motif, "Suivant", ("État civil",)),
     "État civil": (_etat_civil, "Suivant", ("Adresse",)),
     "Adresse": (_adresse, "Suivant", ("Filiation",)),
@@ -107,14 +121,14 @@ def log_in(page: Page, port: int, account: dict[str, str]) -> None:
     _heading(page, "Mon espace")
 
 
-def pre_demande(page: Page, port: int, account: dict[str, str]) -> str:
+def pre_demande(page: Page, port: int, account: dict[str, str], tick: Tick = forced) -> str:
     """Log in, fill every page of the pré-demande, submit; return the numéro de pré-demande."""
     log_in(page, port, account)
     page.goto(sandbox_url(START_URL, port), wait_until="domcontentloaded")
     shown = _heading(page, "Motif de la demande")
     while shown != DONE:
         fill, button, following = PAGES[shown]
-        fill(page)
+        fill(page, tick)
         page.get_by_role("button", name=button, exact=True).click()
         shown = _heading(page, *following)
     return page.locator("#numero-predemande").inner_text().strip()

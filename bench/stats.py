@@ -50,6 +50,6 @@ def ratio(numerator: Samples, denominator: Samples) -> float:
     return numerator.median / denominator.median
 
 
-def interleaved(count: int) -> list[tuple[str, str]]:
-    """The order of each pair of runs: AB, BA, AB… so that drift in the machine's load hits both sides."""
-    return [("a", "b") if index % 2 == 0 else ("b", "a") for index in range(count)]
+def interleaved(count: int, sides: tuple[str, ...] = ("a", "b")) -> list[tuple[str, ...]]:
+    """The order of each round of runs: AB, BA, AB… (ABC, CBA…) so that drift in the machine's load hits every side."""
+    return [sides if index % 2 == 0 else sides[::-1] for index in range(count)]

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-MEASUREMENTS = ("Engine overhead", "Protocol messages", "Whole process, wall", "Whole process, CPU", "Start-up",
+MEASUREMENTS = ("Engine overhead", "The same, against the script ticking its choices as a person", "Protocol messages", "Whole process, wall", "Whole process, CPU", "Start-up",
                 "Flow validation", "Workload `passeport-pre-demande`", "Peak RSS",
                 "Console: consent click → first step ready, no login",
                 "Console: consent click → first step ready, with the login", "Console: « Arrêter la démarche »")
