@@ -9,7 +9,7 @@ every such command's journal asks for first: keyring finds its backend the first
 command's preparation goes in that thread too, between the two: loading the flows' library, which
 every such command does first (60 ms), while the driver is still starting.
 
-The cyclic garbage collector is paused meanwhile: importing builds hundreds of thousands of objects
+The cyclic garbage collector is paused meanwhile: importing builds about a hundred thousand objects
 (pydantic's validators, the flows' models), and the collector went through them again and again, a
 tenth of the start-up's CPU (ADR 0019). What was built is then set apart (`gc.freeze`), as it lives as
 long as the process, and the collector resumes for the run.
