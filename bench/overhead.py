@@ -274,6 +274,7 @@ def measure(iterations: int, sandbox: RemoteSandbox, browser: Browser, *, smoke:
         "handwritten_as_a_person": careful.as_dict(), "ratio_same_guarantee": same_guarantee,
         "mismatches": mismatches, "calls": {name: dict(c.count) for name, c in calls.items()},
         "seconds_in_calls": {name: dict(c.seconds) for name, c in calls.items()},
-        "cpu": {"autopilot": work_cpu["a"].as_dict(), "handwritten": work_cpu["b"].as_dict()},
+        "cpu": {"autopilot": work_cpu["a"].as_dict(), "handwritten": work_cpu["b"].as_dict(),
+                "handwritten_as_a_person": work_cpu["c"].as_dict()},
     }
     return section
