@@ -6,19 +6,24 @@ engine clicks where a person would (dom.js `clickPoint`: the control itself when
 under the pointer, else a plain point of its visible label); the state is read back with the
 step's fields: a choice that did not take shows as a difference, and stops an unattended run.
 
-The step's probe already computed that answer when it found the targets (locate.py `PROBE`), so
-a choice usually costs one message, the click (ADR 0015). An earlier action of the step may have
-changed the page since: the answer is used only when it cannot be stale in a way that matters,
-else it is computed again (one more message), as it is when the click cannot be made where the
-probe said.
+A radio or checkbox of the page's own document is clicked under the engine's guard (ADR 0020):
+the script that finds where to click also arms it, and the click that follows is Playwright's
+without its waits (the control holding still for two animation frames, a hit test in a script of
+its own); the guard judges the press where it lands, as the page receives it, and stops it unless
+it is on the choice and the choice is not yet so. The first action of a group has its point and its
+guard from the step's probe (locate.py `PROBE`): one message, the click. A press the guard stopped
+(something came over the choice) is made again with Playwright's checks, which wait for the choice
+to be clear. A tab, or a choice in a frame, is clicked with Playwright's checks from the start.
 """
 
 from __future__ import annotations
 
 import itertools
+import time
 
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Frame, Locator
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from autopilot.engine import dom
 from autopilot.engine.failures import closed
@@ -26,16 +31,18 @@ from autopilot.errors import RunError
 
 _tokens = itertools.count(1)
 # by the mark's selector in a frame evaluate: one round trip (a Locator.evaluate is three)
-_CLICK_POINT = dom.script("""(dom, [selector, token, on]) => {
+_CLICK_POINT = dom.script("""(dom, [selector, token, on, arm]) => {
   const el = document.querySelector(selector);
-  return el ? dom.clickPoint(el, token, on) : null;
+  return el ? dom.clickPoint(el, token, on, arm) : null;
 }""")
+_WAS_STOPPED = dom.script("(dom, token) => dom.wasStopped(window, token)")
 CLICK_MS = 5000  # a visible, enabled control takes a click at once; this only bounds a page that moves
-# The probe's mark after an earlier action of the step: a page that drew the control or its label again
-# (as frameworks do) dropped it, and Playwright waits for it the whole timeout before the answer is
-# computed again. Bounded shorter: a second of a page that moves, then the fresh answer, which checks
-# the state before clicking (a click that did land is not made twice).
-STALE_MARK_MS = 1000
+# A guarded click follows its point by one round trip: its mark is there, unless the page drew the
+# control or its label again meanwhile (as frameworks do); then the click is made with Playwright's
+# checks from a fresh point, after at most this.
+GUARDED_CLICK_MS = 1000
+# The probe's guard lasts dom.js ARM_MS (2 s) without a press; its point is used within half of that.
+PROBED_FOR_S = 1.0
 # Playwright's words when its check clicked and the state stayed: the click was made, the read-back tells
 _DID_NOT_TAKE = "did not change its state"
 
@@ -45,44 +52,79 @@ def set_choice(frame: Frame, control: str, on: bool, name: str, step: str, probe
     """Make the control `frame` marks with the selector `control` (radio, checkbox, toggle, tab, ARIA radio)
     on or off by clicking it as a person would; `probed` is the probe's answer for it, `fresh` when nothing
     was done on the page since."""
-    if probed is not None and _as_probed(frame, probed, on, fresh):
-        return
+    point = None
+    if frame.parent_frame is None:
+        if fresh and probed is not None and _recent(probed):
+            point = probed  # the probe's: already so, or armed
+        else:
+            point = _point(frame, control, on, name, step, arm=True)  # one round trip: already so, or armed
+        if point.get("done"):
+            return
+        if point["armed"]:
+            outcome = _guarded_click(frame, point, on)
+            if outcome == "done":
+                return
+            if outcome == "gone":
+                point = None
+            # stopped: made again where it was, with Playwright's checks (they wait for the choice to be clear)
+    if point is None:
+        point = _point(frame, control, on, name, step, arm=False)
+        if point.get("done"):
+            return
+    try:
+        _checked_click(frame, point, on)
+    except PlaywrightTimeout:
+        _point(frame, control, on, name, step, arm=False)  # says so when nothing of it can be clicked any more
+        raise
+
+
+def _checked_click(frame: Frame, point: dict, on: bool) -> None:
+    """Click where `point` says with Playwright's checks: the choice holds still and nothing covers it."""
+    target = _marked(frame, point["token"])
+    position = {"x": point["x"], "y": point["y"]}
+    try:
+        if point["checkable"]:
+            # Playwright reads the state right before clicking: one the page set meanwhile is not undone
+            target.set_checked(on, position=position, timeout=CLICK_MS)
+        else:
+            target.click(position=position, timeout=CLICK_MS)  # a tab: clicking the selected one changes nothing
+    except PlaywrightError as error:
+        if closed(error) or _DID_NOT_TAKE not in str(error):
+            raise
+        # clicked, and the page kept its state: the read-back shows it, the click is not made again
+
+
+def _recent(probed: dict) -> bool:
+    """Whether the probe's answer comes with a guard still armed (an answer without a point has none)."""
+    return bool(probed.get("done")) or (bool(probed.get("armed")) and time.monotonic() - probed["at"] < PROBED_FOR_S)
+
+
+def _point(frame: Frame, control: str, on: bool, name: str, step: str, *, arm: bool) -> dict:
+    """dom.js clickPoint for the control, with its token: already so, or where to click (armed if `arm`)."""
     token = f"c{next(_tokens)}"
-    point = frame.evaluate(_CLICK_POINT, [control, token, on])  # one round trip: already so, or where to click
-    if point is not None and point.get("done"):
-        return
+    point = frame.evaluate(_CLICK_POINT, [control, token, on, arm])
     if point is None:
         raise RunError(f"Étape « {step} » : « {name} » ne peut pas être cliqué : ni la case ni son libellé ne sont"
                        " visibles sous le pointeur.", "Vérifiez la page, puis « Reprendre ».", step=step)
-    _marked(frame, token).click(position={"x": point["x"], "y": point["y"]}, timeout=CLICK_MS)
-    # whether it took is read back with the step's other fields (runner: a difference shows, and stops
-    # an unattended run): no extra round trip here
+    return {**point, "token": token}
 
 
-def _as_probed(frame: Frame, probed: dict, on: bool, fresh: bool) -> bool:
-    """Set the choice from the probe's answer in at most one message; False when that answer may be stale
-    (or its click could not be made): the caller computes it again."""
-    if probed.get("done"):
-        return fresh  # already so at the probe; since then an earlier action may have undone it
-    if not (fresh or probed["plain"]):
-        return False  # a link or button in the label: the page may have moved it under the probe's point
-    target = _marked(frame, probed["token"])
-    position = {"x": probed["x"], "y": probed["y"]}
-    timeout = CLICK_MS if fresh else STALE_MARK_MS
+def _guarded_click(frame: Frame, point: dict, on: bool) -> str:
+    """Click where `point` says, under its guard: "done", or "stopped" (the guard stopped the press: something
+    else was there) or "gone" (the marked element is gone), to be made again with Playwright's checks."""
     try:
-        if probed["checkable"]:
-            # Playwright reads the state right before clicking: an earlier action that ticked it already
-            # (a « tout cocher ») is not undone by a click
-            target.set_checked(on, position=position, timeout=timeout)
-        else:
-            target.click(position=position, timeout=timeout)  # a tab: clicking the selected one changes nothing
+        # Playwright reads the state before and after; `force` leaves the hit test to the guard
+        _marked(frame, point["token"]).set_checked(on, position={"x": point["x"], "y": point["y"]}, force=True,
+                                                   timeout=GUARDED_CLICK_MS)
     except PlaywrightError as error:
         if closed(error):
             raise
-        # clicked but the state stayed: as with the other path, the read-back shows it; anything else
-        # (the marked element gone or covered, nothing clicked) is done again from a fresh answer
-        return _DID_NOT_TAKE in str(error)
-    return True
+        if _DID_NOT_TAKE in str(error):
+            # the press was made: stopped by the guard, or taken by the page which kept its state (the
+            # read-back shows it; a person's click is not repeated)
+            return "stopped" if frame.evaluate(_WAS_STOPPED, point["token"]) else "done"
+        return "gone"
+    return "done"
 
 
 def _marked(frame: Frame, token: str) -> Locator:

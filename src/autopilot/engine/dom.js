@@ -97,29 +97,32 @@
   // it, never a link or button inside it (DSFR draws the box on the label, which takes the
   // pointer; a card radio's input is 0×0). Adds <token> to that element's data-autopilot-click
   // (select it with ~=: two choices of a step may share it) and returns {x, y} in it, or null when
-  // nothing a person could click is there; with `plain`: nothing else in that element takes a click
-  // (any point of it, wherever the page moved it since, is the control's), and `checkable`: the
-  // control has a checked state the browser library reads itself (a radio or checkbox, an ARIA
-  // radio, checkbox or switch — not a tab), so it can leave it alone when it is already so.
+  // nothing a person could click is there; `checkable`: the control has a checked state the
+  // browser library reads itself (a radio or checkbox, an ARIA radio, checkbox or switch — not a
+  // tab). With `arm`, a checkable control's click is also guarded (`guardNextPress`, ADR 0020):
+  // `armed` says so.
   const INTERACTIVE = "a, button, [role=button], input, select, textarea";
   const CHECKABLE = "input[type=radio], input[type=checkbox], [role=radio], [role=checkbox], [role=switch]";
+  const hitAt = (el, x, y) => el.ownerDocument.elementFromPoint(x, y);
   const hitsSelf = (el, x, y, accept) => {
     const box = el.getBoundingClientRect();
-    const hit = el.ownerDocument.elementFromPoint(box.left + x, box.top + y);
+    const hit = hitAt(el, box.left + x, box.top + y);
     return hit !== null && accept(hit);
   };
-  const clickPoint = (control, token, wanted = true) => {
+  const clickPoint = (control, token, wanted = true, arm = false) => {
     if (isOn(control) === wanted) return { done: true };
-    const mark = (el, x, y) => {
+    const mark = (el, x, y, accept) => {
       const tokens = (el.getAttribute("data-autopilot-click") || "").split(" ").filter(Boolean);
       if (!tokens.includes(token)) el.setAttribute("data-autopilot-click", [...tokens, token].join(" "));
-      const plain = [...el.querySelectorAll(INTERACTIVE)].every((inner) => inner === control);
-      return { x, y, plain, checkable: control.matches(CHECKABLE) };
+      const checkable = control.matches(CHECKABLE);
+      if (arm && checkable) guardNextPress(el, accept, control, wanted, token);
+      return { x, y, checkable, armed: arm && checkable };
     };
     control.scrollIntoView({ block: "center", inline: "nearest" });
     const box = control.getBoundingClientRect();
-    if (shown(control) && hitsSelf(control, box.width / 2, box.height / 2, (hit) => hit === control || control.contains(hit))) {
-      return mark(control, box.width / 2, box.height / 2);
+    const onControl = (hit) => hit === control || control.contains(hit);
+    if (shown(control) && hitsSelf(control, box.width / 2, box.height / 2, onControl)) {
+      return mark(control, box.width / 2, box.height / 2, onControl);
     }
     for (const label of control.labels || []) {
       if (!shown(label)) continue;
@@ -132,11 +135,56 @@
         return !(active && label.contains(active));
       };
       for (const [x, y] of points) {
-        if (x > 0 && y > 0 && x < area.width && y < area.height && hitsSelf(label, x, y, plain)) return mark(label, x, y);
+        if (x > 0 && y > 0 && x < area.width && y < area.height && hitsSelf(label, x, y, plain)) return mark(label, x, y, plain);
       }
     }
     return null;
   };
+  // The guard of the engine's next click on a choice (ADR 0020). The next trusted press in the
+  // document is judged where it lands, as the browser delivers it: on `el`, at a point `accept`
+  // takes as the choice's, while the choice is not yet as wanted, it goes through; otherwise the
+  // press, its release and its click are stopped before any of the page's own listeners (a choice
+  // already so is left as it is; a press anywhere else is recorded under `token` as stopped:
+  // `wasStopped`). One press, then the guard is gone; after ARM_MS without one, too. Arming
+  // replaces the guard armed before it: one click at a time.
+  const GUARDED = ["pointerdown", "mousedown", "pointerup", "mouseup", "click", "auxclick", "dblclick", "contextmenu"];
+  const ENDS = ["click", "auxclick", "contextmenu"];
+  const ARM_MS = 2000;
+  const guards = (win) => {
+    if (!Object.prototype.hasOwnProperty.call(win, "__autopilotGuard")) {
+      Object.defineProperty(win, "__autopilotGuard", { value: { disarm: null, stopped: [] } });
+    }
+    return win.__autopilotGuard;
+  };
+  const guardNextPress = (el, accept, control, wanted, token) => {
+    const win = el.ownerDocument.defaultView;
+    const slot = guards(win);
+    if (slot.disarm) slot.disarm();
+    let verdict = null;
+    const judge = (event) => {
+      if (!event.isTrusted) return;
+      if (verdict === null) {
+        const hit = hitAt(el, event.clientX, event.clientY);
+        verdict = isOn(control) === wanted ? "already" : hit !== null && accept(hit) ? "through" : "stopped";
+        if (verdict === "stopped") slot.stopped.push(token);
+      }
+      if (verdict !== "through") {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+      }
+      if (ENDS.includes(event.type)) disarm();
+    };
+    const timer = win.setTimeout(() => disarm(), ARM_MS);
+    const disarm = () => {
+      GUARDED.forEach((type) => win.removeEventListener(type, judge, true));
+      win.clearTimeout(timer);
+      if (slot.disarm === disarm) slot.disarm = null;
+    };
+    GUARDED.forEach((type) => win.addEventListener(type, judge, true));
+    slot.disarm = disarm;
+  };
+  // Whether the guard stopped the press of the click `token` (the press landed elsewhere).
+  const wasStopped = (win, token) => guards(win).stopped.includes(token);
   // Whether a choice is on: a ticked radio or checkbox, a selected tab, a checked ARIA radio.
   const isOn = (control) => {
     if (control.matches("input")) return control.checked;
@@ -311,6 +359,6 @@
 
   return Object.freeze({
     clean, norm, inPanel, shown, choiceShown, ownText, fieldLabels, groupLabels, clickPoint, isOn, readBack,
-    siteErrors, siteNotices, busy, pageText, highlight, LOADERS, deepAll, named,
+    siteErrors, siteNotices, busy, pageText, highlight, LOADERS, deepAll, named, wasStopped,
   });
 })()

@@ -14,6 +14,7 @@ autopilot does not fill them (ADR 0005).
 from __future__ import annotations
 
 import itertools
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
@@ -70,7 +71,7 @@ class FieldTarget:
     within: str | None = None
     option: str | None = None  # for choose: the option text to pick
     css: str | None = None  # a recorded fallback for a field with no label; `text` then only names it
-    on: bool | None = None  # a choice the step ticks (True) or unticks: the probe also says where to click it
+    on: bool | None = None  # a choice the step ticks (True) or unticks: the probe may say where to click it
 
     @property
     def label(self) -> str:
@@ -96,27 +97,26 @@ class Found:
     input_type: str = ""  # "text", "password", "select"…: known without another round trip
     options: tuple[str, ...] = ()  # a select's or radio group's option texts, as shown
     option_selector: str = ""  # the mark that finds a radio-like choice's option in `frame`
-    click: dict | None = None  # the probe's dom.clickPoint for a choice to set, with its token (acting.py)
+    click: dict | None = None  # the probe's dom.clickPoint for the first choice, with its token and when (acting.py)
 
 
-# A step's targets in one round trip per frame: its fields located and marked (locate.js), each
-# radio-like choice or checkbox it sets (`on`) with where a person clicks it (dom.clickPoint, marked
-# <token>-<index>-click: acting.py then sends only the click), and the elements matching its one
-# click filtered and marked: the button or link `click` names, found by dom.named, or (when that is
-# not sure, or the click is a CSS selector) `els`, what Playwright's selector matched. A click count
-# of null asks for the second way (ADR 0018).
-PROBE = """(dom, els, [specs, token, clickToken, click]) => {
+# A step's targets in one round trip per frame: its fields located and marked (locate.js), and the
+# elements matching its one click filtered and marked: the button or link `click` names, found by
+# dom.named, or (when that is not sure, or the click is a CSS selector) `els`, what Playwright's
+# selector matched. A click count of null asks for the second way (ADR 0018). With `arm`, when the
+# step's first action is a radio-like choice or checkbox (`on`) of the page's own document and every
+# field is there once, it also gets where a person clicks it, guarded (dom.clickPoint, marked
+# <token>-0-click): acting.py then sends only the click (ADR 0020).
+PROBE = """(dom, els, [specs, token, clickToken, click, arm]) => {
   const fields = specs.length ? dom.locate([specs, token]) : [];
-  fields.forEach((field, index) => {
-    const spec = specs[index];
-    if (typeof spec.on !== "boolean" || field.count !== 1 || field.select) return;
-    if (spec.kind === "choose" && field.optionCount !== 1) return;
-    const mark = `${token}-${index}${spec.kind === "choose" ? "-option" : ""}`;
-    const marked = document.querySelectorAll(`[data-autopilot-target='${mark}']`);
-    const click = `${token}-${index}-click`;
-    const answer = marked.length === 1 ? dom.clickPoint(marked[0], click, spec.on) : null;
-    if (answer) field.click = { ...answer, token: click };
-  });
+  const first = specs[0];
+  const once = (field, spec) => field.count === 1 && (spec.kind !== "choose" || field.optionCount === 1);
+  if (arm && window.top === window && first && typeof first.on === "boolean" && !fields[0].select
+      && fields.every((field, index) => once(field, specs[index]))) {
+    const marked = document.querySelectorAll(`[data-autopilot-target='${token}-0${first.kind === "choose" ? "-option" : ""}']`);
+    const answer = marked.length === 1 ? dom.clickPoint(marked[0], `${token}-0-click`, first.on, true) : null;
+    if (answer) fields[0].click = { ...answer, token: `${token}-0-click` };
+  }
   const matched = click ? dom.named(document, click.role, click.name) : els;
   if (matched === null) return [fields, null];
   const mine = matched.filter((el) => !dom.inPanel(el) && dom.shown(el));
@@ -136,9 +136,10 @@ class Probe:
     that is not sure (or the click is a CSS selector) does Playwright's selector decide, in a second
     round trip: its first use in a document costs the page a script of its own (ADR 0018)."""
 
-    def __init__(self, targets: list[FieldTarget], click: Click | None = None) -> None:
+    def __init__(self, targets: list[FieldTarget], click: Click | None = None, *, arm: bool = False) -> None:
         self.targets = targets
         self.click = click
+        self.arm = arm  # the first action follows at once: its choice, if one, gets a guarded point (PROBE)
         self.token = f"t{next(_tokens)}"
         self.click_token = f"t{next(_tokens)}"
 
@@ -159,7 +160,7 @@ class Probe:
         if named and self.click is not None:
             click = {"role": "button", "name": self.click.button} if self.click.button else {
                 "role": "link", "name": self.click.link}
-        return [specs, self.token, self.click_token, click]
+        return [specs, self.token, self.click_token, click, self.arm]
 
     def candidates(self, frame: Frame) -> Locator | None:
         """The elements the click's selector matches in `frame` (filtered in the page), if any click."""
@@ -213,15 +214,22 @@ class ProbeResult:
         return _clicked(self.probe.click, [(f, a[1]) for f, a in self.answers], self.probe.click_token, step)
 
 
-def resolve_fields(page: Page, targets: list[FieldTarget], step: str, *, revealed: bool = False) -> list[Found]:
+def resolve_fields(page: Page, targets: list[FieldTarget], step: str, *, revealed: bool = False,
+                   arm: bool = False) -> list[Found]:
     """Resolve every target at once; raise if any is missing or ambiguous (nothing is touched).
 
     `revealed`: these targets were looked for after the step's earlier actions were done, so
-    the error says that those are filled (ADR 0005).
+    the error says that those are filled (ADR 0005). `arm`: the first of them is acted on at once
+    (PROBE).
     """
     if not targets:
         return []
-    return Probe(targets).run(page).fields(step, revealed=revealed)
+    return Probe(targets, arm=arm).run(page).fields(step, revealed=revealed)
+
+
+def _stamped(click: dict | None) -> dict | None:
+    """The probe's click point with when it came: its guard lasts a bounded time (acting.py)."""
+    return None if click is None else {**click, "at": time.monotonic()}
 
 
 def _found(targets: list[FieldTarget], per_frame: list[tuple[Frame, list]], token: str, step: str,
@@ -265,7 +273,7 @@ def _found(targets: list[FieldTarget], per_frame: list[tuple[Frame, list]], toke
                 option = frame.locator(option_selector)
         found.append(Found(target, locator, option, bool(result.get("select")), frame, selector,
                            result.get("inputType", ""), tuple(result.get("options", ())), option_selector,
-                           result.get("click")))
+                           _stamped(result.get("click"))))
     done = (" Les champs qui le précèdent sur cette page sont remplis ; rien n'a été envoyé." if revealed
             else " Rien n'a été rempli sur cette page.")
     if ambiguous:

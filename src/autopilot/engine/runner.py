@@ -238,10 +238,10 @@ class Runner(PersonSteps):
             if step.manual:
                 self._manual(step, number)
             first, *revealed = self._plan(step, number)
-            probed = self._probe(step, first, revealed).run(self.page)
+            probed = self._probe(step, first, revealed, arm=refill).run(self.page)
         else:  # one round trip for the settled page and all the step's first targets (settling.py)
             first, *revealed = self._plan(step, number)
-            probe = self._probe(step, first, revealed)
+            probe = self._probe(step, first, revealed, arm=refill)
             main = self._wait_for(step.expect, step, probe) if step.expect or step.extract else None
             probed = probe.run(self.page, main)
         found = probed.fields(step.title)
@@ -259,7 +259,7 @@ class Runner(PersonSteps):
             actions.fill(first.planned, found, buttons, self.context, step.title)
         planned, presses = list(first.planned), list(first.presses)
         for group in revealed:  # shown by what was just done: looked for only now (ADR 0005)
-            more = resolve_fields(self.page, [p.target for p in group.planned], step.title, revealed=True)
+            more = resolve_fields(self.page, [p.target for p in group.planned], step.title, revealed=True, arm=refill)
             clicks = [resolve_click(self.page, press.click, step.title) for press in group.presses]
             if refill:
                 actions.fill(group.planned, more, clicks, self.context, step.title)
@@ -362,11 +362,12 @@ class Runner(PersonSteps):
         self._planning = (step, number)  # for a scan the mediator picks meanwhile
         return actions.plan(step.fill, self.context, step.title, lambda action: holds(action.when, self.values))
 
-    def _probe(self, step: Step, first: actions.Group, revealed: list) -> Probe:
+    def _probe(self, step: Step, first: actions.Group, revealed: list, *, arm: bool) -> Probe:
         """The first group's fields and the `next` button, looked for in one round trip per frame (a CSS
-        `next` apart: a selector the page cannot take must fail as itself, not as a page still loading)."""
+        `next` apart: a selector the page cannot take must fail as itself, not as a page still loading);
+        `arm` when the fields are filled right after (a first choice's click is then prepared)."""
         click = step.next if step.next is not None and not step.next.css else None
-        return Probe([p.target for p in first.planned], click)
+        return Probe([p.target for p in first.planned], click, arm=arm)
 
     def _will_ask(self, step: Step) -> bool:
         """Whether planning the step asks the mediator for a scan (then it waits for the settled page first)."""
