@@ -142,11 +142,11 @@
   };
   // The guard of the engine's next click on a choice (ADR 0020). The next trusted press in the
   // document is judged where it lands, as the browser delivers it: on `el`, at a point `accept`
-  // takes as the choice's, while the choice is not yet as wanted, it goes through; otherwise the
-  // press, its release and its click are stopped before any of the page's own listeners (a choice
-  // already so is left as it is; a press anywhere else is recorded under `token` as stopped:
-  // `wasStopped`). One press, then the guard is gone; after ARM_MS without one, too. Arming
-  // replaces the guard armed before it: one click at a time.
+  // takes as the choice's, while the choice is enabled and not yet as wanted, it goes through.
+  // Otherwise the press, its release and its click are stopped before the page's own listeners
+  // see them: a choice already so is left as it is; a press anywhere else, or on a disabled choice,
+  // is recorded under `token` (`wasStopped`). One press, then the guard is gone; after ARM_MS
+  // without one, too. Arming replaces the guard armed before it: one click at a time.
   const GUARDED = ["pointerdown", "mousedown", "pointerup", "mouseup", "click", "auxclick", "dblclick", "contextmenu"];
   const ENDS = ["click", "auxclick", "contextmenu"];
   const ARM_MS = 2000;
@@ -165,7 +165,8 @@
       if (!event.isTrusted) return;
       if (verdict === null) {
         const hit = hitAt(el, event.clientX, event.clientY);
-        verdict = isOn(control) === wanted ? "already" : hit !== null && accept(hit) ? "through" : "stopped";
+        const disabled = control.matches(":disabled") || control.getAttribute("aria-disabled") === "true";
+        verdict = isOn(control) === wanted ? "already" : !disabled && hit !== null && accept(hit) ? "through" : "stopped";
         if (verdict === "stopped") slot.stopped.push(token);
       }
       if (verdict !== "through") {
@@ -183,7 +184,7 @@
     GUARDED.forEach((type) => win.addEventListener(type, judge, true));
     slot.disarm = disarm;
   };
-  // Whether the guard stopped the press of the click `token` (the press landed elsewhere).
+  // Whether the guard stopped the press of the click `token` (it landed elsewhere, or the choice was disabled).
   const wasStopped = (win, token) => guards(win).stopped.includes(token);
   // Whether a choice is on: a ticked radio or checkbox, a selected tab, a checked ARIA radio.
   const isOn = (control) => {
