@@ -4,7 +4,7 @@ The engine finds where to click a radio or checkbox, then clicks there without P
 between the two, a page's script can put something under the pointer, or change the box. The page
 here (tests/assets/piege.html, on the official DSFR) acts at the mousemove a click sends just before
 its press, the last moment it can: a « Supprimer ma demande » button comes over the label, for
-400 ms or for good; the box gets ticked; or disabled for 400 ms. What the site receives must be
+400 ms or for good; the box gets ticked, or disabled for 400 ms; its label is drawn again. What the site receives must be
 what the citizen gave, and the button never clicked. Each case runs with the checkbox first (its point and guard come with
 the step's probe) and last (from their own round trip, after the other fields).
 """
@@ -109,6 +109,13 @@ def test_a_box_the_page_ticks_just_before_the_press_stays_ticked(page, received,
 @pytest.mark.parametrize("order", ORDERS.values(), ids=ORDERS.keys())
 def test_a_box_disabled_for_a_moment_is_ticked_once_it_is_enabled(page, received, order):
     result, lines = _run(page, "grise", order)
+    assert result.outcome is Outcome.COMPLETED, (result.error, lines)
+    assert received == [{"nom": "Lefèvre", "motif": "premiere", "conditions": True}]
+
+
+@pytest.mark.parametrize("order", ORDERS.values(), ids=ORDERS.keys())
+def test_a_label_drawn_again_under_the_pointer_is_clicked_again(page, received, order):
+    result, lines = _run(page, "redessine", order)
     assert result.outcome is Outcome.COMPLETED, (result.error, lines)
     assert received == [{"nom": "Lefèvre", "motif": "premiere", "conditions": True}]
 

@@ -12,8 +12,8 @@ without its waits (the control holding still for two animation frames, a hit tes
 its own); the guard judges the press where it lands, as the page receives it, and stops it unless
 it is on the choice and the choice is not yet so. The first action of a group has its point and its
 guard from the step's probe (locate.py `PROBE`): one message, the click. A press the guard stopped
-(something came over the choice) is made again with Playwright's checks, which wait for the choice
-to be clear. A tab, or a choice in a frame, is clicked with Playwright's checks from the start.
+(something came over the choice, the page drew it again) is made again with Playwright's checks,
+which wait for the choice to be clear. A tab, or a choice in a frame, is clicked with Playwright's checks from the start.
 """
 
 from __future__ import annotations
@@ -64,13 +64,14 @@ def set_choice(frame: Frame, control: str, on: bool, name: str, step: str, probe
             outcome = _guarded_click(frame, point, on)
             if outcome == "done":
                 return
-            if outcome == "gone":
-                point = None
-            # stopped: made again where it was, with Playwright's checks (they wait for the choice to be clear)
+            # made again with Playwright's checks: from a fresh point; when the press was stopped and no
+            # point is clear now, where it was (the checks wait for it to be clear)
+            again = _point(frame, control, on, name, step, arm=False, required=outcome == "gone")
+            point = again or point
     if point is None:
         point = _point(frame, control, on, name, step, arm=False)
-        if point.get("done"):
-            return
+    if point.get("done"):
+        return
     try:
         _checked_click(frame, point, on)
     except PlaywrightTimeout:
@@ -99,14 +100,16 @@ def _recent(probed: dict) -> bool:
     return bool(probed.get("done")) or (bool(probed.get("armed")) and time.monotonic() - probed["at"] < PROBED_FOR_S)
 
 
-def _point(frame: Frame, control: str, on: bool, name: str, step: str, *, arm: bool) -> dict:
-    """dom.js clickPoint for the control, with its token: already so, or where to click (armed if `arm`)."""
+def _point(frame: Frame, control: str, on: bool, name: str, step: str, *, arm: bool,
+           required: bool = True) -> dict | None:
+    """dom.js clickPoint for the control, with its token: already so, or where to click (armed if `arm`);
+    when no point of it can be clicked, None, or (`required`) the mediator is told."""
     token = f"c{next(_tokens)}"
     point = frame.evaluate(_CLICK_POINT, [control, token, on, arm])
-    if point is None:
+    if point is None and required:
         raise RunError(f"Étape « {step} » : « {name} » ne peut pas être cliqué : ni la case ni son libellé ne sont"
                        " visibles sous le pointeur.", "Vérifiez la page, puis « Reprendre ».", step=step)
-    return {**point, "token": token}
+    return None if point is None else {**point, "token": token}
 
 
 def _guarded_click(frame: Frame, point: dict, on: bool) -> str:

@@ -110,6 +110,7 @@
     return hit !== null && accept(hit);
   };
   const clickPoint = (control, token, wanted = true, arm = false) => {
+    disarm(control.ownerDocument.defaultView); // whatever the next click is, an older guard is not its own
     if (isOn(control) === wanted) return { done: true };
     const mark = (el, x, y, accept) => {
       const tokens = (el.getAttribute("data-autopilot-click") || "").split(" ").filter(Boolean);
@@ -146,7 +147,7 @@
   // Otherwise the press, its release and its click are stopped before the page's own listeners
   // see them: a choice already so is left as it is; a press anywhere else, or on a disabled choice,
   // is recorded under `token` (`wasStopped`). One press, then the guard is gone; after ARM_MS
-  // without one, too. Arming replaces the guard armed before it: one click at a time.
+  // without one, too. One click at a time: `clickPoint` disarms the guard armed before.
   const GUARDED = ["pointerdown", "mousedown", "pointerup", "mouseup", "click", "auxclick", "dblclick", "contextmenu"];
   const ENDS = ["click", "auxclick", "contextmenu"];
   const ARM_MS = 2000;
@@ -159,7 +160,6 @@
   const guardNextPress = (el, accept, control, wanted, token) => {
     const win = el.ownerDocument.defaultView;
     const slot = guards(win);
-    if (slot.disarm) slot.disarm();
     let verdict = null;
     const judge = (event) => {
       if (!event.isTrusted) return;
@@ -173,19 +173,27 @@
         event.preventDefault();
         event.stopImmediatePropagation();
       }
-      if (ENDS.includes(event.type)) disarm();
+      if (ENDS.includes(event.type)) end();
     };
-    const timer = win.setTimeout(() => disarm(), ARM_MS);
-    const disarm = () => {
+    const timer = win.setTimeout(() => end(), ARM_MS);
+    const end = () => {
       GUARDED.forEach((type) => win.removeEventListener(type, judge, true));
       win.clearTimeout(timer);
-      if (slot.disarm === disarm) slot.disarm = null;
+      if (slot.disarm === end) slot.disarm = null;
     };
     GUARDED.forEach((type) => win.addEventListener(type, judge, true));
-    slot.disarm = disarm;
+    slot.disarm = end;
   };
-  // Whether the guard stopped the press of the click `token` (it landed elsewhere, or the choice was disabled).
-  const wasStopped = (win, token) => guards(win).stopped.includes(token);
+  const disarm = (win) => {
+    const slot = guards(win);
+    if (slot.disarm) slot.disarm();
+  };
+  // Whether the guard stopped the press of the click `token` (it landed elsewhere, or the choice was
+  // disabled); the guard is gone after (a click made again has Playwright's checks, not an old guard).
+  const wasStopped = (win, token) => {
+    disarm(win);
+    return guards(win).stopped.includes(token);
+  };
   // Whether a choice is on: a ticked radio or checkbox, a selected tab, a checked ARIA radio.
   const isOn = (control) => {
     if (control.matches("input")) return control.checked;
