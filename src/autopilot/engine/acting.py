@@ -105,7 +105,7 @@ def _point(frame: Frame, control: str, on: bool, name: str, step: str, *, arm: b
     """dom.js clickPoint for the control, with its token: already so, or where to click (armed if `arm`);
     when no point of it can be clicked, None, or (`required`) the mediator is told."""
     token = f"c{next(_tokens)}"
-    point = frame.evaluate(_CLICK_POINT, [control, token, on, arm])
+    point = dom.run(frame, _CLICK_POINT, [control, token, on, arm])
     if point is None and required:
         raise RunError(f"Étape « {step} » : « {name} » ne peut pas être cliqué : ni la case ni son libellé ne sont"
                        " visibles sous le pointeur.", "Vérifiez la page, puis « Reprendre ».", step=step)
@@ -125,7 +125,7 @@ def _guarded_click(frame: Frame, point: dict, on: bool) -> str:
         if _DID_NOT_TAKE in str(error):
             # the press was made: stopped by the guard, or taken by the page which kept its state (the
             # read-back shows it; a person's click is not repeated)
-            return "stopped" if frame.evaluate(_WAS_STOPPED, point["token"]) else "done"
+            return "stopped" if dom.run(frame, _WAS_STOPPED, point["token"]) else "done"
         return "gone"
     return "done"
 

@@ -26,7 +26,7 @@ from autopilot.engine.rehearsal import UpToTheFirstGate
 from autopilot.engine.repair import Problem, diagnose
 from autopilot.engine.runner import Outcome
 from autopilot.engine.session import Session
-from autopilot.engine.settling import wait_settled, watch_requests
+from autopilot.engine.settling import prepare_page, wait_settled
 from autopilot.errors import AutopilotError, SiteUnreachable
 from autopilot.flows.model import Expect, Flow, Step
 
@@ -97,7 +97,7 @@ def visit(page: Page, origins: Origins, flow: Flow, known: dict[str, dict[str, C
           login_page: Expect | None, timeout_s: float = 15.0) -> Verdict:
     """Open each `goto` page of `flow` and look for the targets it always shows; nothing is sent."""
     verdict = Verdict(flow.id)
-    watch_requests(page)
+    prepare_page(page)
     for step in flow.steps:
         if step.goto is None or step.when:
             continue

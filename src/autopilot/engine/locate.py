@@ -171,12 +171,12 @@ class Probe:
         going away meanwhile holds nothing."""
         empty = [[_EMPTY for _ in self.targets], 0]
         if answer is None and not self.by_selector:
-            answer = _in_frame(frame, page, lambda f: f.evaluate(_PROBE_FIELDS, self.arg), empty)
+            answer = _in_frame(frame, page, lambda f: dom.run(f, _PROBE_FIELDS, self.arg), empty)
         if answer is not None and answer[1] is not None:
             return answer
         candidates = self.candidates(frame)
         arg = self._arg(named=False)
-        return _in_frame(frame, page, lambda f: candidates.evaluate_all(_PROBE_ALL, arg), empty)
+        return _in_frame(frame, page, lambda f: dom.run_all(candidates, _PROBE_ALL, arg), empty)
 
     def run(self, page: Page, main: list | None = None) -> ProbeResult:
         """Ask every same-origin frame (the main one unless its answer `main` is given)."""

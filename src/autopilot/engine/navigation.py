@@ -58,7 +58,7 @@ def click_once(page: Page, button: Marked, step: str, click_s: float, response_s
     """
     deadline = time.monotonic() + click_s
     while True:  # one round trip per look: still one element? enabled? the errors shown before the click
-        count, disabled, before = button.frame.evaluate(_BEFORE_CLICK, button.selector)
+        count, disabled, before = dom.run(button.frame, _BEFORE_CLICK, button.selector)
         if count != 1:
             raise PageMismatch(
                 f"Étape « {step} » : la page a changé pendant la vérification ; rien n'a été cliqué.",
@@ -76,7 +76,7 @@ def click_once(page: Page, button: Marked, step: str, click_s: float, response_s
     arg = [before, _expected(following), _expected(watch), _expected(landing), WAIT_MS]
     while True:
         try:  # one round trip: waits in the page for the outcome, up to WAIT_MS, then tells what it saw
-            seen = page.evaluate(_AFTER_CLICK, arg)
+            seen = dom.run(page, _AFTER_CLICK, arg)
         except PlaywrightError as error:
             if closed(error):
                 raise

@@ -49,18 +49,18 @@ _REVIEW = dom.script("""(dom, [selectors, main, known]) => {
 
 def site_messages(page: Page) -> tuple[list[str], list[str]]:
     """In one round trip: the site's errors, and its warnings and infos (told to the mediator, never obeyed)."""
-    errors, notices = page.evaluate(_MESSAGES)
+    errors, notices = dom.run(page, _MESSAGES)
     return errors, notices
 
 
 def site_errors(page: Page) -> list[str]:
     """The site's own error messages currently shown, verbatim."""
-    return page.evaluate(_SITE_ERRORS)
+    return dom.run(page, _SITE_ERRORS)
 
 
 def text_after(page: Page, label: str, step: str) -> str:
     """The value printed right after `label` (« Numéro de pré-demande : AB12… »)."""
-    values = [v for v in page.evaluate(_AFTER_TEXT, label) if v]
+    values = [v for v in dom.run(page, _AFTER_TEXT, label) if v]
     if not values:
         raise TargetNotFound(f"Étape « {step} » : le texte « {label} » n'est pas sur la page.", step=step)
     if len(set(values)) > 1:
@@ -102,7 +102,7 @@ def read_for_review(page: Page, frames: list[Frame], frames_and_selectors: list[
         selectors = [frames_and_selectors[i][1] for i in indexes]
         main = frame is page.main_frame
         try:
-            read, messages, missing = frame.evaluate(_REVIEW, [selectors, main, known if main else None])
+            read, messages, missing = dom.run(frame, _REVIEW, [selectors, main, known if main else None])
         except PlaywrightError:
             if main or indexes:
                 raise
@@ -147,7 +147,7 @@ def shows(page: Page, origins: Origins, expect: Expect | Until) -> bool:
     if not (expect.heading or expect.text):
         return True
     try:
-        return bool(page.evaluate(_SHOWS, shows_script_arg(expect)))
+        return bool(dom.run(page, _SHOWS, shows_script_arg(expect)))
     except PlaywrightError as error:
         if closed(error):
             raise

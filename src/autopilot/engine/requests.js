@@ -1,5 +1,5 @@
 // The page's own requests for data, counted inside the page (ADR 0011): each document gets this
-// script before its own (settling.py `watch_requests`), and dom.js `busy` reads the count. A fetch
+// script before its own (settling.py `prepare_page`), and dom.js `busy` reads the count. A fetch
 // is pending until its answer's body has arrived (read from a copy, as the browser's network layer
 // would say the request finished), an XHR until its `loadend`, or until it is opened again (which
 // gives up the request without any event). The page's calls go through unchanged.

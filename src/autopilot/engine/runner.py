@@ -48,7 +48,7 @@ from autopilot.engine.outcomes import PAID, SENT, ExpiredAfterSubmit, Outcome, R
 from autopilot.engine.page_reading import read_back, read_for_review, shows, site_messages, text_after
 from autopilot.engine.required import check_complete
 from autopilot.engine.scan_choice import ScanChoice, scan_path
-from autopilot.engine.settling import wait_settled, watch_requests
+from autopilot.engine.settling import prepare_page, wait_settled
 from autopilot.engine.shaping import as_planned
 from autopilot.errors import (
     AutopilotError,
@@ -114,7 +114,7 @@ class Runner(PersonSteps):
         self._planning: tuple[Step, int] | None = None  # the step being planned, and its number
         self.blocked_by: RunError | None = None  # the last problem shown to the mediator
         self.steps = [s for s in flow.steps if holds(s.when, values)]
-        watch_requests(page)  # the page's pending requests: a read waits for them (settling.py)
+        prepare_page(page)  # its documents get the library and count their requests: a read waits for them (settling.py)
         self.scans = ScanChoice(flow, approver, report, self._view, len(self.steps), self.scans_folder)
         self.context = actions.Context(page, flow, values, origins, secrets, self.secret_hosts, self._pick_scan,
                                        lambda item: scan_path(item, self.scans_folder))

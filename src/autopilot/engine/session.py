@@ -132,7 +132,7 @@ class Session:
             return None
         mark = f"logout-{next(_marks)}"
         try:
-            found = self.page.evaluate(_WAY_OUT, [shows_script_arg(expect), role, name, mark])
+            found = dom.run(self.page, _WAY_OUT, [shows_script_arg(expect), role, name, mark])
         except PlaywrightError as error:
             if closed(error):
                 raise

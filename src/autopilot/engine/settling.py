@@ -48,24 +48,27 @@ _LOOK_PAGE = dom.script(f"(lib, arg) => ({_LOOK})(lib, [], arg)", locate=True)
 # The page's own requests for data (fetch, XHR) are counted inside the page by requests.js, given
 # to each document before its own scripts; dom.js `busy` reads the count ("requests"). Counting them
 # from Playwright's request events made the driver send every request of the page (stylesheets,
-# fonts, images) to Python, and Python build an object for each (ADR 0011).
+# fonts, images) to Python, and Python build an object for each (ADR 0011). The engine's library
+# comes to each document the same way (dom.py `installer`).
 _REQUESTS = resources.files("autopilot.engine").joinpath("requests.js").read_text(encoding="utf-8")
-_WATCHED_FLAG = "_autopilot_requests_watched"
+_PREPARED_FLAG = "_autopilot_prepared"
 
 
-def watch_requests(page: Page) -> None:
-    """Count the page's fetch/XHR from its next document on, and in the one it shows (once per page)."""
-    if getattr(page, _WATCHED_FLAG, False):
+def prepare_page(page: Page) -> None:
+    """Give each next document of the page the engine's library and the count of its fetch/XHR, and the
+    document it shows too (once per page)."""
+    if getattr(page, _PREPARED_FLAG, False):
         return
-    page.add_init_script(script=_REQUESTS)
+    script = _REQUESTS + "\n" + dom.installer()
+    page.add_init_script(script=script)
     if page.url != "about:blank":  # a document already shown (the console's page): counted from now on
         try:
-            page.evaluate(_REQUESTS)
+            page.evaluate(script)
         except PlaywrightError as error:
             if closed(error):
                 raise
             # the document went away meanwhile: the next one gets the script before its own
-    setattr(page, _WATCHED_FLAG, True)
+    setattr(page, _PREPARED_FLAG, True)
 
 
 @dataclass(frozen=True)
@@ -88,7 +91,7 @@ def look(page: Page, origins: Origins, expect: Expect | Until | None, probe: Pro
     arg = [check, shows_script_arg(expect) if check else None, STABLE_MS, probe.arg if probe else None]
     candidates = probe.candidates(page.main_frame) if probe is not None and probe.by_selector else None
     try:
-        state = page.evaluate(_LOOK_PAGE, arg) if candidates is None else candidates.evaluate_all(_LOOK_ALL, arg)
+        state = dom.run(page, _LOOK_PAGE, arg) if candidates is None else dom.run_all(candidates, _LOOK_ALL, arg)
     except PlaywrightError as error:
         if closed(error):
             raise
@@ -101,7 +104,7 @@ def wait_settled(page: Page, origins: Origins, expect: Expect | None, step: str,
     """Wait until the page is the one `expect` describes and settled; PageMismatch or PageBusy past `bound_s`.
 
     With a `probe`, the main frame's answer to it, given by the look that found the page settled
-    (no round trip of its own). The page's requests are counted once `watch_requests` was called on it."""
+    (no round trip of its own). The page's requests are counted once `prepare_page` was called on it."""
     deadline = time.monotonic() + bound_s
     while True:
         seen = look(page, origins, expect, probe)
