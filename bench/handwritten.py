@@ -48,7 +48,7 @@ def forced(control: Locator) -> None:
 
 def as_a_person(control: Locator) -> None:
     """Tick it where a person clicks, its label, with Playwright's checks before the click (the control holds
-    still, nothing covers it), then check that it took: what the engine does (ADR 0015)."""
+    still, nothing covers it), then check that it took: what the engine did before its own guard (ADR 0020)."""
     control.page.locator(f"label[for='{control.get_attribute('id')}']").click()
     if not control.is_checked():
         raise RuntimeError("the choice did not take")

@@ -161,8 +161,8 @@ def measure(iterations: int, sandbox: RemoteSandbox, browser: Browser, *, smoke:
     sides = {
         "a": (engine, lambda page: run_autopilot(page, library, flow, values, sandbox)),
         "b": (script, lambda page: run_handwritten(page, sandbox)),
-        # the same script ticking its radios and checkboxes as the engine does: on their label, with
-        # Playwright's checks before the click, which the baseline's check(force=True) skips
+        # the same script ticking its radios and checkboxes on their label, with Playwright's checks before
+        # the click, which the baseline's check(force=True) skips (as the engine did before its guard)
         "c": (careful, lambda page: run_handwritten(page, sandbox, handwritten.as_a_person)),
     }
     mismatches: list[str] = []
@@ -217,9 +217,10 @@ def measure(iterations: int, sandbox: RemoteSandbox, browser: Browser, *, smoke:
         "",
         ("The hand-written script ticks its radios and checkboxes with `check(force=True)`: on the official DSFR the"
          " label takes the pointer, and forced, Playwright skips its checks before the click (the control holds"
-         " still, nothing covers it). The engine keeps them: it clicks the label where a person would (ADR 0015)."
-         " The second row runs the same script ticking each choice on its label with those checks, and checking it"
-         " took (`handwritten.as_a_person`): the engine's overhead with the same guarantee."),
+         " still, nothing covers it). The engine clicks the label where a person would, forced too, under its own"
+         " guard in the page, which stops the press unless it lands on the choice (ADR 0020). The second row runs"
+         " the same script ticking each choice on its label with Playwright's checks, and checking it took"
+         " (`handwritten.as_a_person`), as the engine did before its guard."),
     ]
     if cpu["a"].values:
         section.details += [
