@@ -11,18 +11,16 @@ the step's probe) and last (from their own round trip, after the other fields).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import pytest
-from playwright.sync_api import BrowserContext, Page, Route
+import routed_site
+from playwright.sync_api import BrowserContext, Page
 
 from autopilot.engine.approver import ApproveAll
 from autopilot.engine.origins import Origins
 from autopilot.engine.runner import Outcome, Runner, Timeouts
 from autopilot.flows.model import Flow
-from autopilot.sandbox.kit import dsfr
 
 ASSETS = Path(__file__).parent / "assets"
 ORIGIN = "https://piege.test"
@@ -52,25 +50,7 @@ def _flow(mode: str, order: list[str]) -> dict:
 @pytest.fixture
 def received(context: BrowserContext) -> list[dict]:
     """What the site receives: each posted body, as sent."""
-    posted: list[dict] = []
-    official = dsfr.dist_dir()
-    assert official is not None, "scripts/setup --test installs the official DSFR"
-
-    def serve(route: Route) -> None:
-        path = urlsplit(route.request.url).path
-        if path == "/envoi":
-            posted.append(json.loads(route.request.post_data or "{}"))
-            route.fulfill(status=204)
-        elif path.startswith("/dsfr/"):
-            file = official / path.removeprefix("/dsfr/")
-            kind = "text/css" if file.suffix == ".css" else "application/octet-stream"
-            route.fulfill(status=200, headers={"content-type": kind}, body=file.read_bytes())
-        else:
-            route.fulfill(status=200, headers={"content-type": "text/html; charset=utf-8"},
-                          body=(ASSETS / "piege.html").read_bytes())
-
-    context.route(f"{ORIGIN}/**", serve)
-    return posted
+    return routed_site.serve(context, ORIGIN, lambda path: (ASSETS / "piege.html").read_bytes())
 
 
 def _run(page: Page, mode: str, order: list[str], flow: dict | None = None):
