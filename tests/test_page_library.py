@@ -3,9 +3,9 @@
 A hostile page looks for it under every name the window has and tries to make the review lie:
 its field takes the citizen's name and then puts back another, and its script keeps trying to
 replace the library with one whose read-back answers what the engine typed. The engine must read
-what the page really holds, stop the unattended run on the difference, and send nothing. A form in
-a frame of a page shown before the run (its documents never had the library) is filled with the
-whole scripts.
+what the page really holds, stop the unattended run on the difference, and send nothing. A page
+shown before the run gets the library in its frames too; a document that never got it is sent the
+whole script.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from playwright.sync_api import BrowserContext, Route
 
+from autopilot.engine import dom
 from autopilot.engine.approver import ApproveAll
 from autopilot.engine.origins import Origins
 from autopilot.engine.runner import Outcome, Runner, Timeouts
@@ -52,6 +53,7 @@ setInterval(() => {
   }
 }, 2);
 </script></body></html>"""
+HAS_LIBRARY = "() => Object.getOwnPropertyNames(window).some((n) => n.startsWith('__autopilot_'))"
 FRAMED = """<!doctype html><html lang="fr"><head><meta charset="utf-8"><title>Demande</title></head><body>
 <h1>Votre demande</h1><iframe id="cadre" style="width: 100%; height: 300px"></iframe>
 <script>
@@ -93,14 +95,14 @@ def test_a_page_script_cannot_make_the_review_lie_by_replacing_the_library(page,
     result = runner.run()
     assert result.outcome is Outcome.FAILED
     assert result.error.code == "valeur-differente"
-    assert page.evaluate("() => Object.getOwnPropertyNames(window).some((n) => n.startsWith('__autopilot_'))")
+    assert page.evaluate(HAS_LIBRARY)
     assert page.evaluate("() => window.tamper") == []
     assert posted == []
 
 
-def test_a_form_in_a_frame_shown_before_the_run_is_filled_with_the_whole_scripts(page, context):
+def test_a_page_shown_before_the_run_gets_the_library_in_its_frames_too(page, context):
     _serve(context, [])
-    page.goto(f"{ORIGIN}/cadre.html")  # shown before the run: its frame's document never gets the library
+    page.goto(f"{ORIGIN}/cadre.html")  # shown before the run: the site's scripts ran first
     flow = _flow("/cadre.html", [{"label": "Nom", "value": "{{ nom }}"},
                                  {"check": "J'accepte", "value": "{{ accord }}"}])
     lines: list[str] = []
@@ -111,6 +113,10 @@ def test_a_form_in_a_frame_shown_before_the_run_is_filled_with_the_whole_scripts
     framed = page.frame_locator("#cadre")
     assert framed.locator("#nom").input_value() == "Lefèvre"
     assert framed.locator("#accord").is_checked()
-    has_library = "() => Object.getOwnPropertyNames(window).some((n) => n.startsWith('__autopilot_'))"
-    assert page.evaluate(has_library)  # given to the page's document when the run started
-    assert not page.frames[1].evaluate(has_library)  # never to its frame's: filled by the whole scripts
+    assert all(frame.evaluate(HAS_LIBRARY) for frame in page.frames)
+
+
+def test_a_document_without_the_library_gets_the_whole_script(page):
+    page.set_content("<p>Bonjour</p>")  # never prepared: no init script, nothing given
+    assert not page.evaluate(HAS_LIBRARY)
+    assert dom.run(page, dom.script("(dom) => dom.pageText(document)")) == "Bonjour"

@@ -20,7 +20,7 @@ from playwright.sync_api import Page
 
 from autopilot.engine import dom
 from autopilot.engine.failures import closed
-from autopilot.engine.locate import PROBE, Probe
+from autopilot.engine.locate import PROBE, Probe, same_origin_frames
 from autopilot.engine.navigation import POLL_MS
 from autopilot.engine.origins import Origins
 from autopilot.engine.page_reading import SHOWS, shows_script_arg
@@ -61,13 +61,14 @@ def prepare_page(page: Page) -> None:
         return
     script = _REQUESTS + "\n" + dom.installer()
     page.add_init_script(script=script)
-    if page.url != "about:blank":  # a document already shown (the console's page): counted from now on
-        try:
-            page.evaluate(script)
-        except PlaywrightError as error:
-            if closed(error):
-                raise
-            # the document went away meanwhile: the next one gets the script before its own
+    if page.url != "about:blank":  # documents already shown (the console's page, its frames): from now on
+        for frame in same_origin_frames(page):
+            try:
+                frame.evaluate(script)
+            except PlaywrightError as error:
+                if closed(error):
+                    raise
+                # the document went away meanwhile: the next one gets the script before its own
     setattr(page, _PREPARED_FLAG, True)
 
 
