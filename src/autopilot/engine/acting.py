@@ -9,11 +9,12 @@ step's fields: a choice that did not take shows as a difference, and stops an un
 A radio or checkbox of the page's own document is clicked under the engine's guard (ADR 0020):
 the script that finds where to click also arms it, and the click that follows is Playwright's
 without its waits (the control holding still for two animation frames, a hit test in a script of
-its own); the guard judges the press where it lands, as the page receives it, and stops it unless
-it is on the choice and the choice is not yet so. The first action of a group has its point and its
+its own). The guard judges the press where it lands, as the page receives it, and stops it unless
+it is on the choice, enabled and not yet so. The first action of a group has its point and its
 guard from the step's probe (locate.py `PROBE`): one message, the click. A press the guard stopped
-(something came over the choice, the page drew it again) is made again with Playwright's checks,
-which wait for the choice to be clear. A tab, or a choice in a frame, is clicked with Playwright's checks from the start.
+(something came over the choice, or it was disabled), or a click whose element the page drew
+again, is made again with Playwright's checks, which wait for the choice to be clear. A tab, or a
+choice in a frame, is clicked with Playwright's checks from the start.
 """
 
 from __future__ import annotations
