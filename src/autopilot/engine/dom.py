@@ -7,11 +7,10 @@ gets it from here.
 
 Each document of the page the engine drives gets the library once, before its own scripts
 (`installer`, given to the page by settling.py `prepare_page`), under a name drawn for this
-process, as a property a page script can neither replace nor delete (ADR 0013). A script run
+process, as a property a page script can neither replace nor delete (ADR 0021). A script run
 with `run` or `run_all` sends only its own function and takes that library; in a document that
-has not got it (one the page created itself, or one shown before the run), it says so, and the
-whole script, library included, is sent instead: one more round trip there, never a script
-running on a library a page script could have written.
+has not got it (a page never prepared, a document the init script did not reach), it says so,
+and the whole script, library included, is sent instead: one more round trip there.
 """
 
 from __future__ import annotations

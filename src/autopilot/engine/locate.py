@@ -114,8 +114,9 @@ PROBE = """(dom, els, [specs, token, clickToken, click, arm]) => {
   if (arm && window.top === window && first && typeof first.on === "boolean" && !fields[0].select
       && fields.every((field, index) => once(field, specs[index]))) {
     const marked = document.querySelectorAll(`[data-autopilot-target='${token}-0${first.kind === "choose" ? "-option" : ""}']`);
-    const answer = marked.length === 1 ? dom.clickPoint(marked[0], `${token}-0-click`, first.on, true) : null;
-    if (answer) fields[0].click = { ...answer, token: `${token}-0-click` };
+    const mark = `${token}-0-click`;
+    const answer = marked.length === 1 ? dom.clickPoint(marked[0], mark, first.on, true) : null;
+    if (answer) fields[0].click = { ...answer, token: mark };
   }
   const matched = click ? dom.named(document, click.role, click.name) : els;
   if (matched === null) return [fields, null];
