@@ -97,6 +97,21 @@ def test_a_broken_library_stops_the_commands_that_load_it_during_the_head_start(
     assert "Traceback" not in done.stderr
 
 
+def test_a_broken_demarche_does_not_stop_the_run_of_another_but_stops_the_console(tmp_path, camille_file):
+    """`run` loads only its démarche (and the accounts, and the démarches its inputs come via): another
+    broken file does not stop it. The console lists every démarche: it says the broken file."""
+    flows = tmp_path / "flows"
+    shutil.copytree(ROOT / "flows", flows)
+    bad = flows / "permis/demande.yaml"
+    bad.write_text(bad.read_text(encoding="utf-8").replace("steps:", "etapes:"), encoding="utf-8")
+    env = {"AUTOPILOT_FLOWS": str(flows), "AUTOPILOT_BROWSER": "/aucun/navigateur"}
+    ran = autopilot("run", "passeport-pre-demande", "--data", str(camille_file), "--sandbox", "--headless",
+                    "--approve-all", env=env)
+    assert ran.returncode == 5 and "AUTOPILOT_BROWSER désigne un fichier introuvable" in ran.stderr, ran.stderr
+    console = autopilot("console", "--sandbox", env=env)
+    assert console.returncode == 3 and "demande.yaml" in console.stderr, console.stderr
+
+
 def test_invalid_citizen_data_is_refused_before_the_browser_opens(tmp_path):
     data = {**CAMILLE, "usager": {**CAMILLE["usager"], "date_naissance": "31/02/1985", "taille": 1680},
             "adresse": {**CAMILLE["adresse"], "code_postal": "3500"}}

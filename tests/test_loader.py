@@ -253,6 +253,64 @@ def test_the_library_reports_every_broken_file(tmp_path):
     assert "b.yaml:1: identifiant « a » déjà pris par" in text and text.rstrip().endswith("a.yaml")
 
 
+def _demarches(library: Library) -> set[str]:
+    return {entry.flow.id for entry in library.demarches}
+
+
+def test_one_demarche_loads_with_its_accounts_and_the_demarches_its_inputs_come_via():
+    library = Library.load(only="passeport-pre-demande")
+    # the timbre: the pré-demande's input `timbre` names `via: timbre-passeport`
+    assert _demarches(library) == {"passeport-pre-demande", "timbre-passeport"}
+    assert [entry.flow.id for entry in library.accounts] == ["compte-ants"]
+    assert library.find("passeport-pre-demande").flow == Library.load().find("passeport-pre-demande").flow
+
+
+def test_one_demarche_is_not_stopped_by_another_broken_file_which_the_whole_library_reports(tmp_path):
+    (tmp_path / "essai.yaml").write_text(VALID, encoding="utf-8")
+    broken = variant("id: essai", "id: brouillon").replace('{label: "Nom', '{lable: "Nom')
+    (tmp_path / "brouillon.yaml").write_text(broken, encoding="utf-8")
+    assert _demarches(Library.load(tmp_path, only="essai")) == {"essai"}
+    with pytest.raises(FlowError, match=r"brouillon\.yaml"):
+        Library.load(tmp_path)
+
+
+@pytest.mark.parametrize("written", [
+    lambda text: text.replace("id: essai", '"id": essai'),  # a quoted key
+    lambda text: "".join("  " + line for line in text.splitlines(keepends=True)),  # indented: top level all the same
+], ids=["quoted-key", "indented"])
+def test_a_file_whose_id_is_not_plainly_said_is_loaded_to_know_it(tmp_path, written):
+    (tmp_path / "essai.yaml").write_text(written(VALID), encoding="utf-8")
+    (tmp_path / "autre.yaml").write_text(variant("id: essai", "id: autre"), encoding="utf-8")
+    assert _demarches(Library.load(tmp_path, only="essai")) == {"essai"}
+
+
+def test_a_file_saying_two_ids_is_loaded_and_its_problem_said(tmp_path):
+    (tmp_path / "essai.yaml").write_text("id: autre\n" + VALID, encoding="utf-8")
+    with pytest.raises(FlowError, match=r"essai\.yaml:.*clé « id » répétée"):
+        Library.load(tmp_path, only="essai")
+
+
+def test_one_demarche_still_finds_its_id_taken_twice(tmp_path):
+    (tmp_path / "a.yaml").write_text(VALID, encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(variant("title: Essai", "title: Autre essai"), encoding="utf-8")
+    with pytest.raises(FlowError, match="identifiant « essai » déjà pris"):
+        Library.load(tmp_path, only="essai")
+
+
+def test_an_unknown_demarche_is_told_with_every_demarche_there_is():
+    with pytest.raises(FlowError) as caught:
+        Library.load(only="passeport-pre-demandes").find("passeport-pre-demandes")
+    assert "cni-pre-demande" in caught.value.hint and "permis-demande" in caught.value.hint
+
+
+def test_a_demarche_named_via_that_is_nowhere_is_reported(tmp_path):
+    (tmp_path / "essai.yaml").write_text(
+        variant("timbre: {type: numero_timbre, required: false}",
+                "timbre: {type: numero_timbre, required: false, via: timbre-inconnu}"), encoding="utf-8")
+    with pytest.raises(FlowError, match="via « timbre-inconnu » : aucune démarche"):
+        Library.load(tmp_path, only="essai")
+
+
 def test_schema_is_json_schema_for_editors():
     from autopilot.flows.model import Flow
 

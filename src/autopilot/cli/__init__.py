@@ -49,11 +49,20 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
         return ExitStatus.INTERNAL
 
 
-def _library(env: Environment):
-    """The flows' library, as the commands that open a browser load it first (in the head start's thread)."""
+def _library(env: Environment, args=None):
+    """The flows' library, as the commands that open a browser load it first (in the head start's thread).
+    For `run`, and `demo` without its console (which lists them all), only the démarche it runs is
+    loaded with the accounts (`Library.load`'s `only`)."""
     from autopilot.flows import Library
 
-    return Library.load(allowed=env.allowed_sites)
+    only = None
+    if args is not None and args.command == "run":
+        only = args.flow
+    elif args is not None and args.command == "demo" and (args.headless or args.approve_all):
+        from autopilot.cli.demo import DEMO_FLOW
+
+        only = DEMO_FLOW
+    return Library.load(allowed=env.allowed_sites, only=only)
 
 
 def _dispatch(args, env: Environment) -> int:
@@ -68,7 +77,8 @@ def _dispatch(args, env: Environment) -> int:
     if args.command in ("run", "demo"):
         from autopilot.cli.head_start import head_start
 
-        with head_start("autopilot.cli.run_command", lambda: _library(env)) as (playwright, run_command, library):
+        with head_start("autopilot.cli.run_command", lambda: _library(env, args)) as (playwright, run_command,
+                                                                                     library):
             return getattr(run_command, args.command)(args, env, playwright=playwright, library=library)
     if args.command in ("account", "mediateur"):
         from autopilot.cli import account_command

@@ -34,7 +34,7 @@ def run(args: argparse.Namespace, env: Environment, *, playwright: Playwright | 
     """`autopilot run FLOW` (with `playwright` and `library`: the driver started and the flows loaded
     meanwhile, cli/head_start.py)."""
     if library is None:  # loaded during the head start, unless called directly
-        library = Library.load(allowed=env.allowed_sites)
+        library = Library.load(allowed=env.allowed_sites, only=args.flow)
     entry = library.find(args.flow)
     if args.data is None:
         raise UsageError(
