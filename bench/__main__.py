@@ -25,8 +25,9 @@ READING = "<!-- lecture: python -m bench.reading -->"  # kept as it is: `python 
 
 
 def _whole_runs(iterations: int) -> int:
-    """Whole processes per side: half the overhead's runs (three were too few to tell 1.10 from 1.17)."""
-    return max(1, iterations // 2)
+    """Whole processes per side: as many as the overhead's runs. Three were too few to tell 1.10 from 1.17;
+    five left the CPU ratio of one and the same code between 1.09 and 1.13 from run to run (bench/RESULTS.md)."""
+    return iterations
 
 
 def _clean(value):
