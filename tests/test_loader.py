@@ -7,6 +7,7 @@ import pytest
 from autopilot.errors import FlowError
 from autopilot.flows import Library, parse_flow
 from autopilot.flows.fill import Check, Choose, FillText
+from autopilot.flows.library import default_flows_dir
 
 VALID = """\
 id: essai
@@ -263,6 +264,17 @@ def test_one_demarche_loads_with_its_accounts_and_the_demarches_its_inputs_come_
     assert _demarches(library) == {"passeport-pre-demande", "timbre-passeport"}
     assert [entry.flow.id for entry in library.accounts] == ["compte-ants"]
     assert library.find("passeport-pre-demande").flow == Library.load().find("passeport-pre-demande").flow
+
+
+def test_one_demarche_given_by_its_file_is_that_entry_of_the_library(tmp_path):
+    """`autopilot run flows/…/x.yaml`: the library's own entry, whose file has the fingerprints beside it."""
+    path = default_flows_dir() / "passeport/pre-demande.yaml"
+    library = Library.load(only=str(path))
+    assert _demarches(library) == {"passeport-pre-demande", "timbre-passeport"}
+    assert library.find(str(path)) is library.find("passeport-pre-demande")
+    elsewhere = tmp_path / "essai.yaml"  # a file outside the folder: loaded with the library's trust
+    elsewhere.write_text(VALID, encoding="utf-8")
+    assert Library.load(only=str(elsewhere)).find(str(elsewhere)).path == elsewhere
 
 
 def test_one_demarche_is_not_stopped_by_another_broken_file_which_the_whole_library_reports(tmp_path):

@@ -69,11 +69,9 @@ class Library:
         others = [path for path in paths if path not in accounts]
         if only is None:
             demarches, more = _load_each(others, trust)
-        elif _is_file(only):
-            demarches, more = [], []  # `find` loads that file itself
         else:
             demarches, more = _load_wanted(others, only, trust)
-            if not more and all(entry.flow.id != only for entry in demarches):
+            if not more and not _is_file(only) and all(entry.flow.id != only for entry in demarches):
                 return cls.load(root, allowed=allowed)  # unknown here: the whole library says what there is
         entries = sorted(entries + demarches, key=lambda entry: entry.path)
         problems += more
@@ -123,6 +121,9 @@ class Library:
                 return entry
         if _is_file(name):
             path = Path(name)
+            for entry in self._entries:  # a file of the library: its entry (its fingerprints beside it)
+                if entry.path.resolve() == path.resolve():
+                    return entry
             return LibraryFlow(load_flow(path, shown_as=_shown(path), trust=self.trust), path)
         known = ", ".join(e.flow.id for e in self.demarches)
         raise FlowError(f"démarche « {name} » introuvable", f"Démarches disponibles : {known}.")
@@ -136,25 +137,32 @@ class Library:
 
 
 def _load_wanted(paths: list[Path], wanted: str, trust: Trust) -> tuple[list[LibraryFlow], list[str]]:
-    """The démarches of `paths` that may be `wanted` and those giving their inputs (`via:`), and their problems."""
-    said = {path: _said_id(path) for path in paths}
+    """The démarche `wanted` (an id, or a file's path) from `paths` and those giving its inputs (`via:`),
+    with theirs; and the problems of the files loaded to find them."""
+    said: dict[Path, str | None] = {path: _said_id(path) for path in paths}
     entries: list[LibraryFlow] = []
     problems: list[str] = []
-    ids, asked = [wanted], {wanted}
+
+    def load(files: list[Path]) -> list[str]:
+        """Load `files` (never again); the ids their démarches take inputs `via:`."""
+        loaded, more = _load_each(files, trust)
+        problems.extend(more)
+        entries.extend(loaded)
+        for path in files:
+            said[path] = ""
+        return [spec.via for entry in loaded for spec in entry.flow.inputs.values() if spec.via is not None]
+
+    if _is_file(wanted):  # the file itself, inside the folder or not
+        given = Path(wanted).resolve()
+        ids = load([next((path for path in paths if path.resolve() == given), Path(wanted))])
+        asked: set[str] = set()
+    else:
+        ids, asked = [wanted], set()
     while ids:
         name = ids.pop()
-        loaded, more = _load_each([path for path in paths if said[path] in (name, None)], trust)
-        problems += more
-        for entry in loaded:
-            said[entry.path] = ""  # loaded once
-            entries.append(entry)
-            for spec in entry.flow.inputs.values():
-                if spec.via is not None and spec.via not in asked:
-                    asked.add(spec.via)
-                    ids.append(spec.via)
-        for path in paths:
-            if said[path] is None:
-                said[path] = ""  # unreadable or unsaid: loaded (and reported) once
+        if name not in asked:
+            asked.add(name)
+            ids += load([path for path in paths if said[path] in (name, None)])  # unsaid ids: loaded to know
     return entries, problems
 
 
