@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 import traceback
@@ -49,7 +50,7 @@ def main(argv: Sequence[str] | None = None, env: Environment | None = None) -> i
         return ExitStatus.INTERNAL
 
 
-def _library(env: Environment, args=None):
+def _library(env: Environment, args: argparse.Namespace | None = None):
     """The flows' library, as the commands that open a browser load it first (in the head start's thread).
     For `run`, and `demo` without its console (which lists them all), only the démarche it runs is
     loaded with the accounts (`Library.load`'s `only`)."""

@@ -54,9 +54,10 @@ class Library:
         `only`: the id (or the file) of the one démarche a command runs. The accounts load, and of
         the démarches only the files that may hold that id, and those its inputs take `via:`, with
         theirs: a broken démarche file elsewhere does not stop it, and the other files are not
-        validated (30 ms of CPU for twenty flows, against 3 for one and its account). A file is
-        passed over only when a top-level line of it says another id (`_said_id`); an id found
-        nowhere loads the whole library, whose error lists the démarches there are.
+        validated (27 ms of CPU for the 22 files here, 5 for the passport's, its timbre's and the
+        account's). A file is passed over only when a top-level line of it says another id
+        (`_said_id`); an id found nowhere loads the whole library, whose error lists the démarches
+        there are (ADR 0019, addendum).
         """
         root = root or default_flows_dir()
         if not root.is_dir():
@@ -172,7 +173,7 @@ _ID_LINE = re.compile(r"^id:[ \t]*(?P<q>[\"']?)(?P<id>[A-Za-z0-9._-]+)(?P=q)[ \t
 
 def _said_id(path: Path) -> str | None:
     """The id a flow file gives on one top-level line of its own; None when it does not say it that way, says
-    it twice (YAML keeps the last), or cannot be read: the file must then be loaded to know."""
+    two (the loader refuses a key given twice), or cannot be read: the file must then be loaded to know."""
     try:
         said = {match["id"] for match in _ID_LINE.finditer(path.read_text(encoding="utf-8"))}
     except (OSError, UnicodeDecodeError):
