@@ -298,8 +298,11 @@ def test_a_file_whose_id_is_not_plainly_said_is_loaded_to_know_it(tmp_path, writ
 
 def test_a_file_saying_two_ids_is_loaded_and_its_problem_said(tmp_path):
     (tmp_path / "essai.yaml").write_text("id: autre\n" + VALID, encoding="utf-8")
-    with pytest.raises(FlowError, match=r"essai\.yaml:.*clé « id » répétée"):
+    broken = variant("id: essai", "id: brouillon").replace('{label: "Nom', '{lable: "Nom')
+    (tmp_path / "brouillon.yaml").write_text(broken, encoding="utf-8")
+    with pytest.raises(FlowError, match=r"essai\.yaml:.*clé « id » répétée") as caught:
         Library.load(tmp_path, only="essai")
+    assert "brouillon" not in caught.value.message  # found among the files that may hold it, not in the whole library
 
 
 def test_one_demarche_still_finds_its_id_taken_twice(tmp_path):
