@@ -10,9 +10,8 @@ whole script.
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
-from playwright.sync_api import BrowserContext, Route
+import routed_site
+from playwright.sync_api import BrowserContext
 
 from autopilot.engine import dom
 from autopilot.engine.approver import ApproveAll
@@ -72,22 +71,13 @@ def _flow(path: str, fill: list[dict], *following: dict) -> Flow:
     })
 
 
-def _serve(context: BrowserContext, posted: list[str]) -> None:
-    def serve(route: Route) -> None:
-        path = urlsplit(route.request.url).path
-        if path == "/envoi":
-            posted.append(path)
-            route.fulfill(status=204)
-        else:
-            route.fulfill(status=200, headers={"content-type": "text/html; charset=utf-8"},
-                          body=FRAMED if path == "/cadre.html" else HOSTILE)
-
-    context.route(f"{ORIGIN}/**", serve)
+def _serve(context: BrowserContext) -> list[dict]:
+    """The hostile page (the framed one at /cadre.html); what it posts to /envoi."""
+    return routed_site.serve(context, ORIGIN, lambda path: FRAMED if path == "/cadre.html" else HOSTILE)
 
 
 def test_a_page_script_cannot_make_the_review_lie_by_replacing_the_library(page, context):
-    posted: list[str] = []
-    _serve(context, posted)
+    posted = _serve(context)
     flow = _flow("/demande.html", [{"label": "Nom", "value": "{{ nom }}"}],
                  {"title": "Envoyée", "expect": {"text": "jamais"}})
     runner = Runner(page, flow, {"nom": "Lefèvre", "accord": "oui"}, ApproveAll(),
@@ -101,7 +91,7 @@ def test_a_page_script_cannot_make_the_review_lie_by_replacing_the_library(page,
 
 
 def test_a_page_shown_before_the_run_gets_the_library_in_its_frames_too(page, context):
-    _serve(context, [])
+    _serve(context)
     page.goto(f"{ORIGIN}/cadre.html")  # shown before the run: the site's scripts ran first
     flow = _flow("/cadre.html", [{"label": "Nom", "value": "{{ nom }}"},
                                  {"check": "J'accepte", "value": "{{ accord }}"}])
