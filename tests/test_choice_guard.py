@@ -6,7 +6,8 @@ here (tests/assets/piege.html, on the official DSFR) acts at the mousemove a cli
 its press, the last moment it can: a « Supprimer ma demande » button comes over the label, for
 400 ms or for good; the box gets ticked, or disabled for 400 ms; its label is drawn again. What the site receives must be
 what the citizen gave, and the button never clicked. Each case runs with the checkbox first (its point and guard come with
-the step's probe) and last (from their own round trip, after the other fields).
+the step's probe) and last (from their own round trip, after the other fields). Three pages are written
+against the guard itself: they listen first, call the engine's library, or make the DOM's primitives lie.
 """
 
 from __future__ import annotations
@@ -98,6 +99,23 @@ def test_a_label_drawn_again_under_the_pointer_is_clicked_again(page, received, 
     result, lines = _run(page, "redessine", order)
     assert result.outcome is Outcome.COMPLETED, (result.error, lines)
     assert received == [{"nom": "Lefèvre", "motif": "premiere", "conditions": True}]
+
+
+HOSTILE = {"listening first": "avant", "lifting the guard": "leurre", "lying primitives": "faux"}
+
+
+@pytest.mark.parametrize("order", ORDERS.values(), ids=ORDERS.keys())
+@pytest.mark.parametrize("hostile", HOSTILE.values(), ids=HOSTILE.keys())
+def test_a_page_written_against_the_guard_does_not_get_the_click(page, received, hostile, order):
+    # the button comes over the label for good, and the page does what it can so that the guard lets the
+    # press through: the engine's forced click must never become a click on the page's button
+    result, lines = _run(page, f"bouton-reste&{hostile}", order)
+    assert page.evaluate("() => window.trapClicks") == 0
+    assert received == []
+    assert result.outcome is Outcome.FAILED, lines
+    assert result.error.message == ("Étape « Demande » : « J'accepte les conditions d'utilisation » ne peut pas être"
+                                    " cliqué : ni la case ni son libellé ne sont visibles sous le pointeur.")
+    assert page.locator("#conditions").is_checked() is False
 
 
 def test_the_mediator_s_clicks_go_through_once_the_engine_has_clicked(page, received):

@@ -110,3 +110,12 @@ def test_a_document_without_the_library_gets_the_whole_script(page):
     page.set_content("<p>Bonjour</p>")  # never prepared: no init script, nothing given
     assert not page.evaluate(HAS_LIBRARY)
     assert dom.run(page, dom.script("(dom) => dom.pageText(document)")) == "Bonjour"
+
+
+def test_a_library_not_given_by_the_init_script_never_arms_the_guard(page):
+    # its listeners would come after the page's, and its state would not outlive the script: the click is
+    # then made with Playwright's checks (acting.py), even with the engine's key
+    page.set_content('<input type="checkbox" id="accord"><label for="accord">J\'accepte</label>')
+    point = dom.run(page, dom.script("(dom, key) => dom.clickPoint(document.querySelector('#accord'), 't', true, key,"
+                                     " true)"), dom.GUARD_KEY)
+    assert point["armed"] is False and point["checkable"] is True

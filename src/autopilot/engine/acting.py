@@ -32,11 +32,11 @@ from autopilot.errors import RunError
 
 _tokens = itertools.count(1)
 # by the mark's selector in a frame evaluate: one round trip (a Locator.evaluate is three)
-_CLICK_POINT = dom.script("""(dom, [selector, token, on, arm]) => {
+_CLICK_POINT = dom.script("""(dom, [selector, token, on, key, arm]) => {
   const el = document.querySelector(selector);
-  return el ? dom.clickPoint(el, token, on, arm) : null;
+  return el ? dom.clickPoint(el, token, on, key, arm) : null;
 }""")
-_WAS_STOPPED = dom.script("(dom, token) => dom.wasStopped(window, token)")
+_WAS_STOPPED = dom.script("(dom, [token, key]) => dom.wasStopped(token, key)")
 CLICK_MS = 5000  # a visible, enabled control takes a click at once; this only bounds a page that moves
 # A guarded click follows its point by one round trip: its mark is there, unless the page drew the
 # control or its label again meanwhile (as frameworks do); then the click is made with Playwright's
@@ -106,7 +106,7 @@ def _point(frame: Frame, control: str, on: bool, name: str, step: str, *, arm: b
     """dom.js clickPoint for the control, with its token: already so, or where to click (armed if `arm`);
     when no point of it can be clicked, None, or (`required`) the mediator is told."""
     token = f"c{next(_tokens)}"
-    point = dom.run(frame, _CLICK_POINT, [control, token, on, arm])
+    point = dom.run(frame, _CLICK_POINT, [control, token, on, dom.GUARD_KEY, arm])
     if point is None and required:
         raise RunError(f"Étape « {step} » : « {name} » ne peut pas être cliqué : ni la case ni son libellé ne sont"
                        " visibles sous le pointeur.", "Vérifiez la page, puis « Reprendre ».", step=step)
@@ -126,7 +126,7 @@ def _guarded_click(frame: Frame, point: dict, on: bool) -> str:
         if _DID_NOT_TAKE in str(error):
             # the press was made: stopped by the guard, or taken by the page which kept its state (the
             # read-back shows it; a person's click is not repeated)
-            return "stopped" if dom.run(frame, _WAS_STOPPED, point["token"]) else "done"
+            return "stopped" if dom.run(frame, _WAS_STOPPED, [point["token"], dom.GUARD_KEY]) else "done"
         return "gone"
     return "done"
 

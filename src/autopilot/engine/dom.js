@@ -92,6 +92,33 @@
   // A radio or checkbox a person can see: itself, or (DSFR, card radios) its label drawn over it.
   const choiceShown = (input) => shown(input) || [...(input.labels || [])].some(shown);
 
+  // What the guard judges with (ADR 0020 and its addendum), taken from the DOM when this library is
+  // made: for the library the init script gives a document, before any script of the page, which may
+  // replace these on the prototypes afterwards without the guard using its versions.
+  const apply = Reflect.apply;
+  const native = (proto, name) => {
+    const found = Object.getOwnPropertyDescriptor(proto, name);
+    return found.get || found.value;
+  };
+  const NATIVE = {
+    __proto__: null,
+    fromPoint: native(Document.prototype, "elementFromPoint"),
+    contains: native(Node.prototype, "contains"),
+    ownerDocument: native(Node.prototype, "ownerDocument"),
+    closest: native(Element.prototype, "closest"),
+    matches: native(Element.prototype, "matches"),
+    getAttribute: native(Element.prototype, "getAttribute"),
+    checked: native(HTMLInputElement.prototype, "checked"),
+    type: native(Event.prototype, "type"),
+    target: native(Event.prototype, "target"),
+    preventDefault: native(Event.prototype, "preventDefault"),
+    stopImmediatePropagation: native(Event.prototype, "stopImmediatePropagation"),
+    now: Date.now,
+  };
+  const contains = (el, other) => apply(NATIVE.contains, el, [other]);
+  const matches = (el, selector) => apply(NATIVE.matches, el, [selector]);
+  const attribute = (el, name) => apply(NATIVE.getAttribute, el, [name]);
+
   // Where a person clicks to pick a choice: the control when it is the element at its own centre
   // (a plain radio, a tab), else a point of its visible label that is the label or plain text in
   // it, never a link or button inside it (DSFR draws the box on the label, which takes the
@@ -99,29 +126,32 @@
   // (select it with ~=: two choices of a step may share it) and returns {x, y} in it, or null when
   // nothing a person could click is there; `checkable`: the control has a checked state the
   // browser library reads itself (a radio or checkbox, an ARIA radio, checkbox or switch — not a
-  // tab). With `arm`, a checkable control's click is also guarded (`guardNextPress`, ADR 0020):
-  // `armed` says so.
+  // tab). With the engine's `key` (`installGuard`) and `arm`, a checkable control's click is also
+  // guarded (`guardNextPress`, ADR 0020): `armed` says so.
   const INTERACTIVE = "a, button, [role=button], input, select, textarea";
   const CHECKABLE = "input[type=radio], input[type=checkbox], [role=radio], [role=checkbox], [role=switch]";
-  const hitAt = (el, x, y) => el.ownerDocument.elementFromPoint(x, y);
+  const hitAt = (el, x, y) => apply(NATIVE.fromPoint, apply(NATIVE.ownerDocument, el, []), [x, y]);
   const hitsSelf = (el, x, y, accept) => {
     const box = el.getBoundingClientRect();
     const hit = hitAt(el, box.left + x, box.top + y);
     return hit !== null && accept(hit);
   };
-  const clickPoint = (control, token, wanted = true, arm = false) => {
-    disarm(control.ownerDocument.defaultView); // whatever the next click is, an older guard is not its own
+  const clickPoint = (control, token, wanted = true, key = null, arm = false) => {
+    const engine = keyed(key);
+    if (engine) guard = null; // whatever the next click is, an older guard is not its own
     if (isOn(control) === wanted) return { done: true };
     const mark = (el, x, y, accept) => {
       const tokens = (el.getAttribute("data-autopilot-click") || "").split(" ").filter(Boolean);
       if (!tokens.includes(token)) el.setAttribute("data-autopilot-click", [...tokens, token].join(" "));
-      const checkable = control.matches(CHECKABLE);
-      if (arm && checkable) guardNextPress(el, accept, control, wanted, token);
-      return { x, y, checkable, armed: arm && checkable };
+      const checkable = matches(control, CHECKABLE);
+      // guarded only here: the guard listens to this document, the one the library was given to
+      const armed = engine && arm && checkable && apply(NATIVE.ownerDocument, control, []) === document;
+      if (armed) guardNextPress(accept, control, wanted, token);
+      return { x, y, checkable, armed };
     };
     control.scrollIntoView({ block: "center", inline: "nearest" });
     const box = control.getBoundingClientRect();
-    const onControl = (hit) => hit === control || control.contains(hit);
+    const onControl = (hit) => hit === control || contains(control, hit);
     if (shown(control) && hitsSelf(control, box.width / 2, box.height / 2, onControl)) {
       return mark(control, box.width / 2, box.height / 2, onControl);
     }
@@ -131,9 +161,9 @@
       const points = [[4, 4], [area.width / 2, area.height / 2], [4, area.height / 2], [area.width - 4, area.height / 2]];
       const plain = (hit) => {
         if (hit === label || hit === control) return true;
-        if (!label.contains(hit)) return false;
-        const active = hit.closest(INTERACTIVE);
-        return !(active && label.contains(active));
+        if (!contains(label, hit)) return false;
+        const active = apply(NATIVE.closest, hit, [INTERACTIVE]);
+        return !(active && contains(label, active));
       };
       for (const [x, y] of points) {
         if (x > 0 && y > 0 && x < area.width && y < area.height && hitsSelf(label, x, y, plain)) return mark(label, x, y, plain);
@@ -142,63 +172,69 @@
     return null;
   };
   // The guard of the engine's next click on a choice (ADR 0020). The next trusted press in the
-  // document is judged where it lands, as the browser delivers it: on `el`, at a point `accept`
+  // document is judged where the browser delivers it (the event's target): at an element `accept`
   // takes as the choice's, while the choice is enabled and not yet as wanted, it goes through.
   // Otherwise the press, its release and its click are stopped before the page's own listeners
   // see them: a choice already so is left as it is; a press anywhere else, or on a disabled choice,
   // is recorded under `token` (`wasStopped`). One press, then the guard is gone; after ARM_MS
-  // without one, too. One click at a time: `clickPoint` disarms the guard armed before.
+  // without one, too. One click at a time: arming replaces the guard armed before.
+  // Its listeners are the document's first (`installGuard`, from the init script), and only the
+  // engine's key arms it, lifts it or reads it: the library is on the window, where a page's script
+  // can find it and call its functions.
   const GUARDED = ["pointerdown", "mousedown", "pointerup", "mouseup", "click", "auxclick", "dblclick", "contextmenu"];
-  const ENDS = ["click", "auxclick", "contextmenu"];
+  const ENDS = { __proto__: null, click: true, auxclick: true, contextmenu: true };
   const ARM_MS = 2000;
-  const guards = (win) => {
-    if (!Object.prototype.hasOwnProperty.call(win, "__autopilotGuard")) {
-      Object.defineProperty(win, "__autopilotGuard", { value: { disarm: null, stopped: [] } });
+  let engineKey = null; // the engine's, given once by the init script; a library made otherwise never has one
+  let guard = null;
+  const stopped = { __proto__: null };
+  const keyed = (key) => engineKey !== null && key === engineKey;
+  const judge = (event) => {
+    const armed = guard;
+    if (armed === null || !event.isTrusted) return;
+    if (armed.verdict === null) {
+      if (NATIVE.now() > armed.until) {
+        guard = null;
+        return;
+      }
+      let verdict = "stopped";
+      try {
+        const { control } = armed;
+        const disabled = matches(control, ":disabled") || attribute(control, "aria-disabled") === "true";
+        const hit = apply(NATIVE.target, event, []);
+        verdict = isOn(control) === armed.wanted ? "already" : !disabled && armed.accept(hit) ? "through" : "stopped";
+      } catch (error) {
+        verdict = "stopped"; // a target that is not an element of this document
+      }
+      armed.verdict = verdict;
+      if (verdict === "stopped") stopped[armed.token] = true;
     }
-    return win.__autopilotGuard;
+    if (armed.verdict !== "through") {
+      apply(NATIVE.preventDefault, event, []);
+      apply(NATIVE.stopImmediatePropagation, event, []);
+    }
+    if (ENDS[apply(NATIVE.type, event, [])] === true && guard === armed) guard = null;
   };
-  const guardNextPress = (el, accept, control, wanted, token) => {
-    const win = el.ownerDocument.defaultView;
-    const slot = guards(win);
-    let verdict = null;
-    const judge = (event) => {
-      if (!event.isTrusted) return;
-      if (verdict === null) {
-        const hit = hitAt(el, event.clientX, event.clientY);
-        const disabled = control.matches(":disabled") || control.getAttribute("aria-disabled") === "true";
-        verdict = isOn(control) === wanted ? "already" : !disabled && hit !== null && accept(hit) ? "through" : "stopped";
-        if (verdict === "stopped") slot.stopped.push(token);
-      }
-      if (verdict !== "through") {
-        event.preventDefault();
-        event.stopImmediatePropagation();
-      }
-      if (ENDS.includes(event.type)) end();
-    };
-    const timer = win.setTimeout(() => end(), ARM_MS);
-    const end = () => {
-      GUARDED.forEach((type) => win.removeEventListener(type, judge, true));
-      win.clearTimeout(timer);
-      if (slot.disarm === end) slot.disarm = null;
-    };
-    GUARDED.forEach((type) => win.addEventListener(type, judge, true));
-    slot.disarm = end;
+  // The init script's call, before the page's scripts: the guard's listeners come first on the window.
+  const installGuard = (key) => {
+    if (engineKey !== null || typeof key !== "string" || !key) return;
+    engineKey = key;
+    for (const type of GUARDED) window.addEventListener(type, judge, true);
   };
-  const disarm = (win) => {
-    const slot = guards(win);
-    if (slot.disarm) slot.disarm();
+  const guardNextPress = (accept, control, wanted, token) => {
+    guard = { __proto__: null, accept, control, wanted, token, until: NATIVE.now() + ARM_MS, verdict: null };
   };
   // Whether the guard stopped the press of the click `token` (it landed elsewhere, or the choice was
   // disabled); the guard is gone after (a click made again has Playwright's checks, not an old guard).
-  const wasStopped = (win, token) => {
-    disarm(win);
-    return guards(win).stopped.includes(token);
+  const wasStopped = (token, key) => {
+    if (!keyed(key)) return false;
+    guard = null;
+    return stopped[token] === true;
   };
   // Whether a choice is on: a ticked radio or checkbox, a selected tab, a checked ARIA radio.
   const isOn = (control) => {
-    if (control.matches("input")) return control.checked;
-    if (control.matches("[role=tab]")) return control.getAttribute("aria-selected") === "true";
-    return control.getAttribute("aria-checked") === "true";
+    if (matches(control, "input")) return apply(NATIVE.checked, control, []);
+    if (matches(control, "[role=tab]")) return attribute(control, "aria-selected") === "true";
+    return attribute(control, "aria-checked") === "true";
   };
 
   // What a control holds now, as the page shows it (the read-back the mediator checks).
@@ -368,6 +404,6 @@
 
   return Object.freeze({
     clean, norm, inPanel, shown, choiceShown, ownText, fieldLabels, groupLabels, clickPoint, isOn, readBack,
-    siteErrors, siteNotices, busy, pageText, highlight, LOADERS, deepAll, named, wasStopped,
+    siteErrors, siteNotices, busy, pageText, highlight, LOADERS, deepAll, named, wasStopped, installGuard,
   });
 })()

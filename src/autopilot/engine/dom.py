@@ -7,7 +7,8 @@ gets it from here.
 
 Each document of the page the engine drives gets the library once, before its own scripts
 (`installer`, given to the page by settling.py `prepare_page`), under a name drawn for this
-process, as a property a page script can neither replace nor delete (ADR 0021). A script run
+process, as a property a page script can neither replace nor delete (ADR 0021), with the key of the
+guard on a choice's click (`GUARD_KEY`, ADR 0020 addendum). A script run
 with `run` or `run_all` sends only its own function and takes that library; in a document that
 has not got it (a page never prepared, a document the init script did not reach), it says so,
 and the whole script, library included, is sent instead: one more round trip there.
@@ -25,6 +26,9 @@ from playwright.sync_api import Frame, Locator, Page
 
 # drawn per process: a page script cannot define it before the library is given to its document
 _NAME = f"__autopilot_{secrets.token_hex(8)}"
+# drawn per process, given to each document's library by its init script and passed by the engine's scripts:
+# what arms, lifts or reads the guard on a choice's click (dom.js `installGuard`, ADR 0020 addendum)
+GUARD_KEY = secrets.token_hex(16)
 _MISSING = "\u0000autopilot: no library"
 
 
@@ -47,10 +51,11 @@ def with_locate() -> str:
 @cache
 def installer() -> str:
     """A script giving the document it runs in the library (dom.js and locate.js), once: a property that
-    cannot be written, deleted or redefined."""
+    cannot be written, deleted or redefined; and the guard's key, with which its listeners come first."""
     name = json.dumps(_NAME)
-    return (f"(() => {{ if (!Object.prototype.hasOwnProperty.call(window, {name})) "
-            f"Object.defineProperty(window, {name}, {{ value: {with_locate()} }}); }})();")
+    return (f"(() => {{ if (Object.prototype.hasOwnProperty.call(window, {name})) return;"
+            f" const lib = {with_locate()}; Object.defineProperty(window, {name}, {{ value: lib }});"
+            f" lib.installGuard({json.dumps(GUARD_KEY)}); }})();")
 
 
 class Script(str):

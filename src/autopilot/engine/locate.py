@@ -103,19 +103,19 @@ class Found:
 # A step's targets in one round trip per frame: its fields located and marked (locate.js), and the
 # elements matching its one click filtered and marked: the button or link `click` names, found by
 # dom.named, or (when that is not sure, or the click is a CSS selector) `els`, what Playwright's
-# selector matched. A click count of null asks for the second way (ADR 0018). With `arm`, when the
-# step's first action is a radio-like choice or checkbox (`on`) of the page's own document and every
-# field is there once, it also gets where a person clicks it, guarded (dom.clickPoint, marked
-# <token>-0-click): acting.py then sends only the click (ADR 0020).
-PROBE = """(dom, els, [specs, token, clickToken, click, arm]) => {
+# selector matched. A click count of null asks for the second way (ADR 0018). With the guard's `key`
+# (`Probe.arm`), when the step's first action is a radio-like choice or checkbox (`on`) of the page's
+# own document and every field is there once, it also gets where a person clicks it, guarded
+# (dom.clickPoint, marked <token>-0-click): acting.py then sends only the click (ADR 0020).
+PROBE = """(dom, els, [specs, token, clickToken, click, key]) => {
   const fields = specs.length ? dom.locate([specs, token]) : [];
   const first = specs[0];
   const once = (field, spec) => field.count === 1 && (spec.kind !== "choose" || field.optionCount === 1);
-  if (arm && window.top === window && first && typeof first.on === "boolean" && !fields[0].select
+  if (key && window.top === window && first && typeof first.on === "boolean" && !fields[0].select
       && fields.every((field, index) => once(field, specs[index]))) {
     const marked = document.querySelectorAll(`[data-autopilot-target='${token}-0${first.kind === "choose" ? "-option" : ""}']`);
     const mark = `${token}-0-click`;
-    const answer = marked.length === 1 ? dom.clickPoint(marked[0], mark, first.on, true) : null;
+    const answer = marked.length === 1 ? dom.clickPoint(marked[0], mark, first.on, key, true) : null;
     if (answer) fields[0].click = { ...answer, token: mark };
   }
   const matched = click ? dom.named(document, click.role, click.name) : els;
@@ -161,7 +161,7 @@ class Probe:
         if named and self.click is not None:
             click = {"role": "button", "name": self.click.button} if self.click.button else {
                 "role": "link", "name": self.click.link}
-        return [specs, self.token, self.click_token, click, self.arm]
+        return [specs, self.token, self.click_token, click, dom.GUARD_KEY if self.arm else None]
 
     def candidates(self, frame: Frame) -> Locator | None:
         """The elements the click's selector matches in `frame` (filtered in the page), if any click."""
