@@ -107,3 +107,38 @@ def test_the_console_was_timed_against_the_same_page_loads_by_hand(smoke):
     # where the time goes: the console's answer to the consent, then the site's first page, then the panel
     # and the stop's (the run's end, the console's page) and the panel's deliberate arming
     assert len(console["marks"]) == 6 + 2 + 1, console["marks"]
+
+
+def test_the_whole_process_cpu_counts_the_browser_s_orphaned_renderers(smoke):
+    _, figures = smoke
+    whole = next(data for title, data in figures["sections"].items() if title.startswith("1b."))
+    assert whole["failure"] is None and whole["whole_tree"] is True
+    for side in ("a", "b"):  # Chromium's renderers outlive their zygote: only the reaping counts them
+        assert whole["cpu"][side]["median"] > whole["cpu_waited"][side]["median"], side
+
+
+# A process whose child burns CPU after its parent has ended: the shape of Chromium's zygote and renderers.
+_ORPHANING = """
+import os, time
+if os.fork() == 0:
+    end = time.process_time() + 0.3
+    while time.process_time() < end:
+        pass
+    os._exit(0)
+os._exit(0)
+"""
+
+
+def test_an_orphan_s_cpu_is_counted_by_the_reaping_and_missed_by_wait4():
+    import os
+
+    from bench.processes import children, orphans_cpu, reaping
+
+    with reaping() as on:
+        assert on
+        known = children()
+        child = subprocess.Popen([sys.executable, "-c", _ORPHANING])
+        _, _, usage = os.wait4(child.pid, 0)
+        orphans, count = orphans_cpu(known)
+    assert usage.ru_utime + usage.ru_stime < 0.2  # the parent's own and what it waited for: not the orphan's
+    assert count == 1 and orphans >= 0.29
