@@ -123,17 +123,17 @@ def orphans_cpu(known: set[int], wait_s: float = 10.0) -> tuple[float, int]:
     seconds, count = 0.0, 0
     deadline = time.monotonic() + wait_s
     while True:
-        pending = children() - known
-        for pid in pending:
+        for pid in children() - known:
             with contextlib.suppress(ChildProcessError):
                 done, _, usage = os.wait4(pid, os.WNOHANG)
                 if done:
                     seconds += usage.ru_utime + usage.ru_stime
                     count += 1
-        if not children() - known:
+        left = children() - known  # again: an orphan that ended may have left orphans of its own
+        if not left:
             return seconds, count
         if time.monotonic() >= deadline:
-            for pid in children() - known:
+            for pid in left:
                 with contextlib.suppress(OSError):
                     os.kill(pid, signal.SIGKILL)
             deadline = float("inf")  # killed: they end at once, and are counted

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -130,8 +131,6 @@ os._exit(0)
 
 
 def test_an_orphan_s_cpu_is_counted_by_the_reaping_and_missed_by_wait4():
-    import os
-
     from bench.processes import children, orphans_cpu, reaping
 
     with reaping() as on:

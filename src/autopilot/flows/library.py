@@ -156,9 +156,9 @@ def _load_wanted(paths: list[Path], wanted: str, trust: Trust) -> tuple[list[Lib
     if _is_file(wanted):  # the file itself, inside the folder or not
         given = Path(wanted).resolve()
         ids = load([next((path for path in paths if path.resolve() == given), Path(wanted))])
-        asked: set[str] = set()
     else:
-        ids, asked = [wanted], set()
+        ids = [wanted]
+    asked: set[str] = set()
     while ids:
         name = ids.pop()
         if name not in asked:
